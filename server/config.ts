@@ -1,0 +1,44 @@
+// Configuration is read from the environment once, at start-up, and validated
+// with zod: a wrong value stops the process with a message naming the variable.
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: port.default(3000),
+  /** External PostgreSQL. When unset, an embedded server is started under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection URL")
+    .optional(),
+  /** External Meilisearch. When unset, an embedded server is started under DATA_DIR. */
+  MEILI_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MEILI_MASTER_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Signs session cookies. Generated and kept under DATA_DIR when unset. */
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  EMBEDDED_PG_PORT: port.default(54329),
+  EMBEDDED_MEILI_PORT: port.default(7701),
+  /** Load demo data into an empty database ("auto") or never. */
+  SEED_DEMO_DATA: z.enum(["auto", "never"]).default("auto"),
+  /** Prefix for Meilisearch index names, so several installs can share one server. */
+  SEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9_]*$/, "use a-z, 0-9 and _ only").default(""),
+  LOG_REQUESTS: z.stringbool().default(false),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  // Treat empty strings as unset: `FOO= npm start` should mean "no FOO".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}

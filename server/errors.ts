@@ -1,0 +1,28 @@
+// Errors the domain raises on purpose. `messageKey` is an i18n key, so the
+// portal, the workspace and the API can each say it in the user's language.
+
+export type ErrorCode = "not_found" | "forbidden" | "unauthorized" | "validation_failed" | "conflict" | "gone";
+
+const statusFor: Record<ErrorCode, number> = {
+  not_found: 404,
+  forbidden: 403,
+  unauthorized: 401,
+  validation_failed: 400,
+  conflict: 409,
+  gone: 410,
+};
+
+export class DomainError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly messageKey: string,
+    readonly details?: Record<string, string[]>,
+  ) {
+    super(messageKey);
+    this.status = statusFor[code];
+  }
+}
+
+export const notFound = (what = "errors.notFound") => new DomainError("not_found", what);
+export const forbidden = () => new DomainError("forbidden", "errors.forbidden");

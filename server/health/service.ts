@@ -1,0 +1,74 @@
+// Gathers a customer's facts, scores them (score.ts) and stores the result
+// with its history. Called inside the transaction that changed the facts.
+import type { Tx } from "../db/client.ts";
+import { publish } from "../outbox/outbox.ts";
+import { computeHealth, LOOKBACK_DAYS, type Health, type HealthComponent } from "./score.ts";
+
+export async function recomputeHealth(tx: Tx, customerId: string, reason: string, now = new Date()): Promise<Health> {
+  const since = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000);
+  const [ratings, complaints, slaBreaches, oldestOpen, previous] = await Promise.all([
+    tx.survey.findMany({
+      where: { customerId, respondedAt: { gte: since }, rating: { not: null } },
+      select: { rating: true },
+    }),
+    tx.ticket.count({ where: { requesterId: customerId, type: "complaint", createdAt: { gte: since } } }),
+    tx.ticket.count({
+      where: {
+        requesterId: customerId,
+        createdAt: { gte: since },
+        OR: [{ firstResponseBreachedAt: { not: null } }, { resolutionBreachedAt: { not: null } }],
+      },
+    }),
+    tx.ticket.findFirst({
+      where: { requesterId: customerId, status: { in: ["new", "open", "on_hold"] } },
+      orderBy: { createdAt: "asc" },
+      select: { createdAt: true },
+    }),
+    tx.customerHealth.findUnique({ where: { customerId } }),
+  ]);
+  const health = computeHealth({
+    ratings: ratings.map((r) => r.rating as number),
+    complaints,
+    slaBreaches,
+    oldestOpenDays: oldestOpen ? (now.getTime() - oldestOpen.createdAt.getTime()) / 86_400_000 : null,
+  });
+
+  const components = health.components as unknown as HealthComponent[] & object;
+  await tx.customerHealth.upsert({
+    where: { customerId },
+    create: { customerId, score: health.score, band: health.band, components },
+    update: { score: health.score, band: health.band, components },
+  });
+  if (!previous || previous.score !== health.score) {
+    await tx.healthSnapshot.create({
+      data: { customerId, score: health.score, band: health.band, components, reason, createdAt: now },
+    });
+  }
+  if (!previous || previous.band !== health.band) {
+    await publish(tx, {
+      topic: "health.changed",
+      payload: { customerId, score: health.score, band: health.band, previousBand: previous?.band ?? null },
+    });
+  }
+  return health;
+}
+
+export async function getCustomerHealth(tx: Tx, customerId: string) {
+  const [current, history] = await Promise.all([
+    tx.customerHealth.findUnique({ where: { customerId } }),
+    tx.healthSnapshot.findMany({
+      where: { customerId },
+      orderBy: { createdAt: "desc" },
+      take: 20,
+      select: { score: true, band: true, reason: true, createdAt: true },
+    }),
+  ]);
+  if (!current) return null;
+  return {
+    score: current.score,
+    band: current.band,
+    components: current.components as unknown as HealthComponent[],
+    updatedAt: current.updatedAt,
+    history,
+  };
+}

@@ -1,0 +1,101 @@
+// CSAT surveys: one per solved ticket, answered once through a token link.
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { Db, Tx } from "../db/client.ts";
+import { DomainError, notFound } from "../errors.ts";
+import { publish } from "../outbox/outbox.ts";
+import { recomputeHealth } from "../health/service.ts";
+import { parseInput } from "../validation.ts";
+
+export const SURVEY_VALID_DAYS = 14;
+/** Ratings at or below this open a follow-up for the team. */
+export const LOW_RATING = 2;
+
+export const SurveyAnswerSchema = z.object({
+  rating: z.coerce
+    .number({ error: "validation.rating" })
+    .int("validation.rating")
+    .min(1, "validation.rating")
+    .max(5, "validation.rating"),
+  comment: z.string().trim().max(5000, "validation.commentTooLong").optional().default(""),
+});
+
+export const SurveyTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/);
+
+export async function createSurveyForTicket(
+  tx: Tx,
+  ticket: { id: string; requesterId: string },
+  now = new Date(),
+): Promise<void> {
+  const existing = await tx.survey.findUnique({ where: { ticketId: ticket.id } });
+  if (existing) return; // a ticket solved again keeps its first survey
+  await tx.survey.create({
+    data: {
+      ticketId: ticket.id,
+      customerId: ticket.requesterId,
+      token: randomBytes(24).toString("base64url"),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + SURVEY_VALID_DAYS * 86_400_000),
+    },
+  });
+}
+
+export async function getSurveyByToken(db: Tx, rawToken: string, now = new Date()) {
+  const token = SurveyTokenSchema.safeParse(rawToken);
+  if (!token.success) throw notFound("errors.surveyNotFound");
+  const survey = await db.survey.findUnique({
+    where: { token: token.data },
+    select: {
+      rating: true,
+      comment: true,
+      respondedAt: true,
+      expiresAt: true,
+      ticket: { select: { number: true, subject: true } },
+    },
+  });
+  if (!survey) throw notFound("errors.surveyNotFound");
+  return {
+    ticketNumber: survey.ticket.number,
+    subject: survey.ticket.subject,
+    answered: survey.respondedAt !== null,
+    expired: survey.expiresAt <= now,
+    rating: survey.rating,
+  };
+}
+
+export async function answerSurvey(db: Db, rawToken: string, rawInput: unknown, now = new Date()) {
+  const input = parseInput(SurveyAnswerSchema, rawInput);
+  const token = SurveyTokenSchema.safeParse(rawToken);
+  if (!token.success) throw notFound("errors.surveyNotFound");
+  return db.$transaction(async (tx) => {
+    // The conditional update is what makes the token single-use under concurrency.
+    const claimed = await tx.survey.updateMany({
+      where: { token: token.data, respondedAt: null, expiresAt: { gt: now } },
+      data: { rating: input.rating, comment: input.comment || null, respondedAt: now },
+    });
+    if (claimed.count === 0) {
+      const survey = await tx.survey.findUnique({ where: { token: token.data } });
+      if (!survey) throw notFound("errors.surveyNotFound");
+      if (survey.respondedAt) throw new DomainError("conflict", "errors.surveyUsed");
+      throw new DomainError("gone", "errors.surveyExpired");
+    }
+    const survey = await tx.survey.findUniqueOrThrow({ where: { token: token.data } });
+    if (input.rating <= LOW_RATING) {
+      await tx.ticket.update({ where: { id: survey.ticketId }, data: { tags: { push: "csat-low" } } });
+      await tx.message.create({
+        data: {
+          ticketId: survey.ticketId,
+          kind: "internal",
+          body: `csat:${input.rating}${input.comment ? `\n${input.comment}` : ""}`,
+          createdAt: now,
+        },
+      });
+    }
+    await publish(tx, {
+      topic: "survey.answered",
+      payload: { surveyId: survey.id, ticketId: survey.ticketId, rating: input.rating },
+    });
+    const health = await recomputeHealth(tx, survey.customerId, "csat_answered", now);
+    return { rating: input.rating, health };
+  });
+}

@@ -1,0 +1,59 @@
+// Input schemas for tickets and messages, shared by the portal, the agent
+// workspace and the API. Messages are i18n keys (see app/i18n).
+import { z } from "zod";
+
+export const TICKET_TYPES = ["complaint", "inquiry"] as const;
+export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
+export const STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"] as const;
+
+export const NewTicketSchema = z.object({
+  type: z.enum(TICKET_TYPES, { error: "validation.type" }),
+  category: z.string({ error: "validation.category" }).trim().min(1, "validation.category"),
+  subject: z
+    .string({ error: "validation.subject" })
+    .trim()
+    .min(3, "validation.subject")
+    .max(200, "validation.subjectTooLong"),
+  description: z
+    .string({ error: "validation.description" })
+    .trim()
+    .min(10, "validation.description")
+    .max(20_000, "validation.descriptionTooLong"),
+});
+export type NewTicketInput = z.infer<typeof NewTicketSchema>;
+
+/** Staff and API clients may also set these when filing for a customer. */
+export const StaffNewTicketSchema = NewTicketSchema.extend({
+  requesterEmail: z.email("validation.email").optional(),
+  priority: z.enum(PRIORITIES, { error: "validation.priority" }).optional(),
+});
+export type StaffNewTicketInput = z.infer<typeof StaffNewTicketSchema>;
+
+export const TicketUpdateSchema = z
+  .object({
+    status: z.enum(STATUSES, { error: "validation.status" }).optional(),
+    priority: z.enum(PRIORITIES, { error: "validation.priority" }).optional(),
+    /** A user id, or null to unassign. */
+    assigneeId: z.uuid("validation.assignee").nullable().optional(),
+  })
+  .refine((v) => v.status !== undefined || v.priority !== undefined || v.assigneeId !== undefined, {
+    message: "validation.nothingToUpdate",
+  });
+export type TicketUpdate = z.infer<typeof TicketUpdateSchema>;
+
+export const NewMessageSchema = z.object({
+  body: z
+    .string({ error: "validation.body" })
+    .trim()
+    .min(1, "validation.body")
+    .max(20_000, "validation.bodyTooLong"),
+  kind: z.enum(["public", "internal"], { error: "validation.kind" }).default("public"),
+});
+export type NewMessageInput = z.infer<typeof NewMessageSchema>;
+
+export const TicketListQuerySchema = z.object({
+  status: z.enum([...STATUSES, "active"]).optional(),
+  view: z.enum(["all", "mine", "unassigned"]).default("all"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type TicketListQuery = z.infer<typeof TicketListQuerySchema>;
