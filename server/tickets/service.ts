@@ -23,6 +23,7 @@ import {
   StaffNewTicketSchema,
   TicketListQuerySchema,
   TicketUpdateSchema,
+  type StaffNewTicketInput,
 } from "./schemas.ts";
 
 export type Channel = "portal" | "email" | "api" | "agent";
@@ -67,13 +68,15 @@ export async function createTicket(
   channel: Channel,
   now = new Date(),
 ): Promise<TicketSummary> {
-  const input = parseInput(isStaff(user) ? StaffNewTicketSchema : NewTicketSchema, rawInput);
+  const input: StaffNewTicketInput = isStaff(user)
+    ? parseInput(StaffNewTicketSchema, rawInput)
+    : parseInput(NewTicketSchema, rawInput);
   return db.$transaction(async (tx) => {
-    const requester = await resolveRequester(tx, user, "requesterEmail" in input ? input.requesterEmail : undefined);
+    const requester = await resolveRequester(tx, user, input.requesterEmail);
     const category = await tx.category.findUnique({ where: { key: input.category } });
     if (!category) throw new DomainError("validation_failed", "errors.validation", { category: ["validation.category"] });
 
-    const priority = ("priority" in input && input.priority) || "normal";
+    const priority = input.priority ?? "normal";
     const policies = await tx.slaPolicy.findMany();
     const policy = selectPolicy(policies, { type: input.type, priority, tier: requester.tier });
     const ticket = await tx.ticket.create({

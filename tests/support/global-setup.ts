@@ -8,7 +8,10 @@ import { startEmbeddedMeilisearch, startEmbeddedPostgres, type RunningService } 
 import { migrate } from "../../server/db/migrate.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const dataDir = path.join(root, ".data", "test-unit");
+const pgPort = Number(process.env.TEST_PG_PORT ?? 54339);
+const meiliPort = Number(process.env.TEST_MEILI_PORT ?? 7711);
+// One directory per port pair, so two runs on different ports never share data.
+const dataDir = path.join(root, ".data", `test-unit-${pgPort}`);
 const password = "test-password";
 const meiliKey = "test-master-key-0123456789";
 
@@ -27,14 +30,14 @@ export default async function setup(project: TestProject) {
   const services: RunningService[] = [];
   const postgres = await startEmbeddedPostgres({
     dir: path.join(dataDir, "postgres"),
-    port: Number(process.env.TEST_PG_PORT ?? 54339),
+    port: pgPort,
     password,
     database: "helpdesk_template",
   });
   services.push(postgres);
   const meili = await startEmbeddedMeilisearch({
     dir: path.join(dataDir, "meili"),
-    port: Number(process.env.TEST_MEILI_PORT ?? 7711),
+    port: meiliPort,
     masterKey: meiliKey,
   });
   services.push(meili);

@@ -1,0 +1,40 @@
+import { useTranslation } from "react-i18next";
+
+/** A labelled form field with its error messages (i18n keys) announced to screen readers. */
+export function Field({
+  name,
+  label,
+  errors,
+  children,
+  hint,
+}: {
+  name: string;
+  label: string;
+  errors?: string[];
+  hint?: string;
+  children: React.ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className={`field${errors?.length ? " has-error" : ""}`}>
+      <label htmlFor={name}>{label}</label>
+      {children}
+      {hint && <p className="hint">{hint}</p>}
+      {errors?.map((key) => (
+        <p key={key} className="field-error" id={`${name}-error`} role="alert">
+          {t(key)}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+export function FormError({ messageKey }: { messageKey?: string }) {
+  const { t } = useTranslation();
+  if (!messageKey) return null;
+  return (
+    <div className="form-error" role="alert">
+      {t(messageKey)}
+    </div>
+  );
+}

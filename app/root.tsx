@@ -1,0 +1,174 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useMemo } from "react";
+import { I18nextProvider, useTranslation } from "react-i18next";
+import { LOCALES, localeFromRequest, type Locale } from "./i18n/config.ts";
+import { createI18n } from "./i18n/i18n.ts";
+import { SocketProvider } from "./utils/socket.tsx";
+import styles from "./styles/app.css?url";
+import { getUser } from "./services.server.ts";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Helpdesk" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  return {
+    locale: localeFromRequest(request),
+    user: user ? { id: user.id, name: user.name, role: user.role } : null,
+  };
+}
+
+export type RootData = Awaited<ReturnType<typeof loader>>;
+
+export function useRootData() {
+  return useRouteLoaderData<typeof loader>("root");
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRootData();
+  const locale: Locale = data?.locale ?? "en";
+  const i18n = useMemo(() => createI18n(locale), [locale]);
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <I18nextProvider i18n={i18n}>
+          <SocketProvider enabled={!!data?.user}>
+            <Shell>{children}</Shell>
+          </SocketProvider>
+        </I18nextProvider>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+function Shell({ children }: { children: React.ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const data = useRootData();
+  const user = data?.user;
+  const location = useLocation();
+  const staff = user && user.role !== "customer";
+  const supervisor = user && (user.role === "supervisor" || user.role === "admin");
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t("app.skipToContent")}
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand">
+          <span className="brand-mark" aria-hidden>
+            ◆
+          </span>
+          {t("app.name")}
+        </Link>
+        <nav className="mainnav" aria-label="Main">
+          {user?.role === "customer" && (
+            <>
+              <NavLink to="/portal" end>
+                {t("nav.myTickets")}
+              </NavLink>
+              <NavLink to="/portal/new">{t("nav.newTicket")}</NavLink>
+            </>
+          )}
+          {staff && <NavLink to="/agent">{t("nav.queue")}</NavLink>}
+          {supervisor && <NavLink to="/supervisor">{t("nav.boards")}</NavLink>}
+          <NavLink to="/help">{t("nav.help")}</NavLink>
+        </nav>
+        <div className="topbar-end">
+          <Form method="post" action="/set-language" className="lang-form">
+            <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+            <label className="visually-hidden" htmlFor="lang-select">
+              {t("nav.language")}
+            </label>
+            <select
+              id="lang-select"
+              name="locale"
+              defaultValue={i18n.language}
+              onChange={(e) => e.currentTarget.form?.requestSubmit()}
+            >
+              {LOCALES.map((l) => (
+                <option key={l} value={l}>
+                  {t(`languages.${l}`)}
+                </option>
+              ))}
+            </select>
+            <noscript>
+              <button type="submit">OK</button>
+            </noscript>
+          </Form>
+          {user ? (
+            <>
+              <span className="whoami" title={t(`roles.${user.role}`)}>
+                {user.name}
+              </span>
+              <Form method="post" action="/logout">
+                <button type="submit" className="btn-link">
+                  {t("nav.signOut")}
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <NavLink to="/login">{t("nav.signIn")}</NavLink>
+              <NavLink to="/signup" className="btn btn-small">
+                {t("nav.signUp")}
+              </NavLink>
+            </>
+          )}
+        </div>
+      </header>
+      <main id="main">{children}</main>
+    </>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const key = isRouteErrorResponse(error) && typeof error.data === "string" && error.data.startsWith("errors.")
+    ? error.data
+    : status === 404
+      ? "errors.notFound"
+      : status === 403
+        ? "errors.forbidden"
+        : "errors.generic";
+  return (
+    <div className="page narrow">
+      <h1>{t("errors.title")}</h1>
+      <p className="error-text">{t(key)}</p>
+      <p>
+        <Link to="/">{t("errors.goHome")}</Link>
+      </p>
+    </div>
+  );
+}

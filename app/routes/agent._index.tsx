@@ -1,0 +1,152 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import type { QueueTicket } from "../../server/realtime/protocol.ts";
+import { ticketSlaState } from "../../server/sla/policy.ts";
+import { PriorityBadge, SlaBadge, StatusBadge } from "../components/Ticket.tsx";
+import type { Locale } from "../i18n/config.ts";
+import { formatRelative } from "../utils/format.ts";
+import { useSocket } from "../utils/socket.tsx";
+import { useNow } from "../utils/use-now.ts";
+import { db, requireUser, STAFF_ROLES, listTickets, toQueueTicket } from "../services.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Queue · Helpdesk" }];
+
+const VIEWS = ["active", "mine", "unassigned", "all"] as const;
+type View = (typeof VIEWS)[number];
+const ViewParam = z.enum(VIEWS).catch("active");
+const ACTIVE = ["new", "open", "pending", "on_hold"];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, STAFF_ROLES);
+  const view = ViewParam.parse(new URL(request.url).searchParams.get("view") ?? undefined);
+  const query =
+    view === "all"
+      ? { view: "all", limit: 200 }
+      : { view: view === "active" ? "all" : view, status: "active", limit: 200 };
+  const tickets = await listTickets(db(), user, query);
+  return { view, userId: user.id, tickets: tickets.map(toQueueTicket) };
+}
+
+/** Does a live ticket belong in the view the agent is looking at? */
+function inView(ticket: QueueTicket, view: View, userId: string) {
+  if (view === "all") return true;
+  if (!ACTIVE.includes(ticket.status)) return false;
+  if (view === "mine") return ticket.assigneeId === userId;
+  if (view === "unassigned") return ticket.assigneeId === null;
+  return true;
+}
+
+export default function Queue() {
+  const data = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  const [params] = useSearchParams();
+  const { socket, connected } = useSocket();
+  const [tickets, setTickets] = useState(data.tickets);
+  const [fresh, setFresh] = useState<Set<string>>(new Set());
+  const now = useNow(30_000);
+
+  useEffect(() => setTickets(data.tickets), [data.tickets]);
+  useEffect(() => {
+    if (!socket) return;
+    const onTicket = (ticket: QueueTicket) => {
+      setTickets((list) => {
+        const rest = list.filter((x) => x.id !== ticket.id);
+        if (!inView(ticket, data.view, data.userId)) return rest;
+        const known = list.some((x) => x.id === ticket.id);
+        return known ? list.map((x) => (x.id === ticket.id ? ticket : x)) : [ticket, ...rest];
+      });
+      setFresh((s) => new Set(s).add(ticket.id));
+    };
+    socket.on("queue:ticket", onTicket);
+    return () => {
+      socket.off("queue:ticket", onTicket);
+    };
+  }, [socket, data.view, data.userId]);
+
+  return (
+    <div className="page wide">
+      <div className="page-head">
+        <h1>{t("agent.queueTitle")}</h1>
+        <span className={`live ${connected ? "on" : "off"}`} data-testid="live-status" data-connected={connected}>
+          {connected ? t("agent.live") : t("agent.offline")}
+        </span>
+      </div>
+      <nav className="tabs" aria-label={t("agent.queueTitle")}>
+        {VIEWS.map((v) => (
+          <Link
+            key={v}
+            to={`?view=${v}`}
+            className={(params.get("view") ?? "active") === v ? "tab active" : "tab"}
+            aria-current={data.view === v ? "page" : undefined}
+          >
+            {t(`agent.views.${v}`)}
+          </Link>
+        ))}
+      </nav>
+      {tickets.length === 0 ? (
+        <p className="empty card">{t("agent.emptyQueue")}</p>
+      ) : (
+        <table className="queue card" data-testid="queue">
+          <thead>
+            <tr>
+              <th>{t("agent.columns.ticket")}</th>
+              <th>{t("agent.columns.requester")}</th>
+              <th>{t("agent.columns.status")}</th>
+              <th>{t("agent.columns.priority")}</th>
+              <th>{t("agent.columns.sla")}</th>
+              <th>{t("agent.columns.assignee")}</th>
+              <th>{t("agent.columns.updated")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tickets.map((ticket) => {
+              const state = ticketSlaState(
+                {
+                  createdAt: new Date(ticket.createdAt),
+                  firstResponseDueAt: ticket.firstResponseDueAt ? new Date(ticket.firstResponseDueAt) : null,
+                  firstRespondedAt: ticket.firstRespondedAt ? new Date(ticket.firstRespondedAt) : null,
+                  resolutionDueAt: ticket.resolutionDueAt ? new Date(ticket.resolutionDueAt) : null,
+                  solvedAt: ticket.solvedAt ? new Date(ticket.solvedAt) : null,
+                },
+                new Date(now),
+              );
+              const nextDue = ticket.firstRespondedAt ? ticket.resolutionDueAt : ticket.firstResponseDueAt;
+              return (
+                <tr key={ticket.id} className={fresh.has(ticket.id) ? "fresh" : undefined} data-ticket={ticket.number}>
+                  <td>
+                    <Link to={`/agent/tickets/${ticket.number}`} className="ticket-link">
+                      <span className="muted">#{ticket.number}</span> {ticket.subject}
+                    </Link>
+                    <div className="muted small">
+                      {t(`ticket.type.${ticket.type}`)}
+                      {ticket.teamName ? ` · ${ticket.teamName}` : ""}
+                    </div>
+                  </td>
+                  <td>
+                    {ticket.requesterName}
+                    {ticket.requesterTier === "key" && <span className="badge tier-key">{t("ticket.tier.key")}</span>}
+                  </td>
+                  <td>
+                    <StatusBadge status={ticket.status} staff />
+                  </td>
+                  <td>
+                    <PriorityBadge priority={ticket.priority} />
+                  </td>
+                  <td>
+                    <SlaBadge state={state} dueAt={nextDue} />
+                  </td>
+                  <td>{ticket.assigneeName ?? <span className="muted">{t("ticket.unassigned")}</span>}</td>
+                  <td className="muted small">{formatRelative(ticket.updatedAt, locale, now)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

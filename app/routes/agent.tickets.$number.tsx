@@ -1,0 +1,293 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { PRIORITIES, STATUSES } from "../../server/tickets/schemas.ts";
+import { ticketSlaState, targetState } from "../../server/sla/policy.ts";
+import { Field, FormError } from "../components/Field.tsx";
+import { HealthBadge, HealthComponents } from "../components/Health.tsx";
+import { MessageThread, mergeMessage, PriorityBadge, SlaBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
+import type { Locale } from "../i18n/config.ts";
+import { asResponse, formFailure } from "../utils/forms.server.ts";
+import { formatDateTime } from "../utils/format.ts";
+import { useSocket, useWatchTicket } from "../utils/socket.tsx";
+import { useNow } from "../utils/use-now.ts";
+import { db, requireUser, STAFF_ROLES, addMessage, getTicket, listAssignableAgents, updateTicket, getCustomerOverview } from "../services.server.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `#${data.ticket.number} ${data.ticket.subject} · Helpdesk` : "Helpdesk" },
+];
+
+const NumberParam = z.coerce.number().int().positive();
+function ticketNumber(raw: string | undefined): number {
+  const parsed = NumberParam.safeParse(raw);
+  if (!parsed.success) throw new Response("errors.ticketNotFound", { status: 404 });
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, STAFF_ROLES);
+  const { ticket, messages, survey } = await getTicket(db(), user, ticketNumber(params.number)).catch(asResponse);
+  const [overview, agents] = await Promise.all([
+    getCustomerOverview(db(), user, ticket.requesterId),
+    listAssignableAgents(db()),
+  ]);
+  return {
+    viewerId: user.id,
+    ticket: {
+      ...ticket,
+      createdAt: ticket.createdAt.toISOString(),
+      updatedAt: ticket.updatedAt.toISOString(),
+      firstResponseDueAt: ticket.firstResponseDueAt?.toISOString() ?? null,
+      resolutionDueAt: ticket.resolutionDueAt?.toISOString() ?? null,
+      firstRespondedAt: ticket.firstRespondedAt?.toISOString() ?? null,
+      solvedAt: ticket.solvedAt?.toISOString() ?? null,
+    },
+    messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) as ThreadMessage[],
+    survey,
+    overview,
+    agents,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, STAFF_ROLES);
+  const number = ticketNumber(params.number);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  try {
+    if (intent === "reply" || intent === "note") {
+      await addMessage(db(), user, number, { body: form.get("body"), kind: intent === "note" ? "internal" : "public" });
+      return { ok: true as const, intent };
+    }
+    if (intent === "update") {
+      const assignee = form.get("assigneeId");
+      await updateTicket(db(), user, number, {
+        status: form.get("status") || undefined,
+        priority: form.get("priority") || undefined,
+        assigneeId: assignee === "" ? null : assignee || undefined,
+      });
+      return { ok: true as const, intent };
+    }
+    throw new Response("errors.validation", { status: 400 });
+  } catch (error) {
+    return formFailure(error, form);
+  }
+}
+
+function toDate(value: string | null) {
+  return value ? new Date(value) : null;
+}
+
+export default function AgentTicket() {
+  const data = useLoaderData<typeof loader>();
+  const { ticket, overview, agents, survey } = data;
+  const result = useActionData<typeof action>();
+  const failure = result && !result.ok ? result : undefined;
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  const navigation = useNavigation();
+  const revalidator = useRevalidator();
+  const { socket } = useSocket();
+  const [messages, setMessages] = useState(data.messages);
+  const [mode, setMode] = useState<"reply" | "note">("reply");
+  const composer = useRef<HTMLFormElement>(null);
+  const now = useNow(30_000);
+
+  useEffect(() => setMessages(data.messages), [data.messages]);
+  useEffect(() => {
+    if (result?.ok && result.intent !== "update") composer.current?.reset();
+  }, [result]);
+
+  useWatchTicket(ticket.number);
+  useEffect(() => {
+    if (!socket) return;
+    const onMessage = (m: ThreadMessage) => {
+      if (m.ticketId === ticket.id) setMessages((list) => mergeMessage(list, m));
+    };
+    const onChange = (change: { id: string }) => {
+      if (change.id === ticket.id && navigation.state === "idle") revalidator.revalidate();
+    };
+    socket.on("ticket:message", onMessage as never);
+    socket.on("ticket:changed", onChange);
+    return () => {
+      socket.off("ticket:message", onMessage as never);
+      socket.off("ticket:changed", onChange);
+    };
+  }, [socket, ticket.id, revalidator, navigation.state]);
+
+  const dates = {
+    createdAt: new Date(ticket.createdAt),
+    firstResponseDueAt: toDate(ticket.firstResponseDueAt),
+    firstRespondedAt: toDate(ticket.firstRespondedAt),
+    resolutionDueAt: toDate(ticket.resolutionDueAt),
+    solvedAt: toDate(ticket.solvedAt),
+  };
+  const nowDate = new Date(now);
+  const firstState = targetState({ startedAt: dates.createdAt, dueAt: dates.firstResponseDueAt, doneAt: dates.firstRespondedAt }, nowDate);
+  const resolutionState = targetState({ startedAt: dates.createdAt, dueAt: dates.resolutionDueAt, doneAt: dates.solvedAt }, nowDate);
+  const busy = navigation.state === "submitting";
+  const { customer, health } = overview;
+
+  return (
+    <div className="page wide ticket-layout">
+      <section className="ticket-main">
+        <p>
+          <Link to="/agent">← {t("agent.queueTitle")}</Link>
+        </p>
+        <div className="page-head">
+          <h1>
+            <span className="muted">#{ticket.number}</span> {ticket.subject}
+          </h1>
+          <div className="badges">
+            <StatusBadge status={ticket.status} staff />
+            <PriorityBadge priority={ticket.priority} />
+            <SlaBadge state={ticketSlaState(dates, nowDate)} />
+          </div>
+        </div>
+        <p className="muted small">
+          {t(`ticket.type.${ticket.type}`)} · {t(`ticket.channel.${ticket.channel}`)} ·{" "}
+          {locale === "zh-CN" ? ticket.category.nameZh : ticket.category.nameEn}
+          {ticket.team ? ` · ${ticket.team.name}` : ""} · {t("ticket.created")} {formatDateTime(ticket.createdAt, locale)}
+          {ticket.tags.length > 0 && <> · {ticket.tags.map((tag) => <span key={tag} className="tag">{tag}</span>)}</>}
+        </p>
+
+        <section className="card">
+          <h2 className="visually-hidden">{t("ticket.conversation")}</h2>
+          <MessageThread messages={messages} viewerId={data.viewerId} />
+        </section>
+
+        <Form method="post" className={`card form composer composer-${mode}`} ref={composer} noValidate>
+          <div className="tabs" role="tablist">
+            <button type="button" role="tab" aria-selected={mode === "reply"} className={mode === "reply" ? "tab active" : "tab"} onClick={() => setMode("reply")}>
+              {t("agent.reply")}
+            </button>
+            <button type="button" role="tab" aria-selected={mode === "note"} className={mode === "note" ? "tab active" : "tab"} onClick={() => setMode("note")}>
+              {t("agent.note")}
+            </button>
+          </div>
+          {failure && failure.values?.intent !== "update" && (
+            <FormError messageKey={failure.fieldErrors?.body ? undefined : failure.formError} />
+          )}
+          <Field
+            name="body"
+            label={mode === "reply" ? t("agent.reply") : t("agent.note")}
+            errors={failure?.values?.intent !== "update" ? failure?.fieldErrors?.body : undefined}
+            hint={mode === "note" ? t("ticket.internalNoteHint") : undefined}
+          >
+            <textarea
+              id="body"
+              name="body"
+              rows={5}
+              placeholder={mode === "reply" ? t("agent.replyPlaceholder") : t("agent.notePlaceholder")}
+              defaultValue={failure?.values?.intent !== "update" ? failure?.values?.body : undefined}
+            />
+          </Field>
+          <button type="submit" name="intent" value={mode} className="btn" disabled={busy}>
+            {mode === "reply" ? t("agent.send") : t("agent.addNote")}
+          </button>
+        </Form>
+      </section>
+
+      <aside className="ticket-side">
+        <Form method="post" className="card form" key={ticket.updatedAt}>
+          <h2>{t("agent.properties")}</h2>
+          {failure?.values?.intent === "update" && <FormError messageKey={failure.formError} />}
+          <input type="hidden" name="intent" value="update" />
+          <Field name="status" label={t("agent.columns.status")}>
+            <select id="status" name="status" defaultValue={ticket.status}>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`ticket.statusStaff.${s}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field name="priority" label={t("agent.columns.priority")}>
+            <select id="priority" name="priority" defaultValue={ticket.priority}>
+              {PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {t(`ticket.priority.${p}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field name="assigneeId" label={t("ticket.assignee")}>
+            <select id="assigneeId" name="assigneeId" defaultValue={ticket.assigneeId ?? ""}>
+              <option value="">{t("ticket.unassigned")}</option>
+              {agents.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <button type="submit" className="btn" disabled={busy}>
+            {t("agent.save")}
+          </button>
+          {result?.ok && result.intent === "update" && <span className="muted small" role="status"> {t("agent.saved")}</span>}
+        </Form>
+
+        <div className="card">
+          <h2>SLA</h2>
+          <dl className="facts">
+            <dt>{t("agent.firstResponse")}</dt>
+            <dd>
+              <SlaBadge state={firstState} dueAt={ticket.firstResponseDueAt} />
+            </dd>
+            <dt>{t("agent.resolution")}</dt>
+            <dd>
+              <SlaBadge state={resolutionState} dueAt={ticket.resolutionDueAt} />
+            </dd>
+            {survey?.rating && (
+              <>
+                <dt>{t("agent.csat")}</dt>
+                <dd>
+                  {survey.rating} / 5{survey.comment ? ` · “${survey.comment}”` : ""}
+                </dd>
+              </>
+            )}
+          </dl>
+        </div>
+
+        <div className="card" data-testid="customer-card">
+          <h2>{t("agent.customer")}</h2>
+          <p>
+            <strong>{customer.name}</strong>
+            <br />
+            <span className="muted small">{customer.email}</span>
+            {customer.company && (
+              <>
+                <br />
+                <span className="small">{customer.company.name}</span>
+              </>
+            )}
+          </p>
+          <p>
+            <span className={`badge tier-${customer.tier}`}>{t(`ticket.tier.${customer.tier}`)}</span>{" "}
+            {health ? <HealthBadge score={health.score} band={health.band} /> : <span className="muted">{t("health.none")}</span>}
+          </p>
+          {health && <HealthComponents health={health} />}
+          <h3>{t("agent.customerHistory")}</h3>
+          {overview.recentTickets.filter((r) => r.number !== ticket.number).length === 0 ? (
+            <p className="muted small">{t("agent.noHistory")}</p>
+          ) : (
+            <ul className="history">
+              {overview.recentTickets
+                .filter((r) => r.number !== ticket.number)
+                .map((r) => (
+                  <li key={r.number}>
+                    <Link to={`/agent/tickets/${r.number}`}>
+                      #{r.number} {r.subject}
+                    </Link>{" "}
+                    <StatusBadge status={r.status} staff />
+                  </li>
+                ))}
+            </ul>
+          )}
+        </div>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { StatusBadge } from "../components/Ticket.tsx";
+import type { Locale } from "../i18n/config.ts";
+import { formatDateTime } from "../utils/format.ts";
+import { useSocket } from "../utils/socket.tsx";
+import { db, requireUser, listTickets } from "../services.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "My requests · Helpdesk" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, ["customer"]);
+  const tickets = await listTickets(db(), user, { limit: 100 });
+  return {
+    tickets: tickets.map((t) => ({
+      number: t.number,
+      subject: t.subject,
+      status: t.status,
+      type: t.type,
+      updatedAt: t.updatedAt.toISOString(),
+    })),
+  };
+}
+
+export default function MyTickets() {
+  const { tickets } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const { socket } = useSocket();
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (!socket) return;
+    const refresh = () => revalidator.revalidate();
+    socket.on("ticket:changed", refresh);
+    return () => {
+      socket.off("ticket:changed", refresh);
+    };
+  }, [socket, revalidator]);
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{t("portal.myTickets")}</h1>
+        <Link to="/portal/new" className="btn">
+          {t("nav.newTicket")}
+        </Link>
+      </div>
+      {tickets.length === 0 ? (
+        <div className="empty card">
+          <p>{t("portal.noTickets")}</p>
+          <Link to="/help">{t("home.browseHelp")}</Link>
+        </div>
+      ) : (
+        <ul className="ticket-list card">
+          {tickets.map((ticket) => (
+            <li key={ticket.number}>
+              <Link to={`/portal/tickets/${ticket.number}`}>
+                <span className="muted">#{ticket.number}</span> <span className="subject">{ticket.subject}</span>
+              </Link>
+              <span className="muted small">{t(`ticket.type.${ticket.type}`)}</span>
+              <StatusBadge status={ticket.status} />
+              <time className="muted small" dateTime={ticket.updatedAt}>
+                {formatDateTime(ticket.updatedAt, i18n.language as Locale)}
+              </time>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { Field, FormError } from "../components/Field.tsx";
+import { MessageThread, mergeMessage, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
+import type { Locale } from "../i18n/config.ts";
+import { asResponse, formFailure } from "../utils/forms.server.ts";
+import { formatDateTime } from "../utils/format.ts";
+import { useSocket, useWatchTicket } from "../utils/socket.tsx";
+import { db, requireUser, addMessage, getTicket } from "../services.server.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `#${data.ticket.number} ${data.ticket.subject} · Helpdesk` : "Helpdesk" },
+];
+
+const NumberParam = z.coerce.number().int().positive();
+
+function ticketNumber(raw: string | undefined): number {
+  const parsed = NumberParam.safeParse(raw);
+  if (!parsed.success) throw new Response("errors.ticketNotFound", { status: 404 });
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request, ["customer"]);
+  const { ticket, messages, survey } = await getTicket(db(), user, ticketNumber(params.number)).catch(asResponse);
+  return {
+    viewerId: user.id,
+    ticket: {
+      number: ticket.number,
+      subject: ticket.subject,
+      status: ticket.status,
+      type: ticket.type,
+      category: ticket.category,
+      createdAt: ticket.createdAt.toISOString(),
+      firstResponseDueAt: ticket.firstRespondedAt ? null : (ticket.firstResponseDueAt?.toISOString() ?? null),
+      resolutionDueAt: ticket.solvedAt ? null : (ticket.resolutionDueAt?.toISOString() ?? null),
+    },
+    messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) as ThreadMessage[],
+    survey,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request, ["customer"]);
+  const form = await request.formData();
+  try {
+    await addMessage(db(), user, ticketNumber(params.number), { body: form.get("body"), kind: "public" });
+    return { ok: true as const };
+  } catch (error) {
+    return formFailure(error, form);
+  }
+}
+
+export default function CustomerTicket() {
+  const data = useLoaderData<typeof loader>();
+  const { ticket, survey } = data;
+  const result = useActionData<typeof action>();
+  const failure = result && !result.ok ? result : undefined;
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const revalidator = useRevalidator();
+  const { socket } = useSocket();
+  const [messages, setMessages] = useState(data.messages);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => setMessages(data.messages), [data.messages]);
+  useEffect(() => {
+    if (result?.ok) formRef.current?.reset();
+  }, [result]);
+
+  useWatchTicket(ticket.number);
+  useEffect(() => {
+    if (!socket) return;
+    const onMessage = (m: ThreadMessage) => setMessages((list) => mergeMessage(list, m));
+    const onChange = (change: { number: number }) => {
+      if (change.number === ticket.number) revalidator.revalidate();
+    };
+    socket.on("ticket:message", onMessage);
+    socket.on("ticket:changed", onChange);
+    return () => {
+      socket.off("ticket:message", onMessage);
+      socket.off("ticket:changed", onChange);
+    };
+  }, [socket, ticket.number, revalidator]);
+
+  return (
+    <div className="page">
+      <p>
+        <Link to="/portal">← {t("portal.myTickets")}</Link>
+      </p>
+      {params.get("created") && (
+        <div className="notice success" role="status" data-testid="ticket-created">
+          <strong>{t("portal.created", { number: ticket.number })}</strong>
+          {ticket.firstResponseDueAt && (
+            <span> {t("portal.firstResponseDue", { time: formatDateTime(ticket.firstResponseDueAt, locale) })}</span>
+          )}
+        </div>
+      )}
+      <div className="page-head">
+        <h1>
+          <span className="muted">#{ticket.number}</span> {ticket.subject}
+        </h1>
+        <StatusBadge status={ticket.status} />
+      </div>
+      <p className="muted small">
+        {t(`ticket.type.${ticket.type}`)} · {locale === "zh-CN" ? ticket.category.nameZh : ticket.category.nameEn} ·{" "}
+        {t("ticket.created")} {formatDateTime(ticket.createdAt, locale)}
+        {ticket.firstResponseDueAt && (
+          <> · {t("portal.firstResponseDue", { time: formatDateTime(ticket.firstResponseDueAt, locale) })}</>
+        )}
+      </p>
+
+      {survey?.token && (
+        <div className="notice" data-testid="survey-invite">
+          <strong>{t("portal.rateTitle")}</strong> {t("portal.rateLead")}{" "}
+          <Link to={`/survey/${survey.token}`} className="btn btn-small">
+            {t("portal.rateLink")}
+          </Link>
+        </div>
+      )}
+      {survey?.rating && <p className="notice">{t("portal.yourRating", { rating: survey.rating })}</p>}
+
+      <section className="card">
+        <h2 className="visually-hidden">{t("ticket.conversation")}</h2>
+        <MessageThread messages={messages} viewerId={data.viewerId} />
+      </section>
+
+      {ticket.status === "closed" ? (
+        <p className="notice">{t("portal.closedNotice")}</p>
+      ) : (
+        <Form method="post" className="card form" ref={formRef} noValidate>
+          <FormError messageKey={failure?.formError !== "errors.validation" ? failure?.formError : undefined} />
+          <Field name="body" label={t("portal.replyLabel")} errors={failure?.fieldErrors?.body}>
+            <textarea id="body" name="body" rows={4} defaultValue={failure?.values?.body} />
+          </Field>
+          <button type="submit" className="btn" disabled={navigation.state === "submitting"}>
+            {t("portal.replySubmit")}
+          </button>
+          <p className="muted small">{t("portal.liveHint")}</p>
+        </Form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Field, FormError } from "../components/Field.tsx";
+import { formFailure } from "../utils/forms.server.ts";
+import { localeFromRequest } from "../i18n/config.ts";
+import { db, signUpCustomer, createUserSession, getUser, homeFor } from "../services.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Create account · Helpdesk" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  if (user) throw redirect(homeFor(user.role));
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  try {
+    const user = await signUpCustomer(db(), Object.fromEntries(form), localeFromRequest(request));
+    return createUserSession(request, user.id, "/portal");
+  } catch (error) {
+    return formFailure(error, form);
+  }
+}
+
+export default function Signup() {
+  const { t } = useTranslation();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const v = result?.values ?? {};
+  return (
+    <div className="page narrow">
+      <h1>{t("auth.signUpTitle")}</h1>
+      <Form method="post" className="card form" noValidate>
+        <FormError messageKey={result?.formError} />
+        <Field name="name" label={t("auth.name")} errors={result?.fieldErrors?.name}>
+          <input id="name" name="name" autoComplete="name" required defaultValue={v.name} />
+        </Field>
+        <Field name="email" label={t("auth.email")} errors={result?.fieldErrors?.email}>
+          <input id="email" name="email" type="email" autoComplete="email" required defaultValue={v.email} />
+        </Field>
+        <Field name="company" label={t("auth.company")} errors={result?.fieldErrors?.company}>
+          <input id="company" name="company" autoComplete="organization" defaultValue={v.company} />
+        </Field>
+        <Field name="password" label={t("auth.password")} errors={result?.fieldErrors?.password}>
+          <input id="password" name="password" type="password" autoComplete="new-password" minLength={8} required />
+        </Field>
+        <button type="submit" className="btn" disabled={busy}>
+          {t("auth.signUpButton")}
+        </button>
+        <p className="muted">
+          {t("auth.haveAccount")} <Link to="/login">{t("nav.signIn")}</Link>
+        </p>
+      </Form>
+    </div>
+  );
+}

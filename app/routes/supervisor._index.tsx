@@ -1,0 +1,185 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { HealthBadge } from "../components/Health.tsx";
+import type { Locale } from "../i18n/config.ts";
+import { formatDateTime } from "../utils/format.ts";
+import { useSocket } from "../utils/socket.tsx";
+import { db, requireUser, SUPERVISOR_ROLES, csatBoard, healthBoard, slaBoard } from "../services.server.ts";
+
+export const meta: MetaFunction = () => [{ title: "Boards · Helpdesk" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request, SUPERVISOR_ROLES);
+  const now = new Date();
+  const [sla, csat, health] = await Promise.all([slaBoard(db(), now), csatBoard(db(), now), healthBoard(db())]);
+  return { sla, csat, health };
+}
+
+/** Live boards: refresh on ticket, rating and health events, at most every few seconds. */
+function useLiveRefresh() {
+  const { socket } = useSocket();
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (!socket) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const schedule = () => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        revalidator.revalidate();
+      }, 2000);
+    };
+    socket.on("queue:ticket", schedule);
+    socket.on("customer:health", schedule);
+    return () => {
+      socket.off("queue:ticket", schedule);
+      socket.off("customer:health", schedule);
+      clearTimeout(timer);
+    };
+  }, [socket, revalidator]);
+}
+
+export default function Boards() {
+  const { sla, csat, health } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  useLiveRefresh();
+  const maxCount = Math.max(1, ...csat.distribution.map((d) => d.count));
+
+  return (
+    <div className="page wide">
+      <div className="page-head">
+        <div>
+          <h1>{t("board.title")}</h1>
+          <p className="lead">{t("board.lead")}</p>
+        </div>
+      </div>
+
+      <section className="board-grid">
+        <div className="card" data-testid="sla-board">
+          <h2>{t("board.sla")}</h2>
+          <p className="muted small">{t("board.slaLead")}</p>
+          <div className="stat-row">
+            {(["on_track", "at_risk", "breached"] as const).map((state) => (
+              <div key={state} className={`stat sla-${state}`} data-sla-count={state}>
+                <span className="stat-value">{sla.totals[state]}</span>
+                <span className="stat-label">{t(`sla.state.${state}`)}</span>
+              </div>
+            ))}
+          </div>
+          <h3>{t("board.byTeam")}</h3>
+          <table className="compact">
+            <thead>
+              <tr>
+                <th>{t("ticket.team")}</th>
+                <th>{t("sla.state.on_track")}</th>
+                <th>{t("sla.state.at_risk")}</th>
+                <th>{t("sla.state.breached")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sla.byTeam.map((row) => (
+                <tr key={row.team}>
+                  <td>{row.team}</td>
+                  <td>{row.on_track}</td>
+                  <td>{row.at_risk}</td>
+                  <td>{row.breached}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+
+        <div className="card" data-testid="csat-board">
+          <h2>{t("board.csat")}</h2>
+          <div className="stat-row">
+            <div className="stat">
+              <span className="stat-value" data-testid="csat-score">
+                {csat.csat === null ? "—" : `${csat.csat}%`}
+              </span>
+              <span className="stat-label" title={t("board.csatHelp")}>
+                {t("board.csatScore")}
+              </span>
+            </div>
+            <div className="stat">
+              <span className="stat-value">{csat.average ?? "—"}</span>
+              <span className="stat-label">{t("board.responses", { count: csat.responses })}</span>
+            </div>
+          </div>
+          <ul className="distribution" aria-label={t("board.csat")}>
+            {csat.distribution.map((d) => (
+              <li key={d.rating}>
+                <span>{d.rating}</span>
+                <span className="bar">
+                  <span style={{ width: `${(d.count / maxCount) * 100}%` }} className={d.rating >= 4 ? "good" : d.rating === 3 ? "warn" : "bad"} />
+                </span>
+                <span className="muted small">{d.count}</span>
+              </li>
+            ))}
+          </ul>
+          <h3>{t("board.lowRatings")}</h3>
+          {csat.lowRatings.length === 0 ? (
+            <p className="muted small">{t("board.noLowRatings")}</p>
+          ) : (
+            <ul className="low-ratings">
+              {csat.lowRatings.map((r) => (
+                <li key={`${r.ticketNumber}-${r.respondedAt}`}>
+                  <Link to={`/agent/tickets/${r.ticketNumber}`}>
+                    #{r.ticketNumber} {r.subject}
+                  </Link>{" "}
+                  <span className="badge sla-breached">{r.rating}/5</span>
+                  <div className="muted small">
+                    {r.customer} · {formatDateTime(r.respondedAt, locale)}
+                    {r.comment ? ` · “${r.comment}”` : ""}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+
+        <div className="card" data-testid="health-board">
+          <h2>{t("board.atRiskCustomers")}</h2>
+          <div className="stat-row">
+            {(["healthy", "at_risk", "critical"] as const).map((band) => (
+              <div key={band} className={`stat band-${band}`}>
+                <span className="stat-value">{health.bands[band] ?? 0}</span>
+                <span className="stat-label">{t(`health.band.${band}`)}</span>
+              </div>
+            ))}
+          </div>
+          {health.atRisk.length === 0 ? (
+            <p className="muted small">{t("board.noAtRisk")}</p>
+          ) : (
+            <table className="compact">
+              <thead>
+                <tr>
+                  <th>{t("agent.customer")}</th>
+                  <th>{t("board.score")}</th>
+                  <th>{t("board.drivers")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {health.atRisk.map((c) => (
+                  <tr key={c.customerId} data-customer={c.name}>
+                    <td>
+                      {c.name}
+                      <div className="muted small">
+                        {c.company ?? ""} {c.tier === "key" && <span className="badge tier-key">{t("ticket.tier.key")}</span>}
+                      </div>
+                    </td>
+                    <td>
+                      <HealthBadge score={c.score} band={c.band} />
+                    </td>
+                    <td className="small">{c.drivers.map((d) => t(`health.component.${d}`)).join(", ")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+// The server-side API of the product as the routes see it. Remix keeps
+// `*.server.ts` modules out of the browser bundle, so routes import server
+// code only through here (pure rules such as sla/policy.ts they may import directly).
+export { db } from "../server/db/client.ts";
+export {
+  createUserSession,
+  destroyUserSession,
+  getUser,
+  homeFor,
+  requireUser,
+  STAFF_ROLES,
+  SUPERVISOR_ROLES,
+} from "../server/auth/session.ts";
+export { signIn, signUpCustomer } from "../server/auth/accounts.ts";
+export { DomainError } from "../server/errors.ts";
+export {
+  addMessage,
+  createTicket,
+  getTicket,
+  listAssignableAgents,
+  listTickets,
+  updateTicket,
+} from "../server/tickets/service.ts";
+export { toQueueTicket } from "../server/tickets/present.ts";
+export { answerSurvey, getSurveyByToken } from "../server/surveys/service.ts";
+export { getCustomerOverview } from "../server/customers/service.ts";
+export { csatBoard, healthBoard, slaBoard } from "../server/boards/service.ts";
+export { getArticle, listArticles } from "../server/kb/articles.ts";
+export { searchArticles, type SearchHit } from "../search/articles.ts";

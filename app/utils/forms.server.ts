@@ -1,0 +1,37 @@
+// Turning domain errors into form responses: field errors (i18n keys) plus
+// the values the user typed, so nothing they wrote is lost.
+import { data } from "@remix-run/node";
+import { DomainError } from "../../server/errors.ts";
+
+export interface FormFailure {
+  ok: false;
+  formError: string;
+  fieldErrors: Record<string, string[]>;
+  values: Record<string, string>;
+}
+
+export function formValues(form: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value === "string" && key !== "password") values[key] = value;
+  }
+  return values;
+}
+
+/** Returns a 4xx form response for a DomainError; rethrows anything else. */
+export function formFailure(error: unknown, form: FormData) {
+  if (!(error instanceof DomainError)) throw error;
+  const body: FormFailure = {
+    ok: false,
+    formError: error.messageKey,
+    fieldErrors: error.details ?? {},
+    values: formValues(form),
+  };
+  return data(body, { status: error.status });
+}
+
+/** Throws a Response that the nearest error boundary shows in the user's language. */
+export function asResponse(error: unknown): never {
+  if (error instanceof DomainError) throw new Response(error.messageKey, { status: error.status });
+  throw error;
+}

@@ -1,0 +1,203 @@
+// Knowledge-base search. PostgreSQL holds the articles; Meilisearch holds a
+// copy shaped for search (search/documents.ts), kept up to date by the outbox
+// ("article.changed" → indexArticle) and rebuilt wholesale by reindexAllArticles.
+//
+// Writes (settings, indexing, reindexing) wait for their Meilisearch task and
+// throw if it failed, so the outbox relay retries them. Searching is read-only
+// and logs each query to SearchLog for the "what are people looking for" report.
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { Settings } from "meilisearch";
+import { db as sharedDb, type Tx } from "../server/db/client.ts";
+import { singleton } from "../server/runtime.ts";
+import type { Consumer } from "../server/outbox/outbox.ts";
+import { ARTICLE_LOCALES } from "../server/kb/articles.ts";
+import { parseInput } from "../server/validation.ts";
+import { articlesIndexUid, meili, waitForTask } from "./client.ts";
+import { MARK_END, MARK_START, snippetToHtml, toArticleDocument, type ArticleDocument } from "./documents.ts";
+
+export { searchHealth } from "./client.ts";
+
+/**
+ * The index settings, applied by ensureSearchSettings(). Searchable attributes
+ * are in ranking order: a match in the title beats one in the tags, which
+ * beats one in the body. Typo tolerance stays at Meilisearch's default (on).
+ *
+ * Chinese needs nothing here: Meilisearch (charabia) detects Han text as
+ * Mandarin and segments it into words, so 退款 or 重置密码 match zh-CN
+ * articles. `localizedAttributes` was tried and changed no result, so it is
+ * left unset (tests/integration/search.test.ts checks the Chinese queries).
+ */
+export const ARTICLE_INDEX_SETTINGS = {
+  searchableAttributes: ["title", "tags", "body"],
+  filterableAttributes: ["locale", "status", "category"],
+  sortableAttributes: ["updatedAt"],
+  typoTolerance: { enabled: true },
+} satisfies Settings;
+
+// Index uids whose settings this process has applied: indexArticle applies
+// them first if start-up could not (search was down then), so an index the
+// outbox creates later still gets its filterable attributes.
+const settingsApplied = () => singleton("search:settingsApplied", () => new Set<string>());
+
+async function createIndexWithSettings(uid: string): Promise<void> {
+  const client = meili();
+  await waitForTask(client.createIndex(uid, { primaryKey: "id" }), ["index_already_exists"]);
+  await waitForTask(client.index(uid).updateSettings(ARTICLE_INDEX_SETTINGS));
+}
+
+/** Creates the articles index if needed and applies its settings; waits until done. */
+export async function ensureSearchSettings(): Promise<void> {
+  const uid = articlesIndexUid();
+  await createIndexWithSettings(uid);
+  settingsApplied().add(uid);
+}
+
+const articleSelect = {
+  id: true,
+  slug: true,
+  locale: true,
+  title: true,
+  body: true,
+  tags: true,
+  status: true,
+  updatedAt: true,
+  category: { select: { key: true } },
+} as const;
+
+/** Brings the search copy of one article in line with PostgreSQL (upsert, or delete when gone). */
+export async function indexArticle(articleId: string, database: Tx): Promise<void> {
+  const article = await database.article.findUnique({ where: { id: articleId }, select: articleSelect });
+  if (!settingsApplied().has(articlesIndexUid())) await ensureSearchSettings();
+  const index = meili().index<ArticleDocument>(articlesIndexUid());
+  if (article) await waitForTask(index.addDocuments([toArticleDocument(article)]));
+  else await waitForTask(index.deleteDocument(articleId));
+}
+
+const REINDEX_BATCH = 500;
+
+/**
+ * Rebuilds the index from PostgreSQL without a moment of empty or partial
+ * results: documents go into a fresh temporary index, which is then swapped
+ * with the live one in a single Meilisearch task, and the old one is deleted.
+ */
+export async function reindexAllArticles(database: Tx): Promise<{ indexed: number }> {
+  const client = meili();
+  const live = articlesIndexUid();
+  const temp = `${live}_reindex_${randomBytes(4).toString("hex")}`;
+  const startedAt = new Date();
+  let indexed = 0;
+  try {
+    await createIndexWithSettings(temp);
+    for (let cursor: string | undefined; ; ) {
+      const batch = await database.article.findMany({
+        select: articleSelect,
+        orderBy: { id: "asc" },
+        take: REINDEX_BATCH,
+        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      });
+      if (batch.length === 0) break;
+      await waitForTask(client.index<ArticleDocument>(temp).addDocuments(batch.map(toArticleDocument)));
+      indexed += batch.length;
+      cursor = batch[batch.length - 1].id;
+    }
+    // Swapping needs both indexes to exist (the live one may not, on first start).
+    await waitForTask(client.createIndex(live, { primaryKey: "id" }), ["index_already_exists"]);
+    await waitForTask(client.swapIndexes([{ indexes: [live, temp], rename: false }]));
+  } catch (error) {
+    // Don't leave a half-built index behind; report the original failure.
+    await waitForTask(client.deleteIndex(temp), ["index_not_found"]).catch(() => {});
+    throw error;
+  }
+  // After the swap `temp` names the old documents.
+  await waitForTask(client.deleteIndex(temp), ["index_not_found"]);
+  settingsApplied().add(live);
+
+  // An article saved while we were copying may have been indexed (by the
+  // outbox) into the old index only; index those again into the new one.
+  const changed = await database.article.findMany({ where: { updatedAt: { gte: startedAt } }, select: articleSelect });
+  if (changed.length > 0) await waitForTask(client.index<ArticleDocument>(live).addDocuments(changed.map(toArticleDocument)));
+  return { indexed };
+}
+
+/** Outbox consumer keeping the index in step with article edits. */
+export function createSearchConsumer(database?: Tx): Consumer {
+  return {
+    name: "search",
+    async handle(event) {
+      if (event.topic !== "article.changed") return;
+      await indexArticle(event.payload.articleId, database ?? sharedDb());
+    },
+  };
+}
+
+// Messages are i18n keys (app/i18n), like the other input schemas.
+export const SearchInputSchema = z.object({
+  query: z.string({ error: "validation.query" }).trim().max(200, "validation.query"),
+  /** The reader's language: its articles come first, others only if it has none. */
+  locale: z.enum(ARTICLE_LOCALES).optional(),
+  limit: z.number().int().min(1).max(50).default(10),
+  userId: z.string().min(1).nullish(),
+});
+export type SearchInput = z.input<typeof SearchInputSchema>;
+
+export interface SearchHit {
+  id: string;
+  slug: string;
+  locale: string;
+  title: string;
+  excerpt: string;
+  /** A body snippet around the match as safe HTML (escaped, matches in <mark>). */
+  highlight?: string;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Meilisearch's estimate of all matches (hits holds at most `limit`). */
+  total: number;
+}
+
+/** Searches published articles. Throws a validation DomainError for bad input. */
+export async function searchArticles(input: SearchInput, database: Tx = sharedDb()): Promise<SearchResult> {
+  const { query, locale, limit, userId } = parseInput(SearchInputSchema, input);
+  if (query === "") return { hits: [], total: 0 };
+
+  const index = meili().index<ArticleDocument>(articlesIndexUid());
+  const run = (filter: string[]) =>
+    index.search(query, {
+      filter,
+      limit,
+      attributesToRetrieve: ["id", "slug", "locale", "title", "excerpt"],
+      attributesToCrop: ["body"],
+      cropLength: 30,
+      cropMarker: "…",
+      attributesToHighlight: ["body"],
+      highlightPreTag: MARK_START,
+      highlightPostTag: MARK_END,
+    });
+
+  const published = 'status = "published"';
+  // Locales come from the enum above, so quoting them into the filter is safe.
+  let response = locale ? await run([published, `locale = "${locale}"`]) : await run([published]);
+  if (locale && response.hits.length === 0) response = await run([published]);
+
+  const hits = response.hits.map((hit) => ({
+    id: hit.id,
+    slug: hit.slug,
+    locale: hit.locale,
+    title: hit.title,
+    excerpt: hit.excerpt,
+    highlight: snippetToHtml(hit._formatted?.body),
+  }));
+  const total = response.estimatedTotalHits ?? hits.length;
+
+  // The log feeds reporting only: losing a row must not cost the user their results.
+  try {
+    await database.searchLog.create({
+      data: { query, locale: locale ?? "all", resultCount: total, userId: userId ?? null },
+    });
+  } catch (error) {
+    console.warn("[search] could not record the search:", (error as Error).message);
+  }
+  return { hits, total };
+}

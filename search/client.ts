@@ -1,0 +1,61 @@
+// The Meilisearch client and small helpers around it. The client is kept with
+// singleton() (globalThis), so the Remix server bundle and the server process
+// share one; it is keyed by URL and key so tests that re-point the runtime
+// settings get a client for the new server.
+import { Meilisearch, type EnqueuedTaskPromise, type Task } from "meilisearch";
+import { runtimeSettings, singleton } from "../server/runtime.ts";
+
+/** Per HTTP request. Searches answer in milliseconds; this only bounds a hung server. */
+const REQUEST_TIMEOUT_MS = 10_000;
+const HEALTH_TIMEOUT_MS = 1_500;
+/** Indexing a few thousand articles takes seconds; leave room for a busy task queue. */
+const TASK_TIMEOUT_MS = 60_000;
+
+function clientFor(timeout: number): Meilisearch {
+  const { meiliUrl, meiliKey } = runtimeSettings();
+  return singleton(`meilisearch:${timeout}:${meiliUrl}:${meiliKey ?? ""}`, () =>
+    new Meilisearch({ host: meiliUrl, apiKey: meiliKey, timeout }),
+  );
+}
+
+export function meili(): Meilisearch {
+  return clientFor(REQUEST_TIMEOUT_MS);
+}
+
+/** The live articles index: `${searchIndexPrefix}articles`. */
+export function articlesIndexUid(): string {
+  return `${runtimeSettings().searchIndexPrefix}articles`;
+}
+
+export class SearchTaskError extends Error {
+  constructor(
+    readonly task: Task,
+    readonly code: string | undefined,
+  ) {
+    super(`Meilisearch task ${task.uid} (${task.type}) ${task.status}: ${task.error?.message ?? "no error given"}`);
+  }
+}
+
+/**
+ * Waits for an enqueued task and throws unless it succeeded. The client's
+ * waitTask resolves for failed tasks too, so without this check a rejected
+ * write would look like a success. `allow` lists error codes that are fine
+ * (e.g. "index_already_exists" when creating an index idempotently).
+ */
+export async function waitForTask(enqueued: EnqueuedTaskPromise, allow: string[] = []): Promise<Task> {
+  const task = await enqueued.waitTask({ timeout: TASK_TIMEOUT_MS });
+  if (task.status === "succeeded") return task;
+  const code = task.error?.code;
+  if (task.status === "failed" && code && allow.includes(code)) return task;
+  throw new SearchTaskError(task, code);
+}
+
+/** For /healthz: answers within ~1.5 s whatever state the server is in. */
+export async function searchHealth(): Promise<"up" | "down"> {
+  try {
+    await clientFor(HEALTH_TIMEOUT_MS).health();
+    return "up";
+  } catch {
+    return "down";
+  }
+}

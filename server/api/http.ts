@@ -1,0 +1,36 @@
+// JSON error format of the API: { error: { code, message, details? } }, with
+// messages in the caller's language (Accept-Language).
+import type { NextFunction, Request, Response } from "express";
+import { localeFromAcceptLanguage, DEFAULT_LOCALE } from "../../app/i18n/config.ts";
+import { translator } from "../../app/i18n/i18n.ts";
+import { DomainError } from "../errors.ts";
+
+export function apiLocale(req: Request) {
+  return localeFromAcceptLanguage(req.get("Accept-Language")) ?? DEFAULT_LOCALE;
+}
+
+export function sendError(req: Request, res: Response, error: DomainError) {
+  const t = translator(apiLocale(req));
+  const details = error.details
+    ? Object.fromEntries(Object.entries(error.details).map(([field, keys]) => [field, keys.map((k) => t(k))]))
+    : undefined;
+  res.status(error.status).json({ error: { code: error.code, message: t(error.messageKey), ...(details ? { details } : {}) } });
+}
+
+/** Express error handler: domain errors keep their status; anything else is a 500 without internals. */
+export function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction) {
+  if (error instanceof DomainError) return sendError(req, res, error);
+  if (error instanceof SyntaxError && "body" in error) {
+    return sendError(req, res, new DomainError("validation_failed", "errors.validation", { _body: ["errors.validation"] }));
+  }
+  console.error("[api]", error);
+  const t = translator(apiLocale(req));
+  res.status(500).json({ error: { code: "internal", message: t("errors.generic") } });
+}
+
+type Handler = (req: Request, res: Response) => Promise<unknown>;
+
+/** Wraps an async handler so rejections reach the error handler. */
+export const route = (handler: Handler) => (req: Request, res: Response, next: NextFunction) => {
+  handler(req, res).catch(next);
+};

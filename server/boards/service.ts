@@ -1,0 +1,120 @@
+// Figures for the supervisor boards. SLA states come from the stored due
+// times (sla/policy.ts); CSAT from answered surveys; health from stored scores.
+import type { Tx } from "../db/client.ts";
+import { ticketSlaState, type SlaState } from "../sla/policy.ts";
+import { drivers, type HealthComponent } from "../health/score.ts";
+
+const ACTIVE = ["new", "open", "pending", "on_hold"] as const;
+type Counted = Exclude<SlaState, "met">;
+
+export async function slaBoard(db: Tx, now = new Date()) {
+  const tickets = await db.ticket.findMany({
+    where: { status: { in: [...ACTIVE] } },
+    select: {
+      createdAt: true,
+      firstResponseDueAt: true,
+      firstRespondedAt: true,
+      resolutionDueAt: true,
+      solvedAt: true,
+      team: { select: { name: true } },
+      assignee: { select: { name: true } },
+    },
+  });
+  const empty = (): Record<Counted, number> => ({ on_track: 0, at_risk: 0, breached: 0, none: 0 });
+  const totals = empty();
+  const byTeam = new Map<string, Record<Counted, number>>();
+  for (const ticket of tickets) {
+    const raw = ticketSlaState(ticket, now);
+    // An open ticket whose first response was on time is judged by its next target.
+    const state: Counted = raw === "met" ? "on_track" : raw;
+    totals[state] += 1;
+    const team = ticket.team?.name ?? "—";
+    if (!byTeam.has(team)) byTeam.set(team, empty());
+    byTeam.get(team)![state] += 1;
+  }
+  return {
+    open: tickets.length,
+    totals,
+    byTeam: [...byTeam.entries()].map(([team, counts]) => ({ team, ...counts })).sort((a, b) => b.breached - a.breached),
+  };
+}
+
+export async function csatBoard(db: Tx, now = new Date(), days = 30) {
+  const since = new Date(now.getTime() - days * 86_400_000);
+  const answered = await db.survey.findMany({
+    where: { respondedAt: { gte: since }, rating: { not: null } },
+    select: {
+      rating: true,
+      comment: true,
+      respondedAt: true,
+      ticket: { select: { number: true, subject: true, assignee: { select: { name: true } } } },
+      customer: { select: { name: true } },
+    },
+    orderBy: { respondedAt: "desc" },
+  });
+  const ratings = answered.map((s) => s.rating as number);
+  const satisfied = ratings.filter((r) => r >= 4).length;
+  const byAgent = new Map<string, number[]>();
+  for (const s of answered) {
+    const agent = s.ticket.assignee?.name ?? "—";
+    byAgent.set(agent, [...(byAgent.get(agent) ?? []), s.rating as number]);
+  }
+  return {
+    days,
+    responses: ratings.length,
+    /** Share of 4 and 5 ratings, the usual CSAT definition; null without responses. */
+    csat: ratings.length ? Math.round((satisfied / ratings.length) * 100) : null,
+    average: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 10) / 10 : null,
+    distribution: [1, 2, 3, 4, 5].map((n) => ({ rating: n, count: ratings.filter((r) => r === n).length })),
+    byAgent: [...byAgent.entries()]
+      .map(([agent, rs]) => ({
+        agent,
+        responses: rs.length,
+        csat: Math.round((rs.filter((r) => r >= 4).length / rs.length) * 100),
+      }))
+      .sort((a, b) => a.csat - b.csat),
+    lowRatings: answered
+      .filter((s) => (s.rating as number) <= 2)
+      .slice(0, 10)
+      .map((s) => ({
+        rating: s.rating as number,
+        comment: s.comment,
+        respondedAt: s.respondedAt!.toISOString(),
+        ticketNumber: s.ticket.number,
+        subject: s.ticket.subject,
+        customer: s.customer.name,
+      })),
+  };
+}
+
+export async function healthBoard(db: Tx, limit = 12) {
+  const rows = await db.customerHealth.findMany({
+    where: { band: { in: ["at_risk", "critical"] } },
+    orderBy: { score: "asc" },
+    take: limit,
+    select: {
+      score: true,
+      band: true,
+      components: true,
+      customer: { select: { id: true, name: true, tier: true, company: { select: { name: true } } } },
+    },
+  });
+  const bands = await db.customerHealth.groupBy({ by: ["band"], _count: { _all: true } });
+  return {
+    bands: Object.fromEntries(bands.map((b) => [b.band, b._count._all])) as Record<string, number>,
+    atRisk: rows.map((r) => {
+      const components = r.components as unknown as HealthComponent[];
+      return {
+        customerId: r.customer.id,
+        name: r.customer.name,
+        company: r.customer.company?.name ?? null,
+        tier: r.customer.tier,
+        score: r.score,
+        band: r.band,
+        drivers: drivers({ score: r.score, band: r.band, components })
+          .slice(0, 2)
+          .map((c) => c.key),
+      };
+    }),
+  };
+}

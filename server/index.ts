@@ -1,0 +1,61 @@
+// `npm start`: boot (config, embedded servers, migrations, demo data), then
+// serve the helpdesk until Ctrl-C / SIGTERM, and shut everything down cleanly.
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { boot } from "./boot.ts";
+import { ConfigError } from "./config.ts";
+import { db } from "./db/client.ts";
+import { startHelpdeskServer } from "./app.ts";
+import { ensureSearchSettings, reindexAllArticles } from "../search/articles.ts";
+import { DEMO_ACCOUNTS } from "../prisma/seed.ts";
+
+async function main() {
+  const booted = await boot();
+  const { env, settings } = booted;
+
+  // Search being down must not stop the helpdesk: tickets work without it and
+  // the outbox catches up on indexing once it is back.
+  try {
+    await ensureSearchSettings();
+    await reindexAllArticles(db());
+  } catch (error) {
+    console.warn(`Search is not ready (${(error as Error).message}); continuing without it.`);
+  }
+
+  const buildPath = path.resolve("build/index.js");
+  const remixBuild = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  const server = await startHelpdeskServer({
+    settings,
+    port: env.PORT,
+    host: env.HOST,
+    remixBuild,
+    production: env.NODE_ENV === "production",
+    logRequests: env.LOG_REQUESTS,
+  });
+
+  console.log(`\nHelpdesk is running at http://localhost:${env.PORT}`);
+  if (env.SEED_DEMO_DATA === "auto") {
+    console.log("Demo accounts (password for all: demo1234 unless shown):");
+    for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(10)} ${a.email.padEnd(30)} ${a.password}`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: shutting down…`);
+    await server.close();
+    await db().$disconnect();
+    for (const service of booted.embedded.reverse()) await service.stop();
+    console.log("Stopped.");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

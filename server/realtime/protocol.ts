@@ -1,0 +1,72 @@
+// Typed Socket.IO events between the server and the browser. Shared by both
+// sides; what a client sends is also parsed with zod on the server.
+import { z } from "zod";
+
+export interface QueueTicket {
+  id: string;
+  number: number;
+  subject: string;
+  status: string;
+  priority: string;
+  type: string;
+  requesterName: string;
+  requesterTier: string;
+  teamId: string | null;
+  teamName: string | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  createdAt: string;
+  updatedAt: string;
+  firstResponseDueAt: string | null;
+  resolutionDueAt: string | null;
+  firstRespondedAt: string | null;
+  solvedAt: string | null;
+}
+
+export interface LiveMessage {
+  id: string;
+  ticketId: string;
+  kind: "public" | "internal" | "system";
+  body: string;
+  createdAt: string;
+  author: { id: string; name: string; role: string } | null;
+}
+
+/** What a requester may know about their ticket changing. */
+export interface TicketChange {
+  id: string;
+  number: number;
+  status: string;
+  updatedAt: string;
+}
+
+export interface ServerToClientEvents {
+  "queue:ticket": (ticket: QueueTicket) => void;
+  "ticket:changed": (change: TicketChange) => void;
+  "ticket:message": (message: LiveMessage) => void;
+  "customer:health": (health: { customerId: string; score: number; band: string }) => void;
+}
+
+export const WatchTicketSchema = z.object({ number: z.number().int().positive() });
+export type Ack = (result: { ok: true } | { ok: false; error: string }) => void;
+
+export interface ClientToServerEvents {
+  "ticket:watch": (payload: z.infer<typeof WatchTicketSchema>, ack: Ack) => void;
+  "ticket:unwatch": (payload: z.infer<typeof WatchTicketSchema>) => void;
+}
+
+export interface SocketData {
+  userId: string;
+}
+
+export const rooms = {
+  allStaff: "staff:all",
+  untriaged: "staff:untriaged",
+  team: (teamId: string) => `team:${teamId}`,
+  user: (userId: string) => `user:${userId}`,
+  customer: (customerId: string) => `customer:${customerId}`,
+  /** Public side of a ticket: requester and staff. */
+  ticket: (ticketId: string) => `ticket:${ticketId}`,
+  /** Staff side of a ticket: internal notes. Customers never join it. */
+  ticketStaff: (ticketId: string) => `ticket:${ticketId}:staff`,
+};

@@ -1,0 +1,276 @@
+// The golden path through the JSON API and the live channel, on a real
+// PostgreSQL and Meilisearch: file a complaint, see it arrive live, reply,
+// note, solve, rate, and watch the health score move.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { io, type Socket } from "socket.io-client";
+import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
+import { createFixtures, PASSWORD } from "../support/factories.ts";
+import { startHelpdeskServer, type HelpdeskServer } from "../../server/app.ts";
+import { runtimeSettings, forgetSingleton } from "../../server/runtime.ts";
+import { sessionStorage } from "../../server/auth/session.ts";
+import { ensureSearchSettings } from "../../search/articles.ts";
+import type { LiveMessage, QueueTicket } from "../../server/realtime/protocol.ts";
+
+let t: TestDatabase;
+let server: HelpdeskServer;
+let fx: Awaited<ReturnType<typeof createFixtures>>;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  t = await freshDatabase();
+  useTestRuntime(t.url);
+  forgetSingleton("db");
+  fx = await createFixtures(t.db);
+  await ensureSearchSettings();
+  server = await startHelpdeskServer({ settings: runtimeSettings(), port: 0, host: "127.0.0.1" });
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await server?.close();
+  await t?.drop();
+});
+
+async function api(path: string, init: { method?: string; token?: string; body?: unknown; lang?: string } = {}) {
+  const res = await fetch(`${server.url}/api/v1${path}`, {
+    method: init.method ?? "GET",
+    headers: {
+      "Content-Type": "application/json",
+      ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
+      ...(init.lang ? { "Accept-Language": init.lang } : {}),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function tokenFor(email: string) {
+  const res = await api("/auth/token", { method: "POST", body: { email, password: PASSWORD } });
+  expect(res.status).toBe(201);
+  return res.body.token as string;
+}
+
+async function connect(userId: string): Promise<Socket> {
+  const session = await sessionStorage().getSession();
+  session.set("userId", userId);
+  const cookie = (await sessionStorage().commitSession(session)).split(";")[0];
+  const socket = io(server.url, { transports: ["websocket"], extraHeaders: { Cookie: cookie }, forceNew: true });
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+  return socket;
+}
+
+/** Everything a socket received, by event name. */
+function record(socket: Socket) {
+  const seen: Record<string, unknown[]> = {};
+  socket.onAny((event: string, payload: unknown) => {
+    (seen[event] ??= []).push(payload);
+  });
+  return seen;
+}
+
+async function until<T>(probe: () => T | undefined, what: string, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const watch = (socket: Socket, number: number) =>
+  new Promise<{ ok: boolean }>((resolve) => socket.emit("ticket:watch", { number }, resolve));
+
+describe("golden path over the API and the live channel", () => {
+  test("complaint → live queue → reply and note → solved → CSAT → health", async () => {
+    const agentSocket = await connect(fx.agent.id);
+    const customerSocket = await connect(fx.keyCustomer.id);
+    const strangerSocket = await connect(fx.otherCustomer.id);
+    const agentSaw = record(agentSocket);
+    const customerSaw = record(customerSocket);
+    const strangerSaw = record(strangerSocket);
+
+    const customerToken = await tokenFor("ada@key.example");
+    const agentToken = await tokenFor("li@test.example");
+    const strangerToken = await tokenFor("otto@std.example");
+
+    // 1-2. A key-tier customer files a complaint; it gets the strict SLA.
+    const created = await api("/tickets", {
+      method: "POST",
+      token: customerToken,
+      body: { type: "complaint", category: "technical", subject: "Invoices page is blank", description: "Since this morning the invoices page shows nothing at all." },
+    });
+    expect(created.status).toBe(201);
+    const number = created.body.number as number;
+    const createdAt = new Date(created.body.createdAt).getTime();
+    expect(new Date(created.body.firstResponseDueAt).getTime() - createdAt).toBe(60 * 60_000);
+    expect(new Date(created.body.resolutionDueAt).getTime() - createdAt).toBe(480 * 60_000);
+    expect(created.body.sla).toBeUndefined(); // staff-only fields stay hidden from customers
+
+    // 3. The agent's open queue receives it live.
+    const queued = await until(
+      () => (agentSaw["queue:ticket"] as QueueTicket[] | undefined)?.find((q) => q.number === number),
+      "the new ticket in the agent's queue",
+    );
+    expect(queued.subject).toBe("Invoices page is blank");
+    expect(queued.requesterTier).toBe("key");
+
+    // 4. Reply publicly and add an internal note.
+    expect(await watch(customerSocket, number)).toEqual({ ok: true });
+    expect(await watch(agentSocket, number)).toEqual({ ok: true });
+    expect(await watch(strangerSocket, number)).toEqual({ ok: false, error: "not_found" });
+
+    const note = await api(`/tickets/${number}/messages`, {
+      method: "POST",
+      token: agentToken,
+      body: { kind: "internal", body: "Key account, escalate to billing engineering if needed" },
+    });
+    expect(note.status).toBe(201);
+    const reply = await api(`/tickets/${number}/messages`, {
+      method: "POST",
+      token: agentToken,
+      body: { kind: "public", body: "Sorry about that! We are looking into it now." },
+    });
+    expect(reply.status).toBe(201);
+
+    const liveReply = await until(
+      () => (customerSaw["ticket:message"] as LiveMessage[] | undefined)?.find((m) => m.id === reply.body.id),
+      "the reply on the customer's page",
+    );
+    expect(liveReply.body).toContain("looking into it");
+    await until(
+      () => (agentSaw["ticket:message"] as LiveMessage[] | undefined)?.find((m) => m.id === note.body.id),
+      "the note on the agent's page",
+    );
+
+    // The internal note never reaches the customer: not over the socket, not in the API.
+    const customerView = await api(`/tickets/${number}`, { token: customerToken });
+    expect(customerView.status).toBe(200);
+    expect(customerView.body.messages.map((m: { body: string }) => m.body)).not.toContain(
+      "Key account, escalate to billing engineering if needed",
+    );
+    expect(customerView.body.messages.every((m: { kind: string }) => m.kind !== "internal")).toBe(true);
+    const customerMessages = await api(`/tickets/${number}/messages`, { token: customerToken });
+    expect(customerMessages.body.data.some((m: { kind: string }) => m.kind === "internal")).toBe(false);
+    const customerInternal = await api(`/tickets/${number}/messages`, {
+      method: "POST",
+      token: customerToken,
+      body: { kind: "internal", body: "sneaky" },
+    });
+    expect(customerInternal.status).toBe(403);
+
+    // Another customer cannot see the ticket at all.
+    expect((await api(`/tickets/${number}`, { token: strangerToken })).status).toBe(404);
+    expect((await api("/tickets", { token: strangerToken })).body.data).toEqual([]);
+
+    // The first reply stopped the first-response clock.
+    const agentView = await api(`/tickets/${number}`, { token: agentToken });
+    expect(agentView.body.firstRespondedAt).not.toBeNull();
+    expect(agentView.body.status).toBe("open");
+    expect(agentView.body.messages.some((m: { kind: string }) => m.kind === "internal")).toBe(true);
+
+    // 5. Solve: a one-time survey link appears for the customer only.
+    const solved = await api(`/tickets/${number}`, { method: "PATCH", token: agentToken, body: { status: "solved" } });
+    expect(solved.status).toBe(200);
+    expect(solved.body.status).toBe("solved");
+    const afterSolve = await api(`/tickets/${number}`, { token: customerToken });
+    const surveyToken = afterSolve.body.survey.token as string;
+    expect(surveyToken).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect((await api(`/tickets/${number}`, { token: agentToken })).body.survey.token).toBeNull();
+
+    const customerId = fx.keyCustomer.customerId!;
+    const healthBefore = await api(`/customers/${customerId}/health`, { token: agentToken });
+    expect(healthBefore.status).toBe(200);
+
+    const survey = await api(`/surveys/${surveyToken}`);
+    expect(survey.body).toMatchObject({ ticketNumber: number, answered: false, expired: false });
+    const rated = await api(`/surveys/${surveyToken}`, { method: "POST", body: { rating: 1, comment: "Took too long" } });
+    expect(rated.status).toBe(201);
+    const again = await api(`/surveys/${surveyToken}`, { method: "POST", body: { rating: 5 } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("conflict");
+
+    // 6. The rating moved the customer's health score, with named components.
+    const healthAfter = await api(`/customers/${customerId}/health`, { token: agentToken });
+    expect(healthAfter.body.score).toBeLessThan(healthBefore.body.score);
+    const csat = healthAfter.body.components.find((c: { key: string }) => c.key === "csat");
+    expect(csat.value).toBe(0);
+    expect(healthAfter.body.history[0].reason).toBe("csat_answered");
+    expect((await api(`/customers/${customerId}/health`, { token: customerToken })).status).toBe(200);
+    expect((await api(`/customers/${customerId}/health`, { token: strangerToken })).status).toBe(403);
+
+    // The low rating opened a follow-up for the team.
+    const followUp = await api(`/tickets/${number}`, { token: agentToken });
+    expect(followUp.body.tags).toContain("csat-low");
+
+    // Nothing about this ticket ever reached the other customer's socket.
+    expect(Object.keys(strangerSaw)).toEqual([]);
+    expect(customerSaw["queue:ticket"]).toBeUndefined();
+    const leaked = (customerSaw["ticket:message"] as LiveMessage[]).filter((m) => m.kind === "internal");
+    expect(leaked).toEqual([]);
+  });
+});
+
+describe("API contract", () => {
+  test("bad input is a 400 with field errors in the caller's language, and writes nothing", async () => {
+    const token = await tokenFor("ada@key.example");
+    const before = await t.db.ticket.count();
+    const en = await api("/tickets", { method: "POST", token, body: { type: "rant", subject: "x" } });
+    expect(en.status).toBe(400);
+    expect(en.body.error.code).toBe("validation_failed");
+    expect(Object.keys(en.body.error.details).sort()).toEqual(["category", "description", "subject", "type"]);
+    expect(en.body.error.details.subject[0]).toMatch(/at least 3 characters/);
+    const zh = await api("/tickets", { method: "POST", token, body: { type: "rant" }, lang: "zh-CN,zh;q=0.9" });
+    expect(zh.body.error.details.type[0]).toMatch(/[\u4e00-\u9fff]/);
+    expect(await t.db.ticket.count()).toBe(before);
+  });
+
+  test("requests without a valid token are refused with a JSON error", async () => {
+    const res = await api("/tickets", { token: "hd_not-a-real-token-at-all-xxxxxxxx" });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toMatchObject({ code: "unauthorized" });
+    const wrong = await api("/auth/token", { method: "POST", body: { email: "ada@key.example", password: "nope" } });
+    expect(wrong.status).toBe(401);
+  });
+
+  test("an agent only sees tickets of their teams; a supervisor sees all", async () => {
+    const customerToken = await tokenFor("otto@std.example");
+    const billing = await api("/tickets", {
+      method: "POST",
+      token: customerToken,
+      body: { type: "inquiry", category: "billing", subject: "VAT number on invoice", description: "How do I add my VAT number to invoices?" },
+    });
+    expect(billing.status).toBe(201);
+    const agentToken = await tokenFor("li@test.example");
+    expect((await api(`/tickets/${billing.body.number}`, { token: agentToken })).status).toBe(404);
+    const billingToken = await tokenFor("bo@test.example");
+    expect((await api(`/tickets/${billing.body.number}`, { token: billingToken })).status).toBe(200);
+    const supervisorToken = await tokenFor("sup@test.example");
+    expect((await api(`/tickets/${billing.body.number}`, { token: supervisorToken })).status).toBe(200);
+    const patch = await api(`/tickets/${billing.body.number}`, {
+      method: "PATCH",
+      token: customerToken,
+      body: { status: "closed" },
+    });
+    expect(patch.status).toBe(403);
+  });
+
+  test("/healthz reports the database and search, and the OpenAPI document lists the API", async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", database: "up", search: "up" });
+    const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as any;
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/auth/token", "/tickets", "/tickets/{number}", "/tickets/{number}/messages", "/surveys/{token}", "/customers/{id}/health", "/kb/search"]),
+    );
+    expect(doc.paths["/tickets"].post.requestBody.content["application/json"].schema.properties.type.enum).toEqual([
+      "complaint",
+      "inquiry",
+    ]);
+  });
+});
