@@ -84,12 +84,18 @@ export interface SeedSlaPolicy {
 
 /** Default SLA policies: lowest position first, the first whose set conditions all match applies. */
 export const SLA_POLICIES: readonly SeedSlaPolicy[] = [
-  { name: "Key account complaints", position: 10, matchType: "complaint", matchPriority: null, matchTier: "key", firstResponseMinutes: 60, resolutionMinutes: 8 * 60 },
-  { name: "Urgent", position: 20, matchType: null, matchPriority: "urgent", matchTier: null, firstResponseMinutes: 30, resolutionMinutes: 4 * 60 },
-  { name: "Key accounts", position: 30, matchType: null, matchPriority: null, matchTier: "key", firstResponseMinutes: 2 * 60, resolutionMinutes: 24 * 60 },
-  { name: "Complaints", position: 40, matchType: "complaint", matchPriority: null, matchTier: null, firstResponseMinutes: 4 * 60, resolutionMinutes: 48 * 60 },
-  { name: "High priority", position: 50, matchType: null, matchPriority: "high", matchTier: null, firstResponseMinutes: 4 * 60, resolutionMinutes: 48 * 60 },
-  { name: "Default", position: 100, matchType: null, matchPriority: null, matchTier: null, firstResponseMinutes: 8 * 60, resolutionMinutes: 72 * 60 },
+  { name: "Key account complaints", position: 10, matchType: "complaint", matchPriority: null, matchTier: "key",
+    firstResponseMinutes: 60, resolutionMinutes: 8 * 60 },
+  { name: "Urgent", position: 20, matchType: null, matchPriority: "urgent", matchTier: null,
+    firstResponseMinutes: 30, resolutionMinutes: 4 * 60 },
+  { name: "Key accounts", position: 30, matchType: null, matchPriority: null, matchTier: "key",
+    firstResponseMinutes: 2 * 60, resolutionMinutes: 24 * 60 },
+  { name: "Complaints", position: 40, matchType: "complaint", matchPriority: null, matchTier: null,
+    firstResponseMinutes: 4 * 60, resolutionMinutes: 48 * 60 },
+  { name: "High priority", position: 50, matchType: null, matchPriority: "high", matchTier: null,
+    firstResponseMinutes: 4 * 60, resolutionMinutes: 48 * 60 },
+  { name: "Default", position: 100, matchType: null, matchPriority: null, matchTier: null,
+    firstResponseMinutes: 8 * 60, resolutionMinutes: 72 * 60 },
 ];
 
 export interface SeedResult {
@@ -495,11 +501,42 @@ function planTicketSpecs(rng: Rng, customers: PlannedCustomer[]): TicketSpec[] {
   const demo = customers.find((c) => c.profile === "demo")!;
   const pickScenario = (subjectStart: string) => SCENARIOS.find((s) => s.en.subject.startsWith(subjectStart))!;
   specs.push(
-    { ...base(demo, "inquiry", "solved"), scenario: pickScenario("Invoice {invoice} shows the wrong VAT"), priority: "normal", channel: "portal", solvedHoursAgo: 20, rating: null },
-    { ...base(demo, "inquiry", "open"), scenario: pickScenario("Webhook signatures"), priority: "high", channel: "portal", slaState: "on_track" },
-    { ...base(demo, "complaint", "pending"), scenario: pickScenario("Items missing from delivery"), priority: "high", channel: "email", slaState: "on_track" },
-    { ...base(demo, "inquiry", "closed"), scenario: pickScenario("How do I add a colleague"), priority: "low", channel: "portal", rating: 5 },
-    { ...base(demo, "inquiry", "new"), scenario: pickScenario("Where can I track"), priority: "normal", channel: "portal", slaState: "on_track" },
+    {
+      ...base(demo, "inquiry", "solved"),
+      scenario: pickScenario("Invoice {invoice} shows the wrong VAT"),
+      priority: "normal",
+      channel: "portal",
+      solvedHoursAgo: 20,
+      rating: null, // the survey is waiting for the demo customer
+    },
+    {
+      ...base(demo, "inquiry", "open"),
+      scenario: pickScenario("Webhook signatures"),
+      priority: "high",
+      channel: "portal",
+      slaState: "on_track",
+    },
+    {
+      ...base(demo, "complaint", "pending"),
+      scenario: pickScenario("Items missing from delivery"),
+      priority: "high",
+      channel: "email",
+      slaState: "on_track",
+    },
+    {
+      ...base(demo, "inquiry", "closed"),
+      scenario: pickScenario("How do I add a colleague"),
+      priority: "low",
+      channel: "portal",
+      rating: 5,
+    },
+    {
+      ...base(demo, "inquiry", "new"),
+      scenario: pickScenario("Where can I track"),
+      priority: "normal",
+      channel: "portal",
+      slaState: "on_track",
+    },
   );
 
   // Customers in trouble: complaints, missed targets and poor ratings.
@@ -517,7 +554,14 @@ function planTicketSpecs(rng: Rng, customers: PlannedCustomer[]): TicketSpec[] {
   }
   for (const c of customers.filter((c) => c.profile === "at_risk")) {
     const types = rng.shuffle<TicketType>(["complaint", "complaint", "complaint", "inquiry", "inquiry", "inquiry"]);
-    const statuses = rng.shuffle<Status>(["open", "closed", "closed", "solved", rng.weighted(STATUS_WEIGHTS), rng.weighted(STATUS_WEIGHTS)]);
+    const statuses = rng.shuffle<Status>([
+      "open",
+      "closed",
+      "closed",
+      "solved",
+      rng.weighted(STATUS_WEIGHTS),
+      rng.weighted(STATUS_WEIGHTS),
+    ]);
     const breached = new Set(rng.shuffle([0, 1, 2, 3, 4, 5]).slice(0, 2));
     statuses.forEach((status, i) => {
       const spec = base(c, types[i], status);
@@ -607,7 +651,9 @@ function realizeTicket(rng: Rng, spec: TicketSpec, ctx: RealizeContext): Planned
             : res * rng.float(1.05, 1.6);
       created = now.getTime() - elapsed;
       const lateReply = state === "breached" && rng.chance(0.3);
-      firstResponded = lateReply ? created + fr * rng.float(1.1, 1.9) : created + Math.min(fr * rng.float(0.1, 0.9), elapsed * rng.float(0.1, 0.5));
+      firstResponded = lateReply
+        ? created + fr * rng.float(1.1, 1.9)
+        : created + Math.min(fr * rng.float(0.1, 0.9), elapsed * rng.float(0.1, 0.5));
     }
   } else {
     const frOffset = spec.firstLate ? fr * rng.float(1.1, 3) : fr * rng.float(0.05, 0.9);
@@ -627,20 +673,13 @@ function realizeTicket(rng: Rng, spec: TicketSpec, ctx: RealizeContext): Planned
 
   const createdAt = at(created);
   const due = dueTimes(policy, createdAt);
-  const frDue = due.firstResponseDueAt.getTime();
-  const resDue = due.resolutionDueAt.getTime();
-  const nowMs = now.getTime();
   // Missed targets are recorded by a late reply/solve or by the sweeper shortly after the due time.
-  const firstResponseBreachedAt =
-    firstResponded !== null
-      ? firstResponded > frDue
-        ? at(Math.min(frDue + SWEEP_LAG, firstResponded))
-        : null
-      : nowMs > frDue
-        ? at(Math.min(frDue + SWEEP_LAG, nowMs))
-        : null;
-  const resolutionBreachedAt =
-    solved !== null ? (solved > resDue ? at(Math.min(resDue + SWEEP_LAG, solved)) : null) : nowMs > resDue ? at(Math.min(resDue + SWEEP_LAG, nowMs)) : null;
+  const missedAt = (doneAt: number | null, dueAt: number) => {
+    const by = doneAt ?? now.getTime();
+    return by > dueAt ? at(Math.min(dueAt + SWEEP_LAG, by)) : null;
+  };
+  const firstResponseBreachedAt = missedAt(firstResponded, due.firstResponseDueAt.getTime());
+  const resolutionBreachedAt = missedAt(solved, due.resolutionDueAt.getTime());
 
   const teamKey = ctx.categoryTeam.get(spec.scenario.category)!;
   const agents = ctx.agentsOf(teamKey);
@@ -655,7 +694,7 @@ function realizeTicket(rng: Rng, spec: TicketSpec, ctx: RealizeContext): Planned
       comment: null,
       createdAt: at(solved),
       expiresAt: at(solved + SURVEY_VALID_DAYS * DAY),
-      respondedAt: answered ? at(solved + Math.min(nowMs - solved, 2 * DAY) * rng.float(0.05, 0.95)) : null,
+      respondedAt: answered ? at(solved + Math.min(now.getTime() - solved, 2 * DAY) * rng.float(0.05, 0.95)) : null,
     };
   }
 
@@ -766,10 +805,13 @@ function buildMessages(rng: Rng, t: PlannedTicket, supervisor: Staff, now: Date)
   const agent = t.assignee ?? t.responder;
   const customerUserId = spec.customer.userId;
   const created = t.createdAt.getTime();
-  const between = (from: number, to: number, lo = 0.15, hi = 0.85) => new Date(Math.round(from + (to - from) * rng.float(lo, hi)));
-  const out: MessageDraft[] = [
-    { kind: "public", authorId: customerUserId, body: fill(spec.scenario[lang].description, vars), createdAt: t.createdAt, keep: 100 },
-  ];
+  const between = (from: number, to: number, lo: number, hi: number) =>
+    new Date(Math.round(from + (to - from) * rng.float(lo, hi)));
+  const out: MessageDraft[] = [];
+  const add = (kind: MessageDraft["kind"], authorId: string | null, body: string, createdAt: Date, keep: number) =>
+    out.push({ kind, authorId, body, createdAt, keep });
+
+  add("public", customerUserId, fill(spec.scenario[lang].description, vars), t.createdAt, 100);
 
   // Staff-only notes: some of these must never reach a customer.
   const noteBody = () => {
@@ -783,55 +825,43 @@ function buildMessages(rng: Rng, t: PlannedTicket, supervisor: Staff, now: Date)
   if (!t.firstRespondedAt) {
     // Still new: nobody has answered. The customer may have nudged us, or triage left a note.
     const end = now.getTime();
-    if (rng.chance(0.5)) {
-      out.push({ kind: "internal", authorId: supervisor.id, body: rng.pick(INTERNAL_NOTES.triage), createdAt: between(created, end, 0.05, 0.4), keep: 60 });
-    } else {
-      out.push({ kind: "public", authorId: customerUserId, body: rng.pick(CUSTOMER_FOLLOW_UPS[lang]), createdAt: between(created, end, 0.5, 0.95), keep: 60 });
-    }
-    if (wantsNote) out.push({ kind: "internal", authorId: supervisor.id, body: noteBody(), createdAt: between(created, end, 0.05, 0.5), keep: 50 });
+    if (rng.chance(0.5)) add("internal", supervisor.id, rng.pick(INTERNAL_NOTES.triage), between(created, end, 0.05, 0.4), 60);
+    else add("public", customerUserId, rng.pick(CUSTOMER_FOLLOW_UPS[lang]), between(created, end, 0.5, 0.95), 60);
+    if (wantsNote) add("internal", supervisor.id, noteBody(), between(created, end, 0.05, 0.5), 50);
   } else {
     const replied = t.firstRespondedAt.getTime();
-    const end = t.solvedAt?.getTime() ?? now.getTime();
     if (t.assignee && rng.chance(0.3)) {
-      out.push({ kind: "system", authorId: supervisor.id, body: `assignee:${t.assignee.name}`, createdAt: between(created, replied, 0.05, 0.3), keep: 10 });
+      add("system", supervisor.id, `assignee:${t.assignee.name}`, between(created, replied, 0.05, 0.3), 10);
     }
-    out.push({ kind: "public", authorId: agent.id, body: fill(spec.scenario[lang].reply, vars), createdAt: t.firstRespondedAt, keep: 90 });
+    add("public", agent.id, fill(spec.scenario[lang].reply, vars), t.firstRespondedAt, 90);
     if (wantsNote) {
       const author = troubled && rng.chance(0.4) ? supervisor : agent;
-      out.push({ kind: "internal", authorId: author.id, body: noteBody(), createdAt: between(created, replied, 0.3, 0.95), keep: 50 });
+      add("internal", author.id, noteBody(), between(created, replied, 0.3, 0.95), 50);
     }
+    // Back and forth after the first reply, before the closing message of a solved ticket.
+    const end = t.solvedAt ? t.solvedAt.getTime() - 15 * MINUTE : now.getTime();
     const waitingOnCustomer = spec.status === "pending";
     if (end - replied > 10 * MINUTE && (waitingOnCustomer || rng.chance(0.45))) {
       const customerAt = between(replied, end, 0.15, 0.45);
-      out.push({ kind: "public", authorId: customerUserId, body: rng.pick(CUSTOMER_FOLLOW_UPS[lang]), createdAt: customerAt, keep: 30 });
+      add("public", customerUserId, rng.pick(CUSTOMER_FOLLOW_UPS[lang]), customerAt, 30);
       // Pending means the last word was ours.
       if (waitingOnCustomer || rng.chance(0.7)) {
-        out.push({
-          kind: "public",
-          authorId: agent.id,
-          body: fill(rng.pick(AGENT_FOLLOW_UPS[lang]), vars),
-          createdAt: between(customerAt.getTime(), end, 0.2, 0.8),
-          keep: waitingOnCustomer ? 35 : 25,
-        });
+        const body = fill(rng.pick(AGENT_FOLLOW_UPS[lang]), vars);
+        add("public", agent.id, body, between(customerAt.getTime(), end, 0.2, 0.8), waitingOnCustomer ? 35 : 25);
       }
     }
     if (t.solvedAt) {
       const solved = t.solvedAt.getTime();
-      out.push({
-        kind: "public",
-        authorId: agent.id,
-        body: fill(rng.pick(CLOSING_REPLIES[lang]), vars),
-        createdAt: new Date(Math.max(solved - rng.float(1, 10) * MINUTE, replied + 1000)),
-        keep: 80,
-      });
-      out.push({ kind: "system", authorId: agent.id, body: "status:solved", createdAt: t.solvedAt, keep: 20 });
+      const closingAt = new Date(Math.max(solved - rng.float(1, 10) * MINUTE, replied + 1000));
+      add("public", agent.id, fill(rng.pick(CLOSING_REPLIES[lang]), vars), closingAt, 80);
+      add("system", agent.id, "status:solved", t.solvedAt, 20);
     }
   }
 
   // A low rating opens a follow-up for the team, as answerSurvey does.
   const survey = t.survey;
   if (survey?.rating != null && survey.rating <= LOW_RATING) {
-    out.push({ kind: "internal", authorId: null, body: `csat:${survey.rating}${survey.comment ? `\n${survey.comment}` : ""}`, createdAt: survey.respondedAt!, keep: 70 });
+    add("internal", null, `csat:${survey.rating}${survey.comment ? `\n${survey.comment}` : ""}`, survey.respondedAt!, 70);
   }
 
   const kept = [...out].sort((a, b) => b.keep - a.keep).slice(0, MAX_MESSAGES);
