@@ -328,10 +328,13 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
     companies.push({ id: companyId, name: company.name, createdAt: companyCreated });
     const people =
       company.name === demoCustomer.company
-        ? [{ name: demoCustomer.name, email: demoCustomer.email, locale: "en" as const, profile: "demo" as const }, ...company.customers]
+        ? [
+            { name: demoCustomer.name, email: demoCustomer.email, locale: "en" as const, profile: "demo" as const },
+            ...company.customers,
+          ]
         : company.customers;
     for (const person of people) {
-      const createdAt = new Date(companyCreated.getTime() + rng.float(0, now.getTime() - companyCreated.getTime() - 30 * DAY));
+      const createdAt = new Date(rng.float(companyCreated.getTime(), now.getTime() - 30 * DAY));
       customers.push({
         id: randomUUID(),
         userId: randomUUID(),
@@ -440,12 +443,20 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
 
   // Write it all: one round trip per table.
   await tx.user.createMany({ data: users });
-  await tx.team.createMany({ data: TEAMS.map((t) => ({ id: teamIds.get(t.key)!, key: t.key, name: t.name, createdAt: ago(500 * DAY) })) });
+  await tx.team.createMany({
+    data: TEAMS.map((t) => ({ id: teamIds.get(t.key)!, key: t.key, name: t.name, createdAt: ago(500 * DAY) })),
+  });
   await tx.teamMember.createMany({
     data: staff.flatMap((s) => s.teams.map((team) => ({ userId: s.id, teamId: teamIds.get(team)! }))),
   });
   await tx.category.createMany({
-    data: CATEGORIES.map((c) => ({ id: categoryIds.get(c.key)!, key: c.key, nameEn: c.nameEn, nameZh: c.nameZh, teamId: teamIds.get(c.team)! })),
+    data: CATEGORIES.map((c) => ({
+      id: categoryIds.get(c.key)!,
+      key: c.key,
+      nameEn: c.nameEn,
+      nameZh: c.nameZh,
+      teamId: teamIds.get(c.team)!,
+    })),
   });
   await tx.slaPolicy.createMany({ data: policies.map((p) => ({ ...p, createdAt: ago(500 * DAY) })) });
   await tx.company.createMany({ data: companies });
@@ -638,7 +649,11 @@ function realizeTicket(rng: Rng, spec: TicketSpec, ctx: RealizeContext): Planned
     if (spec.status === "new") {
       // Nobody has answered yet: the first-response target decides the state.
       const elapsed =
-        state === "on_track" ? fr * rng.float(0.05, 0.6) : state === "at_risk" ? fr * rng.float(0.78, 0.95) : fr * rng.float(1.3, 3);
+        state === "on_track"
+          ? fr * rng.float(0.05, 0.6)
+          : state === "at_risk"
+            ? fr * rng.float(0.78, 0.95)
+            : fr * rng.float(1.3, 3);
       created = now.getTime() - elapsed;
     } else {
       // Answered in time; the resolution target decides the state.
@@ -825,7 +840,9 @@ function buildMessages(rng: Rng, t: PlannedTicket, supervisor: Staff, now: Date)
   if (!t.firstRespondedAt) {
     // Still new: nobody has answered. The customer may have nudged us, or triage left a note.
     const end = now.getTime();
-    if (rng.chance(0.5)) add("internal", supervisor.id, rng.pick(INTERNAL_NOTES.triage), between(created, end, 0.05, 0.4), 60);
+    if (end - created < 2 * HOUR || rng.chance(0.5)) {
+      add("internal", supervisor.id, rng.pick(INTERNAL_NOTES.triage), between(created, end, 0.05, 0.4), 60);
+    }
     else add("public", customerUserId, rng.pick(CUSTOMER_FOLLOW_UPS[lang]), between(created, end, 0.5, 0.95), 60);
     if (wantsNote) add("internal", supervisor.id, noteBody(), between(created, end, 0.05, 0.5), 50);
   } else {

@@ -3,6 +3,7 @@
 import path from "node:path";
 import { parseEnv, type Env } from "./config.ts";
 import {
+  claimDataDir,
   loadOrCreateSecrets,
   startEmbeddedMeilisearch,
   startEmbeddedPostgres,
@@ -17,6 +18,8 @@ export interface Booted {
   settings: RuntimeSettings;
   embedded: RunningService[];
   seeded: boolean;
+  /** Stops the embedded servers (if any) and releases DATA_DIR. */
+  stop(): Promise<void>;
 }
 
 export async function boot(log: (line: string) => void = console.log): Promise<Booted> {
@@ -25,6 +28,12 @@ export async function boot(log: (line: string) => void = console.log): Promise<B
   const needsLocalSecrets = !env.DATABASE_URL || !env.MEILI_URL || !env.SESSION_SECRET;
   const secrets = needsLocalSecrets ? loadOrCreateSecrets(dataDir) : undefined;
   const embedded: RunningService[] = [];
+  const usesEmbedded = !env.DATABASE_URL || !env.MEILI_URL;
+  const release = usesEmbedded ? claimDataDir(dataDir) : () => {};
+  const stop = async () => {
+    for (const service of [...embedded].reverse()) await service.stop().catch(() => {});
+    release();
+  };
 
   try {
     let databaseUrl = env.DATABASE_URL;
@@ -65,9 +74,9 @@ export async function boot(log: (line: string) => void = console.log): Promise<B
 
     await migrate(databaseUrl, log);
     const seeded = env.SEED_DEMO_DATA === "auto" ? await seedIfEmpty(log) : false;
-    return { env, settings, embedded, seeded };
+    return { env, settings, embedded, seeded, stop };
   } catch (error) {
-    for (const service of embedded.reverse()) await service.stop().catch(() => {});
+    await stop();
     throw error;
   }
 }

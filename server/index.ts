@@ -23,16 +23,22 @@ async function main() {
     console.warn(`Search is not ready (${(error as Error).message}); continuing without it.`);
   }
 
-  const buildPath = path.resolve("build/index.js");
-  const remixBuild = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
-  const server = await startHelpdeskServer({
-    settings,
-    port: env.PORT,
-    host: env.HOST,
-    remixBuild,
-    production: env.NODE_ENV === "production",
-    logRequests: env.LOG_REQUESTS,
-  });
+  let server;
+  try {
+    const buildPath = path.resolve("build/index.js");
+    const remixBuild = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+    server = await startHelpdeskServer({
+      settings,
+      port: env.PORT,
+      host: env.HOST,
+      remixBuild,
+      production: env.NODE_ENV === "production",
+      logRequests: env.LOG_REQUESTS,
+    });
+  } catch (error) {
+    await booted.stop(); // never leave embedded servers running behind us
+    throw error;
+  }
 
   console.log(`\nHelpdesk is running at http://localhost:${env.PORT}`);
   if (env.SEED_DEMO_DATA === "auto") {
@@ -47,7 +53,7 @@ async function main() {
     console.log(`\n${signal}: shutting down…`);
     await server.close();
     await db().$disconnect();
-    for (const service of booted.embedded.reverse()) await service.stop();
+    await booted.stop();
     console.log("Stopped.");
     process.exit(0);
   };

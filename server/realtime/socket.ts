@@ -116,8 +116,9 @@ export function createRealtimeConsumer(io: RealtimeServer): Consumer {
           const message = await getMessage(db(), event.payload.messageId);
           if (!message) return;
           const live = { ...message, createdAt: message.createdAt.toISOString() };
-          // Internal notes go to the staff room only; never to the requester's.
-          const room = message.kind === "internal" ? rooms.ticketStaff(message.ticketId) : rooms.ticket(message.ticketId);
+          // Only public replies reach the requester's room; internal notes and
+          // system events (who was assigned, …) stay with staff, as in the API.
+          const room = message.kind === "public" ? rooms.ticket(message.ticketId) : rooms.ticketStaff(message.ticketId);
           io.to(room).emit("ticket:message", live);
           return;
         }

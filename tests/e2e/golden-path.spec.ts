@@ -82,6 +82,7 @@ test("complaint to health score: customer and agent side by side", async ({ brow
   const invite = customer.getByTestId("survey-invite");
   await expect(invite).toBeVisible({ timeout: 5_000 });
   await invite.getByRole("link", { name: "Rate this conversation" }).click();
+  await customer.waitForURL(/\/survey\//);
   const surveyUrl = customer.url();
 
   await customer.getByText("Very dissatisfied").click();

@@ -193,6 +193,30 @@ describe("demo seed", () => {
     expect(await t.db.healthSnapshot.count({ where: { reason: "seed" } })).toBe(result.customers);
   });
 
+  test("the same `now` gives the same demo data", async () => {
+    const other = await freshDatabase();
+    try {
+      await seedDemoData(other.db, now);
+      const view = (db: TestDatabase["db"]) =>
+        db.ticket.findMany({
+          orderBy: { number: "asc" },
+          select: {
+            number: true,
+            subject: true,
+            status: true,
+            priority: true,
+            createdAt: true,
+            solvedAt: true,
+            requester: { select: { email: true } },
+            _count: { select: { messages: true } },
+          },
+        });
+      expect(await view(other.db)).toEqual(await view(t.db));
+    } finally {
+      await other.drop();
+    }
+  }, 60_000);
+
   test("seeding again changes nothing", async () => {
     const before = await Promise.all([t.db.user.count(), t.db.ticket.count(), t.db.article.count(), t.db.message.count()]);
     expect(await seedDemoData(t.db, now)).toEqual({ tickets: 0, customers: 0, articles: 0 });

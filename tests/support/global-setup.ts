@@ -4,7 +4,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedMeilisearch, startEmbeddedPostgres, type RunningService } from "../../server/embedded.ts";
+import {
+  startEmbeddedMeilisearch,
+  startEmbeddedPostgres,
+  stopStalePostmaster,
+  type RunningService,
+} from "../../server/embedded.ts";
 import { migrate } from "../../server/db/migrate.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -26,6 +31,8 @@ declare module "vitest" {
 
 export default async function setup(project: TestProject) {
   // Each run starts from empty servers: tests must not depend on leftovers.
+  // A run that was killed may have left its PostgreSQL behind: stop it first.
+  await stopStalePostmaster(path.join(dataDir, "postgres"));
   fs.rmSync(dataDir, { recursive: true, force: true });
   const services: RunningService[] = [];
   const postgres = await startEmbeddedPostgres({
