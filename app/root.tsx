@@ -20,13 +20,14 @@ import { createI18n } from "./i18n/i18n.ts";
 import { SocketProvider } from "./utils/socket.tsx";
 import styles from "./styles/app.css?url";
 import { getUser } from "./services.server.ts";
+import { pageTitle } from "./utils/meta.ts";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ title: "Helpdesk" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, null);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
@@ -118,7 +119,7 @@ function Shell({ children }: { children: React.ReactNode }) {
               ))}
             </select>
             <noscript>
-              <button type="submit">OK</button>
+              <button type="submit">{t("nav.switchLanguage")}</button>
             </noscript>
           </Form>
           {user ? (

@@ -16,6 +16,7 @@ const en = {
     signUp: "Create account",
     signOut: "Sign out",
     language: "Language",
+    switchLanguage: "Switch",
     signedInAs: "Signed in as {{name}}",
   },
   languages: { en: "English", "zh-CN": "简体中文" },
@@ -139,6 +140,7 @@ const en = {
     firstResponse: "First response",
     resolution: "Resolution",
     csat: "Satisfaction",
+    sla: "SLA targets",
   },
   sla: {
     state: { none: "No SLA", met: "Met", on_track: "On track", at_risk: "At risk", breached: "Breached" },

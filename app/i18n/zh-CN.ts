@@ -18,6 +18,7 @@ const zhCN: Resources = {
     signUp: "注册账号",
     signOut: "退出登录",
     language: "语言",
+    switchLanguage: "切换",
     signedInAs: "当前登录：{{name}}",
   },
   languages: { en: "English", "zh-CN": "简体中文" },
@@ -141,6 +142,7 @@ const zhCN: Resources = {
     firstResponse: "首次响应",
     resolution: "解决",
     csat: "满意度 (CSAT)",
+    sla: "SLA 目标",
   },
   sla: {
     state: { none: "无 SLA", met: "已达成", on_track: "正常", at_risk: "有风险", breached: "已超时" },

@@ -11,8 +11,9 @@ import { formatRelative } from "../utils/format.ts";
 import { useSocket } from "../utils/socket.tsx";
 import { useNow } from "../utils/use-now.ts";
 import { db, requireUser, STAFF_ROLES, listTickets, toQueueTicket } from "../services.server.ts";
+import { pageTitle } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Queue · Helpdesk" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.queue");
 
 const VIEWS = ["active", "mine", "unassigned", "all"] as const;
 type View = (typeof VIEWS)[number];

@@ -14,10 +14,10 @@ import { formatDateTime } from "../utils/format.ts";
 import { useSocket, useWatchTicket } from "../utils/socket.tsx";
 import { useNow } from "../utils/use-now.ts";
 import { db, requireUser, STAFF_ROLES, addMessage, getTicket, listAssignableAgents, updateTicket, getCustomerOverview } from "../services.server.ts";
+import { pageTitle } from "../utils/meta.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `#${data.ticket.number} ${data.ticket.subject} · Helpdesk` : "Helpdesk" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, null, data ? `#${data.ticket.number} ${data.ticket.subject}` : undefined);
 
 const NumberParam = z.coerce.number().int().positive();
 function ticketNumber(raw: string | undefined): number {
@@ -230,7 +230,7 @@ export default function AgentTicket() {
         </Form>
 
         <div className="card">
-          <h2>SLA</h2>
+          <h2>{t("agent.sla")}</h2>
           <dl className="facts">
             <dt>{t("agent.firstResponse")}</dt>
             <dd>

@@ -5,8 +5,9 @@ import { isLocale, localeFromRequest } from "../i18n/config.ts";
 import type { Locale } from "../i18n/config.ts";
 import { formatDateTime } from "../utils/format.ts";
 import { db, getArticle } from "../services.server.ts";
+import { pageTitle } from "../utils/meta.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.article.title} · Helpdesk` : "Helpdesk" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, null, data?.article.title);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const requested = new URL(request.url).searchParams.get("locale");

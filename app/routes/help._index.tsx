@@ -3,8 +3,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { localeFromRequest } from "../i18n/config.ts";
 import { db, getUser, listArticles, searchArticles, type SearchHit } from "../services.server.ts";
+import { pageTitle } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Help center · Helpdesk" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "help.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const locale = localeFromRequest(request);

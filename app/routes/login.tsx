@@ -6,8 +6,9 @@ import { Field, FormError } from "../components/Field.tsx";
 import { formFailure } from "../utils/forms.server.ts";
 import { safeRedirect } from "../utils/redirect.ts";
 import { db, signIn, createUserSession, getUser, homeFor } from "../services.server.ts";
+import { pageTitle } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Sign in · Helpdesk" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "auth.signInTitle");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);

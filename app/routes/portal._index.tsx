@@ -7,8 +7,9 @@ import type { Locale } from "../i18n/config.ts";
 import { formatDateTime } from "../utils/format.ts";
 import { useSocket } from "../utils/socket.tsx";
 import { db, requireUser, listTickets } from "../services.server.ts";
+import { pageTitle } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "My requests · Helpdesk" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "portal.myTickets");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["customer"]);

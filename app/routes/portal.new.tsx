@@ -6,8 +6,9 @@ import { useTranslation } from "react-i18next";
 import { Field, FormError } from "../components/Field.tsx";
 import { formFailure } from "../utils/forms.server.ts";
 import { db, requireUser, createTicket } from "../services.server.ts";
+import { pageTitle } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Contact support · Helpdesk" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "portal.newTicketTitle");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, ["customer"]);

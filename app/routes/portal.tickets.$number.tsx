@@ -10,10 +10,10 @@ import { asResponse, formFailure } from "../utils/forms.server.ts";
 import { formatDateTime } from "../utils/format.ts";
 import { useSocket, useWatchTicket } from "../utils/socket.tsx";
 import { db, requireUser, addMessage, getTicket } from "../services.server.ts";
+import { pageTitle } from "../utils/meta.ts";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `#${data.ticket.number} ${data.ticket.subject} · Helpdesk` : "Helpdesk" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, null, data ? `#${data.ticket.number} ${data.ticket.subject}` : undefined);
 
 const NumberParam = z.coerce.number().int().positive();
 

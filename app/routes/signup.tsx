@@ -6,8 +6,9 @@ import { Field, FormError } from "../components/Field.tsx";
 import { formFailure } from "../utils/forms.server.ts";
 import { localeFromRequest } from "../i18n/config.ts";
 import { db, signUpCustomer, createUserSession, getUser, homeFor } from "../services.server.ts";
+import { pageTitle } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Create account · Helpdesk" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "auth.signUpTitle");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);

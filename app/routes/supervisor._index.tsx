@@ -7,8 +7,9 @@ import type { Locale } from "../i18n/config.ts";
 import { formatDateTime } from "../utils/format.ts";
 import { useSocket } from "../utils/socket.tsx";
 import { db, requireUser, SUPERVISOR_ROLES, csatBoard, healthBoard, slaBoard } from "../services.server.ts";
+import { pageTitle } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "Boards · Helpdesk" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, SUPERVISOR_ROLES);

@@ -4,8 +4,9 @@ import { useTranslation } from "react-i18next";
 import { FormError } from "../components/Field.tsx";
 import { formFailure } from "../utils/forms.server.ts";
 import { db, answerSurvey, getSurveyByToken, DomainError } from "../services.server.ts";
+import { pageTitle } from "../utils/meta.ts";
 
-export const meta: MetaFunction = () => [{ title: "How did we do? · Helpdesk" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "survey.title");
 
 // The token is the credential: whoever holds the link may rate, once.
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -6,26 +6,28 @@ import { computeHealth, LOOKBACK_DAYS, type Health, type HealthComponent } from 
 
 export async function recomputeHealth(tx: Tx, customerId: string, reason: string, now = new Date()): Promise<Health> {
   const since = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000);
-  const [ratings, complaints, slaBreaches, oldestOpen, previous] = await Promise.all([
-    tx.survey.findMany({
-      where: { customerId, respondedAt: { gte: since }, rating: { not: null } },
-      select: { rating: true },
-    }),
-    tx.ticket.count({ where: { requesterId: customerId, type: "complaint", createdAt: { gte: since } } }),
-    tx.ticket.count({
-      where: {
-        requesterId: customerId,
-        createdAt: { gte: since },
-        OR: [{ firstResponseBreachedAt: { not: null } }, { resolutionBreachedAt: { not: null } }],
-      },
-    }),
-    tx.ticket.findFirst({
-      where: { requesterId: customerId, status: { in: ["new", "open", "on_hold"] } },
-      orderBy: { createdAt: "asc" },
-      select: { createdAt: true },
-    }),
-    tx.customerHealth.findUnique({ where: { customerId } }),
-  ]);
+  // Sequential on purpose: inside a transaction all queries share one
+  // connection, and pg does not allow overlapping queries on a client.
+  const ratings = await tx.survey.findMany({
+    where: { customerId, respondedAt: { gte: since }, rating: { not: null } },
+    select: { rating: true },
+  });
+  const complaints = await tx.ticket.count({
+    where: { requesterId: customerId, type: "complaint", createdAt: { gte: since } },
+  });
+  const slaBreaches = await tx.ticket.count({
+    where: {
+      requesterId: customerId,
+      createdAt: { gte: since },
+      OR: [{ firstResponseBreachedAt: { not: null } }, { resolutionBreachedAt: { not: null } }],
+    },
+  });
+  const oldestOpen = await tx.ticket.findFirst({
+    where: { requesterId: customerId, status: { in: ["new", "open", "on_hold"] } },
+    orderBy: { createdAt: "asc" },
+    select: { createdAt: true },
+  });
+  const previous = await tx.customerHealth.findUnique({ where: { customerId } });
   const health = computeHealth({
     ratings: ratings.map((r) => r.rating as number),
     complaints,

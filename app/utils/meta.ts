@@ -1,0 +1,12 @@
+// Page titles in the reader's language. `meta` runs outside React, so it reads
+// the locale the root loader chose and uses a plain translator.
+import type { MetaArgs } from "@remix-run/node";
+import { isLocale, DEFAULT_LOCALE } from "../i18n/config.ts";
+import { translator } from "../i18n/i18n.ts";
+
+export function pageTitle(matches: MetaArgs["matches"], key: string | null, text?: string) {
+  const root = matches.find((m) => m.id === "root")?.data as { locale?: string } | undefined;
+  const t = translator(isLocale(root?.locale) ? root.locale : DEFAULT_LOCALE);
+  const label = text ?? (key ? t(key) : null);
+  return [{ title: label ? `${label} · ${t("app.name")}` : t("app.name") }];
+}

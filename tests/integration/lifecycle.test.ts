@@ -1,0 +1,120 @@
+// `npm start`'s process as a user runs it: boots embedded PostgreSQL and
+// Meilisearch, stops cleanly on SIGTERM (servers included), keeps data across
+// restarts, and refuses a bad configuration naming the variable.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { afterAll, describe, expect, test } from "vitest";
+import { runningPostmaster } from "../../server/embedded.ts";
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(import.meta.dirname, "../..");
+const dataDir = path.join(root, ".data", "test-lifecycle");
+const PORT = 3210;
+const env: Record<string, string> = {
+  PORT: String(PORT),
+  DATA_DIR: dataDir,
+  EMBEDDED_PG_PORT: "54379",
+  EMBEDDED_MEILI_PORT: "7751",
+  NODE_ENV: "production",
+};
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(extraEnv: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, [require.resolve("tsx/cli"), "server/index.ts"], {
+    cwd: root,
+    env: { ...process.env, ...env, ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function untilRunning(run: Run) {
+  const deadline = Date.now() + 90_000;
+  while (!run.output().includes("Helpdesk is running at")) {
+    if (run.child.exitCode !== null) throw new Error(`exited early:\n${run.output()}`);
+    if (Date.now() > deadline) throw new Error(`did not start:\n${run.output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function stop(run: Run) {
+  run.child.kill("SIGTERM");
+  return run.exited;
+}
+
+const api = async (p: string, init: RequestInit = {}) => {
+  const res = await fetch(`http://localhost:${PORT}${p}`, {
+    ...init,
+    headers: { "Content-Type": "application/json", ...(init.headers ?? {}) },
+  });
+  return { status: res.status, body: (await res.json()) as any };
+};
+
+let current: Run | undefined;
+afterAll(async () => {
+  if (current && current.child.exitCode === null) await stop(current);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("the helpdesk process", () => {
+  test("starts on embedded servers, stops cleanly, and keeps its data", async () => {
+    expect(fs.existsSync(path.join(root, "build/index.js")), "run `npm run build` first").toBe(true);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+
+    current = start();
+    await untilRunning(current);
+    expect(current.output()).toContain("Empty database: loading demo data");
+    expect(current.output()).toContain("customer@demo.helpdesk");
+    expect((await api("/healthz")).body).toEqual({ status: "ok", database: "up", search: "up" });
+
+    const { body: auth } = await api("/api/v1/auth/token", {
+      method: "POST",
+      body: JSON.stringify({ email: "customer@demo.helpdesk", password: "demo1234" }),
+    });
+    const created = await api("/api/v1/tickets", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${auth.token}` },
+      body: JSON.stringify({
+        type: "inquiry",
+        category: "billing",
+        subject: "Does my data survive a restart?",
+        description: "Checking that a restart keeps everything I filed.",
+      }),
+    });
+    expect(created.status).toBe(201);
+
+    expect(await stop(current)).toBe(0);
+    expect(current.output()).toContain("Stopped.");
+    expect(runningPostmaster(path.join(dataDir, "postgres"))).toBeNull();
+    await expect(fetch("http://127.0.0.1:7751/health")).rejects.toThrow();
+
+    current = start();
+    await untilRunning(current);
+    expect(current.output()).not.toContain("loading demo data");
+    const again = await api(`/api/v1/tickets/${created.body.number}`, {
+      headers: { Authorization: `Bearer ${auth.token}` },
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.subject).toBe("Does my data survive a restart?");
+    expect(await stop(current)).toBe(0);
+  });
+
+  test("a wrong configuration value stops the start and names the variable", async () => {
+    const run = start({ PORT: "eighty", SESSION_SECRET: "too-short" });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain("PORT");
+    expect(run.output()).toContain("SESSION_SECRET: must be at least 32 characters");
+    expect(runningPostmaster(path.join(dataDir, "postgres"))).toBeNull();
+  });
+});
