@@ -110,6 +110,33 @@ export async function stopStalePostmaster(dir: string): Promise<boolean> {
   return true;
 }
 
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops the process named in `pidFile` if it is still alive and is `name`. */
+async function stopStaleProcess(pidFile: string, name: string): Promise<void> {
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, "utf8"));
+  const alive = () => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(name);
+    } catch {
+      return false;
+    }
+  };
+  if (Number.isInteger(pid) && pid > 0 && alive()) {
+    process.kill(pid, "SIGTERM");
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
 /**
  * Marks `dataDir` as used by this process. Throws when another live process
  * holds it: two helpdesks must not share embedded servers.
@@ -141,6 +168,13 @@ export async function startEmbeddedMeilisearch(opts: {
   fs.chmodSync(binary, 0o755);
   fs.mkdirSync(opts.dir, { recursive: true });
   const url = `http://127.0.0.1:${opts.port}`;
+  const pidFile = path.join(opts.dir, "meilisearch.pid");
+  // A Meilisearch left behind by a process that was killed: stop it first.
+  await stopStaleProcess(pidFile, "meilisearch");
+  // Never talk to a server we did not start: it would not know our key.
+  if (await answers(`${url}/health`)) {
+    throw new Error(`Port ${opts.port} is already in use; set EMBEDDED_MEILI_PORT to a free port.`);
+  }
   const child: ChildProcess = spawn(
     binary,
     [
@@ -165,6 +199,7 @@ export async function startEmbeddedMeilisearch(opts: {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  if (child.pid) fs.writeFileSync(pidFile, String(child.pid));
 
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -190,6 +225,7 @@ export async function startEmbeddedMeilisearch(opts: {
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
       await exited;
       clearTimeout(timer);
+      fs.rmSync(pidFile, { force: true });
     },
   };
 }

@@ -1,7 +1,14 @@
 // Errors the domain raises on purpose. `messageKey` is an i18n key, so the
 // portal, the workspace and the API can each say it in the user's language.
 
-export type ErrorCode = "not_found" | "forbidden" | "unauthorized" | "validation_failed" | "conflict" | "gone";
+export type ErrorCode =
+  | "not_found"
+  | "forbidden"
+  | "unauthorized"
+  | "validation_failed"
+  | "conflict"
+  | "gone"
+  | "unavailable";
 
 const statusFor: Record<ErrorCode, number> = {
   not_found: 404,
@@ -10,6 +17,7 @@ const statusFor: Record<ErrorCode, number> = {
   validation_failed: 400,
   conflict: 409,
   gone: 410,
+  unavailable: 503,
 };
 
 export class DomainError extends Error {

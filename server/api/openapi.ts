@@ -166,7 +166,7 @@ export function openApiDocument() {
             { name: "q", in: "query", schema: { type: "string", maxLength: 200 } },
             { name: "locale", in: "query", schema: { enum: ["en", "zh-CN"] } },
           ],
-          responses: { "200": json({}), ...errors(400) },
+          responses: { "200": json({}), ...errors(400, 503) },
         },
       },
     },

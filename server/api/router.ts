@@ -146,7 +146,12 @@ export function apiRouter() {
         .object({ q: z.string().max(200, "validation.query").default(""), locale: z.enum(["en", "zh-CN"]).optional() })
         .safeParse(req.query);
       if (!query.success) throw new DomainError("validation_failed", "errors.validation", { q: ["validation.query"] });
-      res.json(await searchArticles({ query: query.data.q, locale: query.data.locale }));
+      const result = await searchArticles({ query: query.data.q, locale: query.data.locale }).catch((error) => {
+        if (error instanceof DomainError) throw error;
+        console.warn("[kb search]", (error as Error).message);
+        throw new DomainError("unavailable", "help.searchUnavailable");
+      });
+      res.json(result);
     }),
   );
 

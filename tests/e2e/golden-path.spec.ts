@@ -47,6 +47,10 @@ test("complaint to health score: customer and agent side by side", async ({ brow
   await expect(customer).toHaveURL(/\/portal/);
   await customer.getByRole("link", { name: "New request" }).first().click();
 
+  // Help articles are suggested while the customer types.
+  await customer.getByLabel("Subject").pressSequentially("forgot my pasword", { delay: 20 });
+  await expect(customer.getByTestId("kb-suggestions")).toContainText(/password/i);
+
   // Bad input: field errors, and what was typed stays.
   await customer.getByLabel("Subject").fill(subject);
   await customer.getByRole("button", { name: "Send request" }).click();

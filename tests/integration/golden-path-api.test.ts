@@ -6,7 +6,7 @@ import { io, type Socket } from "socket.io-client";
 import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
 import { createFixtures, PASSWORD } from "../support/factories.ts";
 import { startHelpdeskServer, type HelpdeskServer } from "../../server/app.ts";
-import { runtimeSettings, forgetSingleton } from "../../server/runtime.ts";
+import { runtimeSettings, forgetSingleton, setRuntimeSettings } from "../../server/runtime.ts";
 import { sessionStorage } from "../../server/auth/session.ts";
 import { ensureSearchSettings } from "../../search/articles.ts";
 import type { LiveMessage, QueueTicket } from "../../server/realtime/protocol.ts";
@@ -272,5 +272,26 @@ describe("API contract", () => {
       "complaint",
       "inquiry",
     ]);
+  });
+
+  test("with search down, tickets still work, search says it is unavailable and /healthz shows it", async () => {
+    const settings = runtimeSettings();
+    setRuntimeSettings({ ...settings, meiliUrl: "http://127.0.0.1:9" }); // nothing listens there
+    try {
+      const token = await tokenFor("otto@std.example");
+      const created = await api("/tickets", {
+        method: "POST",
+        token,
+        body: { type: "inquiry", category: "technical", subject: "Works without search?", description: "Filing while the search server is down." },
+      });
+      expect(created.status).toBe(201);
+      const search = await api("/kb/search?q=password&locale=en");
+      expect(search.status).toBe(503);
+      expect(search.body.error.code).toBe("unavailable");
+      const health = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, string>;
+      expect(health).toEqual({ status: "degraded", database: "up", search: "down" });
+    } finally {
+      setRuntimeSettings(settings);
+    }
   });
 });
