@@ -18,6 +18,8 @@ import { I18nextProvider, useTranslation } from "react-i18next";
 import { LOCALES, localeFromRequest, type Locale } from "./i18n/config.ts";
 import { createI18n } from "./i18n/i18n.ts";
 import { SocketProvider } from "./utils/socket.tsx";
+import { timeZoneFromRequest } from "./utils/format.ts";
+import { useTimeZoneCookie } from "./utils/time.tsx";
 import styles from "./styles/app.css?url";
 import { getUser } from "./services.server.ts";
 import { pageTitle } from "./utils/meta.ts";
@@ -34,6 +36,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     locale: localeFromRequest(request),
     user: user ? { id: user.id, name: user.name, role: user.role } : null,
+    // The server renders dates in this zone at this instant, and the browser
+    // hydrates with the same two values (see app/utils/time.tsx).
+    timeZone: timeZoneFromRequest(request),
+    now: Date.now(),
   };
 }
 
@@ -47,6 +53,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRootData();
   const locale: Locale = data?.locale ?? "en";
   const i18n = useMemo(() => createI18n(locale), [locale]);
+  useTimeZoneCookie();
   return (
     <html lang={locale}>
       <head>

@@ -1,5 +1,6 @@
 // Assembles the HTTP server: Express with /healthz, the JSON API and the
-// Remix app, Socket.IO on the same server, the outbox relay and the SLA sweeper.
+// Remix app, Socket.IO on the same server, the outbox relay and periodic upkeep
+// (SLA breaches, outbox pruning).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
@@ -11,11 +12,11 @@ import { db } from "./db/client.ts";
 import { OutboxRelay } from "./outbox/outbox.ts";
 import { attachRealtime, createRealtimeConsumer } from "./realtime/socket.ts";
 import { apiRouter } from "./api/router.ts";
-import { markBreaches } from "./tickets/service.ts";
+import { runMaintenance } from "./jobs/maintenance.ts";
 import { createSearchConsumer, searchHealth } from "../search/articles.ts";
 import type { RuntimeSettings } from "./runtime.ts";
 
-const BREACH_SWEEP_MS = 30_000;
+const MAINTENANCE_EVERY_MS = 30_000;
 
 export interface HelpdeskServer {
   url: string;
@@ -48,6 +49,20 @@ export async function startHelpdeskServer(options: {
     res.status(200).json({ status: database === "up" && search === "up" ? "ok" : "degraded", database, search });
   });
   app.use("/api/v1", apiRouter());
+  // Forms may only be posted from our own pages: a cross-site form could
+  // otherwise sign a visitor into someone else's account or act for them.
+  app.use((req, res, next) => {
+    const origin = req.get("Origin");
+    if (req.method === "GET" || req.method === "HEAD" || !origin) return next();
+    let sameSite = false;
+    try {
+      sameSite = new URL(origin).host === req.get("Host");
+    } catch {
+      sameSite = false;
+    }
+    if (!sameSite) return res.status(403).type("text/plain").send("Cross-site form submissions are not accepted.");
+    next();
+  });
   if (options.remixBuild) {
     app.all("*", createRequestHandler({ build: options.remixBuild, mode: options.production ? "production" : "development" }));
   }
@@ -60,9 +75,9 @@ export async function startHelpdeskServer(options: {
     onError: (error, context) => console.warn(`[${context}]`, (error as Error)?.message ?? error),
   });
   await relay.start();
-  const sweep = () => markBreaches(db()).catch((e: Error) => console.warn("[sla sweeper]", e.message));
-  const sweeper = setInterval(sweep, BREACH_SWEEP_MS);
-  void sweep();
+  const maintain = () => runMaintenance(db()).catch((e: Error) => console.warn("[maintenance]", e.message));
+  const maintenance = setInterval(maintain, MAINTENANCE_EVERY_MS);
+  void maintain();
 
   await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "0.0.0.0", resolve));
   const { port } = server.address() as AddressInfo;
@@ -71,7 +86,7 @@ export async function startHelpdeskServer(options: {
     url: `http://localhost:${port}`,
     relay,
     async close() {
-      clearInterval(sweeper);
+      clearInterval(maintenance);
       server.closeIdleConnections?.();
       await realtime.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

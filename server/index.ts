@@ -61,6 +61,9 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
+// A stray rejection is a bug to log, not a reason to drop every user's connection.
+process.on("unhandledRejection", (reason) => console.error("[unhandled rejection]", reason));
+
 main().catch((error) => {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);

@@ -19,3 +19,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   if (!result.success) throw new DomainError("validation_failed", "errors.validation", fieldErrors(result.error));
   return result.data;
 }
+
+/** Prisma's "unique constraint failed" (P2002), e.g. two inserts racing for one email. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}

@@ -1,7 +1,6 @@
 // Pieces of a ticket shared by the portal and the agent workspace.
 import { useTranslation } from "react-i18next";
-import type { Locale } from "../i18n/config.ts";
-import { formatDateTime, formatRelative } from "../utils/format.ts";
+import { useTimeFormat } from "../utils/time.tsx";
 
 export function StatusBadge({ status, staff = false }: { status: string; staff?: boolean }) {
   const { t } = useTranslation();
@@ -18,14 +17,12 @@ export function PriorityBadge({ priority }: { priority: string }) {
 }
 
 export function SlaBadge({ state, dueAt }: { state: string; dueAt?: string | null }) {
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language as Locale;
+  const { t } = useTranslation();
+  const fmt = useTimeFormat();
   const detail =
-    dueAt && (state === "on_track" || state === "at_risk")
-      ? t("sla.dueIn", { time: formatRelative(dueAt, locale) })
-      : null;
+    dueAt && (state === "on_track" || state === "at_risk") ? t("sla.dueIn", { time: fmt.relative(dueAt) }) : null;
   return (
-    <span className={`badge sla-${state}`} data-sla={state} title={dueAt ? formatDateTime(dueAt, locale) : undefined}>
+    <span className={`badge sla-${state}`} data-sla={state} title={dueAt ? fmt.dateTime(dueAt) : undefined}>
       {t(`sla.state.${state}`)}
       {detail ? <span className="sla-detail"> · {detail}</span> : null}
     </span>
@@ -63,8 +60,8 @@ function SystemEvent({ message }: { message: ThreadMessage }) {
 }
 
 export function MessageThread({ messages, viewerId }: { messages: ThreadMessage[]; viewerId: string }) {
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language as Locale;
+  const { t } = useTranslation();
+  const fmt = useTimeFormat();
   return (
     <ol className="thread" aria-live="polite">
       {messages.map((m) => {
@@ -74,7 +71,7 @@ export function MessageThread({ messages, viewerId }: { messages: ThreadMessage[
           return (
             <li key={m.id} className="msg msg-system" data-kind="system">
               <SystemEvent message={m} />
-              <time dateTime={new Date(m.createdAt).toISOString()}>{formatDateTime(m.createdAt, locale)}</time>
+              <time dateTime={new Date(m.createdAt).toISOString()}>{fmt.dateTime(m.createdAt)}</time>
             </li>
           );
         }
@@ -87,7 +84,7 @@ export function MessageThread({ messages, viewerId }: { messages: ThreadMessage[
             <div className="msg-head">
               <strong>{who}</strong>
               {m.kind === "internal" && <span className="badge internal">{t("ticket.internalNote")}</span>}
-              <time dateTime={new Date(m.createdAt).toISOString()}>{formatDateTime(m.createdAt, locale)}</time>
+              <time dateTime={new Date(m.createdAt).toISOString()}>{fmt.dateTime(m.createdAt)}</time>
             </div>
             <div className="msg-body">{m.body}</div>
           </li>

@@ -30,7 +30,13 @@ export function readCookie(header: string | null | undefined, name: string): str
   if (!header) return null;
   for (const part of header.split(";")) {
     const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("="));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join("="));
+    } catch {
+      // A malformed value (e.g. a stray "%") is treated as no cookie, not a 500.
+      return null;
+    }
   }
   return null;
 }

@@ -226,6 +226,8 @@ const en = {
     nothingToUpdate: "Nothing to change.",
     email: "Enter a valid email address.",
     emailTaken: "An account with this email already exists. Sign in instead.",
+    emailNeedsVerification:
+      "We already have requests from this email address. To protect them, it can be linked to an account only after we verify the address: please contact support.",
     password: "Enter your password.",
     passwordLength: "Use a password of at least 8 characters.",
     name: "Enter your name.",
@@ -242,6 +244,8 @@ const en = {
     unauthorized: "Sign in first.",
     badCredentials: "That email and password do not match.",
     ticketClosed: "This request is closed and cannot take new messages.",
+    invalidTransition: "That status change is not possible: a closed ticket stays closed, and a worked ticket cannot become new again.",
+    badRequestBody: "The request body could not be read: send JSON of at most 256 KB.",
     surveyNotFound: "This survey link is not valid.",
     surveyUsed: "This survey has already been answered.",
     surveyExpired: "This survey link has expired.",

@@ -1,15 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import type { QueueTicket } from "../../server/realtime/protocol.ts";
 import { ticketSlaState } from "../../server/sla/policy.ts";
 import { PriorityBadge, SlaBadge, StatusBadge } from "../components/Ticket.tsx";
-import type { Locale } from "../i18n/config.ts";
-import { formatRelative } from "../utils/format.ts";
 import { useSocket } from "../utils/socket.tsx";
-import { useNow } from "../utils/use-now.ts";
+import { useNow, useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, STAFF_ROLES, listTickets, toQueueTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
@@ -19,6 +17,8 @@ const VIEWS = ["active", "mine", "unassigned", "all"] as const;
 type View = (typeof VIEWS)[number];
 const ViewParam = z.enum(VIEWS).catch("active");
 const ACTIVE = ["new", "open", "pending", "on_hold"];
+/** How long a row that just changed stays highlighted. */
+const FRESH_MS = 3_000;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, STAFF_ROLES);
@@ -42,13 +42,39 @@ function inView(ticket: QueueTicket, view: View, userId: string) {
 
 export default function Queue() {
   const data = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language as Locale;
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const { socket, connected } = useSocket();
   const [tickets, setTickets] = useState(data.tickets);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
+  const freshTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   const now = useNow(30_000);
+  const fmt = useTimeFormat();
+
+  // Highlight a changed row for a moment, then let it go.
+  const markFresh = (id: string) => {
+    setFresh((s) => new Set(s).add(id));
+    const timers = freshTimers.current;
+    clearTimeout(timers.get(id));
+    timers.set(
+      id,
+      setTimeout(() => {
+        timers.delete(id);
+        setFresh((s) => {
+          const next = new Set(s);
+          next.delete(id);
+          return next;
+        });
+      }, FRESH_MS),
+    );
+  };
+  useEffect(() => {
+    const timers = freshTimers.current;
+    return () => {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    };
+  }, []);
 
   useEffect(() => setTickets(data.tickets), [data.tickets]);
   useEffect(() => {
@@ -60,7 +86,7 @@ export default function Queue() {
         const known = list.some((x) => x.id === ticket.id);
         return known ? list.map((x) => (x.id === ticket.id ? ticket : x)) : [ticket, ...rest];
       });
-      setFresh((s) => new Set(s).add(ticket.id));
+      markFresh(ticket.id);
     };
     socket.on("queue:ticket", onTicket);
     return () => {
@@ -141,7 +167,7 @@ export default function Queue() {
                     <SlaBadge state={state} dueAt={nextDue} />
                   </td>
                   <td>{ticket.assigneeName ?? <span className="muted">{t("ticket.unassigned")}</span>}</td>
-                  <td className="muted small">{formatRelative(ticket.updatedAt, locale, now)}</td>
+                  <td className="muted small">{fmt.relative(ticket.updatedAt)}</td>
                 </tr>
               );
             })}

@@ -9,10 +9,9 @@ import { Field, FormError } from "../components/Field.tsx";
 import { HealthBadge, HealthComponents } from "../components/Health.tsx";
 import { MessageThread, mergeMessage, PriorityBadge, SlaBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
 import type { Locale } from "../i18n/config.ts";
-import { asResponse, formFailure } from "../utils/forms.server.ts";
-import { formatDateTime } from "../utils/format.ts";
+import { asResponse, formFailure, readForm } from "../utils/forms.server.ts";
 import { useSocket, useWatchTicket } from "../utils/socket.tsx";
-import { useNow } from "../utils/use-now.ts";
+import { useNow, useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, STAFF_ROLES, addMessage, getTicket, listAssignableAgents, updateTicket, getCustomerOverview } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
@@ -54,7 +53,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, STAFF_ROLES);
   const number = ticketNumber(params.number);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   try {
     if (intent === "reply" || intent === "note") {
@@ -62,18 +61,34 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return { ok: true as const, intent };
     }
     if (intent === "update") {
-      const assignee = form.get("assigneeId");
-      await updateTicket(db(), user, number, {
-        status: form.get("status") || undefined,
-        priority: form.get("priority") || undefined,
-        assigneeId: assignee === "" ? null : assignee || undefined,
-      });
+      // Send only what this agent changed: the page may be stale, and posting
+      // every field back would undo someone else's newer change.
+      const changes: Record<string, FormDataEntryValue | null> = {};
+      const status = changedField(form, "status", "originalStatus");
+      if (status) changes.status = status;
+      const priority = changedField(form, "priority", "originalPriority");
+      if (priority) changes.priority = priority;
+      const assignee = changedField(form, "assigneeId", "originalAssigneeId");
+      if (assignee !== undefined) changes.assigneeId = assignee === "" ? null : assignee;
+      if (Object.keys(changes).length > 0) await updateTicket(db(), user, number, changes);
       return { ok: true as const, intent };
     }
     throw new Response("errors.validation", { status: 400 });
   } catch (error) {
     return formFailure(error, form);
   }
+}
+
+/**
+ * The submitted value of `name` if it differs from the value the page was
+ * rendered with (`original`); undefined when unchanged or not submitted. A
+ * form without the original (an older page, a script) counts as a change.
+ */
+function changedField(form: FormData, name: string, original: string): FormDataEntryValue | undefined {
+  const value = form.get(name);
+  if (value === null) return undefined;
+  if (form.has(original) && form.get(original) === value) return undefined;
+  return value;
 }
 
 function toDate(value: string | null) {
@@ -94,6 +109,7 @@ export default function AgentTicket() {
   const [mode, setMode] = useState<"reply" | "note">("reply");
   const composer = useRef<HTMLFormElement>(null);
   const now = useNow(30_000);
+  const fmt = useTimeFormat();
 
   useEffect(() => setMessages(data.messages), [data.messages]);
   useEffect(() => {
@@ -149,7 +165,7 @@ export default function AgentTicket() {
         <p className="muted small">
           {t(`ticket.type.${ticket.type}`)} · {t(`ticket.channel.${ticket.channel}`)} ·{" "}
           {locale === "zh-CN" ? ticket.category.nameZh : ticket.category.nameEn}
-          {ticket.team ? ` · ${ticket.team.name}` : ""} · {t("ticket.created")} {formatDateTime(ticket.createdAt, locale)}
+          {ticket.team ? ` · ${ticket.team.name}` : ""} · {t("ticket.created")} {fmt.dateTime(ticket.createdAt)}
           {ticket.tags.length > 0 && <> · {ticket.tags.map((tag) => <span key={tag} className="tag">{tag}</span>)}</>}
         </p>
 
@@ -195,6 +211,9 @@ export default function AgentTicket() {
           <h2>{t("agent.properties")}</h2>
           {failure?.values?.intent === "update" && <FormError messageKey={failure.formError} />}
           <input type="hidden" name="intent" value="update" />
+          <input type="hidden" name="originalStatus" value={ticket.status} />
+          <input type="hidden" name="originalPriority" value={ticket.priority} />
+          <input type="hidden" name="originalAssigneeId" value={ticket.assigneeId ?? ""} />
           <Field name="status" label={t("agent.columns.status")}>
             <select id="status" name="status" defaultValue={ticket.status}>
               {STATUSES.map((s) => (

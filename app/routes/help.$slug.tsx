@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { isLocale, localeFromRequest } from "../i18n/config.ts";
-import type { Locale } from "../i18n/config.ts";
-import { formatDateTime } from "../utils/format.ts";
+import { useTimeFormat } from "../utils/time.tsx";
 import { db, getArticle } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
@@ -21,7 +20,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function Article() {
   const { article } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const fmt = useTimeFormat();
   return (
     <div className="page narrow">
       <p>
@@ -29,7 +29,7 @@ export default function Article() {
       </p>
       <article className="card article" lang={article.locale}>
         <h1>{article.title}</h1>
-        <p className="muted small">{formatDateTime(article.updatedAt, i18n.language as Locale)}</p>
+        <p className="muted small">{fmt.dateTime(article.updatedAt)}</p>
         <div className="prose" dangerouslySetInnerHTML={{ __html: article.html }} />
       </article>
       <p>

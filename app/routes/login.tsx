@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Field, FormError } from "../components/Field.tsx";
-import { formFailure } from "../utils/forms.server.ts";
+import { formFailure, readForm } from "../utils/forms.server.ts";
 import { safeRedirect } from "../utils/redirect.ts";
 import { db, signIn, createUserSession, getUser, homeFor } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   try {
     const user = await signIn(db(), Object.fromEntries(form));
     return createUserSession(request, user.id, safeRedirect(form.get("redirectTo"), homeFor(user.role)));

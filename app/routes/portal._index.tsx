@@ -3,9 +3,8 @@ import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { StatusBadge } from "../components/Ticket.tsx";
-import type { Locale } from "../i18n/config.ts";
-import { formatDateTime } from "../utils/format.ts";
 import { useSocket } from "../utils/socket.tsx";
+import { useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, listTickets } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
@@ -27,7 +26,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function MyTickets() {
   const { tickets } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const fmt = useTimeFormat();
   const { socket } = useSocket();
   const revalidator = useRevalidator();
   useEffect(() => {
@@ -62,7 +62,7 @@ export default function MyTickets() {
               <span className="muted small">{t(`ticket.type.${ticket.type}`)}</span>
               <StatusBadge status={ticket.status} />
               <time className="muted small" dateTime={ticket.updatedAt}>
-                {formatDateTime(ticket.updatedAt, i18n.language as Locale)}
+                {fmt.dateTime(ticket.updatedAt)}
               </time>
             </li>
           ))}

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Field, FormError } from "../components/Field.tsx";
-import { formFailure } from "../utils/forms.server.ts";
+import { formFailure, readForm } from "../utils/forms.server.ts";
 import { db, requireUser, createTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, ["customer"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   try {
     const ticket = await createTicket(db(), user, Object.fromEntries(form), "portal");
     return redirect(`/portal/tickets/${ticket.number}?created=1`);

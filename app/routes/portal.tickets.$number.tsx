@@ -6,9 +6,9 @@ import { z } from "zod";
 import { Field, FormError } from "../components/Field.tsx";
 import { MessageThread, mergeMessage, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
 import type { Locale } from "../i18n/config.ts";
-import { asResponse, formFailure } from "../utils/forms.server.ts";
-import { formatDateTime } from "../utils/format.ts";
+import { asResponse, formFailure, readForm } from "../utils/forms.server.ts";
 import { useSocket, useWatchTicket } from "../utils/socket.tsx";
+import { useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, addMessage, getTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
@@ -29,6 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     viewerId: user.id,
     ticket: {
+      id: ticket.id,
       number: ticket.number,
       subject: ticket.subject,
       status: ticket.status,
@@ -45,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ["customer"]);
-  const form = await request.formData();
+  const form = await readForm(request);
   try {
     await addMessage(db(), user, ticketNumber(params.number), { body: form.get("body"), kind: "public" });
     return { ok: true as const };
@@ -67,6 +68,7 @@ export default function CustomerTicket() {
   const { socket } = useSocket();
   const [messages, setMessages] = useState(data.messages);
   const formRef = useRef<HTMLFormElement>(null);
+  const fmt = useTimeFormat();
 
   useEffect(() => setMessages(data.messages), [data.messages]);
   useEffect(() => {
@@ -76,7 +78,10 @@ export default function CustomerTicket() {
   useWatchTicket(ticket.number);
   useEffect(() => {
     if (!socket) return;
-    const onMessage = (m: ThreadMessage) => setMessages((list) => mergeMessage(list, m));
+    // The socket may be in other tickets' rooms too (another tab, a page left a moment ago).
+    const onMessage = (m: ThreadMessage) => {
+      if (m.ticketId === ticket.id) setMessages((list) => mergeMessage(list, m));
+    };
     const onChange = (change: { number: number }) => {
       if (change.number === ticket.number) revalidator.revalidate();
     };
@@ -86,7 +91,7 @@ export default function CustomerTicket() {
       socket.off("ticket:message", onMessage);
       socket.off("ticket:changed", onChange);
     };
-  }, [socket, ticket.number, revalidator]);
+  }, [socket, ticket.id, ticket.number, revalidator]);
 
   return (
     <div className="page">
@@ -97,7 +102,7 @@ export default function CustomerTicket() {
         <div className="notice success" role="status" data-testid="ticket-created">
           <strong>{t("portal.created", { number: ticket.number })}</strong>
           {ticket.firstResponseDueAt && (
-            <span> {t("portal.firstResponseDue", { time: formatDateTime(ticket.firstResponseDueAt, locale) })}</span>
+            <span> {t("portal.firstResponseDue", { time: fmt.dateTime(ticket.firstResponseDueAt) })}</span>
           )}
         </div>
       )}
@@ -109,9 +114,9 @@ export default function CustomerTicket() {
       </div>
       <p className="muted small">
         {t(`ticket.type.${ticket.type}`)} · {locale === "zh-CN" ? ticket.category.nameZh : ticket.category.nameEn} ·{" "}
-        {t("ticket.created")} {formatDateTime(ticket.createdAt, locale)}
+        {t("ticket.created")} {fmt.dateTime(ticket.createdAt)}
         {ticket.firstResponseDueAt && (
-          <> · {t("portal.firstResponseDue", { time: formatDateTime(ticket.firstResponseDueAt, locale) })}</>
+          <> · {t("portal.firstResponseDue", { time: fmt.dateTime(ticket.firstResponseDueAt) })}</>
         )}
       </p>
 

@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { HealthBadge } from "../components/Health.tsx";
-import type { Locale } from "../i18n/config.ts";
-import { formatDateTime } from "../utils/format.ts";
 import { useSocket } from "../utils/socket.tsx";
+import { useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, SUPERVISOR_ROLES, csatBoard, healthBoard, slaBoard } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
@@ -22,13 +21,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function useLiveRefresh() {
   const { socket } = useSocket();
   const revalidator = useRevalidator();
+  // The latest revalidate, read when the timer fires: the subscription (and a
+  // refresh it has scheduled) must survive re-renders, which change `revalidator`.
+  const revalidate = useRef(revalidator.revalidate);
+  useEffect(() => {
+    revalidate.current = revalidator.revalidate;
+  });
   useEffect(() => {
     if (!socket) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const schedule = () => {
       timer ??= setTimeout(() => {
         timer = undefined;
-        revalidator.revalidate();
+        revalidate.current();
       }, 2000);
     };
     socket.on("queue:ticket", schedule);
@@ -38,13 +43,13 @@ function useLiveRefresh() {
       socket.off("customer:health", schedule);
       clearTimeout(timer);
     };
-  }, [socket, revalidator]);
+  }, [socket]);
 }
 
 export default function Boards() {
   const { sla, csat, health } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language as Locale;
+  const { t } = useTranslation();
+  const fmt = useTimeFormat();
   useLiveRefresh();
   const maxCount = Math.max(1, ...csat.distribution.map((d) => d.count));
 
@@ -131,7 +136,7 @@ export default function Boards() {
                   </Link>{" "}
                   <span className="badge sla-breached">{r.rating}/5</span>
                   <div className="muted small">
-                    {r.customer} · {formatDateTime(r.respondedAt, locale)}
+                    {r.customer} · {fmt.dateTime(r.respondedAt)}
                     {r.comment ? ` · “${r.comment}”` : ""}
                   </div>
                 </li>

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormError } from "../components/Field.tsx";
-import { formFailure } from "../utils/forms.server.ts";
+import { formFailure, readForm } from "../utils/forms.server.ts";
 import { db, answerSurvey, getSurveyByToken, DomainError } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
@@ -19,7 +19,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   try {
     const result = await answerSurvey(db(), params.token ?? "", Object.fromEntries(form));
     return { ok: true as const, rating: result.rating };

@@ -35,3 +35,15 @@ export function asResponse(error: unknown): never {
   if (error instanceof DomainError) throw new Response(error.messageKey, { status: error.status });
   throw error;
 }
+
+/**
+ * The request's form fields. A body that is not a form (JSON, garbage, a
+ * broken multipart stream) is the client's mistake: a 400, never a 500.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw new Response("errors.validation", { status: 400 });
+  }
+}

@@ -1,4 +1,18 @@
-/** Only same-site paths: never send people off-site after a form. */
+const LOCAL_ORIGIN = "http://local.invalid";
+
+/**
+ * Only same-site paths: never send people off-site after a form. Browsers read
+ * `/\evil.example` as `//evil.example` and drop tabs and newlines from URLs,
+ * so backslashes and control characters are refused outright, and whatever is
+ * left must still resolve to our own origin.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback: string): string {
-  return typeof to === "string" && to.startsWith("/") && !to.startsWith("//") ? to : fallback;
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//")) return fallback;
+  if (/[\\\u0000-\u001f\u007f-\u009f]/.test(to)) return fallback;
+  try {
+    if (new URL(to, LOCAL_ORIGIN).origin !== LOCAL_ORIGIN) return fallback;
+  } catch {
+    return fallback;
+  }
+  return to;
 }

@@ -20,8 +20,12 @@ export function sendError(req: Request, res: Response, error: DomainError) {
 /** Express error handler: domain errors keep their status; anything else is a 500 without internals. */
 export function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction) {
   if (error instanceof DomainError) return sendError(req, res, error);
-  if (error instanceof SyntaxError && "body" in error) {
-    return sendError(req, res, new DomainError("validation_failed", "errors.validation", { _body: ["errors.validation"] }));
+  // body-parser's own errors (bad JSON, too large, wrong charset) carry a 4xx status.
+  const status = (error as { status?: number; statusCode?: number })?.status;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    const t = translator(apiLocale(req));
+    const code = status === 413 ? "payload_too_large" : status === 415 ? "unsupported_media_type" : "validation_failed";
+    return res.status(status).json({ error: { code, message: t("errors.badRequestBody") } });
   }
   console.error("[api]", error);
   const t = translator(apiLocale(req));

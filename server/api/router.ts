@@ -11,14 +11,14 @@ import { addMessage, createTicket, getTicket, listTickets, updateTicket } from "
 import { answerSurvey, getSurveyByToken } from "../surveys/service.ts";
 import { getCustomerHealth } from "../health/service.ts";
 import { searchArticles } from "../../search/articles.ts";
+import { TicketNumberSchema } from "../tickets/schemas.ts";
 import { ticketJson, messageJson } from "./present.ts";
 import { openApiDocument } from "./openapi.ts";
 import { errorHandler, route } from "./http.ts";
 
-const TicketNumber = z.coerce.number().int().positive();
 
 function ticketNumber(req: Request): number {
-  const parsed = TicketNumber.safeParse(req.params.number);
+  const parsed = TicketNumberSchema.safeParse(req.params.number);
   if (!parsed.success) throw notFound("errors.ticketNotFound");
   return parsed.data;
 }

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { DomainError } from "../errors.ts";
-import { parseInput } from "../validation.ts";
+import { isUniqueViolation, parseInput } from "../validation.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 
 export const SignInSchema = z.object({
@@ -37,22 +37,33 @@ export async function signIn(db: Db, raw: unknown) {
 export async function signUpCustomer(db: Db, raw: unknown, locale: string) {
   const input = parseInput(SignUpSchema, raw);
   const passwordHash = await hashPassword(input.password);
-  return db.$transaction(async (tx) => {
-    if (await tx.user.findUnique({ where: { email: input.email } })) {
+  try {
+    return await db.$transaction(async (tx) => {
+      if (await tx.user.findUnique({ where: { email: input.email } })) {
+        throw new DomainError("conflict", "errors.validation", { email: ["validation.emailTaken"] });
+      }
+      // Someone who wrote in by email already has a customer record and a
+      // history. Without proof that this person owns the address, linking
+      // would hand that history to whoever signs up first.
+      if (await tx.customer.findUnique({ where: { email: input.email } })) {
+        throw new DomainError("conflict", "errors.validation", { email: ["validation.emailNeedsVerification"] });
+      }
+      const company = input.company
+        ? await tx.company.upsert({ where: { name: input.company }, create: { name: input.company }, update: {} })
+        : null;
+      const user = await tx.user.create({
+        data: { email: input.email, name: input.name, passwordHash, role: "customer", locale },
+      });
+      await tx.customer.create({
+        data: { email: input.email, name: input.name, userId: user.id, companyId: company?.id },
+      });
+      return user;
+    });
+  } catch (error) {
+    // Two sign-ups with one address at the same moment: the database decides.
+    if (isUniqueViolation(error)) {
       throw new DomainError("conflict", "errors.validation", { email: ["validation.emailTaken"] });
     }
-    const company = input.company
-      ? await tx.company.upsert({ where: { name: input.company }, create: { name: input.company }, update: {} })
-      : null;
-    const user = await tx.user.create({
-      data: { email: input.email, name: input.name, passwordHash, role: "customer", locale },
-    });
-    // A customer who wrote in by email before signing up keeps their history.
-    await tx.customer.upsert({
-      where: { email: input.email },
-      create: { email: input.email, name: input.name, userId: user.id, companyId: company?.id },
-      update: { userId: user.id, name: input.name },
-    });
-    return user;
-  });
+    throw error;
+  }
 }

@@ -12,7 +12,7 @@ export async function getCustomerOverview(db: Tx, user: AuthUser, customerId: st
     select: { id: true, name: true, email: true, tier: true, createdAt: true, company: { select: { name: true } } },
   });
   if (!customer) throw notFound();
-  const [health, recentTickets, ticketCount] = await Promise.all([
+  const [health, recentTickets] = await Promise.all([
     getCustomerHealth(db, customerId),
     db.ticket.findMany({
       where: { AND: [{ requesterId: customerId }, visibleTicketsWhere(user)] },
@@ -20,7 +20,6 @@ export async function getCustomerOverview(db: Tx, user: AuthUser, customerId: st
       take: 8,
       select: { number: true, subject: true, status: true, type: true, createdAt: true },
     }),
-    db.ticket.count({ where: { requesterId: customerId } }),
   ]);
-  return { customer, health, recentTickets, ticketCount };
+  return { customer, health, recentTickets };
 }

@@ -1,6 +1,7 @@
 // Typed Socket.IO events between the server and the browser. Shared by both
 // sides; what a client sends is also parsed with zod on the server.
 import { z } from "zod";
+import { MAX_TICKET_NUMBER } from "../tickets/schemas.ts";
 
 export interface QueueTicket {
   id: string;
@@ -47,7 +48,7 @@ export interface ServerToClientEvents {
   "customer:health": (health: { customerId: string; score: number; band: string }) => void;
 }
 
-export const WatchTicketSchema = z.object({ number: z.number().int().positive() });
+export const WatchTicketSchema = z.object({ number: z.number().int().positive().max(MAX_TICKET_NUMBER) });
 export type Ack = (result: { ok: true } | { ok: false; error: string }) => void;
 
 export interface ClientToServerEvents {

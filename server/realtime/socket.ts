@@ -8,7 +8,7 @@ import { createAdapter } from "@socket.io/postgres-adapter";
 import { db } from "../db/client.ts";
 import { userIdFromCookie } from "../auth/session.ts";
 import { loadAuthUser } from "../auth/users.ts";
-import { canSeeInternalNotes, canViewTicket, isStaff, isSupervisor } from "../auth/permissions.ts";
+import { canSeeInternalNotes, canViewTicket, isStaff, isSupervisor, type TicketScope } from "../auth/permissions.ts";
 import { getMessage, getTicketSummary } from "../tickets/service.ts";
 import { toQueueTicket } from "../tickets/present.ts";
 import type { Consumer } from "../outbox/outbox.ts";
@@ -29,48 +29,59 @@ export function attachRealtime(httpServer: http.Server, databaseUrl: string): { 
     adapter: createAdapter(pool, { errorHandler: (e) => console.warn("[socket.io adapter]", e.message) }),
   });
 
+  // Authenticate in the middleware: by the time "connection" fires, the user
+  // is known and every handler is registered at once, so an event sent right
+  // after connecting is never dropped.
   io.use(async (socket, next) => {
     try {
       const userId = await userIdFromCookie(socket.request.headers.cookie);
-      if (!userId) return next(new Error("unauthorized"));
-      socket.data.userId = userId;
+      const user = userId ? await loadAuthUser(db(), userId) : null;
+      if (!user) return next(new Error("unauthorized"));
+      socket.data.userId = user.id;
+      socket.join(rooms.user(user.id));
+      if (user.customerId) socket.join(rooms.customer(user.customerId));
+      if (isSupervisor(user)) socket.join(rooms.allStaff);
+      else if (isStaff(user)) socket.join([rooms.untriaged, ...user.teamIds.map(rooms.team)]);
       next();
     } catch (error) {
-      next(error instanceof Error ? error : new Error("unauthorized"));
+      console.warn("[socket auth]", (error as Error).message);
+      next(new Error("unavailable"));
     }
   });
 
-  io.on("connection", async (socket) => {
-    const user = await loadAuthUser(db(), socket.data.userId);
-    if (!user) return socket.disconnect(true);
-    socket.join(rooms.user(user.id));
-    if (user.customerId) socket.join(rooms.customer(user.customerId));
-    if (isSupervisor(user)) socket.join(rooms.allStaff);
-    else if (isStaff(user)) socket.join([rooms.untriaged, ...user.teamIds.map(rooms.team)]);
-
+  io.on("connection", (socket) => {
     socket.on("ticket:watch", async (raw, ack) => {
       const reply = typeof ack === "function" ? ack : () => {};
-      const parsed = WatchTicketSchema.safeParse(raw);
-      if (!parsed.success) return reply({ ok: false, error: "bad_request" });
-      // Re-read the user: roles and teams may have changed since the handshake.
-      const current = await loadAuthUser(db(), user.id);
-      const ticket = await db().ticket.findUnique({
-        where: { number: parsed.data.number },
-        select: { id: true, requesterId: true, teamId: true, assigneeId: true },
-      });
-      if (!current || !ticket || !canViewTicket(current, ticket)) return reply({ ok: false, error: "not_found" });
-      socket.join(rooms.ticket(ticket.id));
-      if (canSeeInternalNotes(current)) socket.join(rooms.ticketStaff(ticket.id));
-      reply({ ok: true });
+      try {
+        const parsed = WatchTicketSchema.safeParse(raw);
+        if (!parsed.success) return reply({ ok: false, error: "bad_request" });
+        // Re-read the user: roles and teams may have changed since the handshake.
+        const user = await loadAuthUser(db(), socket.data.userId);
+        const ticket = await db().ticket.findUnique({
+          where: { number: parsed.data.number },
+          select: { id: true, requesterId: true, teamId: true, assigneeId: true },
+        });
+        if (!user || !ticket || !canViewTicket(user, ticket)) return reply({ ok: false, error: "not_found" });
+        socket.join(rooms.ticket(ticket.id));
+        if (canSeeInternalNotes(user)) socket.join(rooms.ticketStaff(ticket.id));
+        reply({ ok: true });
+      } catch (error) {
+        console.warn("[socket ticket:watch]", (error as Error).message);
+        reply({ ok: false, error: "internal" });
+      }
     });
 
     socket.on("ticket:unwatch", async (raw) => {
-      const parsed = WatchTicketSchema.safeParse(raw);
-      if (!parsed.success) return;
-      const ticket = await db().ticket.findUnique({ where: { number: parsed.data.number }, select: { id: true } });
-      if (!ticket) return;
-      socket.leave(rooms.ticket(ticket.id));
-      socket.leave(rooms.ticketStaff(ticket.id));
+      try {
+        const parsed = WatchTicketSchema.safeParse(raw);
+        if (!parsed.success) return;
+        const ticket = await db().ticket.findUnique({ where: { number: parsed.data.number }, select: { id: true } });
+        if (!ticket) return;
+        socket.leave(rooms.ticket(ticket.id));
+        socket.leave(rooms.ticketStaff(ticket.id));
+      } catch (error) {
+        console.warn("[socket ticket:unwatch]", (error as Error).message);
+      }
     });
   });
 
@@ -92,6 +103,16 @@ function staffRoomsFor(t: { teamId: string | null; assigneeId: string | null }):
   ];
 }
 
+async function evictWatchersWithoutAccess(io: RealtimeServer, ticket: TicketScope & { id: string }) {
+  const watchers = await io.in(rooms.ticket(ticket.id)).fetchSockets();
+  for (const watcher of watchers) {
+    const user = await loadAuthUser(db(), watcher.data.userId);
+    if (user && canViewTicket(user, ticket)) continue;
+    watcher.leave(rooms.ticket(ticket.id));
+    watcher.leave(rooms.ticketStaff(ticket.id));
+  }
+}
+
 /** Outbox consumer that turns committed domain events into socket broadcasts. */
 export function createRealtimeConsumer(io: RealtimeServer): Consumer {
   return {
@@ -102,6 +123,9 @@ export function createRealtimeConsumer(io: RealtimeServer): Consumer {
         case "ticket.updated": {
           const ticket = await getTicketSummary(db(), event.payload.ticketId);
           if (!ticket) return;
+          // Whoever lost access (reassigned, moved to another team) stops
+          // receiving this ticket's events, internal notes above all.
+          if (event.topic === "ticket.updated") await evictWatchersWithoutAccess(io, ticket);
           io.to(staffRoomsFor(ticket)).emit("queue:ticket", toQueueTicket(ticket));
           const change = {
             id: ticket.id,

@@ -82,7 +82,7 @@ export async function answerSurvey(db: Db, rawToken: string, rawInput: unknown, 
     const survey = await tx.survey.findUniqueOrThrow({ where: { token: token.data } });
     if (input.rating <= LOW_RATING) {
       await tx.ticket.update({ where: { id: survey.ticketId }, data: { tags: { push: "csat-low" } } });
-      await tx.message.create({
+      const note = await tx.message.create({
         data: {
           ticketId: survey.ticketId,
           kind: "internal",
@@ -90,6 +90,8 @@ export async function answerSurvey(db: Db, rawToken: string, rawInput: unknown, 
           createdAt: now,
         },
       });
+      await publish(tx, { topic: "message.created", payload: { ticketId: survey.ticketId, messageId: note.id } });
+      await publish(tx, { topic: "ticket.updated", payload: { ticketId: survey.ticketId, fields: ["tags"] } });
     }
     await publish(tx, {
       topic: "survey.answered",

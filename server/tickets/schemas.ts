@@ -6,6 +6,10 @@ export const TICKET_TYPES = ["complaint", "inquiry"] as const;
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 export const STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"] as const;
 
+/** Ticket numbers are PostgreSQL integers: larger values are simply not found. */
+export const MAX_TICKET_NUMBER = 2_147_483_647;
+export const TicketNumberSchema = z.coerce.number().int().positive().max(MAX_TICKET_NUMBER);
+
 export const NewTicketSchema = z.object({
   type: z.enum(TICKET_TYPES, { error: "validation.type" }),
   category: z.string({ error: "validation.category" }).trim().min(1, "validation.category"),

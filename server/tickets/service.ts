@@ -17,6 +17,7 @@ import { dueTimes, selectPolicy } from "../sla/policy.ts";
 import { recomputeHealth } from "../health/service.ts";
 import { createSurveyForTicket } from "../surveys/service.ts";
 import { parseInput } from "../validation.ts";
+import { canChangeStatus } from "./status.ts";
 import {
   NewMessageSchema,
   NewTicketSchema,
@@ -50,6 +51,8 @@ const summarySelect = {
   resolutionDueAt: true,
   firstRespondedAt: true,
   solvedAt: true,
+  firstResponseBreachedAt: true,
+  resolutionBreachedAt: true,
   requesterId: true,
   assigneeId: true,
   teamId: true,
@@ -92,7 +95,8 @@ export async function createTicket(
         createdAt: now,
         ...(policy ? dueTimes(policy, now) : {}),
         messages: {
-          create: { kind: "public", body: input.description, authorId: requester.userId ?? user.id, createdAt: now },
+          // Staff filing on a customer's behalf are the author of the text, not the customer.
+          create: { kind: "public", body: input.description, authorId: user.id, createdAt: now },
         },
       },
       select: summarySelect,
@@ -129,6 +133,15 @@ export async function listTickets(db: Tx, user: AuthUser, rawQuery: unknown = {}
     orderBy: [{ createdAt: "desc" }],
     take: query.limit,
   });
+}
+
+/**
+ * Locks the ticket row for the rest of the transaction, so two writes to one
+ * ticket (a double-clicked "solve", a reply racing a status change) apply one
+ * after the other and each sees the other's result.
+ */
+async function lockTicket(tx: Tx, number: number) {
+  await tx.$executeRaw`SELECT 1 FROM "Ticket" WHERE "number" = ${number} FOR UPDATE`;
 }
 
 async function findVisibleTicket(db: Tx, user: AuthUser, number: number) {
@@ -186,6 +199,7 @@ export async function addMessage(
   const input = parseInput(NewMessageSchema, rawInput);
   if (input.kind === "internal" && !canSeeInternalNotes(user)) throw forbidden();
   return db.$transaction(async (tx) => {
+    await lockTicket(tx, number);
     const ticket = await findVisibleTicket(tx, user, number);
     if (!canReply(user, ticket)) throw forbidden();
     if (ticket.status === "closed") throw new DomainError("conflict", "errors.ticketClosed");
@@ -199,7 +213,10 @@ export async function addMessage(
     if (input.kind === "public" && isStaff(user)) {
       if (!ticket.firstRespondedAt) {
         changes.firstRespondedAt = now;
-        if (ticket.firstResponseDueAt && now > ticket.firstResponseDueAt) changes.firstResponseBreachedAt = now;
+        // The miss is recorded once: the sweeper may already have noted it.
+        if (ticket.firstResponseDueAt && now > ticket.firstResponseDueAt && !ticket.firstResponseBreachedAt) {
+          changes.firstResponseBreachedAt = ticket.firstResponseDueAt;
+        }
       }
       if (ticket.status === "new") changes.status = "open";
     }
@@ -211,6 +228,7 @@ export async function addMessage(
     if (Object.keys(changes).length > 0) {
       await tx.ticket.update({ where: { id: ticket.id }, data: changes });
       await publish(tx, { topic: "ticket.updated", payload: { ticketId: ticket.id, fields: Object.keys(changes) } });
+      if (changes.status) await recomputeHealth(tx, ticket.requesterId, "ticket_reopened", now);
     } else {
       await tx.ticket.update({ where: { id: ticket.id }, data: { updatedAt: now } });
     }
@@ -228,8 +246,12 @@ export async function updateTicket(
 ): Promise<TicketSummary> {
   const input = parseInput(TicketUpdateSchema, rawInput);
   return db.$transaction(async (tx) => {
+    await lockTicket(tx, number);
     const ticket = await findVisibleTicket(tx, user, number);
     if (!canUpdateTicket(user, ticket)) throw forbidden();
+    if (input.status && !canChangeStatus(ticket.status, input.status)) {
+      throw new DomainError("conflict", "errors.invalidTransition");
+    }
 
     const data: Prisma.TicketUncheckedUpdateInput = {};
     const events: string[] = [];
@@ -255,8 +277,13 @@ export async function updateTicket(
       if (input.status === "solved") data.solvedAt = now;
       if (input.status === "closed") data.closedAt = now;
       if (["new", "open", "pending", "on_hold"].includes(input.status)) data.solvedAt = null;
-      if (input.status === "solved" && ticket.resolutionDueAt && now > ticket.resolutionDueAt) {
-        data.resolutionBreachedAt = now;
+      if (
+        input.status === "solved" &&
+        ticket.resolutionDueAt &&
+        now > ticket.resolutionDueAt &&
+        !ticket.resolutionBreachedAt
+      ) {
+        data.resolutionBreachedAt = ticket.resolutionDueAt;
       }
     }
     if (events.length === 0) return ticket;
@@ -286,15 +313,21 @@ export async function listAssignableAgents(db: Tx) {
   });
 }
 
-/** Records missed SLA targets once; safe to run from any process, any number of times. */
-export async function markBreaches(db: Tx, now = new Date()): Promise<number> {
-  const first = await db.ticket.updateMany({
-    where: { firstResponseBreachedAt: null, firstRespondedAt: null, firstResponseDueAt: { lt: now } },
-    data: { firstResponseBreachedAt: now },
-  });
-  const resolution = await db.ticket.updateMany({
-    where: { resolutionBreachedAt: null, solvedAt: null, resolutionDueAt: { lt: now } },
-    data: { resolutionBreachedAt: now },
-  });
-  return first.count + resolution.count;
+/**
+ * Records missed SLA targets once, at the moment they were missed, for tickets
+ * still waiting on the team. Safe to run from any process, any number of
+ * times. Returns the customers whose tickets newly breached.
+ */
+export async function markBreaches(db: Tx, now = new Date()): Promise<string[]> {
+  const first = await db.$queryRaw<{ requesterId: string }[]>`
+    UPDATE "Ticket" SET "firstResponseBreachedAt" = "firstResponseDueAt"
+    WHERE "firstResponseBreachedAt" IS NULL AND "firstRespondedAt" IS NULL
+      AND "firstResponseDueAt" < ${now} AND "status" NOT IN ('solved', 'closed')
+    RETURNING "requesterId"`;
+  const resolution = await db.$queryRaw<{ requesterId: string }[]>`
+    UPDATE "Ticket" SET "resolutionBreachedAt" = "resolutionDueAt"
+    WHERE "resolutionBreachedAt" IS NULL AND "solvedAt" IS NULL
+      AND "resolutionDueAt" < ${now} AND "status" NOT IN ('solved', 'closed')
+    RETURNING "requesterId"`;
+  return [...new Set([...first, ...resolution].map((row) => row.requesterId))];
 }

@@ -2,19 +2,17 @@
 // PostgreSQL and Meilisearch: file a complaint, see it arrive live, reply,
 // note, solve, rate, and watch the health score move.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { io, type Socket } from "socket.io-client";
 import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
-import { createFixtures, PASSWORD } from "../support/factories.ts";
+import { createFixtures } from "../support/factories.ts";
+import { liveClient, record, until, watch } from "../support/live.ts";
 import { startHelpdeskServer, type HelpdeskServer } from "../../server/app.ts";
 import { runtimeSettings, forgetSingleton, setRuntimeSettings } from "../../server/runtime.ts";
-import { sessionStorage } from "../../server/auth/session.ts";
 import { ensureSearchSettings } from "../../search/articles.ts";
 import type { LiveMessage, QueueTicket } from "../../server/realtime/protocol.ts";
 
 let t: TestDatabase;
 let server: HelpdeskServer;
 let fx: Awaited<ReturnType<typeof createFixtures>>;
-const sockets: Socket[] = [];
 
 beforeAll(async () => {
   t = await freshDatabase();
@@ -26,64 +24,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.disconnect();
+  disconnectAll();
   await server?.close();
   await t?.drop();
 });
 
-async function api(path: string, init: { method?: string; token?: string; body?: unknown; lang?: string } = {}) {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    method: init.method ?? "GET",
-    headers: {
-      "Content-Type": "application/json",
-      ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
-      ...(init.lang ? { "Accept-Language": init.lang } : {}),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
-
-async function tokenFor(email: string) {
-  const res = await api("/auth/token", { method: "POST", body: { email, password: PASSWORD } });
-  expect(res.status).toBe(201);
-  return res.body.token as string;
-}
-
-async function connect(userId: string): Promise<Socket> {
-  const session = await sessionStorage().getSession();
-  session.set("userId", userId);
-  const cookie = (await sessionStorage().commitSession(session)).split(";")[0];
-  const socket = io(server.url, { transports: ["websocket"], extraHeaders: { Cookie: cookie }, forceNew: true });
-  sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
-  return socket;
-}
-
-/** Everything a socket received, by event name. */
-function record(socket: Socket) {
-  const seen: Record<string, unknown[]> = {};
-  socket.onAny((event: string, payload: unknown) => {
-    (seen[event] ??= []).push(payload);
-  });
-  return seen;
-}
-
-async function until<T>(probe: () => T | undefined, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const watch = (socket: Socket, number: number) =>
-  new Promise<{ ok: boolean }>((resolve) => socket.emit("ticket:watch", { number }, resolve));
+const { api, tokenFor, connect, disconnectAll } = liveClient(() => server.url);
 
 describe("golden path over the API and the live channel", () => {
   test("complaint → live queue → reply and note → solved → CSAT → health", async () => {

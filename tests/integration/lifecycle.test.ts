@@ -5,8 +5,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, inject, test } from "vitest";
 import { runningPostmaster } from "../../server/embedded.ts";
+import { freshDatabase } from "../support/services.ts";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -116,5 +117,30 @@ describe("the helpdesk process", () => {
     expect(run.output()).toContain("PORT");
     expect(run.output()).toContain("SESSION_SECRET: must be at least 32 characters");
     expect(runningPostmaster(path.join(dataDir, "postgres"))).toBeNull();
+  });
+
+  test("with DATABASE_URL and MEILI_URL set it uses those servers and starts nothing", async () => {
+    const database = await freshDatabase();
+    const otherDataDir = path.join(root, ".data", "test-lifecycle-external");
+    fs.rmSync(otherDataDir, { recursive: true, force: true });
+    try {
+      current = start({
+        DATA_DIR: otherDataDir,
+        DATABASE_URL: database.url,
+        MEILI_URL: inject("meiliUrl"),
+        MEILI_MASTER_KEY: inject("meiliKey"),
+        SESSION_SECRET: "a-session-secret-that-is-long-enough-0123",
+        SEARCH_INDEX_PREFIX: "lifecycle_",
+      });
+      await untilRunning(current);
+      expect(current.output()).not.toContain("Starting embedded");
+      expect(fs.existsSync(path.join(otherDataDir, "postgres"))).toBe(false);
+      expect((await api("/healthz")).body).toEqual({ status: "ok", database: "up", search: "up" });
+      expect(await database.db.user.count()).toBeGreaterThan(0); // demo data went to the given database
+      expect(await stop(current)).toBe(0);
+    } finally {
+      await database.drop();
+      fs.rmSync(otherDataDir, { recursive: true, force: true });
+    }
   });
 });
