@@ -11,7 +11,7 @@ import { createDb, type Db, type Tx } from "../server/db/client.ts";
 import type { Prisma } from "../server/db/generated/client.ts";
 import { hashPassword } from "../server/auth/password.ts";
 import type { Role } from "../server/auth/permissions.ts";
-import { dueTimes, selectPolicy, type CustomerTier, type Priority, type TicketType } from "../server/sla/policy.ts";
+import { dueTimes, selectPolicy, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "../server/sla/policy.ts";
 import { recomputeHealth } from "../server/health/service.ts";
 import { bandFor, computeHealth, LOOKBACK_DAYS, type HealthBand } from "../server/health/score.ts";
 import { LOW_RATING, SURVEY_VALID_DAYS } from "../server/surveys/service.ts";
@@ -72,15 +72,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
 /** Password of every seeded customer that is not in DEMO_ACCOUNTS. */
 export const DEMO_CUSTOMER_PASSWORD = DEMO_PASSWORD;
 
-export interface SeedSlaPolicy {
-  name: string;
-  position: number;
-  matchType: TicketType | null;
-  matchPriority: Priority | null;
-  matchTier: CustomerTier | null;
-  firstResponseMinutes: number;
-  resolutionMinutes: number;
-}
+export type SeedSlaPolicy = Omit<SlaPolicyRule, "id"> & { name: string };
 
 /** Default SLA policies: lowest position first, the first whose set conditions all match applies. */
 export const SLA_POLICIES: readonly SeedSlaPolicy[] = [

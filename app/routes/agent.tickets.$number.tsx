@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { PRIORITIES, STATUSES } from "../../server/tickets/schemas.ts";
 import { ticketSlaState, targetState } from "../../server/sla/policy.ts";
 import { Field, FormError } from "../components/Field.tsx";
@@ -14,20 +13,15 @@ import { useSocket, useWatchTicket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, STAFF_ROLES, addMessage, getTicket, listAssignableAgents, updateTicket, getCustomerOverview } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
+import { ticketNumberParam } from "../utils/params.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, null, data ? `#${data.ticket.number} ${data.ticket.subject}` : undefined);
 
-const NumberParam = z.coerce.number().int().positive();
-function ticketNumber(raw: string | undefined): number {
-  const parsed = NumberParam.safeParse(raw);
-  if (!parsed.success) throw new Response("errors.ticketNotFound", { status: 404 });
-  return parsed.data;
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, STAFF_ROLES);
-  const { ticket, messages, survey } = await getTicket(db(), user, ticketNumber(params.number)).catch(asResponse);
+  const { ticket, messages, survey } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
   const [overview, agents] = await Promise.all([
     getCustomerOverview(db(), user, ticket.requesterId),
     listAssignableAgents(db()),
@@ -52,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, STAFF_ROLES);
-  const number = ticketNumber(params.number);
+  const number = ticketNumberParam(params.number);
   const form = await readForm(request);
   const intent = form.get("intent");
   try {

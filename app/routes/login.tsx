@@ -1,20 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Field, FormError } from "../components/Field.tsx";
 import { formFailure, readForm } from "../utils/forms.server.ts";
 import { safeRedirect } from "../utils/redirect.ts";
-import { db, signIn, createUserSession, getUser, homeFor } from "../services.server.ts";
+import { db, signIn, createUserSession, homeFor } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
+import { redirectIfSignedIn } from "../utils/auth-pages.server.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "auth.signInTitle");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await getUser(request);
-  if (user) throw redirect(homeFor(user.role));
-  return null;
-}
+export const loader = ({ request }: LoaderFunctionArgs) => redirectIfSignedIn(request);
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);

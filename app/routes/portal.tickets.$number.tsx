@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { z } from "zod";
 import { Field, FormError } from "../components/Field.tsx";
 import { MessageThread, mergeMessage, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
 import type { Locale } from "../i18n/config.ts";
@@ -11,21 +10,15 @@ import { useSocket, useWatchTicket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, addMessage, getTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
+import { ticketNumberParam } from "../utils/params.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, null, data ? `#${data.ticket.number} ${data.ticket.subject}` : undefined);
 
-const NumberParam = z.coerce.number().int().positive();
-
-function ticketNumber(raw: string | undefined): number {
-  const parsed = NumberParam.safeParse(raw);
-  if (!parsed.success) throw new Response("errors.ticketNotFound", { status: 404 });
-  return parsed.data;
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, ["customer"]);
-  const { ticket, messages, survey } = await getTicket(db(), user, ticketNumber(params.number)).catch(asResponse);
+  const { ticket, messages, survey } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
   return {
     viewerId: user.id,
     ticket: {
@@ -48,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request, ["customer"]);
   const form = await readForm(request);
   try {
-    await addMessage(db(), user, ticketNumber(params.number), { body: form.get("body"), kind: "public" });
+    await addMessage(db(), user, ticketNumberParam(params.number), { body: form.get("body"), kind: "public" });
     return { ok: true as const };
   } catch (error) {
     return formFailure(error, form);

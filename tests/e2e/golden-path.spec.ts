@@ -1,36 +1,6 @@
 // The golden path in a real browser: a customer and an agent side by side,
 // proving live updates, the privacy of internal notes, CSAT and the boards.
-import { expect, test, type Browser, type Page } from "@playwright/test";
-
-const PASSWORD = "demo1234";
-
-/** Errors any page printed or threw: a person would not see them, but they mean something broke. */
-const browserErrors: string[] = [];
-function watchErrors(page: Page) {
-  page.on("pageerror", (error) => browserErrors.push(`${page.url()}: ${error.message}`));
-  page.on("console", (message) => {
-    // A 4xx answer to a form with errors is intended; Chromium still logs it.
-    const intended = /Failed to load resource: the server responded with a status of 4\d\d/.test(message.text());
-    if (message.type() === "error" && !intended) browserErrors.push(`${page.url()}: ${message.text()}`);
-  });
-}
-test.beforeEach(({ page }) => watchErrors(page));
-test.afterEach(() => {
-  const seen = browserErrors.splice(0);
-  expect(seen, "errors in the browser console").toEqual([]);
-});
-
-async function signIn(browser: Browser, email: string, locale = "en-US"): Promise<Page> {
-  const context = await browser.newContext({ locale });
-  const page = await context.newPage();
-  watchErrors(page);
-  await page.goto("/login");
-  await page.getByLabel(/email|邮箱/i).fill(email);
-  await page.getByLabel(/password|密码/i).fill(PASSWORD);
-  await page.getByRole("button", { name: /sign in|登录/i }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-  return page;
-}
+import { expect, signIn, test } from "./support.ts";
 
 test("complaint to health score: customer and agent side by side", async ({ browser }) => {
   const stamp = Date.now().toString(36);

@@ -1,21 +1,8 @@
 // A new customer finds their way in: sign-up with validation, an empty
 // portal that says so, a question filed, and an agent's reply arriving live.
-import { expect, test, type Page } from "@playwright/test";
-
-const errors: string[] = [];
-function watchErrors(page: Page) {
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    const intended = /Failed to load resource: the server responded with a status of 4\d\d/.test(message.text());
-    if (message.type() === "error" && !intended) errors.push(message.text());
-  });
-}
-test.afterEach(() => {
-  expect(errors.splice(0), "errors in the browser console").toEqual([]);
-});
+import { expect, signIn, test } from "./support.ts";
 
 test("a new customer signs up, files a question and gets a live answer", async ({ page, browser }) => {
-  watchErrors(page);
   const email = `new.customer.${Date.now().toString(36)}@example.com`;
 
   await page.goto("/signup");
@@ -46,14 +33,7 @@ test("a new customer signs up, files a question and gets a live answer", async (
   const number = Number(/#(\d+)/.exec((await page.getByTestId("ticket-created").textContent()) ?? "")?.[1]);
 
   // Maria works in Billing: she answers from her own browser.
-  const agentContext = await browser.newContext();
-  const agent = await agentContext.newPage();
-  watchErrors(agent);
-  await agent.goto("/login");
-  await agent.getByLabel("Email").fill("maria.santos@demo.helpdesk");
-  await agent.getByLabel("Password").fill("demo1234");
-  await agent.getByRole("button", { name: "Sign in" }).click();
-  await agent.waitForURL(/\/agent/);
+  const agent = await signIn(browser, "maria.santos@demo.helpdesk");
   await agent.goto(`/agent/tickets/${number}`);
   await agent.getByPlaceholder("Write to the customer…").fill("Yes, bank transfer is fine. The details are on every invoice.");
   await agent.getByRole("button", { name: "Send", exact: true }).click();
@@ -61,5 +41,5 @@ test("a new customer signs up, files a question and gets a live answer", async (
   await expect(page.getByText("Yes, bank transfer is fine.")).toBeVisible({ timeout: 5_000 });
   await page.getByRole("link", { name: "My requests" }).first().click();
   await expect(page.getByRole("link", { name: /Can I pay by bank transfer\?/ })).toBeVisible();
-  await agentContext.close();
+  await agent.context().close();
 });

@@ -1,35 +1,13 @@
 // What people must not be able to do, checked against the running server:
 // crash it, see notes after losing access, take over someone's history,
 // revive closed tickets, or post forms from another site.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
-import { createFixtures } from "../support/factories.ts";
-import { liveClient, record, until, watch } from "../support/live.ts";
-import { startHelpdeskServer, type HelpdeskServer } from "../../server/app.ts";
-import { forgetSingleton, runtimeSettings } from "../../server/runtime.ts";
+import { describe, expect, test } from "vitest";
+import { record, until, useLiveServer, watch } from "../support/live.ts";
 import { signUpCustomer } from "../../server/auth/accounts.ts";
 import { createTicket, markBreaches, updateTicket } from "../../server/tickets/service.ts";
-import { ensureSearchSettings } from "../../search/articles.ts";
 import type { LiveMessage } from "../../server/realtime/protocol.ts";
 
-let t: TestDatabase;
-let server: HelpdeskServer;
-let fx: Awaited<ReturnType<typeof createFixtures>>;
-const { api, tokenFor, connect, disconnectAll } = liveClient(() => server.url);
-
-beforeAll(async () => {
-  t = await freshDatabase();
-  useTestRuntime(t.url);
-  forgetSingleton("db");
-  fx = await createFixtures(t.db);
-  await ensureSearchSettings();
-  server = await startHelpdeskServer({ settings: runtimeSettings(), port: 0, host: "127.0.0.1" });
-});
-afterAll(async () => {
-  disconnectAll();
-  await server?.close();
-  await t?.drop();
-});
+const { ctx, api, tokenFor, connect } = useLiveServer();
 
 const inquiry = (category: string, subject: string) => ({
   type: "inquiry",
@@ -40,16 +18,16 @@ const inquiry = (category: string, subject: string) => ({
 
 describe("live channel", () => {
   test("a bad ticket number is refused and the server stays up", async () => {
-    const socket = await connect(fx.otherCustomer.id);
+    const socket = await connect(ctx.fx.otherCustomer.id);
     expect(await watch(socket, 3_000_000_000)).toEqual({ ok: false, error: "bad_request" });
     expect(await watch(socket, "12")).toEqual({ ok: false, error: "bad_request" });
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${ctx.server.url}/healthz`)).status).toBe(200);
   });
 
   test("watching right after connecting is never dropped", async () => {
-    const ticket = await createTicket(t.db, fx.otherCustomer, inquiry("technical", "Watch me at once"), "portal");
+    const ticket = await createTicket(ctx.db, ctx.fx.otherCustomer, inquiry("technical", "Watch me at once"), "portal");
     for (let i = 0; i < 5; i++) {
-      const socket = await connect(fx.agent.id);
+      const socket = await connect(ctx.fx.agent.id);
       expect(await watch(socket, ticket.number)).toEqual({ ok: true });
       socket.disconnect();
     }
@@ -57,9 +35,9 @@ describe("live channel", () => {
 
   test("an agent who loses access stops receiving the ticket's internal notes", async () => {
     // A billing ticket, assigned to an agent outside the billing team.
-    const ticket = await createTicket(t.db, fx.otherCustomer, inquiry("billing", "Invoice total looks wrong"), "portal");
-    await updateTicket(t.db, fx.supervisor, ticket.number, { assigneeId: fx.agent.id });
-    const socket = await connect(fx.agent.id);
+    const ticket = await createTicket(ctx.db, ctx.fx.otherCustomer, inquiry("billing", "Invoice total looks wrong"), "portal");
+    await updateTicket(ctx.db, ctx.fx.supervisor, ticket.number, { assigneeId: ctx.fx.agent.id });
+    const socket = await connect(ctx.fx.agent.id);
     const seen = record(socket);
     expect(await watch(socket, ticket.number)).toEqual({ ok: true });
 
@@ -73,14 +51,14 @@ describe("live channel", () => {
 
     const supervisorToken = await tokenFor("sup@test.example");
     await api(`/tickets/${ticket.number}`, { method: "PATCH", token: supervisorToken, body: { assigneeId: null } });
-    await server.relay.drain();
+    await ctx.server.relay.drain();
     const after = await api(`/tickets/${ticket.number}/messages`, {
       method: "POST",
       token: billingToken,
       body: { kind: "internal", body: "Customer owes us 10k, keep it quiet" },
     });
     expect(after.status).toBe(201);
-    await server.relay.drain();
+    await ctx.server.relay.drain();
     await new Promise((r) => setTimeout(r, 300));
     const bodies = (seen["ticket:message"] as LiveMessage[]).map((m) => m.body);
     expect(bodies).not.toContain("Customer owes us 10k, keep it quiet");
@@ -90,20 +68,20 @@ describe("live channel", () => {
 describe("accounts", () => {
   test("signing up with the email of an existing requester does not hand over their history", async () => {
     await createTicket(
-      t.db,
-      fx.agent,
+      ctx.db,
+      ctx.fx.agent,
       { ...inquiry("technical", "Confidential contract issue"), requesterEmail: "victim@corp.example" },
       "email",
     );
     await expect(
-      signUpCustomer(t.db, { name: "Mallory", email: "victim@corp.example", password: "long-enough-password" }, "en"),
+      signUpCustomer(ctx.db, { name: "Mallory", email: "victim@corp.example", password: "long-enough-password" }, "en"),
     ).rejects.toMatchObject({ code: "conflict", details: { email: ["validation.emailNeedsVerification"] } });
-    const requester = await t.db.customer.findUniqueOrThrow({ where: { email: "victim@corp.example" } });
+    const requester = await ctx.db.customer.findUniqueOrThrow({ where: { email: "victim@corp.example" } });
     expect(requester.userId).toBeNull();
   });
 
   test("a form posted from another site is refused", async () => {
-    const res = await fetch(`${server.url}/login`, {
+    const res = await fetch(`${ctx.server.url}/login`, {
       method: "POST",
       headers: { Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded" },
       body: "email=ada%40key.example&password=x",
@@ -114,7 +92,7 @@ describe("accounts", () => {
 
 describe("ticket rules", () => {
   test("a closed ticket stays closed", async () => {
-    const ticket = await createTicket(t.db, fx.otherCustomer, inquiry("technical", "Close me"), "portal");
+    const ticket = await createTicket(ctx.db, ctx.fx.otherCustomer, inquiry("technical", "Close me"), "portal");
     const token = await tokenFor("li@test.example");
     expect((await api(`/tickets/${ticket.number}`, { method: "PATCH", token, body: { status: "closed" } })).status).toBe(200);
     const reopen = await api(`/tickets/${ticket.number}`, { method: "PATCH", token, body: { status: "open" } });
@@ -129,33 +107,33 @@ describe("ticket rules", () => {
 
   test("missed targets are recorded once, at the due time, and never for closed tickets", async () => {
     const created = new Date(Date.now() - 10 * 3600_000); // inquiries: 8 h to first response
-    const open = await createTicket(t.db, fx.otherCustomer, inquiry("technical", "Nobody answered"), "portal", created);
-    const closed = await createTicket(t.db, fx.otherCustomer, inquiry("technical", "Spam, closed"), "portal", created);
-    await updateTicket(t.db, fx.agent, closed.number, { status: "closed" }, created);
+    const open = await createTicket(ctx.db, ctx.fx.otherCustomer, inquiry("technical", "Nobody answered"), "portal", created);
+    const closed = await createTicket(ctx.db, ctx.fx.otherCustomer, inquiry("technical", "Spam, closed"), "portal", created);
+    await updateTicket(ctx.db, ctx.fx.agent, closed.number, { status: "closed" }, created);
 
-    const customers = await markBreaches(t.db);
-    expect(customers).toContain(fx.otherCustomer.customerId);
-    const late = await t.db.ticket.findUniqueOrThrow({ where: { id: open.id } });
+    const customers = await markBreaches(ctx.db);
+    expect(customers).toContain(ctx.fx.otherCustomer.customerId);
+    const late = await ctx.db.ticket.findUniqueOrThrow({ where: { id: open.id } });
     expect(late.firstResponseBreachedAt?.toISOString()).toBe(late.firstResponseDueAt?.toISOString());
-    const spam = await t.db.ticket.findUniqueOrThrow({ where: { id: closed.id } });
+    const spam = await ctx.db.ticket.findUniqueOrThrow({ where: { id: closed.id } });
     expect(spam.firstResponseBreachedAt).toBeNull();
 
     // A late reply afterwards keeps the recorded miss as it was.
     const token = await tokenFor("li@test.example");
     await api(`/tickets/${open.number}/messages`, { method: "POST", token, body: { body: "So sorry for the wait!" } });
-    const replied = await t.db.ticket.findUniqueOrThrow({ where: { id: open.id } });
+    const replied = await ctx.db.ticket.findUniqueOrThrow({ where: { id: open.id } });
     expect(replied.firstResponseBreachedAt?.toISOString()).toBe(late.firstResponseBreachedAt?.toISOString());
-    expect(await markBreaches(t.db)).not.toContain(open.id);
+    expect(await markBreaches(ctx.db)).not.toContain(open.id);
   });
 
   test("a double-clicked solve records one change and one survey", async () => {
-    const ticket = await createTicket(t.db, fx.otherCustomer, inquiry("technical", "Solve me twice"), "portal");
+    const ticket = await createTicket(ctx.db, ctx.fx.otherCustomer, inquiry("technical", "Solve me twice"), "portal");
     await Promise.all([
-      updateTicket(t.db, fx.agent, ticket.number, { status: "solved" }),
-      updateTicket(t.db, fx.agent, ticket.number, { status: "solved" }),
+      updateTicket(ctx.db, ctx.fx.agent, ticket.number, { status: "solved" }),
+      updateTicket(ctx.db, ctx.fx.agent, ticket.number, { status: "solved" }),
     ]);
-    expect(await t.db.message.count({ where: { ticketId: ticket.id, kind: "system" } })).toBe(1);
-    expect(await t.db.survey.count({ where: { ticketId: ticket.id } })).toBe(1);
+    expect(await ctx.db.message.count({ where: { ticketId: ticket.id, kind: "system" } })).toBe(1);
+    expect(await ctx.db.survey.count({ where: { ticketId: ticket.id } })).toBe(1);
   });
 });
 

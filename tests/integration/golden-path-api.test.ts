@@ -1,41 +1,18 @@
 // The golden path through the JSON API and the live channel, on a real
 // PostgreSQL and Meilisearch: file a complaint, see it arrive live, reply,
 // note, solve, rate, and watch the health score move.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
-import { createFixtures } from "../support/factories.ts";
-import { liveClient, record, until, watch } from "../support/live.ts";
-import { startHelpdeskServer, type HelpdeskServer } from "../../server/app.ts";
-import { runtimeSettings, forgetSingleton, setRuntimeSettings } from "../../server/runtime.ts";
-import { ensureSearchSettings } from "../../search/articles.ts";
+import { describe, expect, test } from "vitest";
+import { record, until, useLiveServer, watch } from "../support/live.ts";
+import { runtimeSettings, setRuntimeSettings } from "../../server/runtime.ts";
 import type { LiveMessage, QueueTicket } from "../../server/realtime/protocol.ts";
 
-let t: TestDatabase;
-let server: HelpdeskServer;
-let fx: Awaited<ReturnType<typeof createFixtures>>;
-
-beforeAll(async () => {
-  t = await freshDatabase();
-  useTestRuntime(t.url);
-  forgetSingleton("db");
-  fx = await createFixtures(t.db);
-  await ensureSearchSettings();
-  server = await startHelpdeskServer({ settings: runtimeSettings(), port: 0, host: "127.0.0.1" });
-});
-
-afterAll(async () => {
-  disconnectAll();
-  await server?.close();
-  await t?.drop();
-});
-
-const { api, tokenFor, connect, disconnectAll } = liveClient(() => server.url);
+const { ctx, api, tokenFor, connect } = useLiveServer();
 
 describe("golden path over the API and the live channel", () => {
   test("complaint → live queue → reply and note → solved → CSAT → health", async () => {
-    const agentSocket = await connect(fx.agent.id);
-    const customerSocket = await connect(fx.keyCustomer.id);
-    const strangerSocket = await connect(fx.otherCustomer.id);
+    const agentSocket = await connect(ctx.fx.agent.id);
+    const customerSocket = await connect(ctx.fx.keyCustomer.id);
+    const strangerSocket = await connect(ctx.fx.otherCustomer.id);
     const agentSaw = record(agentSocket);
     const customerSaw = record(customerSocket);
     const strangerSaw = record(strangerSocket);
@@ -128,7 +105,7 @@ describe("golden path over the API and the live channel", () => {
     expect(surveyToken).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect((await api(`/tickets/${number}`, { token: agentToken })).body.survey.token).toBeNull();
 
-    const customerId = fx.keyCustomer.customerId!;
+    const customerId = ctx.fx.keyCustomer.customerId!;
     const healthBefore = await api(`/customers/${customerId}/health`, { token: agentToken });
     expect(healthBefore.status).toBe(200);
 
@@ -164,7 +141,7 @@ describe("golden path over the API and the live channel", () => {
 describe("API contract", () => {
   test("bad input is a 400 with field errors in the caller's language, and writes nothing", async () => {
     const token = await tokenFor("ada@key.example");
-    const before = await t.db.ticket.count();
+    const before = await ctx.db.ticket.count();
     const en = await api("/tickets", { method: "POST", token, body: { type: "rant", subject: "x" } });
     expect(en.status).toBe(400);
     expect(en.body.error.code).toBe("validation_failed");
@@ -172,7 +149,7 @@ describe("API contract", () => {
     expect(en.body.error.details.subject[0]).toMatch(/at least 3 characters/);
     const zh = await api("/tickets", { method: "POST", token, body: { type: "rant" }, lang: "zh-CN,zh;q=0.9" });
     expect(zh.body.error.details.type[0]).toMatch(/[\u4e00-\u9fff]/);
-    expect(await t.db.ticket.count()).toBe(before);
+    expect(await ctx.db.ticket.count()).toBe(before);
   });
 
   test("requests without a valid token are refused with a JSON error", async () => {
@@ -206,10 +183,10 @@ describe("API contract", () => {
   });
 
   test("/healthz reports the database and search, and the OpenAPI document lists the API", async () => {
-    const health = await fetch(`${server.url}/healthz`);
+    const health = await fetch(`${ctx.server.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok", database: "up", search: "up" });
-    const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as any;
+    const doc = (await (await fetch(`${ctx.server.url}/api/v1/openapi.json`)).json()) as any;
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/auth/token", "/tickets", "/tickets/{number}", "/tickets/{number}/messages", "/surveys/{token}", "/customers/{id}/health", "/kb/search"]),
@@ -234,7 +211,7 @@ describe("API contract", () => {
       const search = await api("/kb/search?q=password&locale=en");
       expect(search.status).toBe(503);
       expect(search.body.error.code).toBe("unavailable");
-      const health = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, string>;
+      const health = (await (await fetch(`${ctx.server.url}/healthz`)).json()) as Record<string, string>;
       expect(health).toEqual({ status: "degraded", database: "up", search: "down" });
     } finally {
       setRuntimeSettings(settings);

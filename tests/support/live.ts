@@ -1,9 +1,13 @@
 // Talking to a running helpdesk server as its clients do: the JSON API with
 // bearer tokens, and Socket.IO with a session cookie.
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import { sessionStorage } from "../../server/auth/session.ts";
-import { PASSWORD } from "./factories.ts";
+import { startHelpdeskServer, type HelpdeskServer } from "../../server/app.ts";
+import { forgetSingleton, runtimeSettings } from "../../server/runtime.ts";
+import { ensureSearchSettings } from "../../search/articles.ts";
+import { createFixtures, PASSWORD } from "./factories.ts";
+import { freshDatabase, useTestRuntime, type TestDatabase } from "./services.ts";
 
 export function liveClient(baseUrl: () => string) {
   const sockets: Socket[] = [];
@@ -77,3 +81,33 @@ export async function until<T>(probe: () => T | undefined, what: string, ms = 50
 
 export const watch = (socket: Socket, number: unknown) =>
   new Promise<{ ok: boolean; error?: string }>((resolve) => socket.emit("ticket:watch", { number }, resolve));
+
+/**
+ * A helpdesk server (API and sockets; no Remix build needed) on a fresh
+ * database with the standard fixtures, started before and stopped after the
+ * test file. Read `ctx.server`, `ctx.db`, `ctx.fx` inside tests.
+ */
+export function useLiveServer() {
+  const ctx = {} as {
+    server: HelpdeskServer;
+    database: TestDatabase;
+    db: TestDatabase["db"];
+    fx: Awaited<ReturnType<typeof createFixtures>>;
+  };
+  const client = liveClient(() => ctx.server.url);
+  beforeAll(async () => {
+    ctx.database = await freshDatabase();
+    ctx.db = ctx.database.db;
+    useTestRuntime(ctx.database.url);
+    forgetSingleton("db");
+    ctx.fx = await createFixtures(ctx.db);
+    await ensureSearchSettings();
+    ctx.server = await startHelpdeskServer({ settings: runtimeSettings(), port: 0, host: "127.0.0.1" });
+  });
+  afterAll(async () => {
+    client.disconnectAll();
+    await ctx.server?.close();
+    await ctx.database?.drop();
+  });
+  return { ctx, ...client };
+}

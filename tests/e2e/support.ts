@@ -1,0 +1,45 @@
+// Shared pieces of the browser tests: a `test` whose pages fail it on any
+// browser error, and signing in as a demo account in a context of its own.
+import { test as base, expect, type Browser, type Page } from "@playwright/test";
+
+export const DEMO_PASSWORD = "demo1234";
+
+const errors: string[] = [];
+
+/** Errors a page printed or threw: a person would not see them, but they mean something broke. */
+export function watchErrors(page: Page) {
+  page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
+  page.on("console", (message) => {
+    // A 4xx answer to a form with errors is intended; Chromium still logs it.
+    const intended = /Failed to load resource: the server responded with a status of 4\d\d/.test(message.text());
+    if (message.type() === "error" && !intended) errors.push(`${page.url()}: ${message.text()}`);
+  });
+}
+
+export const test = base.extend<{ failOnBrowserErrors: void }>({
+  // Runs around every test: watches its page, and fails the test if any page
+  // it opened (signIn() pages included) reported an error.
+  failOnBrowserErrors: [
+    async ({ page }, use) => {
+      errors.length = 0;
+      watchErrors(page);
+      await use();
+      expect(errors.splice(0), "errors in the browser console").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export async function signIn(browser: Browser, email: string, locale = "en-US"): Promise<Page> {
+  const context = await browser.newContext({ locale });
+  const page = await context.newPage();
+  watchErrors(page);
+  await page.goto("/login");
+  await page.getByLabel(/email|邮箱/i).fill(email);
+  await page.getByLabel(/password|密码/i).fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: /sign in|登录/i }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+  return page;
+}
+
+export { expect };
