@@ -59,6 +59,19 @@ function SystemEvent({ message }: { message: ThreadMessage }) {
   );
 }
 
+/** Notes the system writes (a low CSAT rating) are stored as `csat:N` plus the comment. */
+function InternalBody({ body }: { body: string }) {
+  const { t } = useTranslation();
+  const match = /^csat:(\d)(?:\n([\s\S]*))?$/.exec(body);
+  if (!match) return <>{body}</>;
+  return (
+    <>
+      <strong>{t("ticket.csatNote", { rating: match[1] })}</strong>
+      {match[2] ? `\n“${match[2]}”` : null}
+    </>
+  );
+}
+
 export function MessageThread({ messages, viewerId }: { messages: ThreadMessage[]; viewerId: string }) {
   const { t } = useTranslation();
   const fmt = useTimeFormat();
@@ -86,15 +99,10 @@ export function MessageThread({ messages, viewerId }: { messages: ThreadMessage[
               {m.kind === "internal" && <span className="badge internal">{t("ticket.internalNote")}</span>}
               <time dateTime={new Date(m.createdAt).toISOString()}>{fmt.dateTime(m.createdAt)}</time>
             </div>
-            <div className="msg-body">{m.body}</div>
+            <div className="msg-body">{m.kind === "internal" ? <InternalBody body={m.body} /> : m.body}</div>
           </li>
         );
       })}
     </ol>
   );
-}
-
-/** Adds a message to a list unless it is already there (live events can repeat). */
-export function mergeMessage<M extends { id: string }>(list: M[], message: M): M[] {
-  return list.some((m) => m.id === message.id) ? list : [...list, message];
 }

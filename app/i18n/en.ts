@@ -73,6 +73,7 @@ const en = {
     conversation: "Conversation",
     internalNote: "Internal note",
     internalNoteHint: "Only your team can see this",
+    csatNote: "The customer rated this conversation {{rating}} / 5. Please follow up.",
     you: "You",
     support: "Support team",
     system: {
@@ -130,6 +131,7 @@ const en = {
     notePlaceholder: "Write a note only your team will see…",
     send: "Send",
     addNote: "Add note",
+    composeAs: "Write as",
     properties: "Properties",
     save: "Save",
     saved: "Saved",

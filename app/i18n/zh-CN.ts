@@ -75,6 +75,7 @@ const zhCN: Resources = {
     conversation: "沟通记录",
     internalNote: "内部备注",
     internalNoteHint: "仅团队内部可见",
+    csatNote: "客户对本次服务评分 {{rating}} / 5，请跟进。",
     you: "您",
     support: "客服团队",
     system: {
@@ -132,6 +133,7 @@ const zhCN: Resources = {
     notePlaceholder: "输入仅团队内部可见的备注…",
     send: "发送",
     addNote: "添加备注",
+    composeAs: "撰写类型",
     properties: "工单属性",
     save: "保存",
     saved: "已保存",

@@ -1,15 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PRIORITIES, STATUSES } from "../../server/tickets/schemas.ts";
 import { ticketSlaState, targetState } from "../../server/sla/policy.ts";
 import { Field, FormError } from "../components/Field.tsx";
 import { HealthBadge, HealthComponents } from "../components/Health.tsx";
-import { MessageThread, mergeMessage, PriorityBadge, SlaBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
+import { MessageThread, PriorityBadge, SlaBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
 import type { Locale } from "../i18n/config.ts";
 import { asResponse, formFailure, readForm } from "../utils/forms.server.ts";
-import { useSocket, useWatchTicket } from "../utils/socket.tsx";
+import { useLiveTicket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, STAFF_ROLES, addMessage, getTicket, listAssignableAgents, updateTicket, getCustomerOverview } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
@@ -97,35 +97,16 @@ export default function AgentTicket() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const navigation = useNavigation();
-  const revalidator = useRevalidator();
-  const { socket } = useSocket();
-  const [messages, setMessages] = useState(data.messages);
+  const messages = useLiveTicket(ticket, data.messages);
   const [mode, setMode] = useState<"reply" | "note">("reply");
   const composer = useRef<HTMLFormElement>(null);
   const now = useNow(30_000);
   const fmt = useTimeFormat();
 
-  useEffect(() => setMessages(data.messages), [data.messages]);
   useEffect(() => {
     if (result?.ok && result.intent !== "update") composer.current?.reset();
   }, [result]);
 
-  useWatchTicket(ticket.number);
-  useEffect(() => {
-    if (!socket) return;
-    const onMessage = (m: ThreadMessage) => {
-      if (m.ticketId === ticket.id) setMessages((list) => mergeMessage(list, m));
-    };
-    const onChange = (change: { id: string }) => {
-      if (change.id === ticket.id && navigation.state === "idle") revalidator.revalidate();
-    };
-    socket.on("ticket:message", onMessage as never);
-    socket.on("ticket:changed", onChange);
-    return () => {
-      socket.off("ticket:message", onMessage as never);
-      socket.off("ticket:changed", onChange);
-    };
-  }, [socket, ticket.id, revalidator, navigation.state]);
 
   const dates = {
     createdAt: new Date(ticket.createdAt),
@@ -169,14 +150,16 @@ export default function AgentTicket() {
         </section>
 
         <Form method="post" className={`card form composer composer-${mode}`} ref={composer} noValidate>
-          <div className="tabs" role="tablist">
-            <button type="button" role="tab" aria-selected={mode === "reply"} className={mode === "reply" ? "tab active" : "tab"} onClick={() => setMode("reply")}>
-              {t("agent.reply")}
-            </button>
-            <button type="button" role="tab" aria-selected={mode === "note"} className={mode === "note" ? "tab active" : "tab"} onClick={() => setMode("note")}>
-              {t("agent.note")}
-            </button>
-          </div>
+          {/* Radio buttons styled as tabs: the choice travels with the form, so it works without JavaScript. */}
+          <fieldset className="tabs mode-switch">
+            <legend className="visually-hidden">{t("agent.composeAs")}</legend>
+            {(["reply", "note"] as const).map((m) => (
+              <label key={m} className={mode === m ? "tab active" : "tab"}>
+                <input type="radio" name="intent" value={m} checked={mode === m} onChange={() => setMode(m)} />
+                {m === "reply" ? t("agent.reply") : t("agent.note")}
+              </label>
+            ))}
+          </fieldset>
           {failure && failure.values?.intent !== "update" && (
             <FormError messageKey={failure.fieldErrors?.body ? undefined : failure.formError} />
           )}
@@ -194,7 +177,7 @@ export default function AgentTicket() {
               defaultValue={failure?.values?.intent !== "update" ? failure?.values?.body : undefined}
             />
           </Field>
-          <button type="submit" name="intent" value={mode} className="btn" disabled={busy}>
+          <button type="submit" className="btn" disabled={busy}>
             {mode === "reply" ? t("agent.send") : t("agent.addNote")}
           </button>
         </Form>

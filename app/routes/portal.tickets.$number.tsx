@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Field, FormError } from "../components/Field.tsx";
-import { MessageThread, mergeMessage, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
+import { MessageThread, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
 import type { Locale } from "../i18n/config.ts";
 import { asResponse, formFailure, readForm } from "../utils/forms.server.ts";
-import { useSocket, useWatchTicket } from "../utils/socket.tsx";
+import { useLiveTicket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, addMessage, getTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
@@ -57,34 +57,14 @@ export default function CustomerTicket() {
   const locale = i18n.language as Locale;
   const [params] = useSearchParams();
   const navigation = useNavigation();
-  const revalidator = useRevalidator();
-  const { socket } = useSocket();
-  const [messages, setMessages] = useState(data.messages);
+  const messages = useLiveTicket(ticket, data.messages);
   const formRef = useRef<HTMLFormElement>(null);
   const fmt = useTimeFormat();
 
-  useEffect(() => setMessages(data.messages), [data.messages]);
   useEffect(() => {
     if (result?.ok) formRef.current?.reset();
   }, [result]);
 
-  useWatchTicket(ticket.number);
-  useEffect(() => {
-    if (!socket) return;
-    // The socket may be in other tickets' rooms too (another tab, a page left a moment ago).
-    const onMessage = (m: ThreadMessage) => {
-      if (m.ticketId === ticket.id) setMessages((list) => mergeMessage(list, m));
-    };
-    const onChange = (change: { number: number }) => {
-      if (change.number === ticket.number) revalidator.revalidate();
-    };
-    socket.on("ticket:message", onMessage);
-    socket.on("ticket:changed", onChange);
-    return () => {
-      socket.off("ticket:message", onMessage);
-      socket.off("ticket:changed", onChange);
-    };
-  }, [socket, ticket.id, ticket.number, revalidator]);
 
   return (
     <div className="page">

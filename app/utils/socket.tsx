@@ -1,6 +1,7 @@
 // One Socket.IO connection per page, shared through context. The server
 // authenticates it with the session cookie, so it is only opened when signed in.
-import { createContext, useContext, useEffect, useState } from "react";
+import { createContext, useContext, useEffect, useRef, useState } from "react";
+import { useRevalidator } from "@remix-run/react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../server/realtime/protocol.ts";
 
@@ -45,4 +46,41 @@ export function useWatchTicket(number: number) {
       socket.emit("ticket:unwatch", { number });
     };
   }, [socket, connected, number]);
+}
+
+interface LiveMessageLike {
+  id: string;
+  ticketId?: string;
+}
+
+/**
+ * A ticket page's live state: joins the ticket's room, adds messages as they
+ * arrive (each once), and reloads the page's data when the ticket changes.
+ */
+export function useLiveTicket<M extends LiveMessageLike>(ticket: { id: string; number: number }, loaded: M[]): M[] {
+  const { socket } = useSocket();
+  const [messages, setMessages] = useState(loaded);
+  const revalidator = useRevalidator();
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+
+  useEffect(() => setMessages(loaded), [loaded]);
+  useWatchTicket(ticket.number);
+  useEffect(() => {
+    if (!socket) return;
+    // The socket may be in other tickets' rooms too (another tab, a page left a moment ago).
+    const onMessage = (m: LiveMessageLike) => {
+      if (m.ticketId === ticket.id) setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m as M]));
+    };
+    const onChange = (change: { id: string }) => {
+      if (change.id === ticket.id) revalidate.current();
+    };
+    socket.on("ticket:message", onMessage);
+    socket.on("ticket:changed", onChange);
+    return () => {
+      socket.off("ticket:message", onMessage);
+      socket.off("ticket:changed", onChange);
+    };
+  }, [socket, ticket.id]);
+  return messages;
 }

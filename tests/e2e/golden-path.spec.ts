@@ -49,12 +49,12 @@ test("complaint to health score: customer and agent side by side", async ({ brow
   await expect(agent.getByTestId("customer-card")).toContainText("Key account");
 
   // Internal note, then a public reply.
-  await agent.getByRole("tab", { name: "Internal note" }).click();
+  await agent.getByRole("group", { name: "Write as" }).getByText("Internal note").click();
   await agent.getByPlaceholder("Write a note only your team will see…").fill(internalNote);
   await agent.getByRole("button", { name: "Add note" }).click();
   await expect(agent.getByText(internalNote)).toBeVisible();
 
-  await agent.getByRole("tab", { name: "Public reply" }).click();
+  await agent.getByRole("group", { name: "Write as" }).getByText("Public reply").click();
   await agent.getByPlaceholder("Write to the customer…").fill(publicReply);
   await agent.getByRole("button", { name: "Send", exact: true }).click();
   await expect(agent.getByText(publicReply)).toBeVisible();
