@@ -179,6 +179,8 @@ const en = {
     csatHelp: "Share of 4 and 5 ratings",
     responses: "{{count}} responses",
     average: "Average {{value}} / 5",
+    byAgent: "By agent (lowest first)",
+    responsesColumn: "Responses",
     lowRatings: "Low ratings to follow up",
     noLowRatings: "No low ratings in this period.",
     atRiskCustomers: "Customers at risk",

@@ -181,6 +181,8 @@ const zhCN: Resources = {
     csatHelp: "4 分和 5 分评价的占比",
     responses: "{{count}} 条评价",
     average: "平均 {{value}} / 5 分",
+    byAgent: "按客服（由低到高）",
+    responsesColumn: "回复数",
     lowRatings: "待跟进的低分评价",
     noLowRatings: "此期间没有低分评价。",
     atRiskCustomers: "有风险的客户",

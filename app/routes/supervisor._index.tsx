@@ -124,6 +124,29 @@ export default function Boards() {
               </li>
             ))}
           </ul>
+          {csat.byAgent.length > 0 && (
+            <>
+              <h3>{t("board.byAgent")}</h3>
+              <table className="compact" data-testid="csat-by-agent">
+                <thead>
+                  <tr>
+                    <th>{t("ticket.assignee")}</th>
+                    <th>{t("board.csatScore")}</th>
+                    <th>{t("board.responsesColumn")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {csat.byAgent.map((row) => (
+                    <tr key={row.agent}>
+                      <td>{row.agent === "—" ? t("ticket.unassigned") : row.agent}</td>
+                      <td>{row.csat}%</td>
+                      <td>{row.responses}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
           <h3>{t("board.lowRatings")}</h3>
           {csat.lowRatings.length === 0 ? (
             <p className="muted small">{t("board.noLowRatings")}</p>
