@@ -8,7 +8,8 @@ export type ErrorCode =
   | "validation_failed"
   | "conflict"
   | "gone"
-  | "unavailable";
+  | "unavailable"
+  | "rate_limited";
 
 const statusFor: Record<ErrorCode, number> = {
   not_found: 404,
@@ -18,6 +19,7 @@ const statusFor: Record<ErrorCode, number> = {
   conflict: 409,
   gone: 410,
   unavailable: 503,
+  rate_limited: 429,
 };
 
 export class DomainError extends Error {

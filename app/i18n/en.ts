@@ -247,6 +247,7 @@ const en = {
     forbidden: "You do not have access to this.",
     unauthorized: "Sign in first.",
     badCredentials: "That email and password do not match.",
+    tooManySignIns: "Too many failed sign-ins for this email. Wait 15 minutes and try again.",
     ticketClosed: "This request is closed and cannot take new messages.",
     invalidTransition: "That status change is not possible: a closed ticket stays closed, and a worked ticket cannot become new again.",
     badRequestBody: "The request body could not be read: send JSON of at most 256 KB.",

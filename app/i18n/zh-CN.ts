@@ -248,6 +248,7 @@ const zhCN: Resources = {
     forbidden: "您没有访问权限。",
     unauthorized: "请先登录。",
     badCredentials: "邮箱或密码不正确。",
+    tooManySignIns: "该邮箱登录失败次数过多，请 15 分钟后再试。",
     ticketClosed: "此工单已关闭，无法再发送消息。",
     invalidTransition: "无法进行此状态变更：已关闭的工单不能重新打开，已处理的工单也不能改回“新建”。",
     badRequestBody: "无法读取请求内容：请发送不超过 256 KB 的 JSON。",

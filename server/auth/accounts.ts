@@ -1,4 +1,5 @@
 // Signing up and signing in. Inputs are parsed with zod; messages are i18n keys.
+import { RateLimiterMemory } from "rate-limiter-flexible";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { DomainError } from "../errors.ts";
@@ -21,16 +22,29 @@ export const SignUpSchema = z.object({
 // revealing which addresses have accounts.
 let dummyHash: Promise<string> | undefined;
 
+/**
+ * Failed sign-ins per email address: 10 in 15 minutes, then a pause. Kept per
+ * process (each app process counts its own): enough against password
+ * guessing at human scale; a shared store comes with multi-process deploys.
+ */
+export const SIGN_IN_FAILURES_ALLOWED = 10;
+const failedSignIns = new RateLimiterMemory({ points: SIGN_IN_FAILURES_ALLOWED, duration: 15 * 60 });
+
 export async function signIn(db: Db, raw: unknown) {
   const input = parseInput(SignInSchema, raw);
+  const record = await failedSignIns.get(input.email);
+  if (record && record.consumedPoints >= SIGN_IN_FAILURES_ALLOWED) {
+    throw new DomainError("rate_limited", "errors.tooManySignIns");
+  }
   const user = await db.user.findUnique({ where: { email: input.email } });
-  if (!user) {
-    await verifyPassword(await (dummyHash ??= hashPassword("not-a-real-password")), input.password);
+  const ok = user
+    ? await verifyPassword(user.passwordHash, input.password)
+    : await verifyPassword(await (dummyHash ??= hashPassword("not-a-real-password")), input.password).then(() => false);
+  if (!user || !ok) {
+    await failedSignIns.penalty(input.email, 1);
     throw new DomainError("unauthorized", "errors.badCredentials");
   }
-  if (!(await verifyPassword(user.passwordHash, input.password))) {
-    throw new DomainError("unauthorized", "errors.badCredentials");
-  }
+  await failedSignIns.delete(input.email);
   return user;
 }
 

@@ -3,6 +3,7 @@
 // revive closed tickets, or post forms from another site.
 import { describe, expect, test } from "vitest";
 import { record, until, useLiveServer, watch } from "../support/live.ts";
+import { PASSWORD } from "../support/factories.ts";
 import { signUpCustomer } from "../../server/auth/accounts.ts";
 import { createTicket, markBreaches, updateTicket } from "../../server/tickets/service.ts";
 import type { LiveMessage } from "../../server/realtime/protocol.ts";
@@ -78,6 +79,18 @@ describe("accounts", () => {
     ).rejects.toMatchObject({ code: "conflict", details: { email: ["validation.emailNeedsVerification"] } });
     const requester = await ctx.db.customer.findUniqueOrThrow({ where: { email: "victim@corp.example" } });
     expect(requester.userId).toBeNull();
+  });
+
+  test("password guessing is paused after repeated failures, even with the right password", async () => {
+    for (let i = 0; i < 10; i++) {
+      const wrong = await api("/auth/token", { method: "POST", body: { email: "sup@test.example", password: `guess-${i}` } });
+      expect(wrong.status).toBe(401);
+    }
+    const blocked = await api("/auth/token", { method: "POST", body: { email: "sup@test.example", password: PASSWORD } });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe("rate_limited");
+    // Other accounts are unaffected.
+    expect((await api("/auth/token", { method: "POST", body: { email: "bo@test.example", password: PASSWORD } })).status).toBe(201);
   });
 
   test("a form posted from another site is refused", async () => {
