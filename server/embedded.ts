@@ -192,7 +192,9 @@ export async function startEmbeddedMeilisearch(opts: {
       "--log-level",
       "WARN",
     ],
-    { cwd: opts.dir, stdio: ["ignore", "ignore", "pipe"] },
+    // Own process group: a terminal's Ctrl-C reaches only the app, which
+    // then stops this server in order (see the PostgreSQL patch too).
+    { cwd: opts.dir, stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {

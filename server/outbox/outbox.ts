@@ -43,6 +43,7 @@ export class OutboxRelay {
 
   constructor(private options: RelayOptions) {
     this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+    this.pool.on("error", (e) => options.onError?.(e, "outbox pool"));
   }
 
   async start(): Promise<void> {

@@ -24,6 +24,9 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 
 export function attachRealtime(httpServer: http.Server, databaseUrl: string): { io: RealtimeServer; close(): Promise<void> } {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  // An idle connection dropped by the server (restart, Ctrl-C reaching
+  // PostgreSQL first) is replaced on next use; without a listener it would crash us.
+  pool.on("error", (e) => console.warn("[socket.io pool]", e.message));
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
     adapter: createAdapter(pool, { errorHandler: (e) => console.warn("[socket.io adapter]", e.message) }),

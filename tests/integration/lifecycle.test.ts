@@ -32,6 +32,9 @@ function start(extraEnv: Record<string, string> = {}): Run {
     cwd: root,
     env: { ...process.env, ...env, ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, like a program started in a terminal, so stop()
+    // can send the signal to the whole group as Ctrl-C does.
+    detached: true,
   });
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
@@ -49,8 +52,10 @@ async function untilRunning(run: Run) {
   }
 }
 
-async function stop(run: Run) {
-  run.child.kill("SIGTERM");
+/** Ctrl-C in a terminal signals the whole process group; a service manager sends SIGTERM. */
+async function stop(run: Run, signal: "SIGINT" | "SIGTERM" = "SIGTERM") {
+  if (signal === "SIGINT") process.kill(-run.child.pid!, "SIGINT");
+  else run.child.kill("SIGTERM");
   return run.exited;
 }
 
@@ -95,8 +100,10 @@ describe("the helpdesk process", () => {
     });
     expect(created.status).toBe(201);
 
-    expect(await stop(current)).toBe(0);
+    expect(await stop(current, "SIGINT")).toBe(0);
     expect(current.output()).toContain("Stopped.");
+    // The app stopped PostgreSQL itself, in order: no connection was cut under it.
+    expect(current.output()).not.toMatch(/terminating connection|Connection terminated/);
     expect(runningPostmaster(path.join(dataDir, "postgres"))).toBeNull();
     await expect(fetch("http://127.0.0.1:7751/health")).rejects.toThrow();
 
