@@ -120,6 +120,20 @@ export async function reindexAllArticles(database: Tx): Promise<{ indexed: numbe
   return { indexed };
 }
 
+/**
+ * At start-up: rebuild the index only when it lacks articles PostgreSQL has
+ * (first start, a wiped search server). Otherwise the outbox keeps it current.
+ */
+export async function reindexIfBehind(database: Tx): Promise<{ indexed: number } | null> {
+  const stored = await database.article.count();
+  const stats = await meili()
+    .index(articlesIndexUid())
+    .getStats()
+    .catch(() => ({ numberOfDocuments: 0 }));
+  if (stats.numberOfDocuments >= stored) return null;
+  return reindexAllArticles(database);
+}
+
 /** Outbox consumer keeping the index in step with article edits. */
 export function createSearchConsumer(database?: Tx): Consumer {
   return {

@@ -7,7 +7,7 @@ import { boot } from "./boot.ts";
 import { ConfigError } from "./config.ts";
 import { db } from "./db/client.ts";
 import { startHelpdeskServer } from "./app.ts";
-import { ensureSearchSettings, reindexAllArticles } from "../search/articles.ts";
+import { ensureSearchSettings, reindexIfBehind } from "../search/articles.ts";
 import { DEMO_ACCOUNTS } from "../prisma/seed.ts";
 
 async function main() {
@@ -18,7 +18,7 @@ async function main() {
   // the outbox catches up on indexing once it is back.
   try {
     await ensureSearchSettings();
-    await reindexAllArticles(db());
+    await reindexIfBehind(db());
   } catch (error) {
     console.warn(`Search is not ready (${(error as Error).message}); continuing without it.`);
   }

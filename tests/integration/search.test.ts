@@ -12,6 +12,7 @@ import {
   ensureSearchSettings,
   indexArticle,
   reindexAllArticles,
+  reindexIfBehind,
   searchArticles,
   searchHealth,
 } from "../../search/articles.ts";
@@ -344,6 +345,17 @@ describe("indexing", () => {
     expect(settings.sortableAttributes).toEqual(["updatedAt"]);
     const { results } = await meili().getRawIndexes({ limit: 1000 });
     expect(results.map((i) => i.uid).filter((uid) => uid.startsWith(prefix))).toEqual([articlesIndexUid()]);
+  });
+
+  test("at start-up the index is rebuilt only when it lacks articles", async () => {
+    await reindexAllArticles(t.db);
+    expect(await reindexIfBehind(t.db)).toBeNull();
+
+    // The search server lost its data: the next start rebuilds.
+    await waitForTask(meili().index(articlesIndexUid()).deleteAllDocuments());
+    const rebuilt = await reindexIfBehind(t.db);
+    expect(rebuilt?.indexed).toBe(await t.db.article.count());
+    expect((await searchArticles({ query: "pasword reset", locale: "en" }, t.db)).hits[0].slug).toBe("reset-password");
   });
 });
 
