@@ -9,6 +9,7 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
+  type ShouldRevalidateFunction,
   useLocation,
   useRouteError,
   useRouteLoaderData,
@@ -43,7 +44,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-export type RootData = Awaited<ReturnType<typeof loader>>;
+/**
+ * The root data (who is signed in, language, time zone) changes only when
+ * someone signs in or out, signs up or switches language; every other form
+ * post and live refresh leaves it alone, which saves a user lookup each time.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => {
+  if (!formAction) return false;
+  return ["/login", "/logout", "/signup", "/set-language"].some((path) => formAction.startsWith(path))
+    ? defaultShouldRevalidate
+    : false;
+};
 
 export function useRootData() {
   return useRouteLoaderData<typeof loader>("root");
@@ -94,7 +105,7 @@ function Shell({ children }: { children: React.ReactNode }) {
           </span>
           {t("app.name")}
         </Link>
-        <nav className="mainnav" aria-label="Main">
+        <nav className="mainnav" aria-label={t("nav.main")}>
           {user?.role === "customer" && (
             <>
               <NavLink to="/portal" end>

@@ -16,6 +16,7 @@ import { recomputeHealth } from "../server/health/service.ts";
 import { bandFor, computeHealth, LOOKBACK_DAYS, type HealthBand } from "../server/health/score.ts";
 import { LOW_RATING, SURVEY_VALID_DAYS } from "../server/surveys/service.ts";
 import { ARTICLES } from "./demo-articles.ts";
+import { isActive } from "../server/tickets/status.ts";
 import {
   AGENT_FOLLOW_UPS,
   CATEGORIES,
@@ -34,43 +35,9 @@ import {
 
 // ── Public constants ─────────────────────────────────────────────────────
 
-export interface DemoAccount {
-  role: Role;
-  email: string;
-  password: string;
-  name: string;
-  /** Agents: the teams they work in. */
-  teams?: readonly TeamKey[];
-  /** The demo customer: tier and company. */
-  tier?: CustomerTier;
-  company?: string;
-}
+import { DEMO_ACCOUNTS, DEMO_CUSTOMER_PASSWORD } from "./demo-accounts.ts";
 
-const DEMO_PASSWORD = "demo1234";
-
-/** Accounts anyone can sign in with. Every other seeded customer also uses DEMO_PASSWORD. */
-export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { role: "admin", email: "admin@demo.helpdesk", password: DEMO_PASSWORD, name: "Morgan Reed" },
-  { role: "supervisor", email: "supervisor@demo.helpdesk", password: DEMO_PASSWORD, name: "Helen Zhou" },
-  { role: "agent", email: "agent@demo.helpdesk", password: DEMO_PASSWORD, name: "Li Wei", teams: ["technical", "care"] },
-  { role: "agent", email: "maria.santos@demo.helpdesk", password: DEMO_PASSWORD, name: "Maria Santos", teams: ["billing"] },
-  { role: "agent", email: "tom.becker@demo.helpdesk", password: DEMO_PASSWORD, name: "Tom Becker", teams: ["technical"] },
-  { role: "agent", email: "zhang.min@demo.helpdesk", password: DEMO_PASSWORD, name: "Zhang Min", teams: ["billing", "care"] },
-  { role: "agent", email: "priya.nair@demo.helpdesk", password: DEMO_PASSWORD, name: "Priya Nair", teams: ["technical"] },
-  { role: "agent", email: "lukas.meyer@demo.helpdesk", password: DEMO_PASSWORD, name: "Lukas Meyer", teams: ["care"] },
-  { role: "agent", email: "sofia.almeida@demo.helpdesk", password: DEMO_PASSWORD, name: "Sofia Almeida", teams: ["billing"] },
-  {
-    role: "customer",
-    email: "customer@demo.helpdesk",
-    password: DEMO_PASSWORD,
-    name: "Emma Clarke",
-    tier: "key",
-    company: "Northwind Trading",
-  },
-];
-
-/** Password of every seeded customer that is not in DEMO_ACCOUNTS. */
-export const DEMO_CUSTOMER_PASSWORD = DEMO_PASSWORD;
+export { DEMO_ACCOUNTS, DEMO_CUSTOMER_PASSWORD, DEMO_PASSWORD, type DemoAccount } from "./demo-accounts.ts";
 
 export type SeedSlaPolicy = Omit<SlaPolicyRule, "id"> & { name: string };
 
@@ -156,7 +123,6 @@ const SWEEP_LAG = MINUTE;
 
 type Status = "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
 type Channel = "portal" | "email" | "api";
-const ACTIVE: readonly Status[] = ["new", "open", "pending", "on_hold"];
 const BACKLOG: readonly Status[] = ["new", "open", "on_hold"]; // what recomputeHealth counts as waiting on us
 
 interface Staff {
@@ -482,10 +448,6 @@ function scenarioFor(rng: Rng, type: TicketType): Scenario {
 
 function priorityFor(rng: Rng, type: TicketType): Priority {
   return rng.weighted(PRIORITY_WEIGHTS[type]);
-}
-
-function isActive(status: Status) {
-  return ACTIVE.includes(status);
 }
 
 function planTicketSpecs(rng: Rng, customers: PlannedCustomer[]): TicketSpec[] {

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 name=${1:?usage: scripts/new-migration.sh NAME}
 if [ -z "${DATABASE_URL:-}" ]; then
-  password=$(node -e 'console.log(require("./.data/secrets.json").postgresPassword)')
+  password=$(node -e 'console.log(require(require("path").resolve(process.env.DATA_DIR || ".data", "secrets.json")).postgresPassword)')
   export DATABASE_URL="postgresql://postgres:${password}@127.0.0.1:${EMBEDDED_PG_PORT:-54329}/helpdesk"
 fi
 committed=$(mktemp --suffix=.prisma)

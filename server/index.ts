@@ -8,7 +8,7 @@ import { ConfigError } from "./config.ts";
 import { db } from "./db/client.ts";
 import { startHelpdeskServer } from "./app.ts";
 import { ensureSearchSettings, reindexIfBehind } from "../search/articles.ts";
-import { DEMO_ACCOUNTS } from "../prisma/seed.ts";
+import { DEMO_ACCOUNTS } from "../prisma/demo-accounts.ts";
 
 async function main() {
   const booted = await boot();
@@ -41,8 +41,10 @@ async function main() {
   }
 
   console.log(`\nHelpdesk is running at http://localhost:${env.PORT}`);
-  if (env.SEED_DEMO_DATA === "auto") {
-    console.log("Demo accounts (password for all: demo1234 unless shown):");
+  // Only where the demo accounts exist: a real installation has other users.
+  const demo = await db().user.findUnique({ where: { email: DEMO_ACCOUNTS[0].email }, select: { id: true } });
+  if (demo) {
+    console.log("Demo accounts:");
     for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(10)} ${a.email.padEnd(30)} ${a.password}`);
   }
 

@@ -10,13 +10,13 @@ import { useSocket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, STAFF_ROLES, listTickets, toQueueTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
+import { isActive } from "../../server/tickets/status.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.queue");
 
 const VIEWS = ["active", "mine", "unassigned", "all"] as const;
 type View = (typeof VIEWS)[number];
 const ViewParam = z.enum(VIEWS).catch("active");
-const ACTIVE = ["new", "open", "pending", "on_hold"];
 /** How long a row that just changed stays highlighted. */
 const FRESH_MS = 3_000;
 
@@ -34,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Does a live ticket belong in the view the agent is looking at? */
 function inView(ticket: QueueTicket, view: View, userId: string) {
   if (view === "all") return true;
-  if (!ACTIVE.includes(ticket.status)) return false;
+  if (!isActive(ticket.status)) return false;
   if (view === "mine") return ticket.assigneeId === userId;
   if (view === "unassigned") return ticket.assigneeId === null;
   return true;

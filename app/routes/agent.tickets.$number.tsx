@@ -13,6 +13,7 @@ import { useLiveTicket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, STAFF_ROLES, addMessage, getTicket, listAssignableAgents, updateTicket, getCustomerOverview } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
+import { canChangeStatus } from "../../server/tickets/status.ts";
 import { ticketNumberParam } from "../utils/params.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
@@ -98,7 +99,8 @@ export default function AgentTicket() {
   const locale = i18n.language as Locale;
   const navigation = useNavigation();
   const messages = useLiveTicket(ticket, data.messages);
-  const [mode, setMode] = useState<"reply" | "note">("reply");
+  // After a failed note (or a page reload without scripts) keep writing a note, never a reply.
+  const [mode, setMode] = useState<"reply" | "note">(failure?.values?.intent === "note" ? "note" : "reply");
   const composer = useRef<HTMLFormElement>(null);
   const now = useNow(30_000);
   const fmt = useTimeFormat();
@@ -184,7 +186,8 @@ export default function AgentTicket() {
       </section>
 
       <aside className="ticket-side">
-        <Form method="post" className="card form" key={ticket.updatedAt}>
+        {/* Remount (and so reset) only when a property itself changed, not on every reply. */}
+        <Form method="post" className="card form" key={`${ticket.status}|${ticket.priority}|${ticket.assigneeId ?? ""}`}>
           <h2>{t("agent.properties")}</h2>
           {failure?.values?.intent === "update" && <FormError messageKey={failure.formError} />}
           <input type="hidden" name="intent" value="update" />
@@ -194,7 +197,7 @@ export default function AgentTicket() {
           <Field name="status" label={t("agent.columns.status")}>
             <select id="status" name="status" defaultValue={ticket.status}>
               {STATUSES.map((s) => (
-                <option key={s} value={s}>
+                <option key={s} value={s} disabled={!canChangeStatus(ticket.status, s)}>
                   {t(`ticket.statusStaff.${s}`)}
                 </option>
               ))}

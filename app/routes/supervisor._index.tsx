@@ -38,9 +38,11 @@ function useLiveRefresh() {
     };
     socket.on("queue:ticket", schedule);
     socket.on("customer:health", schedule);
+    socket.on("survey:answered", schedule);
     return () => {
       socket.off("queue:ticket", schedule);
       socket.off("customer:health", schedule);
+      socket.off("survey:answered", schedule);
       clearTimeout(timer);
     };
   }, [socket]);
@@ -87,7 +89,7 @@ export default function Boards() {
             <tbody>
               {sla.byTeam.map((row) => (
                 <tr key={row.team}>
-                  <td>{row.team}</td>
+                  <td>{row.team === "—" ? t("board.noTeam") : row.team}</td>
                   <td>{row.on_track}</td>
                   <td>{row.at_risk}</td>
                   <td>{row.breached}</td>
@@ -98,7 +100,7 @@ export default function Boards() {
         </div>
 
         <div className="card" data-testid="csat-board">
-          <h2>{t("board.csat")}</h2>
+          <h2>{t("board.csat", { days: csat.days })}</h2>
           <div className="stat-row">
             <div className="stat">
               <span className="stat-value" data-testid="csat-score">
@@ -110,7 +112,11 @@ export default function Boards() {
             </div>
             <div className="stat">
               <span className="stat-value">{csat.average ?? "—"}</span>
-              <span className="stat-label">{t("board.responses", { count: csat.responses })}</span>
+              <span className="stat-label">{t("board.averageLabel")}</span>
+            </div>
+            <div className="stat">
+              <span className="stat-value">{csat.responses}</span>
+              <span className="stat-label">{t("board.responsesColumn")}</span>
             </div>
           </div>
           <ul className="distribution" aria-label={t("board.csat")}>

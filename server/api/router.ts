@@ -149,7 +149,7 @@ export function apiRouter() {
       const result = await searchArticles({ query: query.data.q, locale: query.data.locale }).catch((error) => {
         if (error instanceof DomainError) throw error;
         console.warn("[kb search]", (error as Error).message);
-        throw new DomainError("unavailable", "help.searchUnavailable");
+        throw new DomainError("unavailable", "errors.searchUnavailable");
       });
       res.json(result);
     }),

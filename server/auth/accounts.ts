@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { DomainError } from "../errors.ts";
 import { isUniqueViolation, parseInput } from "../validation.ts";
+import { singleton } from "../runtime.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 
 export const SignInSchema = z.object({
@@ -12,10 +13,13 @@ export const SignInSchema = z.object({
 });
 
 export const SignUpSchema = z.object({
-  name: z.string({ error: "validation.name" }).trim().min(1, "validation.name").max(120, "validation.name"),
+  name: z.string({ error: "validation.name" }).trim().min(1, "validation.name").max(120, "validation.nameTooLong"),
   email: z.email("validation.email").transform((e) => e.toLowerCase()),
-  password: z.string({ error: "validation.passwordLength" }).min(8, "validation.passwordLength").max(200),
-  company: z.string().trim().max(120).optional().default(""),
+  password: z
+    .string({ error: "validation.passwordLength" })
+    .min(8, "validation.passwordLength")
+    .max(200, "validation.passwordTooLong"),
+  company: z.string().trim().max(120, "validation.companyTooLong").optional().default(""),
 });
 
 // Spending the same argon2 time on unknown emails keeps sign-in from
@@ -28,11 +32,18 @@ let dummyHash: Promise<string> | undefined;
  * guessing at human scale; a shared store comes with multi-process deploys.
  */
 export const SIGN_IN_FAILURES_ALLOWED = 10;
-const failedSignIns = new RateLimiterMemory({ points: SIGN_IN_FAILURES_ALLOWED, duration: 15 * 60 });
+const SIGN_IN_PAUSE_SECONDS = 15 * 60;
+// A singleton so the web sign-in and the API token endpoint count together.
+const failedSignIns = () =>
+  singleton(
+    "failedSignIns",
+    () =>
+      new RateLimiterMemory({ points: SIGN_IN_FAILURES_ALLOWED, duration: SIGN_IN_PAUSE_SECONDS }),
+  );
 
 export async function signIn(db: Db, raw: unknown) {
   const input = parseInput(SignInSchema, raw);
-  const record = await failedSignIns.get(input.email);
+  const record = await failedSignIns().get(input.email);
   if (record && record.consumedPoints >= SIGN_IN_FAILURES_ALLOWED) {
     throw new DomainError("rate_limited", "errors.tooManySignIns");
   }
@@ -41,10 +52,14 @@ export async function signIn(db: Db, raw: unknown) {
     ? await verifyPassword(user.passwordHash, input.password)
     : await verifyPassword(await (dummyHash ??= hashPassword("not-a-real-password")), input.password).then(() => false);
   if (!user || !ok) {
-    await failedSignIns.penalty(input.email, 1);
+    const failures = await failedSignIns().penalty(input.email, 1);
+    // The pause runs a full 15 minutes from the last allowed failure.
+    if (failures.consumedPoints >= SIGN_IN_FAILURES_ALLOWED) {
+      await failedSignIns().block(input.email, SIGN_IN_PAUSE_SECONDS);
+    }
     throw new DomainError("unauthorized", "errors.badCredentials");
   }
-  await failedSignIns.delete(input.email);
+  await failedSignIns().delete(input.email);
   return user;
 }
 

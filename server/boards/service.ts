@@ -2,14 +2,14 @@
 // times (sla/policy.ts); CSAT from answered surveys; health from stored scores.
 import type { Tx } from "../db/client.ts";
 import { ticketSlaState, type SlaState } from "../sla/policy.ts";
+import { ACTIVE_STATUSES } from "../tickets/status.ts";
 import { drivers, type HealthComponent } from "../health/score.ts";
 
-const ACTIVE = ["new", "open", "pending", "on_hold"] as const;
 type Counted = Exclude<SlaState, "met">;
 
 export async function slaBoard(db: Tx, now = new Date()) {
   const tickets = await db.ticket.findMany({
-    where: { status: { in: [...ACTIVE] } },
+    where: { status: { in: [...ACTIVE_STATUSES] } },
     select: {
       createdAt: true,
       firstResponseDueAt: true,

@@ -4,7 +4,6 @@ import type { Tx } from "../db/client.ts";
 import { makeExcerpt, markdownToText, renderArticleHtml } from "./markdown.ts";
 
 export const ARTICLE_LOCALES = ["en", "zh-CN"] as const;
-export type ArticleLocale = (typeof ARTICLE_LOCALES)[number];
 
 export interface ArticleCategory {
   key: string;

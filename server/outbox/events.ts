@@ -29,5 +29,3 @@ export const DomainEventSchema = z.discriminatedUnion("topic", [
 ]);
 
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
-export type Topic = DomainEvent["topic"];
-export type EventOf<T extends Topic> = Extract<DomainEvent, { topic: T }>;

@@ -46,6 +46,7 @@ export interface ServerToClientEvents {
   "ticket:changed": (change: TicketChange) => void;
   "ticket:message": (message: LiveMessage) => void;
   "customer:health": (health: { customerId: string; score: number; band: string }) => void;
+  "survey:answered": (answer: { ticketId: string; rating: number }) => void;
 }
 
 export const WatchTicketSchema = z.object({ number: z.number().int().positive().max(MAX_TICKET_NUMBER) });

@@ -149,6 +149,9 @@ export function createRealtimeConsumer(io: RealtimeServer): Consumer {
           io.to(room).emit("ticket:message", live);
           return;
         }
+        case "survey.answered":
+          io.to(rooms.allStaff).emit("survey:answered", { ticketId: event.payload.ticketId, rating: event.payload.rating });
+          return;
         case "health.changed":
           io.to(rooms.allStaff).emit("customer:health", {
             customerId: event.payload.customerId,

@@ -24,7 +24,6 @@ export const NewTicketSchema = z.object({
     .min(10, "validation.description")
     .max(20_000, "validation.descriptionTooLong"),
 });
-export type NewTicketInput = z.infer<typeof NewTicketSchema>;
 
 /** Staff and API clients may also set these when filing for a customer. */
 export const StaffNewTicketSchema = NewTicketSchema.extend({
@@ -43,7 +42,6 @@ export const TicketUpdateSchema = z
   .refine((v) => v.status !== undefined || v.priority !== undefined || v.assigneeId !== undefined, {
     message: "validation.nothingToUpdate",
   });
-export type TicketUpdate = z.infer<typeof TicketUpdateSchema>;
 
 export const NewMessageSchema = z.object({
   body: z
@@ -53,11 +51,9 @@ export const NewMessageSchema = z.object({
     .max(20_000, "validation.bodyTooLong"),
   kind: z.enum(["public", "internal"], { error: "validation.kind" }).default("public"),
 });
-export type NewMessageInput = z.infer<typeof NewMessageSchema>;
 
 export const TicketListQuerySchema = z.object({
   status: z.enum([...STATUSES, "active"]).optional(),
   view: z.enum(["all", "mine", "unassigned"]).default("all"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export type TicketListQuery = z.infer<typeof TicketListQuerySchema>;

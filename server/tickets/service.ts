@@ -17,7 +17,7 @@ import { dueTimes, selectPolicy } from "../sla/policy.ts";
 import { recomputeHealth } from "../health/service.ts";
 import { createSurveyForTicket } from "../surveys/service.ts";
 import { parseInput } from "../validation.ts";
-import { canChangeStatus } from "./status.ts";
+import { ACTIVE_STATUSES, canChangeStatus, isActive } from "./status.ts";
 import {
   NewMessageSchema,
   NewTicketSchema,
@@ -123,7 +123,7 @@ async function resolveRequester(tx: Tx, user: AuthUser, requesterEmail: string |
 export async function listTickets(db: Tx, user: AuthUser, rawQuery: unknown = {}): Promise<TicketSummary[]> {
   const query = parseInput(TicketListQuerySchema, rawQuery);
   const where: Prisma.TicketWhereInput[] = [visibleTicketsWhere(user)];
-  if (query.status === "active") where.push({ status: { in: ["new", "open", "pending", "on_hold"] } });
+  if (query.status === "active") where.push({ status: { in: [...ACTIVE_STATUSES] } });
   else if (query.status) where.push({ status: query.status });
   if (query.view === "mine") where.push({ assigneeId: user.id });
   if (query.view === "unassigned") where.push({ assigneeId: null });
@@ -276,7 +276,7 @@ export async function updateTicket(
       events.push(`status:${input.status}`);
       if (input.status === "solved") data.solvedAt = now;
       if (input.status === "closed") data.closedAt = now;
-      if (["new", "open", "pending", "on_hold"].includes(input.status)) data.solvedAt = null;
+      if (isActive(input.status)) data.solvedAt = null;
       if (
         input.status === "solved" &&
         ticket.resolutionDueAt &&

@@ -3,8 +3,12 @@ import type { STATUSES } from "./schemas.ts";
 
 export type Status = (typeof STATUSES)[number];
 
-/** Statuses in which the ticket waits on the team (SLA clocks and health count these). */
+/** Statuses of a ticket that is not finished yet: the queue's "active" view and the SLA board. */
 export const ACTIVE_STATUSES: readonly Status[] = ["new", "open", "pending", "on_hold"];
+
+export function isActive(status: string): boolean {
+  return (ACTIVE_STATUSES as readonly string[]).includes(status);
+}
 
 export function canChangeStatus(from: Status, to: Status): boolean {
   if (from === to) return true;
