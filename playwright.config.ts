@@ -32,7 +32,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "rm -rf .data/e2e && tsx server/index.ts",
+    command: "rm -rf .data/e2e && node --import tsx server/index.ts",
     url: `http://localhost:${PORT}/healthz`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -7,11 +7,9 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { io as connectSocket, type Socket } from "socket.io-client";
 
-const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, ".data", "bench");
 const resultsDir = path.join(root, "bench", "results");
@@ -48,7 +46,7 @@ interface Server {
 }
 
 function startServer(): Server {
-  const child = spawn(process.execPath, [require.resolve("tsx/cli"), "server/index.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

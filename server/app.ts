@@ -88,9 +88,14 @@ export async function startHelpdeskServer(options: {
     async close() {
       clearInterval(maintenance);
       server.closeIdleConnections?.();
-      await realtime.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await relay.stop();
+      // Every part is closed even when one fails; the first failure is reported.
+      const results = await Promise.allSettled([
+        realtime.close(),
+        new Promise<void>((resolve) => server.close(() => resolve())),
+      ]);
+      results.push(...(await Promise.allSettled([relay.stop()])));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
     },
   };
 }

@@ -49,18 +49,34 @@ async function main() {
   }
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: shutting down…`);
-    await server.close();
-    await db().$disconnect();
-    await booted.stop();
-    console.log("Stopped.");
-    process.exit(0);
+    console.log(`\n${reason}: shutting down…`);
+    // Each step runs even if the one before failed: above all, the embedded
+    // servers must never be left running behind us.
+    let clean = true;
+    const step = async (name: string, run: () => Promise<unknown>) => {
+      try {
+        await run();
+      } catch (error) {
+        clean = false;
+        console.warn(`[shutdown] ${name}: ${(error as Error).message}`);
+      }
+    };
+    await step("http and sockets", () => server.close());
+    await step("database client", () => db().$disconnect());
+    await step("embedded servers", () => booted.stop());
+    console.log(clean ? "Stopped." : "Stopped, with warnings.");
+    process.exit(clean ? exitCode : 1);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // A crash still stops the embedded servers, which would otherwise outlive us.
+  process.on("uncaughtException", (error) => {
+    console.error("[uncaught exception]", error);
+    void shutdown("Uncaught exception", 1);
+  });
 }
 
 // A stray rejection is a bug to log, not a reason to drop every user's connection.

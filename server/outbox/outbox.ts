@@ -44,6 +44,8 @@ export class OutboxRelay {
   constructor(private options: RelayOptions) {
     this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
     this.pool.on("error", (e) => options.onError?.(e, "outbox pool"));
+    // A connection dropped while checked out must not crash the process.
+    this.pool.on("connect", (client) => client.on("error", (e) => options.onError?.(e, "outbox connection")));
   }
 
   async start(): Promise<void> {

@@ -27,6 +27,10 @@ export function attachRealtime(httpServer: http.Server, databaseUrl: string): { 
   // An idle connection dropped by the server (restart, Ctrl-C reaching
   // PostgreSQL first) is replaced on next use; without a listener it would crash us.
   pool.on("error", (e) => console.warn("[socket.io pool]", e.message));
+  // The adapter keeps one client checked out for LISTEN without an error
+  // listener; a dropped connection would then crash the process. It
+  // reconnects by itself on "end", so a warning is all that is needed.
+  pool.on("connect", (client) => client.on("error", (e) => console.warn("[socket.io adapter]", e.message)));
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
     adapter: createAdapter(pool, { errorHandler: (e) => console.warn("[socket.io adapter]", e.message) }),

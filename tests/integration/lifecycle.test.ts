@@ -4,12 +4,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
 import { afterAll, describe, expect, inject, test } from "vitest";
 import { runningPostmaster } from "../../server/embedded.ts";
 import { freshDatabase } from "../support/services.ts";
 
-const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, "../..");
 const dataDir = path.join(root, ".data", "test-lifecycle");
 const PORT = 3210;
@@ -28,7 +26,7 @@ interface Run {
 }
 
 function start(extraEnv: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [require.resolve("tsx/cli"), "server/index.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: root,
     env: { ...process.env, ...env, ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
