@@ -32,7 +32,10 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "rm -rf .data/e2e && node --import tsx server/index.ts",
+    command: "rm -rf .data/e2e && exec node --import tsx server/index.ts",
+    // Stop it the way a service manager would, so it stops its embedded
+    // servers (they run in their own process group and would outlive a kill).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
     url: `http://localhost:${PORT}/healthz`,
     timeout: 180_000,
     reuseExistingServer: false,

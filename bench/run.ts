@@ -7,6 +7,7 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { processesUsing, stopStaleServers } from "../server/embedded.ts";
 import { performance } from "node:perf_hooks";
 import { io as connectSocket, type Socket } from "socket.io-client";
 
@@ -109,29 +110,8 @@ async function stopServer(server: Server) {
 
 /** Embedded PostgreSQL / Meilisearch still running from our data directory (only after a kill). */
 async function stopLeftovers() {
-  const postmaster = readPid(path.join(dataDir, "postgres", "postmaster.pid"), "postgres");
-  if (postmaster) {
-    log(`stopping leftover PostgreSQL (pid ${postmaster})`);
-    process.kill(postmaster, "SIGINT");
-    for (let i = 0; i < 200 && alive(postmaster); i++) await sleep(50);
-  }
-  const meili = readPid(path.join(dataDir, "meilisearch", "meilisearch.pid"), "meilisearch");
-  if (meili) {
-    log(`stopping leftover Meilisearch (pid ${meili})`);
-    process.kill(meili, "SIGTERM");
-    for (let i = 0; i < 100 && alive(meili); i++) await sleep(50);
-    if (alive(meili)) process.kill(meili, "SIGKILL");
-  }
-}
-
-function readPid(file: string, name: string): number | null {
-  try {
-    const pid = Number(fs.readFileSync(file, "utf8").split("\n")[0]);
-    if (!Number.isInteger(pid) || pid <= 0) return null;
-    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(name) ? pid : null;
-  } catch {
-    return null;
-  }
+  if (processesUsing(dataDir).length > 0) log("stopping leftover embedded servers");
+  await stopStaleServers(dataDir);
 }
 
 interface Memory {

@@ -66,7 +66,7 @@ export async function startEmbeddedPostgres(opts: {
   if (!fs.existsSync(path.join(dir, "PG_VERSION"))) await server.initialise();
   // A server left behind by a process that was killed (the caller has made
   // sure no live helpdesk owns this directory): stop it and start our own.
-  await stopStalePostmaster(dir);
+  await stopStaleServers(dir);
   await server.start();
 
   const client = new pg.Client({
@@ -88,28 +88,6 @@ export async function startEmbeddedPostgres(opts: {
   return { url, stop: () => server.stop() };
 }
 
-/** The pid of a live postmaster owning `dir`, if any (a stale pid file is ignored). */
-export function runningPostmaster(dir: string): number | null {
-  const pidFile = path.join(dir, "postmaster.pid");
-  if (!fs.existsSync(pidFile)) return null;
-  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null;
-  }
-}
-
-export async function stopStalePostmaster(dir: string): Promise<boolean> {
-  const pid = runningPostmaster(dir);
-  if (!pid) return false;
-  process.kill(pid, "SIGINT"); // PostgreSQL's "fast" shutdown
-  for (let i = 0; i < 200 && runningPostmaster(dir); i++) await new Promise((r) => setTimeout(r, 50));
-  return true;
-}
-
 async function answers(url: string): Promise<boolean> {
   try {
     await fetch(url, { signal: AbortSignal.timeout(1000) });
@@ -119,22 +97,37 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** Stops the process named in `pidFile` if it is still alive and is `name`. */
-async function stopStaleProcess(pidFile: string, name: string): Promise<void> {
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, "utf8"));
-  const alive = () => {
+/**
+ * Processes whose command line names `dir` or a path inside it: the embedded
+ * servers run as `postgres -D <dir>` and `meilisearch --db-path <dir>/…`.
+ * Found through /proc, so they are found even after their data was deleted.
+ */
+export function processesUsing(dir: string): number[] {
+  const root = path.resolve(dir);
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(name);
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (args.some((arg) => arg === root || arg.startsWith(`${root}/`))) pids.push(Number(entry));
     } catch {
-      return false;
+      // the process ended while we looked
     }
-  };
-  if (Number.isInteger(pid) && pid > 0 && alive()) {
-    process.kill(pid, "SIGTERM");
-    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
   }
-  fs.rmSync(pidFile, { force: true });
+  return pids;
+}
+
+/**
+ * Stops servers left behind on `dir` by a process that was killed before it
+ * could stop them (the servers run in their own process group, so they
+ * outlive it). Callers first make sure no live helpdesk owns `dir`.
+ */
+export async function stopStaleServers(dir: string): Promise<void> {
+  if (processesUsing(dir).length === 0) return;
+  // SIGINT is PostgreSQL's fast shutdown; Meilisearch exits on it too.
+  for (const pid of processesUsing(dir)) process.kill(pid, "SIGINT");
+  for (let i = 0; i < 200 && processesUsing(dir).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  for (const pid of processesUsing(dir)) process.kill(pid, "SIGKILL");
 }
 
 /**
@@ -168,9 +161,8 @@ export async function startEmbeddedMeilisearch(opts: {
   fs.chmodSync(binary, 0o755);
   fs.mkdirSync(opts.dir, { recursive: true });
   const url = `http://127.0.0.1:${opts.port}`;
-  const pidFile = path.join(opts.dir, "meilisearch.pid");
   // A Meilisearch left behind by a process that was killed: stop it first.
-  await stopStaleProcess(pidFile, "meilisearch");
+  await stopStaleServers(path.resolve(opts.dir));
   // Never talk to a server we did not start: it would not know our key.
   if (await answers(`${url}/health`)) {
     throw new Error(`Port ${opts.port} is already in use; set EMBEDDED_MEILI_PORT to a free port.`);
@@ -201,7 +193,6 @@ export async function startEmbeddedMeilisearch(opts: {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  if (child.pid) fs.writeFileSync(pidFile, String(child.pid));
 
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -227,7 +218,6 @@ export async function startEmbeddedMeilisearch(opts: {
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
       await exited;
       clearTimeout(timer);
-      fs.rmSync(pidFile, { force: true });
     },
   };
 }

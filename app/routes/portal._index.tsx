@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { StatusBadge } from "../components/Ticket.tsx";
-import { useSocket } from "../utils/socket.tsx";
+import { useLiveReload, useSocket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, listTickets } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
@@ -29,15 +29,14 @@ export default function MyTickets() {
   const { t } = useTranslation();
   const fmt = useTimeFormat();
   const { socket } = useSocket();
-  const revalidator = useRevalidator();
+  const reload = useLiveReload();
   useEffect(() => {
     if (!socket) return;
-    const refresh = () => revalidator.revalidate();
-    socket.on("ticket:changed", refresh);
+    socket.on("ticket:changed", reload);
     return () => {
-      socket.off("ticket:changed", refresh);
+      socket.off("ticket:changed", reload);
     };
-  }, [socket, revalidator]);
+  }, [socket, reload]);
 
   return (
     <div className="page">

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { HealthBadge } from "../components/Health.tsx";
-import { useSocket } from "../utils/socket.tsx";
+import { useLiveReload, useSocket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
 import { db, requireUser, SUPERVISOR_ROLES, csatBoard, healthBoard, slaBoard } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
@@ -20,20 +20,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Live boards: refresh on ticket, rating and health events, at most every few seconds. */
 function useLiveRefresh() {
   const { socket } = useSocket();
-  const revalidator = useRevalidator();
-  // The latest revalidate, read when the timer fires: the subscription (and a
-  // refresh it has scheduled) must survive re-renders, which change `revalidator`.
-  const revalidate = useRef(revalidator.revalidate);
-  useEffect(() => {
-    revalidate.current = revalidator.revalidate;
-  });
+  const reload = useLiveReload();
   useEffect(() => {
     if (!socket) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const schedule = () => {
       timer ??= setTimeout(() => {
         timer = undefined;
-        revalidate.current();
+        reload();
       }, 2000);
     };
     socket.on("queue:ticket", schedule);
@@ -45,7 +39,7 @@ function useLiveRefresh() {
       socket.off("survey:answered", schedule);
       clearTimeout(timer);
     };
-  }, [socket]);
+  }, [socket, reload]);
 }
 
 export default function Boards() {

@@ -1,7 +1,7 @@
 // One Socket.IO connection per page, shared through context. The server
 // authenticates it with the session cookie, so it is only opened when signed in.
-import { createContext, useContext, useEffect, useRef, useState } from "react";
-import { useRevalidator } from "@remix-run/react";
+import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
+import { useNavigation, useRevalidator } from "@remix-run/react";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../server/realtime/protocol.ts";
 
@@ -60,9 +60,7 @@ interface LiveMessageLike {
 export function useLiveTicket<M extends LiveMessageLike>(ticket: { id: string; number: number }, loaded: M[]): M[] {
   const { socket } = useSocket();
   const [messages, setMessages] = useState(loaded);
-  const revalidator = useRevalidator();
-  const revalidate = useRef(revalidator.revalidate);
-  revalidate.current = revalidator.revalidate;
+  const revalidate = useLiveReload();
 
   useEffect(() => setMessages(loaded), [loaded]);
   useWatchTicket(ticket.number);
@@ -73,7 +71,7 @@ export function useLiveTicket<M extends LiveMessageLike>(ticket: { id: string; n
       if (m.ticketId === ticket.id) setMessages((list) => (list.some((x) => x.id === m.id) ? list : [...list, m as M]));
     };
     const onChange = (change: { id: string }) => {
-      if (change.id === ticket.id) revalidate.current();
+      if (change.id === ticket.id) revalidate();
     };
     socket.on("ticket:message", onMessage);
     socket.on("ticket:changed", onChange);
@@ -81,6 +79,26 @@ export function useLiveTicket<M extends LiveMessageLike>(ticket: { id: string; n
       socket.off("ticket:message", onMessage);
       socket.off("ticket:changed", onChange);
     };
-  }, [socket, ticket.id]);
+  }, [socket, ticket.id, revalidate]);
   return messages;
+}
+
+/**
+ * A stable function that reloads the page's data after a live event. It does
+ * nothing while a form is being sent or a reload is running (those load fresh
+ * data anyway; a second reload would only abort one of them).
+ */
+export function useLiveReload(): () => void {
+  const revalidator = useRevalidator();
+  const navigation = useNavigation();
+  const latest = useRef(() => {});
+  latest.current = () => {
+    if (navigation.state !== "idle" || revalidator.state !== "idle") return;
+    try {
+      void Promise.resolve(revalidator.revalidate()).catch(() => {});
+    } catch {
+      // superseded by a navigation that started at the same moment: it reloads anyway
+    }
+  };
+  return useCallback(() => latest.current(), []);
 }

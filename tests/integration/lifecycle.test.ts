@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, inject, test } from "vitest";
-import { runningPostmaster } from "../../server/embedded.ts";
+import { processesUsing } from "../../server/embedded.ts";
 import { freshDatabase } from "../support/services.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -102,7 +102,7 @@ describe("the helpdesk process", () => {
     expect(current.output()).toContain("Stopped.");
     // The app stopped PostgreSQL itself, in order: no connection was cut under it.
     expect(current.output()).not.toMatch(/terminating connection|Connection terminated/);
-    expect(runningPostmaster(path.join(dataDir, "postgres"))).toBeNull();
+    expect(processesUsing(dataDir)).toEqual([]); // neither PostgreSQL nor Meilisearch is left
     await expect(fetch("http://127.0.0.1:7751/health")).rejects.toThrow();
 
     current = start();
@@ -121,7 +121,7 @@ describe("the helpdesk process", () => {
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain("PORT");
     expect(run.output()).toContain("SESSION_SECRET: must be at least 32 characters");
-    expect(runningPostmaster(path.join(dataDir, "postgres"))).toBeNull();
+    expect(processesUsing(dataDir)).toEqual([]);
   });
 
   test("with DATABASE_URL and MEILI_URL set it uses those servers and starts nothing", async () => {

@@ -7,7 +7,7 @@ import type { TestProject } from "vitest/node";
 import {
   startEmbeddedMeilisearch,
   startEmbeddedPostgres,
-  stopStalePostmaster,
+  stopStaleServers,
   type RunningService,
 } from "../../server/embedded.ts";
 import { migrate } from "../../server/db/migrate.ts";
@@ -32,7 +32,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   // Each run starts from empty servers: tests must not depend on leftovers.
   // A run that was killed may have left its PostgreSQL behind: stop it first.
-  await stopStalePostmaster(path.join(dataDir, "postgres"));
+  await stopStaleServers(dataDir);
   fs.rmSync(dataDir, { recursive: true, force: true });
   const services: RunningService[] = [];
   const postgres = await startEmbeddedPostgres({
