@@ -43,10 +43,16 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["minute", 60_000],
 ];
 
+const relativeFormats = new Map<Locale, Intl.RelativeTimeFormat>();
+
 /** "in 3 hours", "5 minutes ago", "3小时后"… relative to `now` (ms since the epoch). */
 export function formatRelative(value: string | Date, locale: Locale, now: number): string {
   const diff = new Date(value).getTime() - now;
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  let rtf = relativeFormats.get(locale);
+  if (!rtf) {
+    rtf = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+    relativeFormats.set(locale, rtf);
+  }
   for (const [unit, ms] of UNITS) {
     if (Math.abs(diff) >= ms || unit === "minute") return rtf.format(Math.round(diff / ms), unit);
   }
