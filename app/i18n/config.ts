@@ -5,6 +5,11 @@ export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "en";
 export const LOCALE_COOKIE = "lng";
 
+/** The name of something stored in both languages (categories). */
+export function localName(item: { nameEn: string; nameZh: string }, locale: string): string {
+  return locale === "zh-CN" ? item.nameZh : item.nameEn;
+}
+
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }

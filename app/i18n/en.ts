@@ -105,7 +105,7 @@ const en = {
   agent: {
     queueTitle: "Queue",
     live: "Live",
-    offline: "Reconnecting…",
+    connecting: "Connecting…",
     views: { active: "Active", mine: "Mine", unassigned: "Unassigned", all: "All" },
     emptyQueue: "Nothing here. Nice work.",
     columns: {
@@ -195,6 +195,7 @@ const en = {
     results_other: "{{count}} articles found",
     noResults: "No articles match “{{query}}”. Try other words, or contact support.",
     allArticles: "All articles",
+    noArticles: "No help articles in this language yet.",
     backToHelp: "Back to the help center",
     stillNeedHelp: "Still need help?",
     searchUnavailable: "Search is temporarily unavailable. Browse the articles below instead.",

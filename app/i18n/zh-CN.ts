@@ -107,7 +107,7 @@ const zhCN: Resources = {
   agent: {
     queueTitle: "工单队列",
     live: "实时",
-    offline: "正在重新连接…",
+    connecting: "正在连接…",
     views: { active: "进行中", mine: "我的", unassigned: "未分配", all: "全部" },
     emptyQueue: "暂无工单，干得漂亮！",
     columns: {
@@ -197,6 +197,7 @@ const zhCN: Resources = {
     results_other: "找到 {{count}} 篇文章",
     noResults: "没有与“{{query}}”相关的文章。请换个关键词试试，或联系客服。",
     allArticles: "全部文章",
+    noArticles: "该语言暂无帮助文章。",
     backToHelp: "返回帮助中心",
     stillNeedHelp: "仍需要帮助？",
     searchUnavailable: "搜索功能暂时无法使用，请直接浏览下方的文章。",

@@ -99,7 +99,7 @@ export default function Queue() {
       <div className="page-head">
         <h1>{t("agent.queueTitle")}</h1>
         <span className={`live ${connected ? "on" : "off"}`} data-testid="live-status" data-connected={connected}>
-          {connected ? t("agent.live") : t("agent.offline")}
+          {connected ? t("agent.live") : t("agent.connecting")}
         </span>
       </div>
       <nav className="tabs" aria-label={t("agent.queueTitle")}>

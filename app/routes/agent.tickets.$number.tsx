@@ -8,6 +8,7 @@ import { Field, FormError } from "../components/Field.tsx";
 import { HealthBadge, HealthComponents } from "../components/Health.tsx";
 import { MessageThread, PriorityBadge, SlaBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
 import type { Locale } from "../i18n/config.ts";
+import { localName } from "../i18n/config.ts";
 import { asResponse, formFailure, readForm } from "../utils/forms.server.ts";
 import { useLiveTicket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
@@ -141,7 +142,7 @@ export default function AgentTicket() {
         </div>
         <p className="muted small">
           {t(`ticket.type.${ticket.type}`)} · {t(`ticket.channel.${ticket.channel}`)} ·{" "}
-          {locale === "zh-CN" ? ticket.category.nameZh : ticket.category.nameEn}
+          {localName(ticket.category, locale)}
           {ticket.team ? ` · ${ticket.team.name}` : ""} · {t("ticket.created")} {fmt.dateTime(ticket.createdAt)}
           {ticket.tags.length > 0 && <> · {ticket.tags.map((tag) => <span key={tag} className="tag">{tag}</span>)}</>}
         </p>

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { localeFromRequest } from "../i18n/config.ts";
+import { localeFromRequest, localName } from "../i18n/config.ts";
 import { db, getUser, listArticles, searchArticles, type SearchHit } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       slug: a.slug,
       title: a.title,
       excerpt: a.excerpt,
-      category: a.category ? (locale === "zh-CN" ? a.category.nameZh : a.category.nameEn) : null,
+      category: a.category ? localName(a.category, locale) : null,
     })),
   };
 }
@@ -77,6 +77,7 @@ export default function Help() {
       )}
       <section>
         <h2>{t("help.allArticles")}</h2>
+        {articles.length === 0 && <p className="empty card">{t("help.noArticles")}</p>}
         <ul className="article-grid">
           {articles.map((a) => (
             <li key={a.slug} className="card">

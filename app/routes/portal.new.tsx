@@ -7,6 +7,7 @@ import { Field, FormError } from "../components/Field.tsx";
 import { formFailure, readForm } from "../utils/forms.server.ts";
 import { db, requireUser, createTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
+import { localName } from "../i18n/config.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "portal.newTicketTitle");
 
@@ -103,7 +104,7 @@ export default function NewTicket() {
               <option value="">{t("portal.chooseCategory")}</option>
               {categories.map((c) => (
                 <option key={c.key} value={c.key}>
-                  {i18n.language === "zh-CN" ? c.nameZh : c.nameEn}
+                  {localName(c, i18n.language)}
                 </option>
               ))}
             </select>

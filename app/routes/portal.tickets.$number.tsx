@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Field, FormError } from "../components/Field.tsx";
 import { MessageThread, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
 import type { Locale } from "../i18n/config.ts";
+import { localName } from "../i18n/config.ts";
 import { asResponse, formFailure, readForm } from "../utils/forms.server.ts";
 import { useLiveTicket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
@@ -86,7 +87,7 @@ export default function CustomerTicket() {
         <StatusBadge status={ticket.status} />
       </div>
       <p className="muted small">
-        {t(`ticket.type.${ticket.type}`)} · {locale === "zh-CN" ? ticket.category.nameZh : ticket.category.nameEn} ·{" "}
+        {t(`ticket.type.${ticket.type}`)} · {localName(ticket.category, locale)} ·{" "}
         {t("ticket.created")} {fmt.dateTime(ticket.createdAt)}
         {ticket.firstResponseDueAt && (
           <> · {t("portal.firstResponseDue", { time: fmt.dateTime(ticket.firstResponseDueAt) })}</>
