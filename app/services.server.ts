@@ -20,6 +20,7 @@ export {
   listAssignableAgents,
   listTickets,
   updateTicket,
+  StaleTicketError,
 } from "../server/tickets/service.ts";
 export { toQueueTicket } from "../server/tickets/present.ts";
 export { answerSurvey, getSurveyByToken } from "../server/surveys/service.ts";

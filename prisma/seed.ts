@@ -332,10 +332,12 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
 
   const ticketRows: Prisma.TicketCreateManyInput[] = [];
   const messageRows: Prisma.MessageCreateManyInput[] = [];
+  const eventRows: Prisma.DomainEventCreateManyInput[] = [];
   const surveyRows: Prisma.SurveyCreateManyInput[] = [];
   for (const t of tickets) {
     if (t.survey?.rating != null) t.survey.comment = csatComment(rng, t) || null;
-    const messages = buildMessages(rng, t, supervisor, now);
+    const { messages, events } = buildMessages(rng, t, supervisor, now);
+    eventRows.push(...events);
     const lowRated = t.survey?.rating != null && t.survey.rating <= LOW_RATING;
     const tags: string[] = [];
     if (t.spec.customer.tier === "key") tags.push("key-account");
@@ -366,7 +368,9 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
     });
     for (const m of messages) messageRows.push({ id: randomUUID(), ticketId: t.id, ...m });
     if (t.survey) {
+      const surveyId = randomUUID();
       surveyRows.push({
+        id: surveyId,
         ticketId: t.id,
         customerId: t.spec.customer.id,
         token: randomBytes(24).toString("base64url"),
@@ -376,6 +380,16 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
         expiresAt: t.survey.expiresAt,
         respondedAt: t.survey.respondedAt,
       });
+      if (t.survey.rating != null) {
+        eventRows.push({
+          type: "survey.answered",
+          ticketId: t.id,
+          customerId: t.spec.customer.id,
+          actorId: t.spec.customer.userId,
+          at: t.survey.respondedAt!,
+          data: { surveyId, rating: t.survey.rating, comment: t.survey.comment },
+        });
+      }
     }
   }
 
@@ -432,6 +446,8 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
   await tx.ticket.createMany({ data: ticketRows });
   await tx.message.createMany({ data: messageRows });
   await tx.survey.createMany({ data: surveyRows });
+  eventRows.sort((a, b) => new Date(a.at!).getTime() - new Date(b.at!).getTime());
+  await tx.domainEvent.createMany({ data: eventRows });
   await tx.article.createMany({ data: articleRows });
 
   // Health is derived from the data just written, by the same code the app uses.
@@ -759,7 +775,7 @@ function csatComment(rng: Rng, t: PlannedTicket): string {
 }
 
 interface MessageDraft {
-  kind: "public" | "internal" | "system";
+  kind: "public" | "internal" | "event";
   authorId: string | null;
   body: string;
   createdAt: Date;
@@ -802,7 +818,7 @@ function buildMessages(rng: Rng, t: PlannedTicket, supervisor: Staff, now: Date)
   } else {
     const replied = t.firstRespondedAt.getTime();
     if (t.assignee && rng.chance(0.3)) {
-      add("system", supervisor.id, `assignee:${t.assignee.name}`, between(created, replied, 0.05, 0.3), 10);
+      add("event", supervisor.id, `ticket.assignee_changed:${t.assignee.id}`, between(created, replied, 0.05, 0.3), 10);
     }
     add("public", agent.id, fill(spec.scenario[lang].reply, vars), t.firstRespondedAt, 90);
     if (wantsNote) {
@@ -825,21 +841,24 @@ function buildMessages(rng: Rng, t: PlannedTicket, supervisor: Staff, now: Date)
       const solved = t.solvedAt.getTime();
       const closingAt = new Date(Math.max(solved - rng.float(1, 10) * MINUTE, replied + 1000));
       add("public", agent.id, fill(rng.pick(CLOSING_REPLIES[lang]), vars), closingAt, 80);
-      add("system", agent.id, "status:solved", t.solvedAt, 20);
+      add("event", agent.id, "ticket.status_changed:solved", t.solvedAt, 20);
     }
   }
 
-  // A low rating opens a follow-up for the team, as answerSurvey does.
-  const survey = t.survey;
-  if (survey?.rating != null && survey.rating <= LOW_RATING) {
-    add("internal", null, `csat:${survey.rating}${survey.comment ? `\n${survey.comment}` : ""}`, survey.respondedAt!, 70);
-  }
-
-  const kept = [...out].sort((a, b) => b.keep - a.keep).slice(0, MAX_MESSAGES);
-  return out
-    .filter((m) => kept.includes(m))
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-    .map(({ keep: _keep, ...m }) => m);
+  // Changes (assignment, solving) go to the event log; a thread keeps its six most telling messages.
+  const messages = out.filter((m) => m.kind !== "event");
+  const kept = [...messages].sort((a, b) => b.keep - a.keep).slice(0, MAX_MESSAGES);
+  return {
+    messages: messages
+      .filter((m) => kept.includes(m))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map(({ keep: _keep, kind, ...m }) => ({ ...m, kind: kind as "public" | "internal" })),
+    events: out.filter((m) => m.kind === "event").map((m): Prisma.DomainEventCreateManyInput => {
+      const [type, value] = m.body.split(":");
+      const data = type === "ticket.status_changed" ? { from: "open", to: value } : { from: null, to: value };
+      return { type, ticketId: t.id, customerId: spec.customer.id, actorId: m.authorId, at: m.createdAt, data };
+    }),
+  };
 }
 
 // ── CLI ──────────────────────────────────────────────────────────────────

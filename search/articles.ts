@@ -1,16 +1,16 @@
 // Knowledge-base search. PostgreSQL holds the articles; Meilisearch holds a
-// copy shaped for search (search/documents.ts), kept up to date by the outbox
-// ("article.changed" → indexArticle) and rebuilt wholesale by reindexAllArticles.
+// copy shaped for search (search/documents.ts), kept up to date by the
+// search-index listener ("article.changed" → indexArticle) and rebuilt
+// wholesale by reindexAllArticles.
 //
 // Writes (settings, indexing, reindexing) wait for their Meilisearch task and
-// throw if it failed, so the outbox relay retries them. Searching is read-only
+// throw if it failed, so the listener retries them. Searching is read-only
 // and logs each query to SearchLog for the "what are people looking for" report.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Settings } from "meilisearch";
 import { db as sharedDb, type Tx } from "../server/db/client.ts";
 import { singleton } from "../server/runtime.ts";
-import type { Consumer } from "../server/outbox/outbox.ts";
 import { ARTICLE_LOCALES } from "../server/kb/articles.ts";
 import { parseInput } from "../server/validation.ts";
 import { articlesIndexUid, meili, waitForTask } from "./client.ts";
@@ -37,7 +37,7 @@ export const ARTICLE_INDEX_SETTINGS = {
 
 // Index uids whose settings this process has applied: indexArticle applies
 // them first if start-up could not (search was down then), so an index the
-// outbox creates later still gets its filterable attributes.
+// search-index listener creates later still gets its filterable attributes.
 const settingsApplied = () => singleton("search:settingsApplied", () => new Set<string>());
 
 async function createIndexWithSettings(uid: string): Promise<void> {
@@ -114,7 +114,7 @@ export async function reindexAllArticles(database: Tx): Promise<{ indexed: numbe
   settingsApplied().add(live);
 
   // An article saved while we were copying may have been indexed (by the
-  // outbox) into the old index only; index those again into the new one.
+  // listener) into the old index only; index those again into the new one.
   const changed = await database.article.findMany({ where: { updatedAt: { gte: startedAt } }, select: articleSelect });
   if (changed.length > 0) await waitForTask(client.index<ArticleDocument>(live).addDocuments(changed.map(toArticleDocument)));
   return { indexed };
@@ -122,7 +122,7 @@ export async function reindexAllArticles(database: Tx): Promise<{ indexed: numbe
 
 /**
  * At start-up: rebuild the index only when it lacks articles PostgreSQL has
- * (first start, a wiped search server). Otherwise the outbox keeps it current.
+ * (first start, a wiped search server). Otherwise the listener keeps it current.
  */
 export async function reindexIfBehind(database: Tx): Promise<{ indexed: number } | null> {
   const stored = await database.article.count();
@@ -132,17 +132,6 @@ export async function reindexIfBehind(database: Tx): Promise<{ indexed: number }
     .catch(() => ({ numberOfDocuments: 0 }));
   if (stats.numberOfDocuments >= stored) return null;
   return reindexAllArticles(database);
-}
-
-/** Outbox consumer keeping the index in step with article edits. */
-export function createSearchConsumer(database?: Tx): Consumer {
-  return {
-    name: "search",
-    async handle(event) {
-      if (event.topic !== "article.changed") return;
-      await indexArticle(event.payload.articleId, database ?? sharedDb());
-    },
-  };
 }
 
 // Messages are i18n keys (app/i18n), like the other input schemas.

@@ -1,39 +1,100 @@
-// Assembles the HTTP server: Express with /healthz, the JSON API and the
-// Remix app, Socket.IO on the same server, the outbox relay and periodic upkeep
-// (SLA breaches, outbox pruning).
+// Assembles one helpdesk process in its role:
+// - web: Express (/healthz, the JSON API, the Remix app) and Socket.IO, with
+//   live delivery of committed events to this process's sockets;
+// - worker: durable listeners (search indexing) and the job queue (timers,
+//   periodic work), each effect once across all worker processes;
+// - all: both (the embedded default, `npm start`).
+// Several web and worker processes can share one PostgreSQL and Meilisearch.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import compression from "compression";
 import morgan from "morgan";
+import type pg from "pg";
+import type { Runner } from "graphile-worker";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { db } from "./db/client.ts";
-import { OutboxRelay } from "./outbox/outbox.ts";
-import { attachRealtime, createRealtimeConsumer } from "./realtime/socket.ts";
+import { attachRealtime } from "./realtime/socket.ts";
 import { apiRouter } from "./api/router.ts";
-import { runMaintenance } from "./jobs/maintenance.ts";
-import { createSearchConsumer, searchHealth } from "../search/articles.ts";
+import { searchHealth } from "../search/articles.ts";
+import { createFeedPool, Wakeup } from "./events/feed.ts";
+import { DurableRunner } from "./events/durable.ts";
+import { RealtimeDelivery } from "./listeners/realtime.ts";
+import { durableListeners } from "./listeners/index.ts";
+import { startJobRunner } from "./jobs/queue.ts";
 import type { RuntimeSettings } from "./runtime.ts";
+import type { Role } from "./config.ts";
 
-const MAINTENANCE_EVERY_MS = 30_000;
-
-export interface HelpdeskServer {
-  url: string;
-  relay: OutboxRelay;
+export interface HelpdeskProcess {
+  /** Where the web role listens; null for a worker. */
+  url: string | null;
+  /** Delivers and handles everything committed so far (tests, benchmarks). */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startHelpdeskServer(options: {
+const warn = (error: unknown, context: string) => console.warn(`[${context}]`, (error as Error)?.message ?? error);
+
+export async function startHelpdesk(options: {
   settings: RuntimeSettings;
-  port: number;
+  role?: Role;
+  port?: number;
   host?: string;
   /** The Remix server build; without it only /healthz, the API and sockets are served (API tests). */
   remixBuild?: ServerBuild;
   production?: boolean;
   logRequests?: boolean;
-}): Promise<HelpdeskServer> {
-  const { settings } = options;
+}): Promise<HelpdeskProcess> {
+  const role = options.role ?? "all";
+  const { databaseUrl } = options.settings;
+  const pool = createFeedPool(databaseUrl, (e) => warn(e, "event feed pool"));
+  const wakeup = new Wakeup(databaseUrl, warn);
+  const stops: (() => Promise<void>)[] = [];
+  let web: { url: string; realtime: RealtimeDelivery } | null = null;
+  let worker: { durable: DurableRunner; jobs: Runner } | null = null;
+
+  try {
+    await wakeup.start();
+    if (role !== "worker") web = await startWeb(options, pool, wakeup, stops);
+    if (role !== "web") {
+      const durable = new DurableRunner(pool, wakeup, durableListeners(), warn);
+      await durable.start();
+      stops.push(() => durable.stop());
+      const jobs = await startJobRunner(databaseUrl, (m) => console.warn("[jobs]", m));
+      stops.push(() => jobs.stop());
+      worker = { durable, jobs };
+    }
+  } catch (error) {
+    await stopAll(stops, wakeup, pool).catch(() => {});
+    throw error;
+  }
+
+  return {
+    url: web?.url ?? null,
+    async drain() {
+      await web?.realtime.drain();
+      await worker?.durable.drain();
+    },
+    close: () => stopAll(stops, wakeup, pool),
+  };
+}
+
+/** Stops the parts in the order they started (HTTP first); every part is stopped even when one fails. */
+async function stopAll(stops: (() => Promise<void>)[], wakeup: Wakeup, pool: pg.Pool) {
+  const results: PromiseSettledResult<void>[] = [];
+  for (const stop of stops) results.push(...(await Promise.allSettled([stop()])));
+  results.push(...(await Promise.allSettled([wakeup.stop(), pool.end()])));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+async function startWeb(
+  options: Parameters<typeof startHelpdesk>[0],
+  pool: pg.Pool,
+  wakeup: Wakeup,
+  stops: (() => Promise<void>)[],
+) {
   const app = express();
   app.disable("x-powered-by");
   app.use(compression());
@@ -68,34 +129,21 @@ export async function startHelpdeskServer(options: {
   }
 
   const server = http.createServer(app);
-  const realtime = attachRealtime(server, settings.databaseUrl);
-  const relay = new OutboxRelay({
-    databaseUrl: settings.databaseUrl,
-    consumers: [createRealtimeConsumer(realtime.io), createSearchConsumer()],
-    onError: (error, context) => console.warn(`[${context}]`, (error as Error)?.message ?? error),
+  const sockets = attachRealtime(server);
+  const realtime = new RealtimeDelivery(sockets.io, pool, wakeup, warn);
+  await realtime.start();
+  stops.push(async () => {
+    server.closeIdleConnections?.();
+    const results = await Promise.allSettled([
+      sockets.close(),
+      new Promise<void>((resolve) => server.close(() => resolve())),
+      realtime.stop(),
+    ]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
   });
-  await relay.start();
-  const maintain = () => runMaintenance(db()).catch((e: Error) => console.warn("[maintenance]", e.message));
-  const maintenance = setInterval(maintain, MAINTENANCE_EVERY_MS);
-  void maintain();
 
-  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "0.0.0.0", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 3000, options.host ?? "0.0.0.0", resolve));
   const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://localhost:${port}`,
-    relay,
-    async close() {
-      clearInterval(maintenance);
-      server.closeIdleConnections?.();
-      // Every part is closed even when one fails; the first failure is reported.
-      const results = await Promise.allSettled([
-        realtime.close(),
-        new Promise<void>((resolve) => server.close(() => resolve())),
-      ]);
-      results.push(...(await Promise.allSettled([relay.stop()])));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-      if (failed) throw failed.reason;
-    },
-  };
+  return { url: `http://localhost:${port}`, realtime };
 }

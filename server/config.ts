@@ -4,7 +4,11 @@ import { z } from "zod";
 
 const port = z.coerce.number().int().min(1).max(65535);
 
-export const EnvSchema = z.object({
+export const ROLES = ["all", "web", "worker"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const EnvSchema = z
+  .object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("0.0.0.0"),
   PORT: port.default(3000),
@@ -26,15 +30,28 @@ export const EnvSchema = z.object({
   /** Prefix for Meilisearch index names, so several installs can share one server. */
   SEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9_]*$/, "use a-z, 0-9 and _ only").default(""),
   LOG_REQUESTS: z.stringbool().default(false),
-});
+  /** What this process runs: HTTP and sockets (web), listeners and jobs (worker), or both (all). */
+  ROLE: z.enum(ROLES, { error: "must be all, web or worker" }).default("all"),
+  })
+  // Embedded servers belong to one process; a deployment of several shares external ones.
+  .refine((env) => env.ROLE === "all" || (env.DATABASE_URL && env.MEILI_URL), {
+    path: ["ROLE"],
+    message: "web and worker processes share an external PostgreSQL and Meilisearch: set DATABASE_URL and MEILI_URL",
+  });
 
 export type Env = z.infer<typeof EnvSchema>;
 
 export class ConfigError extends Error {}
 
-export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+export function parseEnv(
+  source: Record<string, string | undefined> = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): Env {
   // Treat empty strings as unset: `FOO= npm start` should mean "no FOO".
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  // `--role=worker` on the command line wins over ROLE.
+  const roleArg = argv.find((a) => a.startsWith("--role="));
+  if (roleArg) cleaned.ROLE = roleArg.slice("--role=".length);
   const result = EnvSchema.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);

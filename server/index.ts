@@ -1,12 +1,13 @@
 // `npm start`: boot (config, embedded servers, migrations, demo data), then
-// serve the helpdesk until Ctrl-C / SIGTERM, and shut everything down cleanly.
+// run the helpdesk in its role (all by default; web or worker with --role= or
+// ROLE) until Ctrl-C / SIGTERM, and shut everything down cleanly.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { boot } from "./boot.ts";
 import { ConfigError } from "./config.ts";
 import { db } from "./db/client.ts";
-import { startHelpdeskServer } from "./app.ts";
+import { startHelpdesk } from "./app.ts";
 import { ensureSearchSettings, reindexIfBehind } from "../search/articles.ts";
 import { DEMO_ACCOUNTS } from "../prisma/demo-accounts.ts";
 
@@ -15,7 +16,7 @@ async function main() {
   const { env, settings } = booted;
 
   // Search being down must not stop the helpdesk: tickets work without it and
-  // the outbox catches up on indexing once it is back.
+  // the search-index listener catches up once it is back.
   try {
     await ensureSearchSettings();
     await reindexIfBehind(db());
@@ -25,10 +26,11 @@ async function main() {
 
   let server;
   try {
-    const buildPath = path.resolve("build/index.js");
-    const remixBuild = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
-    server = await startHelpdeskServer({
+    const remixBuild =
+      env.ROLE === "worker" ? undefined : ((await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild);
+    server = await startHelpdesk({
       settings,
+      role: env.ROLE,
       port: env.PORT,
       host: env.HOST,
       remixBuild,
@@ -40,10 +42,11 @@ async function main() {
     throw error;
   }
 
-  console.log(`\nHelpdesk is running at http://localhost:${env.PORT}`);
+  if (env.ROLE === "worker") console.log("\nHelpdesk worker is running (listeners and jobs).");
+  else console.log(`\nHelpdesk is running at http://localhost:${env.PORT}${env.ROLE === "web" ? " (web only)" : ""}`);
   // Only where the demo accounts exist: a real installation has other users.
   const demo = await db().user.findUnique({ where: { email: DEMO_ACCOUNTS[0].email }, select: { id: true } });
-  if (demo) {
+  if (demo && env.ROLE !== "worker") {
     console.log("Demo accounts:");
     for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(10)} ${a.email.padEnd(30)} ${a.password}`);
   }
@@ -64,7 +67,7 @@ async function main() {
         console.warn(`[shutdown] ${name}: ${(error as Error).message}`);
       }
     };
-    await step("http and sockets", () => server.close());
+    await step("http, sockets, listeners and jobs", () => server.close());
     await step("database client", () => db().$disconnect());
     await step("embedded servers", () => booted.stop());
     console.log(clean ? "Stopped." : "Stopped, with warnings.");

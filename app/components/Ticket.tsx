@@ -1,5 +1,6 @@
 // Pieces of a ticket shared by the portal and the agent workspace.
 import { useTranslation } from "react-i18next";
+import type { TimelineChange, TimelineEntry } from "../../server/tickets/timeline.ts";
 import { useTimeFormat } from "../utils/time.tsx";
 
 export function StatusBadge({ status, staff = false }: { status: string; staff?: boolean }) {
@@ -32,62 +33,105 @@ export function SlaBadge({ state, dueAt }: { state: string; dueAt?: string | nul
 export interface ThreadMessage {
   id: string;
   ticketId?: string;
-  kind: "public" | "internal" | "system";
+  kind: "public" | "internal";
   body: string;
   createdAt: string | Date;
   author: { id: string; name: string; role: string } | null;
 }
 
-/** System events are stored as `field:value` lines and told in the reader's language. */
-function SystemEvent({ message }: { message: ThreadMessage }) {
-  const { t } = useTranslation();
-  const actor = message.author?.name ?? t("ticket.support");
-  return (
-    <>
-      {message.body.split("\n").map((line, i) => {
-        const [field, ...rest] = line.split(":");
-        const value = rest.join(":");
-        let text: string;
-        if (field === "status") text = t("ticket.system.status", { actor, value: t(`ticket.statusStaff.${value}`) });
-        else if (field === "priority") text = t("ticket.system.priority", { actor, value: t(`ticket.priority.${value}`) });
-        else if (field === "assignee" && value) text = t("ticket.system.assignee", { actor, value });
-        else if (field === "assignee") text = t("ticket.system.unassigned", { actor });
-        else text = line;
-        return <div key={i}>{text}</div>;
-      })}
-    </>
-  );
-}
-
-/** Notes the system writes (a low CSAT rating) are stored as `csat:N` plus the comment. */
-function InternalBody({ body }: { body: string }) {
-  const { t } = useTranslation();
-  const match = /^csat:(\d)(?:\n([\s\S]*))?$/.exec(body);
-  if (!match) return <>{body}</>;
-  return (
-    <>
-      <strong>{t("ticket.csatNote", { rating: match[1] })}</strong>
-      {match[2] ? `\n“${match[2]}”` : null}
-    </>
-  );
-}
-
-export function MessageThread({ messages, viewerId }: { messages: ThreadMessage[]; viewerId: string }) {
+/** One clause of a timeline entry ("changed the priority from Normal to Urgent"), in the reader's language. */
+function useChangeText() {
   const { t } = useTranslation();
   const fmt = useTimeFormat();
+  const status = (s: string | null) => (s ? t(`ticket.statusStaff.${s}`) : "");
+  const priority = (p: string | null) => (p ? t(`ticket.priority.${p}`) : "");
+  const person = (name: string | null) => name ?? t("timeline.unknownPerson");
+  return (c: TimelineChange): string => {
+    switch (c.kind) {
+      case "status":
+        return c.from ? t("timeline.status", { from: status(c.from), to: status(c.to) }) : t("timeline.statusSet", { to: status(c.to) });
+      case "priority":
+        return c.from
+          ? t("timeline.priority", { from: priority(c.from), to: priority(c.to) })
+          : t("timeline.prioritySet", { to: priority(c.to) });
+      case "assignee":
+        if (c.toSelf) return t("timeline.assigneeSelf");
+        if (c.to && c.from) return t("timeline.reassigned", { from: c.from, to: c.to });
+        if (c.to) return t("timeline.assignee", { to: c.to });
+        return c.from ? t("timeline.unassigned", { from: c.from }) : t("timeline.unassignedUnknown");
+      case "team":
+        if (c.from && c.to) return t("timeline.team", { from: c.from, to: c.to });
+        return c.to ? t("timeline.teamSet", { to: c.to }) : t("timeline.teamRemoved", { from: person(c.from) });
+      case "tags": {
+        const parts = [];
+        if (c.added.length) parts.push(t("timeline.tagsAdded", { count: c.added.length, tags: c.added.join(", ") }));
+        if (c.removed.length) parts.push(t("timeline.tagsRemoved", { count: c.removed.length, tags: c.removed.join(", ") }));
+        return parts.join(", ");
+      }
+      case "rated":
+        return t("timeline.rated", { rating: c.rating });
+      case "sla_breached":
+        return t(`timeline.slaMissed.${c.target}`, { time: fmt.dateTime(c.dueAt) });
+      case "legacy":
+        return c.text;
+    }
+  };
+}
+
+/** "A, B and C" in English; Chinese clauses follow each other after a comma. */
+function joinClauses(clauses: string[], language: string) {
+  if (language.startsWith("zh")) return clauses.join("，");
+  return new Intl.ListFormat("en", { style: "long", type: "conjunction" }).format(clauses);
+}
+
+function TimelineItem({ entry, viewerId }: { entry: TimelineEntry; viewerId: string }) {
+  const { t, i18n } = useTranslation();
+  const fmt = useTimeFormat();
+  const text = useChangeText();
+  // Missed targets are facts, not someone's doing: they read as sentences of their own.
+  const facts: TimelineChange[] = entry.actor ? [] : entry.changes.filter((c) => c.kind === "sla_breached");
+  const acts = entry.changes.filter((c) => !facts.includes(c));
+  const actor = entry.actor ? (entry.actor.id === viewerId ? t("ticket.you") : entry.actor.name) : t("timeline.systemActor");
+  const comments = entry.changes.flatMap((c) => (c.kind === "rated" && c.comment ? [c.comment] : []));
+  return (
+    <li className="msg msg-system" data-kind="event">
+      {acts.length > 0 && <div>{t("timeline.entry", { actor, changes: joinClauses(acts.map(text), i18n.language) })}</div>}
+      {facts.map((c, i) => (
+        <div key={i}>{text(c)}</div>
+      ))}
+      {comments.map((comment, i) => (
+        <div key={`c${i}`} className="quote">
+          “{comment}”
+        </div>
+      ))}
+      <time dateTime={entry.at}>{fmt.dateTime(entry.at)}</time>
+    </li>
+  );
+}
+
+/** The conversation, with the history of changes (staff only) woven in by time. */
+export function MessageThread({
+  messages,
+  viewerId,
+  timeline = [],
+}: {
+  messages: ThreadMessage[];
+  viewerId: string;
+  timeline?: TimelineEntry[];
+}) {
+  const { t } = useTranslation();
+  const fmt = useTimeFormat();
+  const items = [
+    ...messages.map((m) => ({ at: new Date(m.createdAt).getTime(), message: m, entry: null })),
+    ...timeline.map((e) => ({ at: new Date(e.at).getTime(), message: null, entry: e })),
+  ].sort((a, b) => a.at - b.at);
   return (
     <ol className="thread" aria-live="polite">
-      {messages.map((m) => {
+      {items.map(({ message: m, entry }) => {
+        if (entry) return <TimelineItem key={`e${entry.id}`} entry={entry} viewerId={viewerId} />;
+        if (!m) return null;
         const mine = m.author?.id === viewerId;
         const who = mine ? t("ticket.you") : (m.author?.name ?? t("ticket.support"));
-        if (m.kind === "system") {
-          return (
-            <li key={m.id} className="msg msg-system" data-kind="system">
-              <SystemEvent message={m} />
-              <time dateTime={new Date(m.createdAt).toISOString()}>{fmt.dateTime(m.createdAt)}</time>
-            </li>
-          );
-        }
         return (
           <li
             key={m.id}
@@ -99,7 +143,7 @@ export function MessageThread({ messages, viewerId }: { messages: ThreadMessage[
               {m.kind === "internal" && <span className="badge internal">{t("ticket.internalNote")}</span>}
               <time dateTime={new Date(m.createdAt).toISOString()}>{fmt.dateTime(m.createdAt)}</time>
             </div>
-            <div className="msg-body">{m.kind === "internal" ? <InternalBody body={m.body} /> : m.body}</div>
+            <div className="msg-body">{m.body}</div>
           </li>
         );
       })}

@@ -9,10 +9,21 @@ import { HealthBadge, HealthComponents } from "../components/Health.tsx";
 import { MessageThread, PriorityBadge, SlaBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
 import type { Locale } from "../i18n/config.ts";
 import { localName } from "../i18n/config.ts";
-import { asResponse, formFailure, readForm } from "../utils/forms.server.ts";
+import { data as respond } from "@remix-run/node";
+import { asResponse, formFailure, formFailureBody, readForm } from "../utils/forms.server.ts";
 import { useLiveTicket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
-import { db, requireUser, STAFF_ROLES, addMessage, getTicket, listAssignableAgents, updateTicket, getCustomerOverview } from "../services.server.ts";
+import {
+  db,
+  requireUser,
+  STAFF_ROLES,
+  addMessage,
+  getTicket,
+  listAssignableAgents,
+  updateTicket,
+  getCustomerOverview,
+  StaleTicketError,
+} from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { canChangeStatus } from "../../server/tickets/status.ts";
 import { ticketNumberParam } from "../utils/params.ts";
@@ -23,7 +34,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request, STAFF_ROLES);
-  const { ticket, messages, survey } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
+  const { ticket, messages, survey, timeline } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
   const [overview, agents] = await Promise.all([
     getCustomerOverview(db(), user, ticket.requesterId),
     listAssignableAgents(db()),
@@ -40,6 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       solvedAt: ticket.solvedAt?.toISOString() ?? null,
     },
     messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) as ThreadMessage[],
+    timeline,
     survey,
     overview,
     agents,
@@ -57,34 +69,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return { ok: true as const, intent };
     }
     if (intent === "update") {
-      // Send only what this agent changed: the page may be stale, and posting
-      // every field back would undo someone else's newer change.
-      const changes: Record<string, FormDataEntryValue | null> = {};
-      const status = changedField(form, "status", "originalStatus");
-      if (status) changes.status = status;
-      const priority = changedField(form, "priority", "originalPriority");
-      if (priority) changes.priority = priority;
-      const assignee = changedField(form, "assigneeId", "originalAssigneeId");
-      if (assignee !== undefined) changes.assigneeId = assignee === "" ? null : assignee;
-      if (Object.keys(changes).length > 0) await updateTicket(db(), user, number, changes);
+      // The whole form goes to the domain with the version it was rendered
+      // from; the domain works out what this agent changed and whether
+      // someone else changed the same thing meanwhile (tickets/changes.ts).
+      const assigneeId = form.get("assigneeId");
+      await updateTicket(db(), user, number, {
+        status: form.get("status") ?? undefined,
+        priority: form.get("priority") ?? undefined,
+        assigneeId: assigneeId === null ? undefined : assigneeId === "" ? null : assigneeId,
+        version: form.get("version") ?? undefined,
+      });
       return { ok: true as const, intent };
     }
     throw new Response("errors.validation", { status: 400 });
   } catch (error) {
+    if (error instanceof StaleTicketError) {
+      const text = (v: unknown) => (typeof v === "string" ? v : null);
+      const conflicts: Conflict[] = error.changes.map((c) => ({ field: c.field, from: text(c.from), to: text(c.to), actorId: c.actorId }));
+      return respond({ ...formFailureBody(error, form), conflicts }, { status: 409 });
+    }
     return formFailure(error, form);
   }
-}
-
-/**
- * The submitted value of `name` if it differs from the value the page was
- * rendered with (`original`); undefined when unchanged or not submitted. A
- * form without the original (an older page, a script) counts as a change.
- */
-function changedField(form: FormData, name: string, original: string): FormDataEntryValue | undefined {
-  const value = form.get(name);
-  if (value === null) return undefined;
-  if (form.has(original) && form.get(original) === value) return undefined;
-  return value;
 }
 
 function toDate(value: string | null) {
@@ -96,6 +101,8 @@ export default function AgentTicket() {
   const { ticket, overview, agents, survey } = data;
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : undefined;
+  // Remix's serialized union loses the field's type; the action sets it only on a stale save.
+  const conflicts = (failure as { conflicts?: Conflict[] } | undefined)?.conflicts;
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const navigation = useNavigation();
@@ -149,7 +156,7 @@ export default function AgentTicket() {
 
         <section className="card">
           <h2 className="visually-hidden">{t("ticket.conversation")}</h2>
-          <MessageThread messages={messages} viewerId={data.viewerId} />
+          <MessageThread messages={messages} viewerId={data.viewerId} timeline={data.timeline} />
         </section>
 
         <Form method="post" className={`card form composer composer-${mode}`} ref={composer} noValidate>
@@ -191,10 +198,9 @@ export default function AgentTicket() {
         <Form method="post" className="card form" key={`${ticket.status}|${ticket.priority}|${ticket.assigneeId ?? ""}`}>
           <h2>{t("agent.properties")}</h2>
           {failure?.values?.intent === "update" && <FormError messageKey={failure.formError} />}
+          {conflicts && <ConflictList conflicts={conflicts} agents={agents} />}
           <input type="hidden" name="intent" value="update" />
-          <input type="hidden" name="originalStatus" value={ticket.status} />
-          <input type="hidden" name="originalPriority" value={ticket.priority} />
-          <input type="hidden" name="originalAssigneeId" value={ticket.assigneeId ?? ""} />
+          <input type="hidden" name="version" value={ticket.version} />
           <Field name="status" label={t("agent.columns.status")}>
             <select id="status" name="status" defaultValue={ticket.status}>
               {STATUSES.map((s) => (
@@ -289,5 +295,31 @@ export default function AgentTicket() {
         </div>
       </aside>
     </div>
+  );
+}
+
+interface Conflict {
+  field: string;
+  from: string | null;
+  to: string | null;
+  actorId: string | null;
+}
+
+/** What someone else changed meanwhile, after a stale save (the form already shows the current values). */
+function ConflictList({ conflicts, agents }: { conflicts: Conflict[]; agents: { id: string; name: string }[] }) {
+  const { t } = useTranslation();
+  const name = (id: string | null) => (id ? (agents.find((a) => a.id === id)?.name ?? t("timeline.unknownPerson")) : t("ticket.unassigned"));
+  const value = (field: string, v: string | null) =>
+    field === "status" ? t(`ticket.statusStaff.${v}`) : field === "priority" ? t(`ticket.priority.${v}`) : name(v);
+  const label = (field: string) =>
+    field === "status" ? t("agent.columns.status") : field === "priority" ? t("agent.columns.priority") : t("ticket.assignee");
+  return (
+    <ul className="conflicts" data-testid="conflicts">
+      {conflicts.map((c, i) => (
+        <li key={i}>
+          {c.actorId ? name(c.actorId) : t("timeline.systemActor")}: {label(c.field)} {value(c.field, c.from)} → {value(c.field, c.to)}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -21,13 +21,11 @@ export function formValues(form: FormData): Record<string, string> {
 /** Returns a 4xx form response for a DomainError; rethrows anything else. */
 export function formFailure(error: unknown, form: FormData) {
   if (!(error instanceof DomainError)) throw error;
-  const body: FormFailure = {
-    ok: false,
-    formError: error.messageKey,
-    fieldErrors: error.details ?? {},
-    values: formValues(form),
-  };
-  return data(body, { status: error.status });
+  return data(formFailureBody(error, form), { status: error.status });
+}
+
+export function formFailureBody(error: DomainError, form: FormData): FormFailure {
+  return { ok: false, formError: error.messageKey, fieldErrors: error.details ?? {}, values: formValues(form) };
 }
 
 /** Throws a Response that the nearest error boundary shows in the user's language. */

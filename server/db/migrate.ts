@@ -1,4 +1,5 @@
-// Applies pending Prisma migrations with `prisma migrate deploy`.
+// Applies pending Prisma migrations with `prisma migrate deploy`, then the
+// job queue's own schema (graphile-worker keeps its migrations itself).
 // The CLI with a driver adapter lingers ~10 s after it has finished, so it is
 // only started when a migration directory is not yet recorded as applied.
 import { spawn } from "node:child_process";
@@ -6,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import pg from "pg";
+import { migrateJobQueue } from "../jobs/queue.ts";
 
 const require = createRequire(import.meta.url);
 const migrationsDir = path.resolve(import.meta.dirname ?? ".", "../../prisma/migrations");
@@ -31,6 +33,11 @@ async function pendingMigrations(databaseUrl: string): Promise<string[]> {
 }
 
 export async function migrate(databaseUrl: string, log: (line: string) => void = console.log): Promise<void> {
+  await migrateSchema(databaseUrl, log);
+  await migrateJobQueue(databaseUrl);
+}
+
+async function migrateSchema(databaseUrl: string, log: (line: string) => void) {
   const pending = await pendingMigrations(databaseUrl);
   if (pending.length === 0) return;
   log(`Applying ${pending.length} database migration(s)…`);

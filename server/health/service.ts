@@ -1,10 +1,15 @@
 // Gathers a customer's facts, scores them (score.ts) and stores the result
-// with its history. Called inside the transaction that changed the facts.
+// with its history. Run inside the transaction that changed the facts, by
+// the health-score listener (server/listeners/health-score.ts).
 import type { Tx } from "../db/client.ts";
-import { publish } from "../outbox/outbox.ts";
 import { computeHealth, LOOKBACK_DAYS, type Health, type HealthComponent } from "./score.ts";
 
-export async function recomputeHealth(tx: Tx, customerId: string, reason: string, now = new Date()): Promise<Health> {
+export interface HealthChange {
+  health: Health;
+  previous: { score: number; band: string } | null;
+}
+
+export async function recomputeHealth(tx: Tx, customerId: string, reason: string, now = new Date()): Promise<HealthChange> {
   const since = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000);
   // Sequential on purpose: inside a transaction all queries share one
   // connection, and pg does not allow overlapping queries on a client.
@@ -46,13 +51,7 @@ export async function recomputeHealth(tx: Tx, customerId: string, reason: string
       data: { customerId, score: health.score, band: health.band, components, reason, createdAt: now },
     });
   }
-  if (!previous || previous.band !== health.band) {
-    await publish(tx, {
-      topic: "health.changed",
-      payload: { customerId, score: health.score, band: health.band, previousBand: previous?.band ?? null },
-    });
-  }
-  return health;
+  return { health, previous: previous ? { score: previous.score, band: previous.band } : null };
 }
 
 export async function getCustomerHealth(tx: Tx, customerId: string) {

@@ -1,17 +1,13 @@
 // Socket.IO on the app's HTTP server. The handshake is authenticated with the
-// session cookie; every room join is authorised on the server. Broadcasts go
-// through the PostgreSQL adapter so several app processes share them.
+// session cookie; every room join is authorised on the server. Each web
+// process delivers committed events to its own sockets
+// (server/listeners/realtime.ts), so no cross-process adapter is needed.
 import type http from "node:http";
-import pg from "pg";
 import { Server } from "socket.io";
-import { createAdapter } from "@socket.io/postgres-adapter";
 import { db } from "../db/client.ts";
 import { userIdFromCookie } from "../auth/session.ts";
 import { loadAuthUser } from "../auth/users.ts";
-import { canSeeInternalNotes, canViewTicket, isStaff, isSupervisor, type TicketScope } from "../auth/permissions.ts";
-import { getMessage, getTicketSummary } from "../tickets/service.ts";
-import { toQueueTicket } from "../tickets/present.ts";
-import type { Consumer } from "../outbox/outbox.ts";
+import { canSeeInternalNotes, canViewTicket, isStaff, isSupervisor } from "../auth/permissions.ts";
 import {
   rooms,
   WatchTicketSchema,
@@ -22,19 +18,8 @@ import {
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-export function attachRealtime(httpServer: http.Server, databaseUrl: string): { io: RealtimeServer; close(): Promise<void> } {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  // An idle connection dropped by the server (restart, Ctrl-C reaching
-  // PostgreSQL first) is replaced on next use; without a listener it would crash us.
-  pool.on("error", (e) => console.warn("[socket.io pool]", e.message));
-  // The adapter keeps one client checked out for LISTEN without an error
-  // listener; a dropped connection would then crash the process. It
-  // reconnects by itself on "end", so a warning is all that is needed.
-  pool.on("connect", (client) => client.on("error", (e) => console.warn("[socket.io adapter]", e.message)));
-  const io: RealtimeServer = new Server(httpServer, {
-    serveClient: false,
-    adapter: createAdapter(pool, { errorHandler: (e) => console.warn("[socket.io adapter]", e.message) }),
-  });
+export function attachRealtime(httpServer: http.Server): { io: RealtimeServer; close(): Promise<void> } {
+  const io: RealtimeServer = new Server(httpServer, { serveClient: false });
 
   // Authenticate in the middleware: by the time "connection" fires, the user
   // is known and every handler is registered at once, so an event sent right
@@ -96,76 +81,15 @@ export function attachRealtime(httpServer: http.Server, databaseUrl: string): { 
     io,
     async close() {
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await pool.end().catch(() => {});
     },
   };
 }
 
 /** Staff rooms that may see a ticket: supervisors, its team (or the untriaged pool) and its assignee. */
-function staffRoomsFor(t: { teamId: string | null; assigneeId: string | null }): string[] {
+export function staffRoomsFor(t: { teamId: string | null; assigneeId: string | null }): string[] {
   return [
     rooms.allStaff,
     t.teamId ? rooms.team(t.teamId) : rooms.untriaged,
     ...(t.assigneeId ? [rooms.user(t.assigneeId)] : []),
   ];
-}
-
-async function evictWatchersWithoutAccess(io: RealtimeServer, ticket: TicketScope & { id: string }) {
-  const watchers = await io.in(rooms.ticket(ticket.id)).fetchSockets();
-  for (const watcher of watchers) {
-    const user = await loadAuthUser(db(), watcher.data.userId);
-    if (user && canViewTicket(user, ticket)) continue;
-    watcher.leave(rooms.ticket(ticket.id));
-    watcher.leave(rooms.ticketStaff(ticket.id));
-  }
-}
-
-/** Outbox consumer that turns committed domain events into socket broadcasts. */
-export function createRealtimeConsumer(io: RealtimeServer): Consumer {
-  return {
-    name: "realtime",
-    async handle(event) {
-      switch (event.topic) {
-        case "ticket.created":
-        case "ticket.updated": {
-          const ticket = await getTicketSummary(db(), event.payload.ticketId);
-          if (!ticket) return;
-          // Whoever lost access (reassigned, moved to another team) stops
-          // receiving this ticket's events, internal notes above all.
-          if (event.topic === "ticket.updated") await evictWatchersWithoutAccess(io, ticket);
-          io.to(staffRoomsFor(ticket)).emit("queue:ticket", toQueueTicket(ticket));
-          const change = {
-            id: ticket.id,
-            number: ticket.number,
-            status: ticket.status,
-            updatedAt: ticket.updatedAt.toISOString(),
-          };
-          io.to([rooms.ticket(ticket.id), rooms.customer(ticket.requesterId)]).emit("ticket:changed", change);
-          return;
-        }
-        case "message.created": {
-          const message = await getMessage(db(), event.payload.messageId);
-          if (!message) return;
-          const live = { ...message, createdAt: message.createdAt.toISOString() };
-          // Only public replies reach the requester's room; internal notes and
-          // system events (who was assigned, …) stay with staff, as in the API.
-          const room = message.kind === "public" ? rooms.ticket(message.ticketId) : rooms.ticketStaff(message.ticketId);
-          io.to(room).emit("ticket:message", live);
-          return;
-        }
-        case "survey.answered":
-          io.to(rooms.allStaff).emit("survey:answered", { ticketId: event.payload.ticketId, rating: event.payload.rating });
-          return;
-        case "health.changed":
-          io.to(rooms.allStaff).emit("customer:health", {
-            customerId: event.payload.customerId,
-            score: event.payload.score,
-            band: event.payload.band,
-          });
-          return;
-        default:
-          return;
-      }
-    },
-  };
 }

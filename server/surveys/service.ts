@@ -3,13 +3,14 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client.ts";
 import { DomainError, notFound } from "../errors.ts";
-import { publish } from "../outbox/outbox.ts";
-import { recomputeHealth } from "../health/service.ts";
+import { emit } from "../events/emit.ts";
+import type { NewEvent } from "../events/types.ts";
 import { parseInput } from "../validation.ts";
 
 export const SURVEY_VALID_DAYS = 14;
 /** Ratings at or below this open a follow-up for the team. */
 export const LOW_RATING = 2;
+export const LOW_RATING_TAG = "csat-low";
 
 export const SurveyAnswerSchema = z.object({
   rating: z.coerce
@@ -79,25 +80,30 @@ export async function answerSurvey(db: Db, rawToken: string, rawInput: unknown, 
       if (survey.respondedAt) throw new DomainError("conflict", "errors.surveyUsed");
       throw new DomainError("gone", "errors.surveyExpired");
     }
-    const survey = await tx.survey.findUniqueOrThrow({ where: { token: token.data } });
-    if (input.rating <= LOW_RATING) {
-      await tx.ticket.update({ where: { id: survey.ticketId }, data: { tags: { push: "csat-low" } } });
-      const note = await tx.message.create({
-        data: {
-          ticketId: survey.ticketId,
-          kind: "internal",
-          body: `csat:${input.rating}${input.comment ? `\n${input.comment}` : ""}`,
-          createdAt: now,
-        },
-      });
-      await publish(tx, { topic: "message.created", payload: { ticketId: survey.ticketId, messageId: note.id } });
-      await publish(tx, { topic: "ticket.updated", payload: { ticketId: survey.ticketId, fields: ["tags"] } });
-    }
-    await publish(tx, {
-      topic: "survey.answered",
-      payload: { surveyId: survey.id, ticketId: survey.ticketId, rating: input.rating },
+    const survey = await tx.survey.findUniqueOrThrow({
+      where: { token: token.data },
+      include: { customer: { select: { userId: true } }, ticket: { select: { tags: true } } },
     });
-    const health = await recomputeHealth(tx, survey.customerId, "csat_answered", now);
-    return { rating: input.rating, health };
+    const about = { ticketId: survey.ticketId, customerId: survey.customerId, at: now };
+    const events: NewEvent[] = [
+      // The rating shows in the ticket's timeline for staff; the health-score listener takes it in.
+      {
+        ...about,
+        type: "survey.answered",
+        actorId: survey.customer.userId,
+        data: { surveyId: survey.id, rating: input.rating, comment: input.comment || null },
+      },
+    ];
+    // A low rating is tagged for the team to follow up.
+    if (input.rating <= LOW_RATING && !survey.ticket.tags.includes(LOW_RATING_TAG)) {
+      const { version } = await tx.ticket.update({
+        where: { id: survey.ticketId },
+        data: { tags: { push: LOW_RATING_TAG }, version: { increment: 1 } },
+        select: { version: true },
+      });
+      events.push({ ...about, type: "ticket.tags_changed", actorId: null, data: { added: [LOW_RATING_TAG], removed: [], version } });
+    }
+    await emit(tx, events);
+    return { rating: input.rating };
   });
 }

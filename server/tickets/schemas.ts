@@ -32,16 +32,34 @@ export const StaffNewTicketSchema = NewTicketSchema.extend({
 });
 export type StaffNewTicketInput = z.infer<typeof StaffNewTicketSchema>;
 
+export const TagSchema = z
+  .string({ error: "validation.tag" })
+  .trim()
+  .toLowerCase()
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}_-]{0,39}$/u, "validation.tag");
+
 export const TicketUpdateSchema = z
   .object({
     status: z.enum(STATUSES, { error: "validation.status" }).optional(),
     priority: z.enum(PRIORITIES, { error: "validation.priority" }).optional(),
     /** A user id, or null to unassign. */
     assigneeId: z.uuid("validation.assignee").nullable().optional(),
+    /** A team id, or null for no team (untriaged). */
+    teamId: z.uuid("validation.team").nullable().optional(),
+    /** The full set of tags after the change. */
+    tags: z
+      .array(TagSchema)
+      .max(20, "validation.tooManyTags")
+      .transform((tags) => [...new Set(tags)])
+      .optional(),
+    /** The ticket version the change is based on (the API also takes it as If-Match). */
+    version: z.coerce.number({ error: "validation.version" }).int("validation.version").positive("validation.version").optional(),
   })
-  .refine((v) => v.status !== undefined || v.priority !== undefined || v.assigneeId !== undefined, {
-    message: "validation.nothingToUpdate",
-  });
+  .refine(
+    (v) =>
+      v.status !== undefined || v.priority !== undefined || v.assigneeId !== undefined || v.teamId !== undefined || v.tags !== undefined,
+    { message: "validation.nothingToUpdate" },
+  );
 
 export const NewMessageSchema = z.object({
   body: z

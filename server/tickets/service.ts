@@ -1,5 +1,8 @@
 // Tickets: filing, listing, reading, replying and changing them. Every
-// function takes the signed-in user and checks what they may do.
+// function takes the signed-in user and checks what they may do. Commands
+// record what they did as domain events (emit); side effects (health, CSAT
+// surveys, SLA timers, live updates, indexing) are listeners of those events.
+import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import {
@@ -12,12 +15,13 @@ import {
   type AuthUser,
 } from "../auth/permissions.ts";
 import { DomainError, forbidden, notFound } from "../errors.ts";
-import { publish } from "../outbox/outbox.ts";
+import { emit } from "../events/emit.ts";
+import { parseStoredEvent, FIELD_EVENTS, type NewEvent, type StoredEvent } from "../events/types.ts";
 import { dueTimes, selectPolicy } from "../sla/policy.ts";
-import { recomputeHealth } from "../health/service.ts";
-import { createSurveyForTicket } from "../surveys/service.ts";
 import { parseInput } from "../validation.ts";
 import { ACTIVE_STATUSES, canChangeStatus, isActive } from "./status.ts";
+import { planUpdate, tagDiff, type FieldChange, type FieldName, type TicketFields } from "./changes.ts";
+import { buildTimeline, mentionedIds } from "./timeline.ts";
 import {
   NewMessageSchema,
   NewTicketSchema,
@@ -47,6 +51,7 @@ const summarySelect = {
   tags: true,
   createdAt: true,
   updatedAt: true,
+  version: true,
   firstResponseDueAt: true,
   resolutionDueAt: true,
   firstRespondedAt: true,
@@ -82,6 +87,8 @@ export async function createTicket(
     const priority = input.priority ?? "normal";
     const policies = await tx.slaPolicy.findMany();
     const policy = selectPolicy(policies, { type: input.type, priority, tier: requester.tier });
+    const due = policy ? dueTimes(policy, now) : null;
+    const messageId = randomUUID();
     const ticket = await tx.ticket.create({
       data: {
         type: input.type,
@@ -93,16 +100,32 @@ export async function createTicket(
         teamId: category.teamId,
         slaPolicyId: policy?.id,
         createdAt: now,
-        ...(policy ? dueTimes(policy, now) : {}),
+        ...due,
         messages: {
           // Staff filing on a customer's behalf are the author of the text, not the customer.
-          create: { kind: "public", body: input.description, authorId: user.id, createdAt: now },
+          create: { id: messageId, kind: "public", body: input.description, authorId: user.id, createdAt: now },
         },
       },
       select: summarySelect,
     });
-    await publish(tx, { topic: "ticket.created", payload: { ticketId: ticket.id } });
-    if (ticket.type === "complaint") await recomputeHealth(tx, requester.id, "complaint_filed", now);
+    const about = { ticketId: ticket.id, customerId: requester.id, actorId: user.id, at: now };
+    await emit(tx, [
+      {
+        ...about,
+        type: "ticket.created",
+        data: {
+          number: ticket.number,
+          type: ticket.type,
+          channel,
+          priority,
+          teamId: ticket.teamId,
+          firstResponseDueAt: ticket.firstResponseDueAt?.toISOString() ?? null,
+          resolutionDueAt: ticket.resolutionDueAt?.toISOString() ?? null,
+          version: ticket.version,
+        },
+      },
+      { ...about, type: "ticket.message_added", data: { messageId, kind: "public", version: ticket.version } },
+    ]);
     return ticket;
   });
 }
@@ -158,6 +181,8 @@ export async function getTicket(db: Tx, user: AuthUser, number: number) {
     orderBy: { createdAt: "asc" },
     select: messageSelect,
   });
+  // The history of changes is for staff, like the internal notes.
+  const timeline = canSeeInternalNotes(user) ? await ticketTimeline(db, ticket.id) : [];
   const survey = await db.survey.findUnique({
     where: { ticketId: ticket.id },
     select: { token: true, rating: true, comment: true, respondedAt: true, expiresAt: true },
@@ -171,7 +196,31 @@ export async function getTicket(db: Tx, user: AuthUser, number: number) {
         token: user.role === "customer" && !survey.respondedAt && survey.expiresAt > new Date() ? survey.token : null,
       }
     : null;
-  return { ticket, messages, survey: surveyView };
+  return { ticket, messages, survey: surveyView, timeline };
+}
+
+async function ticketEvents(db: Tx, ticketId: string, afterVersion?: number): Promise<StoredEvent[]> {
+  const rows = await db.$queryRawUnsafe<Parameters<typeof parseStoredEvent>[0][]>(
+    `SELECT id, txid::text AS txid, type, "ticketId", "customerId", "actorId", at, data
+     FROM "DomainEvent" WHERE "ticketId" = $1 AND ($2::int IS NULL OR (data->>'version')::int > $2)
+     ORDER BY id`,
+    ticketId,
+    afterVersion ?? null,
+  );
+  return rows.map(parseStoredEvent);
+}
+
+async function ticketTimeline(db: Tx, ticketId: string) {
+  const events = await ticketEvents(db, ticketId);
+  const ids = mentionedIds(events);
+  const [users, teams] = await Promise.all([
+    ids.users.length ? db.user.findMany({ where: { id: { in: ids.users } }, select: { id: true, name: true } }) : [],
+    ids.teams.length ? db.team.findMany({ where: { id: { in: ids.teams } }, select: { id: true, name: true } }) : [],
+  ]);
+  return buildTimeline(events, {
+    users: new Map(users.map((u) => [u.id, u.name])),
+    teams: new Map(teams.map((t) => [t.id, t.name])),
+  });
 }
 
 const messageSelect = {
@@ -185,8 +234,8 @@ const messageSelect = {
 
 export type MessageView = Prisma.MessageGetPayload<{ select: typeof messageSelect }>;
 
-export async function getMessage(db: Tx, messageId: string): Promise<MessageView | null> {
-  return db.message.findUnique({ where: { id: messageId }, select: messageSelect });
+export async function getMessages(db: Tx, messageIds: string[]): Promise<MessageView[]> {
+  return db.message.findMany({ where: { id: { in: messageIds } }, select: messageSelect, orderBy: { createdAt: "asc" } });
 }
 
 export async function addMessage(
@@ -210,6 +259,7 @@ export async function addMessage(
     });
 
     const changes: Prisma.TicketUpdateInput = {};
+    let status: TicketFields["status"] = ticket.status;
     if (input.kind === "public" && isStaff(user)) {
       if (!ticket.firstRespondedAt) {
         changes.firstRespondedAt = now;
@@ -218,21 +268,22 @@ export async function addMessage(
           changes.firstResponseBreachedAt = ticket.firstResponseDueAt;
         }
       }
-      if (ticket.status === "new") changes.status = "open";
+      if (ticket.status === "new") status = "open";
     }
     // A customer writing back re-opens a ticket that was waiting on them or solved.
     if (user.role === "customer" && ["pending", "solved"].includes(ticket.status)) {
-      changes.status = "open";
+      status = "open";
       changes.solvedAt = null;
     }
-    if (Object.keys(changes).length > 0) {
-      await tx.ticket.update({ where: { id: ticket.id }, data: changes });
-      await publish(tx, { topic: "ticket.updated", payload: { ticketId: ticket.id, fields: Object.keys(changes) } });
-      if (changes.status) await recomputeHealth(tx, ticket.requesterId, "ticket_reopened", now);
-    } else {
-      await tx.ticket.update({ where: { id: ticket.id }, data: { updatedAt: now } });
+    if (status !== ticket.status) changes.status = status;
+    const version = ticket.version + 1;
+    await tx.ticket.update({ where: { id: ticket.id }, data: { ...changes, updatedAt: now, version } });
+    const about = { ticketId: ticket.id, customerId: ticket.requesterId, actorId: user.id, at: now };
+    const events: NewEvent[] = [{ ...about, type: "ticket.message_added", data: { messageId: message.id, kind: input.kind, version } }];
+    if (status !== ticket.status) {
+      events.push({ ...about, type: "ticket.status_changed", data: { from: ticket.status, to: status, version } });
     }
-    await publish(tx, { topic: "message.created", payload: { ticketId: ticket.id, messageId: message.id } });
+    await emit(tx, events);
     return message;
   });
 }
@@ -244,64 +295,87 @@ export async function updateTicket(
   rawInput: unknown,
   now = new Date(),
 ): Promise<TicketSummary> {
-  const input = parseInput(TicketUpdateSchema, rawInput);
+  const { version: seenVersion, ...requested } = parseInput(TicketUpdateSchema, rawInput);
   return db.$transaction(async (tx) => {
     await lockTicket(tx, number);
     const ticket = await findVisibleTicket(tx, user, number);
     if (!canUpdateTicket(user, ticket)) throw forbidden();
-    if (input.status && !canChangeStatus(ticket.status, input.status)) {
+
+    const current: TicketFields = {
+      status: ticket.status,
+      priority: ticket.priority,
+      assigneeId: ticket.assigneeId,
+      teamId: ticket.teamId,
+      tags: ticket.tags,
+    };
+    const seen =
+      seenVersion !== undefined && seenVersion < ticket.version
+        ? { version: seenVersion, changesSince: fieldChanges(await ticketEvents(tx, ticket.id, seenVersion)), actorId: user.id }
+        : null;
+    const { apply, conflicts } = planUpdate(current, requested, seen);
+    if (conflicts.length > 0) throw new StaleTicketError(ticket, conflicts);
+    if (apply.status && !canChangeStatus(ticket.status, apply.status)) {
       throw new DomainError("conflict", "errors.invalidTransition");
     }
-
-    const data: Prisma.TicketUncheckedUpdateInput = {};
-    const events: string[] = [];
-    if (input.priority && input.priority !== ticket.priority) {
-      data.priority = input.priority;
-      events.push(`priority:${input.priority}`);
-    }
-    if (input.assigneeId !== undefined && input.assigneeId !== ticket.assigneeId) {
-      if (input.assigneeId) {
-        const assignee = await tx.user.findUnique({ where: { id: input.assigneeId } });
-        if (!assignee || assignee.role === "customer") {
-          throw new DomainError("validation_failed", "errors.validation", { assigneeId: ["validation.assignee"] });
-        }
-        events.push(`assignee:${assignee.name}`);
-      } else {
-        events.push("assignee:");
-      }
-      data.assigneeId = input.assigneeId;
-    }
-    if (input.status && input.status !== ticket.status) {
-      data.status = input.status;
-      events.push(`status:${input.status}`);
-      if (input.status === "solved") data.solvedAt = now;
-      if (input.status === "closed") data.closedAt = now;
-      if (isActive(input.status)) data.solvedAt = null;
-      if (
-        input.status === "solved" &&
-        ticket.resolutionDueAt &&
-        now > ticket.resolutionDueAt &&
-        !ticket.resolutionBreachedAt
-      ) {
-        data.resolutionBreachedAt = ticket.resolutionDueAt;
+    if (apply.assigneeId) {
+      const assignee = await tx.user.findUnique({ where: { id: apply.assigneeId } });
+      if (!assignee || assignee.role === "customer") {
+        throw new DomainError("validation_failed", "errors.validation", { assigneeId: ["validation.assignee"] });
       }
     }
-    if (events.length === 0) return ticket;
+    if (apply.teamId && !(await tx.team.findUnique({ where: { id: apply.teamId } }))) {
+      throw new DomainError("validation_failed", "errors.validation", { teamId: ["validation.team"] });
+    }
+    if (Object.keys(apply).length === 0) return ticket;
 
+    const version = ticket.version + 1;
+    const data: Prisma.TicketUncheckedUpdateInput = { ...apply, version, updatedAt: now };
+    if (apply.status === "solved") data.solvedAt = now;
+    if (apply.status === "closed") data.closedAt = now;
+    if (apply.status && isActive(apply.status)) data.solvedAt = null;
+    if (apply.status === "solved" && ticket.resolutionDueAt && now > ticket.resolutionDueAt && !ticket.resolutionBreachedAt) {
+      data.resolutionBreachedAt = ticket.resolutionDueAt;
+    }
     const updated = await tx.ticket.update({ where: { id: ticket.id }, data, select: summarySelect });
-    // System events in the thread record who changed what, for both sides to read.
-    await tx.message.create({
-      data: { ticketId: ticket.id, authorId: user.id, kind: "system", body: events.join("\n"), createdAt: now },
-    });
-    await publish(tx, { topic: "ticket.updated", payload: { ticketId: ticket.id, fields: Object.keys(data) } });
-    if (input.status === "solved") await createSurveyForTicket(tx, updated, now);
-    if (input.status) await recomputeHealth(tx, ticket.requesterId, `ticket_${input.status}`, now);
+
+    const about = { ticketId: ticket.id, customerId: ticket.requesterId, actorId: user.id, at: now };
+    const events: NewEvent[] = [];
+    if (apply.status) events.push({ ...about, type: "ticket.status_changed", data: { from: ticket.status, to: apply.status, version } });
+    if (apply.priority) events.push({ ...about, type: "ticket.priority_changed", data: { from: ticket.priority, to: apply.priority, version } });
+    if (apply.assigneeId !== undefined) {
+      events.push({ ...about, type: "ticket.assignee_changed", data: { from: ticket.assigneeId, to: apply.assigneeId, version } });
+    }
+    if (apply.teamId !== undefined) events.push({ ...about, type: "ticket.team_changed", data: { from: ticket.teamId, to: apply.teamId, version } });
+    if (apply.tags) events.push({ ...about, type: "ticket.tags_changed", data: { ...tagDiff(ticket.tags, apply.tags), version } });
+    await emit(tx, events);
     return updated;
   });
 }
 
-export async function getTicketSummary(db: Tx, ticketId: string): Promise<TicketSummary | null> {
-  return db.ticket.findUnique({ where: { id: ticketId }, select: summarySelect });
+/** Property changes recorded in a ticket's events, for the stale-form rule. */
+function fieldChanges(events: StoredEvent[]): FieldChange[] {
+  const fieldOf = Object.fromEntries(Object.entries(FIELD_EVENTS).map(([field, type]) => [type, field])) as Record<string, FieldName>;
+  return events.flatMap((e): FieldChange[] => {
+    const field = fieldOf[e.type];
+    if (!field) return [];
+    const data = e.data as { from?: unknown; to?: unknown; added?: string[]; removed?: string[]; version?: number };
+    const to = field === "tags" ? { added: data.added, removed: data.removed } : data.to;
+    return [{ field, from: data.from ?? null, to, actorId: e.actorId, at: e.at, version: data.version }];
+  });
+}
+
+/** 409: someone else changed what this request changes, since the version it was based on. */
+export class StaleTicketError extends DomainError {
+  constructor(
+    readonly ticket: TicketSummary,
+    readonly changes: FieldChange[],
+  ) {
+    super("conflict", "errors.staleTicket");
+  }
+}
+
+export async function getTicketSummaries(db: Tx, ticketIds: string[]): Promise<TicketSummary[]> {
+  return db.ticket.findMany({ where: { id: { in: ticketIds } }, select: summarySelect });
 }
 
 /** Staff a ticket can be assigned to. */
@@ -311,23 +385,4 @@ export async function listAssignableAgents(db: Tx) {
     select: { id: true, name: true },
     orderBy: { name: "asc" },
   });
-}
-
-/**
- * Records missed SLA targets once, at the moment they were missed, for tickets
- * still waiting on the team. Safe to run from any process, any number of
- * times. Returns the customers whose tickets newly breached.
- */
-export async function markBreaches(db: Tx, now = new Date()): Promise<string[]> {
-  const first = await db.$queryRaw<{ requesterId: string }[]>`
-    UPDATE "Ticket" SET "firstResponseBreachedAt" = "firstResponseDueAt"
-    WHERE "firstResponseBreachedAt" IS NULL AND "firstRespondedAt" IS NULL
-      AND "firstResponseDueAt" < ${now} AND "status" NOT IN ('solved', 'closed')
-    RETURNING "requesterId"`;
-  const resolution = await db.$queryRaw<{ requesterId: string }[]>`
-    UPDATE "Ticket" SET "resolutionBreachedAt" = "resolutionDueAt"
-    WHERE "resolutionBreachedAt" IS NULL AND "solvedAt" IS NULL
-      AND "resolutionDueAt" < ${now} AND "status" NOT IN ('solved', 'closed')
-    RETURNING "requesterId"`;
-  return [...new Set([...first, ...resolution].map((row) => row.requesterId))];
 }

@@ -2,10 +2,11 @@
 // crash it, see notes after losing access, take over someone's history,
 // revive closed tickets, or post forms from another site.
 import { describe, expect, test } from "vitest";
-import { record, until, useLiveServer, watch } from "../support/live.ts";
+import { record, until, useLiveServer, waitFor, watch } from "../support/live.ts";
 import { PASSWORD } from "../support/factories.ts";
 import { signUpCustomer } from "../../server/auth/accounts.ts";
-import { createTicket, markBreaches, updateTicket } from "../../server/tickets/service.ts";
+import { createTicket, updateTicket } from "../../server/tickets/service.ts";
+import { recordMissedTargets } from "../../server/sla/breaches.ts";
 import type { LiveMessage } from "../../server/realtime/protocol.ts";
 
 const { ctx, api, tokenFor, connect } = useLiveServer();
@@ -52,14 +53,14 @@ describe("live channel", () => {
 
     const supervisorToken = await tokenFor("sup@test.example");
     await api(`/tickets/${ticket.number}`, { method: "PATCH", token: supervisorToken, body: { assigneeId: null } });
-    await ctx.server.relay.drain();
+    await ctx.server.drain();
     const after = await api(`/tickets/${ticket.number}/messages`, {
       method: "POST",
       token: billingToken,
       body: { kind: "internal", body: "Customer owes us 10k, keep it quiet" },
     });
     expect(after.status).toBe(201);
-    await ctx.server.relay.drain();
+    await ctx.server.drain();
     await new Promise((r) => setTimeout(r, 300));
     const bodies = (seen["ticket:message"] as LiveMessage[]).map((m) => m.body);
     expect(bodies).not.toContain("Customer owes us 10k, keep it quiet");
@@ -118,25 +119,35 @@ describe("ticket rules", () => {
     expect((await api("/tickets/99999999999", { token })).status).toBe(404);
   });
 
-  test("missed targets are recorded once, at the due time, and never for closed tickets", async () => {
+  test("missed targets are recorded once by their timers, at the due time, and never for closed tickets", async () => {
     const created = new Date(Date.now() - 10 * 3600_000); // inquiries: 8 h to first response
     const open = await createTicket(ctx.db, ctx.fx.otherCustomer, inquiry("technical", "Nobody answered"), "portal", created);
     const closed = await createTicket(ctx.db, ctx.fx.otherCustomer, inquiry("technical", "Spam, closed"), "portal", created);
     await updateTicket(ctx.db, ctx.fx.agent, closed.number, { status: "closed" }, created);
 
-    const customers = await markBreaches(ctx.db);
-    expect(customers).toContain(ctx.fx.otherCustomer.customerId);
+    // The ticket's timer job (due in the past, so it runs at once) records the miss; no sweep needed.
+    await waitFor(async () => (await ctx.db.ticket.findUniqueOrThrow({ where: { id: open.id } })).firstResponseBreachedAt, "the timer");
     const late = await ctx.db.ticket.findUniqueOrThrow({ where: { id: open.id } });
     expect(late.firstResponseBreachedAt?.toISOString()).toBe(late.firstResponseDueAt?.toISOString());
     const spam = await ctx.db.ticket.findUniqueOrThrow({ where: { id: closed.id } });
     expect(spam.firstResponseBreachedAt).toBeNull();
+    // The miss is in the ticket's history, at the due time, and counts against the customer's health.
+    const missed = await ctx.db.domainEvent.findMany({ where: { ticketId: open.id, type: "ticket.sla_breached" } });
+    expect(missed.map((e) => [e.at.toISOString(), (e.data as { target: string }).target])).toEqual([
+      [late.firstResponseDueAt!.toISOString(), "first_response"],
+    ]);
+    const history = await ctx.db.healthSnapshot.findFirst({
+      where: { customerId: ctx.fx.otherCustomer.customerId!, reason: "sla_breached" },
+    });
+    expect(history).not.toBeNull();
 
     // A late reply afterwards keeps the recorded miss as it was.
     const token = await tokenFor("li@test.example");
     await api(`/tickets/${open.number}/messages`, { method: "POST", token, body: { body: "So sorry for the wait!" } });
     const replied = await ctx.db.ticket.findUniqueOrThrow({ where: { id: open.id } });
     expect(replied.firstResponseBreachedAt?.toISOString()).toBe(late.firstResponseBreachedAt?.toISOString());
-    expect(await markBreaches(ctx.db)).not.toContain(open.id);
+    expect(await recordMissedTargets(ctx.db, new Date(), open.id)).toBe(0);
+    expect(await ctx.db.domainEvent.count({ where: { ticketId: open.id, type: "ticket.sla_breached" } })).toBe(1);
   });
 
   test("a double-clicked solve records one change and one survey", async () => {
@@ -145,7 +156,7 @@ describe("ticket rules", () => {
       updateTicket(ctx.db, ctx.fx.agent, ticket.number, { status: "solved" }),
       updateTicket(ctx.db, ctx.fx.agent, ticket.number, { status: "solved" }),
     ]);
-    expect(await ctx.db.message.count({ where: { ticketId: ticket.id, kind: "system" } })).toBe(1);
+    expect(await ctx.db.domainEvent.count({ where: { ticketId: ticket.id, type: "ticket.status_changed" } })).toBe(1);
     expect(await ctx.db.survey.count({ where: { ticketId: ticket.id } })).toBe(1);
   });
 });

@@ -2,13 +2,12 @@
 // by the global setup: a fresh database and an index prefix of our own.
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
-import { runtimeSettings, setRuntimeSettings } from "../../server/runtime.ts";
+import { forgetSingleton, runtimeSettings, setRuntimeSettings } from "../../server/runtime.ts";
 import type { Tx } from "../../server/db/client.ts";
 import { DomainError } from "../../server/errors.ts";
 import { getArticle, listArticles } from "../../server/kb/articles.ts";
 import { articlesIndexUid, meili, waitForTask } from "../../search/client.ts";
 import {
-  createSearchConsumer,
   ensureSearchSettings,
   indexArticle,
   reindexAllArticles,
@@ -16,8 +15,19 @@ import {
   searchArticles,
   searchHealth,
 } from "../../search/articles.ts";
+import { searchIndex } from "../../server/listeners/search-index.ts";
+import type { StoredEvent } from "../../server/events/types.ts";
 
 let t: TestDatabase;
+
+const articleChanged = (articleId: string): StoredEvent => ({
+  id: 1n,
+  txid: 1n,
+  type: "article.changed",
+  actorId: null,
+  at: new Date(),
+  data: { articleId },
+});
 let prefix: string;
 
 /** Runs `fn` with the search client pointed at a port nothing listens on. */
@@ -53,6 +63,7 @@ async function article(data: {
 beforeAll(async () => {
   t = await freshDatabase();
   prefix = useTestRuntime(t.url).searchIndexPrefix;
+  forgetSingleton("db"); // the listener reads articles through the shared client
 
   await t.db.category.createMany({
     data: [
@@ -292,8 +303,7 @@ describe("indexing", () => {
     expect((await searchArticles({ query: "发货" }, t.db)).hits).toEqual([]);
   });
 
-  test("the outbox consumer indexes article.changed and ignores other topics", async () => {
-    const consumer = createSearchConsumer(t.db);
+  test("the search-index listener indexes changed articles", async () => {
     const created = await article({
       slug: "change-email",
       locale: "en",
@@ -302,20 +312,18 @@ describe("indexing", () => {
       body: "Go to **Profile** and enter the new address. We send a confirmation message.",
     });
     const ids = async (query: string) => (await searchArticles({ query, locale: "en" }, t.db)).hits.map((h) => h.id);
-    await consumer.handle({ topic: "ticket.created", payload: { ticketId: created.id } });
     expect(await ids("email address")).not.toContain(created.id);
 
-    await consumer.handle({ topic: "article.changed", payload: { articleId: created.id } });
+    await searchIndex.handle([articleChanged(created.id)]);
     const result = await searchArticles({ query: "emial adress", locale: "en" }, t.db);
     expect(result.hits[0]).toMatchObject({ id: created.id, slug: "change-email" });
   });
 
-  test("indexing throws when Meilisearch is unreachable, so the outbox retries", async () => {
-    const consumer = createSearchConsumer(t.db);
+  test("indexing throws when Meilisearch is unreachable, so the listener retries", async () => {
     const any = await t.db.article.findFirstOrThrow();
     await withSearchDown(async () => {
       await expect(indexArticle(any.id, t.db)).rejects.toThrow();
-      await expect(consumer.handle({ topic: "article.changed", payload: { articleId: any.id } })).rejects.toThrow();
+      await expect(searchIndex.handle([articleChanged(any.id)])).rejects.toThrow();
       await expect(reindexAllArticles(t.db)).rejects.toThrow();
     });
   });

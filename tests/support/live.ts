@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect } from "vitest";
 import { io, type Socket } from "socket.io-client";
 import { sessionStorage } from "../../server/auth/session.ts";
-import { startHelpdeskServer, type HelpdeskServer } from "../../server/app.ts";
+import { startHelpdesk, type HelpdeskProcess } from "../../server/app.ts";
 import { forgetSingleton, runtimeSettings } from "../../server/runtime.ts";
 import { ensureSearchSettings } from "../../search/articles.ts";
 import { createFixtures, PASSWORD } from "./factories.ts";
@@ -79,6 +79,17 @@ export async function until<T>(probe: () => T | undefined, what: string, ms = 50
   }
 }
 
+/** Polls an async probe (e.g. a database read) until it gives a value. */
+export async function waitFor<T>(probe: () => Promise<T | null | undefined>, what: string, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export const watch = (socket: Socket, number: unknown) =>
   new Promise<{ ok: boolean; error?: string }>((resolve) => socket.emit("ticket:watch", { number }, resolve));
 
@@ -89,7 +100,7 @@ export const watch = (socket: Socket, number: unknown) =>
  */
 export function useLiveServer() {
   const ctx = {} as {
-    server: HelpdeskServer;
+    server: HelpdeskProcess & { url: string };
     database: TestDatabase;
     db: TestDatabase["db"];
     fx: Awaited<ReturnType<typeof createFixtures>>;
@@ -102,7 +113,8 @@ export function useLiveServer() {
     forgetSingleton("db");
     ctx.fx = await createFixtures(ctx.db);
     await ensureSearchSettings();
-    ctx.server = await startHelpdeskServer({ settings: runtimeSettings(), port: 0, host: "127.0.0.1" });
+    const started = await startHelpdesk({ settings: runtimeSettings(), port: 0, host: "127.0.0.1" });
+    ctx.server = { ...started, url: started.url! };
   });
   afterAll(async () => {
     client.disconnectAll();

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { ConfigError, parseEnv } from "../../server/config.ts";
 import { localeFromAcceptLanguage } from "../../app/i18n/config.ts";
-import { retryDelayMs } from "../../server/outbox/outbox.ts";
+import { retryDelayMs } from "../../server/events/durable.ts";
 
 describe("parseEnv", () => {
   test("defaults give a local, embedded set-up", () => {
@@ -31,7 +31,7 @@ describe("localeFromAcceptLanguage", () => {
   });
 });
 
-describe("outbox retry delay", () => {
+describe("listener retry delay", () => {
   test("backs off exponentially and is capped at five minutes", () => {
     expect(retryDelayMs(1)).toBe(1000);
     expect(retryDelayMs(3)).toBe(4000);

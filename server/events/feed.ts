@@ -1,0 +1,308 @@
+// Reading the event log after commit, in an order in which no event is ever
+// skipped. Ids come from a sequence when a row is inserted, but transactions
+// commit in any order: a reader that remembered "the last id I saw" would
+// miss an event whose transaction commits after a later one's. Each event
+// therefore stores its transaction id (xid8), and readers go by (txid, id):
+//
+// - below the horizon (the oldest transaction still running, from
+//   pg_current_snapshot()), every transaction has finished, so everything
+//   there is final and can be read once, in order: a position below the
+//   horizon never needs revisiting;
+// - above it, some transactions have committed and others not yet. The live
+//   reader (realtime) also delivers those at once and remembers them until
+//   the horizon passes them, so one long transaction elsewhere does not hold
+//   back the agent's screen.
+import pg from "pg";
+import { parseStoredEvent, type EventType, type StoredEvent } from "./types.ts";
+
+export const EVENTS_CHANNEL = "helpdesk_events";
+
+/** Everything at or before this (txid, id) has been handled. */
+export interface FeedPosition {
+  txid: bigint;
+  id: bigint;
+}
+
+const COLUMNS = `e.id::text AS id, e.txid::text AS txid, e.type, e."ticketId", e."customerId", e."actorId", e.at, e.data`;
+
+type Row = Parameters<typeof parseStoredEvent>[0];
+
+/** A pool for readers: bounded waits, so a dead server fails fast instead of hanging a loop. */
+export function createFeedPool(databaseUrl: string, onError: (error: Error) => void, max = 3): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: 15_000,
+    query_timeout: 20_000,
+  });
+  pool.on("error", onError);
+  // A connection dropped while checked out must not crash the process.
+  pool.on("connect", (client) => client.on("error", onError));
+  return pool;
+}
+
+/**
+ * Events after `after` whose transactions have all finished, in (txid, id)
+ * order. `next` is where to continue: the last event returned, or the horizon
+ * itself when there were fewer than `limit` (nothing below it is left).
+ */
+export async function readFinished(
+  pool: pg.Pool,
+  after: FeedPosition,
+  types: readonly EventType[] | null,
+  limit: number,
+): Promise<{ events: StoredEvent[]; next: FeedPosition; horizon: bigint; pendingAbove: boolean }> {
+  const { rows } = await pool.query<Row & { horizon: string; pending_above: boolean }>(
+    `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+     SELECT h.xmin::text AS horizon,
+            EXISTS (SELECT 1 FROM "DomainEvent" p WHERE p.txid >= h.xmin) AS pending_above,
+            ev.*
+     FROM h LEFT JOIN LATERAL (
+       SELECT ${COLUMNS} FROM "DomainEvent" e
+       WHERE (e.txid, e.id) > ($1::text::xid8, $2::bigint) AND e.txid < h.xmin
+         AND ($3::text[] IS NULL OR e.type = ANY($3::text[]))
+       ORDER BY e.txid, e.id
+       LIMIT $4
+     ) ev ON true`,
+    [after.txid.toString(), after.id.toString(), types, limit],
+  );
+  const horizon = BigInt(rows[0].horizon);
+  const pendingAbove = rows[0].pending_above;
+  const events = rows.filter((r) => r.id !== null).map(parseStoredEvent);
+  const last = events.at(-1);
+  const next = events.length === limit && last ? { txid: last.txid, id: last.id } : { txid: horizon, id: 0n };
+  return { events, next: maxPosition(after, next), horizon, pendingAbove };
+}
+
+/** Events above the horizon whose transactions have committed, from the given transactions only. */
+async function readCommittedAbove(
+  pool: pg.Pool,
+  horizon: bigint,
+  since: { xmax: bigint; xip: bigint[] } | null,
+  types: readonly EventType[] | null,
+): Promise<{ events: StoredEvent[]; snapshot: { xmin: bigint; xmax: bigint; xip: bigint[] } }> {
+  // Only transactions that were running or not yet started at the last read
+  // can have become visible since: that keeps this read small.
+  const { rows } = await pool.query<Row & { xmin: string; xmax: string; xip: string[] | null }>(
+    `WITH s AS (SELECT pg_current_snapshot() AS snap)
+     SELECT pg_snapshot_xmin(s.snap)::text AS xmin, pg_snapshot_xmax(s.snap)::text AS xmax,
+            (SELECT array_agg(x::text) FROM pg_snapshot_xip(s.snap) x) AS xip,
+            ev.*
+     FROM s LEFT JOIN LATERAL (
+       SELECT ${COLUMNS} FROM "DomainEvent" e
+       WHERE e.txid >= $1::text::xid8
+         AND ($2::text IS NULL OR e.txid >= $2::text::xid8 OR e.txid = ANY($3::text[]::xid8[]))
+         AND ($4::text[] IS NULL OR e.type = ANY($4::text[]))
+       ORDER BY e.txid, e.id
+     ) ev ON true`,
+    [horizon.toString(), since?.xmax.toString() ?? null, (since?.xip ?? []).map(String), types],
+  );
+  const first = rows[0];
+  return {
+    events: rows.filter((r) => r.id !== null).map(parseStoredEvent),
+    snapshot: { xmin: BigInt(first.xmin), xmax: BigInt(first.xmax), xip: (first.xip ?? []).map((x) => BigInt(x)) },
+  };
+}
+
+/** Where the log ends now: a reader starting here gets only events committed from now on. */
+export async function currentPosition(pool: pg.Pool | pg.Client): Promise<FeedPosition> {
+  const { rows } = await pool.query<{ xmin: string }>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
+  return { txid: BigInt(rows[0].xmin), id: 0n };
+}
+
+export function maxPosition(a: FeedPosition, b: FeedPosition): FeedPosition {
+  if (a.txid !== b.txid) return a.txid > b.txid ? a : b;
+  return a.id >= b.id ? a : b;
+}
+
+export const comparePositions = (a: FeedPosition, b: FeedPosition) =>
+  a.txid === b.txid ? (a.id === b.id ? 0 : a.id < b.id ? -1 : 1) : a.txid < b.txid ? -1 : 1;
+
+/**
+ * The live reader: hands each committed event to `deliver` once, as soon as
+ * its transaction has committed, in batches. Its position lives in memory
+ * (a process delivers to its own sockets, from the moment it starts).
+ */
+export class LiveReader {
+  private floor: FeedPosition;
+  /** Events above the floor already delivered, by id. */
+  private delivered = new Map<bigint, bigint>();
+  private snapshot: { xmax: bigint; xip: bigint[] } | null = null;
+
+  constructor(
+    private pool: pg.Pool,
+    start: FeedPosition,
+    private types: readonly EventType[] | null,
+    private batchSize = 500,
+  ) {
+    this.floor = start;
+  }
+
+  /** Reads what has committed since the last call; true when more may be waiting right away. */
+  async poll(deliver: (events: StoredEvent[]) => Promise<void>): Promise<{ more: boolean; pendingAbove: boolean }> {
+    const below = await readFinished(this.pool, this.floor, this.types, this.batchSize);
+    const fresh = below.events.filter((e) => !this.delivered.has(e.id));
+    if (fresh.length > 0) await deliver(fresh);
+    this.floor = below.next;
+    for (const [id, txid] of this.delivered) if (txid < this.floor.txid) this.delivered.delete(id);
+    const more = below.events.length === this.batchSize;
+    if (more || !below.pendingAbove) {
+      this.snapshot = null;
+      return { more, pendingAbove: false };
+    }
+
+    const above = await readCommittedAbove(this.pool, below.horizon, this.snapshot, this.types);
+    const early = above.events.filter((e) => !this.delivered.has(e.id) && comparePositions(e, this.floor) > 0);
+    if (early.length > 0) await deliver(early);
+    for (const e of early) this.delivered.set(e.id, e.txid);
+    this.snapshot = above.snapshot;
+    return { more: false, pendingAbove: true };
+  }
+}
+
+/**
+ * One LISTEN connection per process that wakes the readers when a
+ * transaction with events commits. It reconnects by itself (with backoff)
+ * after the server restarts or the connection drops, and wakes everyone on
+ * reconnect so nothing committed meanwhile waits for the next poll.
+ */
+export class Wakeup {
+  private client?: pg.Client;
+  private stopped = false;
+  private retryMs = 250;
+  private timer?: NodeJS.Timeout;
+  private listeners = new Set<() => void>();
+  connected = false;
+
+  constructor(
+    private databaseUrl: string,
+    private onError: (error: Error, context: string) => void,
+  ) {}
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  private wakeAll() {
+    for (const listener of this.listeners) listener();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: 5_000, keepAlive: true });
+    client.on("error", (error) => {
+      this.onError(error, "event wake-up connection");
+      this.lost(client);
+    });
+    client.on("end", () => this.lost(client));
+    client.on("notification", () => this.wakeAll());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      this.client = client;
+      this.connected = true;
+      this.retryMs = 250;
+      this.wakeAll(); // catch up on whatever committed while we were away
+    } catch (error) {
+      this.onError(error as Error, "event wake-up connect");
+      client.end().catch(() => {});
+      this.scheduleReconnect();
+    }
+  }
+
+  private lost(client: pg.Client) {
+    if (this.client !== client) return;
+    this.client = undefined;
+    this.connected = false;
+    client.end().catch(() => {});
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect() {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.connect();
+    }, this.retryMs);
+    this.retryMs = Math.min(5_000, this.retryMs * 2);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    this.connected = false;
+    await client?.end().catch(() => {});
+  }
+}
+
+/**
+ * Runs `work` whenever woken (coalescing wake-ups that arrive meanwhile), at
+ * least every `pollMs` as a safety net, and again soon when `work` says so.
+ * Errors are reported and retried on the next wake-up; nothing is thrown.
+ */
+export class Loop {
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    private work: () => Promise<"idle" | "more" | "soon">,
+    private onError: (error: Error) => void,
+    private pollMs = 1_000,
+    private soonMs = 25,
+  ) {}
+
+  start() {
+    this.kick();
+  }
+
+  kick = (): void => {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = true;
+    this.idle = this.run();
+  };
+
+  private async run() {
+    let next: "idle" | "more" | "soon" = "idle";
+    try {
+      do {
+        this.again = false;
+        next = await this.work();
+        while (next === "more" && !this.stopped) next = await this.work();
+      } while (this.again && !this.stopped);
+    } catch (error) {
+      this.onError(error as Error);
+      next = "idle";
+    } finally {
+      this.running = false;
+    }
+    if (!this.stopped) this.timer = setTimeout(this.kick, next === "soon" ? this.soonMs : this.pollMs);
+  }
+
+  /** Resolves once the current run (if any) has finished. */
+  async settle(): Promise<void> {
+    await this.idle;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.idle;
+  }
+}

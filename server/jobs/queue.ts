@@ -1,0 +1,68 @@
+// The job queue: graphile-worker on the helpdesk's own PostgreSQL (see
+// docs/decisions/007-events-and-jobs.md). Timers are jobs scheduled at their
+// exact time, enqueued inside the writing transaction (a rollback leaves no
+// job); periodic work is a crontab entry, run once across all processes.
+import { Logger, run, runMigrations, type Runner, type TaskList } from "graphile-worker";
+import type { Tx } from "../db/client.ts";
+import { db } from "../db/client.ts";
+import { recordMissedTargets } from "../sla/breaches.ts";
+import { z } from "zod";
+
+const SlaCheckPayload = z.object({ ticketId: z.string() });
+
+export const TASKS: TaskList = {
+  /** At a ticket's due time: record the miss if the target is still open. */
+  "sla-check": async (payload) => {
+    await recordMissedTargets(db(), new Date(), SlaCheckPayload.parse(payload).ticketId);
+  },
+  /** Safety net for tickets without timers (filed before timers existed, or imported). */
+  "sla-sweep": async () => {
+    await recordMissedTargets(db(), new Date());
+  },
+};
+
+/** Minute fields as in cron; each line runs once per minute across all worker processes. */
+export const CRONTAB = ["* * * * * sla-sweep ?max=1"].join("\n");
+
+export interface JobSpec {
+  task: keyof typeof TASKS & string;
+  payload: Record<string, unknown>;
+  runAt: Date;
+  /** At most one pending job per key: scheduling again moves it. */
+  key?: string;
+}
+
+/** Enqueues jobs inside the caller's transaction. */
+export async function scheduleJobs(tx: Tx, jobs: JobSpec[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await tx.$executeRawUnsafe(
+    `SELECT graphile_worker.add_jobs(array_agg((j.task, j.payload, NULL, j.run_at, NULL, j.key, NULL, NULL)::graphile_worker.job_spec))
+     FROM jsonb_to_recordset($1::jsonb) AS j(task text, payload json, run_at timestamptz, key text)`,
+    JSON.stringify(jobs.map((j) => ({ task: j.task, payload: j.payload, run_at: j.runAt.toISOString(), key: j.key ?? null }))),
+  );
+}
+
+/** Quiet unless something is wrong: graphile-worker logs every job at info level. */
+function logger(onError: (message: string) => void) {
+  return new Logger(() => (level, message) => {
+    if (level === "error" || level === "warning") onError(message);
+  });
+}
+
+/** Installs or upgrades the queue's own schema (graphile_worker). */
+export async function migrateJobQueue(databaseUrl: string): Promise<void> {
+  await runMigrations({ connectionString: databaseUrl, logger: logger((m) => console.warn("[jobs]", m)) });
+}
+
+export async function startJobRunner(databaseUrl: string, onError: (message: string) => void): Promise<Runner> {
+  return run({
+    connectionString: databaseUrl,
+    concurrency: 4,
+    maxPoolSize: 5,
+    noHandleSignals: true,
+    pollInterval: 2_000,
+    taskList: TASKS,
+    crontab: CRONTAB,
+    logger: logger(onError),
+  });
+}

@@ -1,0 +1,20 @@
+// The registry of listeners: one concern per file.
+// - in-transaction: their work commits with the change (server/events/emit.ts);
+// - durable, after commit: one process at a time, own position, retries and
+//   dead letters (server/events/durable.ts);
+// - live, after commit: every web process delivers to its own sockets
+//   (server/listeners/realtime.ts, started by server/app.ts).
+import type { InTransactionListener } from "../events/emit.ts";
+import type { DurableListener } from "../events/durable.ts";
+import { healthScore } from "./health-score.ts";
+import { csatSurvey } from "./csat-survey.ts";
+import { slaTimers } from "./sla-timers.ts";
+import { searchIndex } from "./search-index.ts";
+
+export function inTransactionListeners(): readonly InTransactionListener[] {
+  return [csatSurvey, healthScore, slaTimers];
+}
+
+export function durableListeners(): readonly DurableListener[] {
+  return [searchIndex];
+}

@@ -1,0 +1,122 @@
+// After commit, live: every web process reads the event log and delivers to
+// the sockets connected to it, so an event committed by any process reaches
+// every agent without a cross-process broadcast (docs/decisions/007). Work is
+// per batch: one query for the tickets and one for the messages an entire
+// batch mentions, and one queue update per ticket however often it changed.
+import type pg from "pg";
+import { db } from "../db/client.ts";
+import { loadAuthUser } from "../auth/users.ts";
+import { canViewTicket } from "../auth/permissions.ts";
+import { LiveReader, Loop, currentPosition, type Wakeup } from "../events/feed.ts";
+import type { EventType, StoredEvent } from "../events/types.ts";
+import { getMessages, getTicketSummaries, type TicketSummary } from "../tickets/service.ts";
+import { toQueueTicket } from "../tickets/present.ts";
+import { rooms } from "../realtime/protocol.ts";
+import { staffRoomsFor, type RealtimeServer } from "../realtime/socket.ts";
+
+const TYPES: readonly EventType[] = [
+  "ticket.created",
+  "ticket.message_added",
+  "ticket.status_changed",
+  "ticket.priority_changed",
+  "ticket.assignee_changed",
+  "ticket.team_changed",
+  "ticket.tags_changed",
+  "ticket.sla_breached",
+  "survey.answered",
+  "customer.health_changed",
+];
+
+/** Events after which someone may have lost sight of a ticket. */
+const ACCESS_CHANGES: readonly EventType[] = ["ticket.assignee_changed", "ticket.team_changed"];
+
+export class RealtimeDelivery {
+  private loop?: Loop;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private io: RealtimeServer,
+    private pool: pg.Pool,
+    private wakeup: Wakeup,
+    private onError: (error: Error, context: string) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const reader = new LiveReader(this.pool, await currentPosition(this.pool), TYPES);
+    this.loop = new Loop(
+      async () => {
+        const { more, pendingAbove } = await reader.poll((events) => this.deliver(events));
+        // Events of transactions still running above the horizon: look again shortly.
+        return more ? "more" : pendingAbove ? "soon" : "idle";
+      },
+      (error) => this.onError(error, "realtime delivery"),
+    );
+    this.unsubscribe = this.wakeup.subscribe(this.loop.kick);
+    this.loop.start();
+  }
+
+  /** Delivers everything committed so far (tests). */
+  async drain(): Promise<void> {
+    this.loop?.kick();
+    await this.loop?.settle();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await this.loop?.stop();
+  }
+
+  private async deliver(events: StoredEvent[]) {
+    const ticketIds = new Set<string>();
+    const messageIds: string[] = [];
+    const accessChanged = new Set<string>();
+    for (const event of events) {
+      if (event.type.startsWith("ticket.") && event.ticketId) ticketIds.add(event.ticketId);
+      if (event.type === "ticket.message_added") messageIds.push(event.data.messageId);
+      if (ACCESS_CHANGES.includes(event.type) && event.ticketId) accessChanged.add(event.ticketId);
+    }
+    const [tickets, messages] = await Promise.all([
+      ticketIds.size > 0 ? getTicketSummaries(db(), [...ticketIds]) : [],
+      messageIds.length > 0 ? getMessages(db(), messageIds) : [],
+    ]);
+
+    for (const ticket of tickets) {
+      // Whoever lost access (reassigned, moved to another team) stops
+      // receiving this ticket's events, internal notes above all.
+      if (accessChanged.has(ticket.id)) await this.evictWatchersWithoutAccess(ticket);
+      this.io.to(staffRoomsFor(ticket)).emit("queue:ticket", toQueueTicket(ticket));
+      this.io.to([rooms.ticket(ticket.id), rooms.customer(ticket.requesterId)]).emit("ticket:changed", {
+        id: ticket.id,
+        number: ticket.number,
+        status: ticket.status,
+        updatedAt: ticket.updatedAt.toISOString(),
+      });
+    }
+    for (const message of messages) {
+      // Only public replies reach the requester's room; internal notes stay with staff.
+      const room = message.kind === "public" ? rooms.ticket(message.ticketId) : rooms.ticketStaff(message.ticketId);
+      this.io.to(room).emit("ticket:message", { ...message, createdAt: message.createdAt.toISOString() });
+    }
+    for (const event of events) {
+      if (event.type === "survey.answered" && event.ticketId) {
+        this.io.to(rooms.allStaff).emit("survey:answered", { ticketId: event.ticketId, rating: event.data.rating });
+      }
+      if (event.type === "customer.health_changed" && event.customerId) {
+        this.io
+          .to(rooms.allStaff)
+          .emit("customer:health", { customerId: event.customerId, score: event.data.score, band: event.data.band });
+      }
+    }
+  }
+
+  /** Checks this process's watchers of the ticket again; only local sockets, no cross-process round trip. */
+  private async evictWatchersWithoutAccess(ticket: TicketSummary) {
+    const watchers = await this.io.in(rooms.ticket(ticket.id)).fetchSockets();
+    for (const watcher of watchers) {
+      const user = await loadAuthUser(db(), watcher.data.userId);
+      if (user && canViewTicket(user, ticket)) continue;
+      watcher.leave(rooms.ticket(ticket.id));
+      watcher.leave(rooms.ticketStaff(ticket.id));
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// Recording missed SLA targets, once each, at the moment they were missed.
+// Run by a timer job at each ticket's due time and by a periodic sweep (for
+// tickets filed before timers existed); safe to run any number of times from
+// any process: the conditional UPDATE claims each miss exactly once.
+import type { Db } from "../db/client.ts";
+import { emit } from "../events/emit.ts";
+import type { NewEvent } from "../events/types.ts";
+
+type Target = "first_response" | "resolution";
+
+/** Marks what is overdue now (of one ticket, or of all); returns how many targets were newly missed. */
+export async function recordMissedTargets(db: Db, now = new Date(), ticketId?: string): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const missed = await tx.$queryRawUnsafe<{ id: string; requesterId: string; target: Target; dueAt: Date }[]>(
+      `WITH first AS (
+         UPDATE "Ticket" SET "firstResponseBreachedAt" = "firstResponseDueAt"
+         WHERE "firstResponseBreachedAt" IS NULL AND "firstRespondedAt" IS NULL
+           AND "firstResponseDueAt" < $1 AND "status" NOT IN ('solved', 'closed')
+           AND ($2::text IS NULL OR "id" = $2)
+         RETURNING "id", "requesterId", 'first_response' AS target, "firstResponseDueAt" AS "dueAt"
+       ), resolution AS (
+         UPDATE "Ticket" SET "resolutionBreachedAt" = "resolutionDueAt"
+         WHERE "resolutionBreachedAt" IS NULL AND "solvedAt" IS NULL
+           AND "resolutionDueAt" < $1 AND "status" NOT IN ('solved', 'closed')
+           AND ($2::text IS NULL OR "id" = $2)
+         RETURNING "id", "requesterId", 'resolution' AS target, "resolutionDueAt" AS "dueAt"
+       )
+       SELECT * FROM first UNION ALL SELECT * FROM resolution`,
+      now,
+      ticketId ?? null,
+    );
+    const events: NewEvent[] = missed.map((m) => ({
+      type: "ticket.sla_breached",
+      ticketId: m.id,
+      customerId: m.requesterId,
+      actorId: null,
+      // The miss happened at the due time, whenever we noticed it.
+      at: m.dueAt,
+      data: { target: m.target, dueAt: m.dueAt.toISOString() },
+    }));
+    await emit(tx, events);
+    return missed.length;
+  });
+}

@@ -1,0 +1,97 @@
+// The ticket's history as agents read it ("Li Wei changed the priority from
+// Normal to Urgent and assigned the ticket to themselves"), built from the
+// event log: changes made together (one actor, one moment) form one entry.
+// Plain data, no I/O and no wording: the page says it in the reader's language.
+import type { StoredEvent } from "../events/types.ts";
+
+export type TimelineChange =
+  | { kind: "status"; from: string | null; to: string }
+  | { kind: "priority"; from: string | null; to: string }
+  | { kind: "assignee"; from: string | null; to: string | null; toSelf: boolean }
+  | { kind: "team"; from: string | null; to: string | null }
+  | { kind: "tags"; added: string[]; removed: string[] }
+  | { kind: "sla_breached"; target: "first_response" | "resolution"; dueAt: string }
+  | { kind: "rated"; rating: number; comment: string | null }
+  | { kind: "legacy"; text: string };
+
+export interface TimelineEntry {
+  /** Stable key: the first event's id. */
+  id: string;
+  at: string;
+  /** Who did it; null for the system (timers, rules). */
+  actor: { id: string; name: string } | null;
+  changes: TimelineChange[];
+}
+
+/** Names of the people and teams the events mention, looked up by the caller. */
+export interface Names {
+  users: Map<string, string>;
+  teams: Map<string, string>;
+}
+
+/** Ids the events mention, so the caller can look up their names in one query each. */
+export function mentionedIds(events: StoredEvent[]) {
+  const users = new Set<string>();
+  const teams = new Set<string>();
+  for (const e of events) {
+    if (e.actorId) users.add(e.actorId);
+    if (e.type === "ticket.assignee_changed") [e.data.from, e.data.to].forEach((id) => id && users.add(id));
+    if (e.type === "ticket.team_changed") [e.data.from, e.data.to].forEach((id) => id && teams.add(id));
+  }
+  return { users: [...users], teams: [...teams] };
+}
+
+function toChange(e: StoredEvent, names: Names): TimelineChange | null {
+  const user = (id: string | null) => (id ? (names.users.get(id) ?? null) : null);
+  switch (e.type) {
+    case "ticket.status_changed":
+      return { kind: "status", from: e.data.from, to: e.data.to };
+    case "ticket.priority_changed":
+      return { kind: "priority", from: e.data.from, to: e.data.to };
+    case "ticket.assignee_changed":
+      return {
+        kind: "assignee",
+        from: user(e.data.from),
+        to: user(e.data.to),
+        toSelf: e.data.to !== null && e.data.to === e.actorId,
+      };
+    case "ticket.team_changed":
+      return {
+        kind: "team",
+        from: e.data.from ? (names.teams.get(e.data.from) ?? null) : null,
+        to: e.data.to ? (names.teams.get(e.data.to) ?? null) : null,
+      };
+    case "ticket.tags_changed":
+      return { kind: "tags", added: e.data.added, removed: e.data.removed };
+    case "ticket.sla_breached":
+      return { kind: "sla_breached", target: e.data.target, dueAt: e.data.dueAt };
+    case "survey.answered":
+      return { kind: "rated", rating: e.data.rating, comment: e.data.comment };
+    case "ticket.legacy_note":
+      return { kind: "legacy", text: e.data.text };
+    default:
+      return null; // filing and messages show as the conversation itself
+  }
+}
+
+export function buildTimeline(events: StoredEvent[], names: Names): TimelineEntry[] {
+  const entries: TimelineEntry[] = [];
+  let last: { actorId: string | null; at: number } | null = null;
+  for (const event of events) {
+    const change = toChange(event, names);
+    if (!change) continue;
+    const at = event.at.getTime();
+    if (last && last.actorId === event.actorId && last.at === at) {
+      entries[entries.length - 1].changes.push(change);
+      continue;
+    }
+    entries.push({
+      id: event.id.toString(),
+      at: event.at.toISOString(),
+      actor: event.actorId ? { id: event.actorId, name: names.users.get(event.actorId) ?? "?" } : null,
+      changes: [change],
+    });
+    last = { actorId: event.actorId, at };
+  }
+  return entries;
+}
