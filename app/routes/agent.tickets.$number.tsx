@@ -12,7 +12,7 @@ import { localName } from "../i18n/config.ts";
 import { asResponse, formFailure, readForm } from "../utils/forms.server.ts";
 import { useLiveTicket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
-import { db, requireUser, STAFF_ROLES, addMessage, getTicket, listAssignableAgents, updateTicket, getCustomerOverview } from "../services.server.ts";
+import { db, requirePermission, addMessage, getTicket, listAssignableAgents, updateTicket, getCustomerOverview } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { canChangeStatus } from "../../server/tickets/status.ts";
 import { ticketNumberParam } from "../utils/params.ts";
@@ -22,11 +22,11 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request, STAFF_ROLES);
+  const user = await requirePermission(request, "workspace.use");
   const { ticket, messages, survey } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
   const [overview, agents] = await Promise.all([
     getCustomerOverview(db(), user, ticket.requesterId),
-    listAssignableAgents(db()),
+    listAssignableAgents(db(), user),
   ]);
   return {
     viewerId: user.id,
@@ -47,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireUser(request, STAFF_ROLES);
+  const user = await requirePermission(request, "workspace.use");
   const number = ticketNumberParam(params.number);
   const form = await readForm(request);
   const intent = form.get("intent");

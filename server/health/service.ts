@@ -1,6 +1,8 @@
 // Gathers a customer's facts, scores them (score.ts) and stores the result
 // with its history. Called inside the transaction that changed the facts.
 import type { Tx } from "../db/client.ts";
+import { can, type AuthUser } from "../auth/policy.ts";
+import { forbidden } from "../errors.ts";
 import { publish } from "../outbox/outbox.ts";
 import { computeHealth, LOOKBACK_DAYS, type Health, type HealthComponent } from "./score.ts";
 
@@ -55,7 +57,9 @@ export async function recomputeHealth(tx: Tx, customerId: string, reason: string
   return health;
 }
 
-export async function getCustomerHealth(tx: Tx, customerId: string) {
+/** A customer's current health and its recent history; null before the first score. */
+export async function getCustomerHealth(tx: Tx, user: AuthUser, customerId: string) {
+  if (!can(user, "customers.view", { id: customerId })) throw forbidden();
   const [current, history] = await Promise.all([
     tx.customerHealth.findUnique({ where: { customerId } }),
     tx.healthSnapshot.findMany({
