@@ -22,7 +22,7 @@ import { SocketProvider } from "./utils/socket.tsx";
 import { timeZoneFromRequest } from "./utils/format.ts";
 import { useTimeZoneCookie } from "./utils/time.tsx";
 import styles from "./styles/app.css?url";
-import { getUser } from "./services.server.ts";
+import { can, getUser } from "./services.server.ts";
 import { pageTitle } from "./utils/meta.ts";
 
 export const links: LinksFunction = () => [
@@ -37,6 +37,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     locale: localeFromRequest(request),
     user: user ? { id: user.id, name: user.name, role: user.role } : null,
+    // Which sections the navigation offers: the pages' own guards decide the rest.
+    sections: {
+      portal: user ? can(user, "tickets.file") : false,
+      workspace: user ? can(user, "workspace.use") : false,
+      boards: user ? can(user, "boards.view") : false,
+    },
     // The server renders dates in this zone at this instant, and the browser
     // hydrates with the same two values (see app/utils/time.tsx).
     timeZone: timeZoneFromRequest(request),
@@ -91,8 +97,7 @@ function Shell({ children }: { children: React.ReactNode }) {
   const data = useRootData();
   const user = data?.user;
   const location = useLocation();
-  const staff = user && user.role !== "customer";
-  const supervisor = user && (user.role === "supervisor" || user.role === "admin");
+  const sections = data?.sections;
   return (
     <>
       <a className="skip" href="#main">
@@ -106,7 +111,7 @@ function Shell({ children }: { children: React.ReactNode }) {
           {t("app.name")}
         </Link>
         <nav className="mainnav" aria-label={t("nav.main")}>
-          {user?.role === "customer" && (
+          {sections?.portal && (
             <>
               <NavLink to="/portal" end>
                 {t("nav.myTickets")}
@@ -114,8 +119,8 @@ function Shell({ children }: { children: React.ReactNode }) {
               <NavLink to="/portal/new">{t("nav.newTicket")}</NavLink>
             </>
           )}
-          {staff && <NavLink to="/agent">{t("nav.queue")}</NavLink>}
-          {supervisor && <NavLink to="/supervisor">{t("nav.boards")}</NavLink>}
+          {sections?.workspace && <NavLink to="/agent">{t("nav.queue")}</NavLink>}
+          {sections?.boards && <NavLink to="/supervisor">{t("nav.boards")}</NavLink>}
           <NavLink to="/help">{t("nav.help")}</NavLink>
         </nav>
         <div className="topbar-end">

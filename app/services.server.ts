@@ -7,10 +7,9 @@ export {
   destroyUserSession,
   getUser,
   homeFor,
-  requireUser,
-  STAFF_ROLES,
-  SUPERVISOR_ROLES,
+  requirePermission,
 } from "../server/auth/session.ts";
+export { can } from "../server/auth/policy.ts";
 export { signIn, signUpCustomer } from "../server/auth/accounts.ts";
 export { DomainError } from "../server/errors.ts";
 export {

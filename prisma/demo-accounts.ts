@@ -1,6 +1,6 @@
 // The demo accounts: small on purpose, so `npm start` can print them without
 // loading the demo data itself.
-import type { Role } from "../server/auth/permissions.ts";
+import type { Role } from "../server/auth/policy.ts";
 import type { CustomerTier } from "../server/sla/policy.ts";
 import type { TeamKey } from "./demo-data.ts";
 

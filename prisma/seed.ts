@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { createDb, type Db, type Tx } from "../server/db/client.ts";
 import type { Prisma } from "../server/db/generated/client.ts";
 import { hashPassword } from "../server/auth/password.ts";
-import type { Role } from "../server/auth/permissions.ts";
+import type { Role } from "../server/auth/policy.ts";
 import { dueTimes, selectPolicy, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "../server/sla/policy.ts";
 import { recomputeHealth } from "../server/health/service.ts";
 import { bandFor, computeHealth, LOOKBACK_DAYS, type HealthBand } from "../server/health/score.ts";

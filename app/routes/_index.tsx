@@ -2,12 +2,12 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { getUser, homeFor } from "../services.server.ts";
+import { can, getUser, homeFor } from "../services.server.ts";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   // Staff have nothing to do on the customer landing page.
-  if (user && user.role !== "customer") throw redirect(homeFor(user.role));
+  if (user && can(user, "workspace.use")) throw redirect(homeFor(user));
   return null;
 }
 

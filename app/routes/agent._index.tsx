@@ -8,7 +8,7 @@ import { ticketSlaState } from "../../server/sla/policy.ts";
 import { PriorityBadge, SlaBadge, StatusBadge } from "../components/Ticket.tsx";
 import { useSocket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
-import { db, requireUser, STAFF_ROLES, listTickets, toQueueTicket } from "../services.server.ts";
+import { db, requirePermission, listTickets, toQueueTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { isActive } from "../../server/tickets/status.ts";
 
@@ -21,7 +21,7 @@ const ViewParam = z.enum(VIEWS).catch("active");
 const FRESH_MS = 3_000;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request, STAFF_ROLES);
+  const user = await requirePermission(request, "workspace.use");
   const view = ViewParam.parse(new URL(request.url).searchParams.get("view") ?? undefined);
   const query =
     view === "all"

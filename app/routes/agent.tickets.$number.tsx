@@ -15,8 +15,7 @@ import { useLiveTicket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
 import {
   db,
-  requireUser,
-  STAFF_ROLES,
+  requirePermission,
   addMessage,
   getTicket,
   listAssignableAgents,
@@ -33,11 +32,11 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request, STAFF_ROLES);
+  const user = await requirePermission(request, "workspace.use");
   const { ticket, messages, survey, timeline } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
   const [overview, agents] = await Promise.all([
     getCustomerOverview(db(), user, ticket.requesterId),
-    listAssignableAgents(db()),
+    listAssignableAgents(db(), user),
   ]);
   return {
     viewerId: user.id,
@@ -59,7 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireUser(request, STAFF_ROLES);
+  const user = await requirePermission(request, "workspace.use");
   const number = ticketNumberParam(params.number);
   const form = await readForm(request);
   const intent = form.get("intent");

@@ -16,7 +16,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   try {
     const user = await signIn(db(), Object.fromEntries(form));
-    return createUserSession(request, user.id, safeRedirect(form.get("redirectTo"), homeFor(user.role)));
+    return createUserSession(request, user.id, safeRedirect(form.get("redirectTo"), homeFor(user)));
   } catch (error) {
     return formFailure(error, form);
   }

@@ -5,13 +5,13 @@ import { useTranslation } from "react-i18next";
 import { StatusBadge } from "../components/Ticket.tsx";
 import { useLiveReload, useSocket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
-import { db, requireUser, listTickets } from "../services.server.ts";
+import { db, requirePermission, listTickets } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "portal.myTickets");
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request, ["customer"]);
+  const user = await requirePermission(request, "tickets.view_own");
   const tickets = await listTickets(db(), user, { limit: 100 });
   return {
     tickets: tickets.map((t) => ({

@@ -5,14 +5,14 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Field, FormError } from "../components/Field.tsx";
 import { formFailure, readForm } from "../utils/forms.server.ts";
-import { db, requireUser, createTicket } from "../services.server.ts";
+import { db, requirePermission, createTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { localName } from "../i18n/config.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "portal.newTicketTitle");
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request, ["customer"]);
+  await requirePermission(request, "tickets.file");
   const categories = await db().category.findMany({
     select: { key: true, nameEn: true, nameZh: true },
     orderBy: { nameEn: "asc" },
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request, ["customer"]);
+  const user = await requirePermission(request, "tickets.file");
   const form = await readForm(request);
   try {
     const ticket = await createTicket(db(), user, Object.fromEntries(form), "portal");

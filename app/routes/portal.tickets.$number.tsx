@@ -9,7 +9,7 @@ import { localName } from "../i18n/config.ts";
 import { asResponse, formFailure, readForm } from "../utils/forms.server.ts";
 import { useLiveTicket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
-import { db, requireUser, addMessage, getTicket } from "../services.server.ts";
+import { db, requirePermission, addMessage, getTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { ticketNumberParam } from "../utils/params.ts";
 
@@ -18,7 +18,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request, ["customer"]);
+  const user = await requirePermission(request, "tickets.view_own");
   const { ticket, messages, survey } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
   return {
     viewerId: user.id,
@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireUser(request, ["customer"]);
+  const user = await requirePermission(request, "tickets.reply");
   const form = await readForm(request);
   try {
     await addMessage(db(), user, ticketNumberParam(params.number), { body: form.get("body"), kind: "public" });

@@ -5,15 +5,19 @@ import { useTranslation } from "react-i18next";
 import { HealthBadge } from "../components/Health.tsx";
 import { useLiveReload, useSocket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
-import { db, requireUser, SUPERVISOR_ROLES, csatBoard, healthBoard, slaBoard } from "../services.server.ts";
+import { db, requirePermission, csatBoard, healthBoard, slaBoard } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request, SUPERVISOR_ROLES);
+  const user = await requirePermission(request, "boards.view");
   const now = new Date();
-  const [sla, csat, health] = await Promise.all([slaBoard(db(), now), csatBoard(db(), now), healthBoard(db())]);
+  const [sla, csat, health] = await Promise.all([
+    slaBoard(db(), user, now),
+    csatBoard(db(), user, now),
+    healthBoard(db(), user),
+  ]);
   return { sla, csat, health };
 }
 

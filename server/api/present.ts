@@ -1,5 +1,5 @@
 // JSON shapes of the API. Customers get only what concerns them.
-import { isStaff, type AuthUser } from "../auth/permissions.ts";
+import { can, type AuthUser } from "../auth/policy.ts";
 import { ticketSlaState } from "../sla/policy.ts";
 import type { MessageView, TicketSummary } from "../tickets/service.ts";
 
@@ -20,7 +20,7 @@ export function ticketJson(t: TicketSummary, viewer: AuthUser, now: Date) {
     firstRespondedAt: t.firstRespondedAt,
     solvedAt: t.solvedAt,
   };
-  if (!isStaff(viewer)) return base;
+  if (!can(viewer, "tickets.internal", t)) return base;
   return {
     ...base,
     tags: t.tags,

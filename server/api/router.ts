@@ -5,8 +5,8 @@ import { z } from "zod";
 import { db } from "../db/client.ts";
 import { signIn } from "../auth/accounts.ts";
 import { issueApiToken, userForApiToken } from "../auth/api-tokens.ts";
-import { canViewCustomer, type AuthUser } from "../auth/permissions.ts";
-import { DomainError, forbidden, notFound } from "../errors.ts";
+import type { AuthUser } from "../auth/policy.ts";
+import { DomainError, notFound } from "../errors.ts";
 import { addMessage, createTicket, getTicket, listTickets, updateTicket } from "../tickets/service.ts";
 import { answerSurvey, getSurveyByToken } from "../surveys/service.ts";
 import { getCustomerHealth } from "../health/service.ts";
@@ -132,8 +132,7 @@ export function apiRouter() {
       const user = await requireApiUser(req);
       const id = z.uuid().safeParse(req.params.id);
       if (!id.success) throw notFound();
-      if (!canViewCustomer(user, id.data)) throw forbidden();
-      const health = await getCustomerHealth(db(), id.data);
+      const health = await getCustomerHealth(db(), user, id.data);
       if (!health) throw notFound();
       res.json(health);
     }),

@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import { loadAuthUser } from "./users.ts";
-import type { AuthUser } from "./permissions.ts";
+import type { AuthUser } from "./policy.ts";
 
 export const API_TOKEN_DAYS = 30;
 

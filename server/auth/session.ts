@@ -5,7 +5,7 @@ import { createCookieSessionStorage, redirect } from "@remix-run/node";
 import { db } from "../db/client.ts";
 import { runtimeSettings, singleton } from "../runtime.ts";
 import { loadAuthUser } from "./users.ts";
-import type { AuthUser, Role } from "./permissions.ts";
+import { can, type AuthUser, type Permission, type Role } from "./policy.ts";
 
 const SESSION_DAYS = 14;
 
@@ -37,18 +37,21 @@ export async function getUser(request: Request): Promise<AuthUser | null> {
 }
 
 /** The signed-in user, or a redirect to the sign-in page that comes back here. */
-export async function requireUser(request: Request, roles?: readonly Role[]): Promise<AuthUser> {
+export async function requireUser(request: Request): Promise<AuthUser> {
   const user = await getUser(request);
   if (!user) {
     const url = new URL(request.url);
     throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
   }
-  if (roles && !roles.includes(user.role)) throw new Response("Forbidden", { status: 403 });
   return user;
 }
 
-export const STAFF_ROLES = ["agent", "supervisor", "admin"] as const;
-export const SUPERVISOR_ROLES = ["supervisor", "admin"] as const;
+/** The signed-in user if they hold the permission; a 403 if not; the sign-in page if nobody is signed in. */
+export async function requirePermission(request: Request, permission: Permission): Promise<AuthUser> {
+  const user = await requireUser(request);
+  if (!can(user, permission)) throw new Response("errors.forbidden", { status: 403 });
+  return user;
+}
 
 export async function createUserSession(request: Request, userId: string, redirectTo: string) {
   const session = await sessionStorage().getSession(request.headers.get("Cookie"));
@@ -61,9 +64,9 @@ export async function destroyUserSession(request: Request) {
   return redirect("/", { headers: { "Set-Cookie": await sessionStorage().destroySession(session) } });
 }
 
-/** Where a user lands after signing in. */
-export function homeFor(role: Role): string {
-  if (role === "customer") return "/portal";
-  if (role === "agent") return "/agent";
-  return "/supervisor";
+/** Where a user lands after signing in: the widest page they may open. */
+export function homeFor(user: { role: Role }): string {
+  if (can(user, "boards.view")) return "/supervisor";
+  if (can(user, "workspace.use")) return "/agent";
+  return "/portal";
 }

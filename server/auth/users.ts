@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client.ts";
-import type { AuthUser } from "./permissions.ts";
+import type { AuthUser } from "./policy.ts";
 
 export async function loadAuthUser(db: Tx, userId: string): Promise<AuthUser | null> {
   const user = await db.user.findUnique({

@@ -1,13 +1,15 @@
 // Figures for the supervisor boards. SLA states come from the stored due
 // times (sla/policy.ts); CSAT from answered surveys; health from stored scores.
 import type { Tx } from "../db/client.ts";
+import { assertCan, customersWhere, type AuthUser } from "../auth/policy.ts";
 import { ticketSlaState, type SlaState } from "../sla/policy.ts";
 import { ACTIVE_STATUSES } from "../tickets/status.ts";
 import { drivers, type HealthComponent } from "../health/score.ts";
 
 type Counted = Exclude<SlaState, "met">;
 
-export async function slaBoard(db: Tx, now = new Date()) {
+export async function slaBoard(db: Tx, user: AuthUser, now = new Date()) {
+  assertCan(user, "boards.view");
   const tickets = await db.ticket.findMany({
     where: { status: { in: [...ACTIVE_STATUSES] } },
     select: {
@@ -39,7 +41,8 @@ export async function slaBoard(db: Tx, now = new Date()) {
   };
 }
 
-export async function csatBoard(db: Tx, now = new Date(), days = 30) {
+export async function csatBoard(db: Tx, user: AuthUser, now = new Date(), days = 30) {
+  assertCan(user, "boards.view");
   const since = new Date(now.getTime() - days * 86_400_000);
   const answered = await db.survey.findMany({
     where: { respondedAt: { gte: since }, rating: { not: null } },
@@ -87,9 +90,10 @@ export async function csatBoard(db: Tx, now = new Date(), days = 30) {
   };
 }
 
-export async function healthBoard(db: Tx, limit = 12) {
+export async function healthBoard(db: Tx, user: AuthUser, limit = 12) {
+  assertCan(user, "boards.view");
   const rows = await db.customerHealth.findMany({
-    where: { band: { in: ["at_risk", "critical"] } },
+    where: { band: { in: ["at_risk", "critical"] }, customer: customersWhere(user) },
     orderBy: { score: "asc" },
     take: limit,
     select: {
@@ -99,7 +103,11 @@ export async function healthBoard(db: Tx, limit = 12) {
       customer: { select: { id: true, name: true, tier: true, company: { select: { name: true } } } },
     },
   });
-  const bands = await db.customerHealth.groupBy({ by: ["band"], _count: { _all: true } });
+  const bands = await db.customerHealth.groupBy({
+    by: ["band"],
+    where: { customer: customersWhere(user) },
+    _count: { _all: true },
+  });
   return {
     bands: Object.fromEntries(bands.map((b) => [b.band, b._count._all])) as Record<string, number>,
     atRisk: rows.map((r) => {

@@ -2,6 +2,8 @@
 // with its history. Run inside the transaction that changed the facts, by
 // the health-score listener (server/listeners/health-score.ts).
 import type { Tx } from "../db/client.ts";
+import { can, type AuthUser } from "../auth/policy.ts";
+import { forbidden } from "../errors.ts";
 import { computeHealth, LOOKBACK_DAYS, type Health, type HealthComponent } from "./score.ts";
 
 export interface HealthChange {
@@ -54,7 +56,9 @@ export async function recomputeHealth(tx: Tx, customerId: string, reason: string
   return { health, previous: previous ? { score: previous.score, band: previous.band } : null };
 }
 
-export async function getCustomerHealth(tx: Tx, customerId: string) {
+/** A customer's current health and its recent history; null before the first score. */
+export async function getCustomerHealth(tx: Tx, user: AuthUser, customerId: string) {
+  if (!can(user, "customers.view", { id: customerId })) throw forbidden();
   const [current, history] = await Promise.all([
     tx.customerHealth.findUnique({ where: { customerId } }),
     tx.healthSnapshot.findMany({

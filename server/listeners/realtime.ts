@@ -5,14 +5,12 @@
 // batch mentions, and one queue update per ticket however often it changed.
 import type pg from "pg";
 import { db } from "../db/client.ts";
-import { loadAuthUser } from "../auth/users.ts";
-import { canViewTicket } from "../auth/permissions.ts";
 import { LiveReader, Loop, currentPosition, type Wakeup } from "../events/feed.ts";
 import type { EventType, StoredEvent } from "../events/types.ts";
-import { getMessages, getTicketSummaries, type TicketSummary } from "../tickets/service.ts";
+import { getMessages, getTicketSummaries } from "../tickets/service.ts";
 import { toQueueTicket } from "../tickets/present.ts";
 import { rooms } from "../realtime/protocol.ts";
-import { staffRoomsFor, type RealtimeServer } from "../realtime/socket.ts";
+import { evictWatchersWithoutAccess, staffRoomsFor, type RealtimeServer } from "../realtime/socket.ts";
 
 const TYPES: readonly EventType[] = [
   "ticket.created",
@@ -83,7 +81,7 @@ export class RealtimeDelivery {
     for (const ticket of tickets) {
       // Whoever lost access (reassigned, moved to another team) stops
       // receiving this ticket's events, internal notes above all.
-      if (accessChanged.has(ticket.id)) await this.evictWatchersWithoutAccess(ticket);
+      if (accessChanged.has(ticket.id)) await evictWatchersWithoutAccess(this.io, ticket);
       this.io.to(staffRoomsFor(ticket)).emit("queue:ticket", toQueueTicket(ticket));
       this.io.to([rooms.ticket(ticket.id), rooms.customer(ticket.requesterId)]).emit("ticket:changed", {
         id: ticket.id,
@@ -106,17 +104,6 @@ export class RealtimeDelivery {
           .to(rooms.allStaff)
           .emit("customer:health", { customerId: event.customerId, score: event.data.score, band: event.data.band });
       }
-    }
-  }
-
-  /** Checks this process's watchers of the ticket again; only local sockets, no cross-process round trip. */
-  private async evictWatchersWithoutAccess(ticket: TicketSummary) {
-    const watchers = await this.io.in(rooms.ticket(ticket.id)).fetchSockets();
-    for (const watcher of watchers) {
-      const user = await loadAuthUser(db(), watcher.data.userId);
-      if (user && canViewTicket(user, ticket)) continue;
-      watcher.leave(rooms.ticket(ticket.id));
-      watcher.leave(rooms.ticketStaff(ticket.id));
     }
   }
 }

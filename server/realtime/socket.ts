@@ -7,7 +7,7 @@ import { Server } from "socket.io";
 import { db } from "../db/client.ts";
 import { userIdFromCookie } from "../auth/session.ts";
 import { loadAuthUser } from "../auth/users.ts";
-import { canSeeInternalNotes, canViewTicket, isStaff, isSupervisor } from "../auth/permissions.ts";
+import { socketRoomsFor, ticketRooms, ticketWatchRooms, type TicketScope } from "../auth/policy.ts";
 import {
   rooms,
   WatchTicketSchema,
@@ -30,10 +30,7 @@ export function attachRealtime(httpServer: http.Server): { io: RealtimeServer; c
       const user = userId ? await loadAuthUser(db(), userId) : null;
       if (!user) return next(new Error("unauthorized"));
       socket.data.userId = user.id;
-      socket.join(rooms.user(user.id));
-      if (user.customerId) socket.join(rooms.customer(user.customerId));
-      if (isSupervisor(user)) socket.join(rooms.allStaff);
-      else if (isStaff(user)) socket.join([rooms.untriaged, ...user.teamIds.map(rooms.team)]);
+      socket.join(socketRoomsFor(user));
       next();
     } catch (error) {
       console.warn("[socket auth]", (error as Error).message);
@@ -53,9 +50,9 @@ export function attachRealtime(httpServer: http.Server): { io: RealtimeServer; c
           where: { number: parsed.data.number },
           select: { id: true, requesterId: true, teamId: true, assigneeId: true },
         });
-        if (!user || !ticket || !canViewTicket(user, ticket)) return reply({ ok: false, error: "not_found" });
-        socket.join(rooms.ticket(ticket.id));
-        if (canSeeInternalNotes(user)) socket.join(rooms.ticketStaff(ticket.id));
+        const allowed = user && ticket ? ticketWatchRooms(user, ticket) : [];
+        if (allowed.length === 0) return reply({ ok: false, error: "not_found" });
+        socket.join(allowed);
         reply({ ok: true });
       } catch (error) {
         console.warn("[socket ticket:watch]", (error as Error).message);
@@ -85,11 +82,23 @@ export function attachRealtime(httpServer: http.Server): { io: RealtimeServer; c
   };
 }
 
-/** Staff rooms that may see a ticket: supervisors, its team (or the untriaged pool) and its assignee. */
-export function staffRoomsFor(t: { teamId: string | null; assigneeId: string | null }): string[] {
-  return [
-    rooms.allStaff,
-    t.teamId ? rooms.team(t.teamId) : rooms.untriaged,
-    ...(t.assigneeId ? [rooms.user(t.assigneeId)] : []),
-  ];
+/** Rooms of the staff who may see a ticket (the policy's rooms, without the requester's). */
+export function staffRoomsFor(ticket: TicketScope): string[] {
+  return ticketRooms(ticket, "staff");
+}
+
+/**
+ * Checks this process's watchers of a ticket again, after it changed hands:
+ * whoever lost access leaves its rooms (internal notes above all). Only local
+ * sockets: no cross-process round trip.
+ */
+export async function evictWatchersWithoutAccess(io: RealtimeServer, ticket: TicketScope & { id: string }) {
+  const watchers = await io.in(rooms.ticket(ticket.id)).fetchSockets();
+  for (const watcher of watchers) {
+    const user = await loadAuthUser(db(), watcher.data.userId);
+    const allowed = user ? ticketWatchRooms(user, ticket) : [];
+    for (const room of [rooms.ticket(ticket.id), rooms.ticketStaff(ticket.id)]) {
+      if (!allowed.includes(room)) watcher.leave(room);
+    }
+  }
 }

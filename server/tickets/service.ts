@@ -5,15 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
-import {
-  canReply,
-  canSeeInternalNotes,
-  canUpdateTicket,
-  canViewTicket,
-  isStaff,
-  isSupervisor,
-  type AuthUser,
-} from "../auth/permissions.ts";
+import { assertCan, can, rolesWith, ticketsWhere, type AuthUser } from "../auth/policy.ts";
 import { DomainError, forbidden, notFound } from "../errors.ts";
 import { emit } from "../events/emit.ts";
 import { parseStoredEvent, FIELD_EVENTS, type NewEvent, type StoredEvent } from "../events/types.ts";
@@ -32,13 +24,6 @@ import {
 } from "./schemas.ts";
 
 export type Channel = "portal" | "email" | "api" | "agent";
-
-/** Where-clause limiting tickets to those the user may see. */
-export function visibleTicketsWhere(user: AuthUser): Prisma.TicketWhereInput {
-  if (user.role === "customer") return { requesterId: user.customerId ?? "-" };
-  if (isSupervisor(user)) return {};
-  return { OR: [{ assigneeId: user.id }, { teamId: null }, { teamId: { in: user.teamIds } }] };
-}
 
 const summarySelect = {
   id: true,
@@ -76,7 +61,7 @@ export async function createTicket(
   channel: Channel,
   now = new Date(),
 ): Promise<TicketSummary> {
-  const input: StaffNewTicketInput = isStaff(user)
+  const input: StaffNewTicketInput = can(user, "tickets.file_for_customer")
     ? parseInput(StaffNewTicketSchema, rawInput)
     : parseInput(NewTicketSchema, rawInput);
   return db.$transaction(async (tx) => {
@@ -131,8 +116,8 @@ export async function createTicket(
 }
 
 async function resolveRequester(tx: Tx, user: AuthUser, requesterEmail: string | undefined) {
-  if (user.role === "customer") {
-    if (!user.customerId) throw forbidden();
+  if (!can(user, "tickets.file_for_customer")) {
+    if (!can(user, "tickets.file") || !user.customerId) throw forbidden();
     return tx.customer.findUniqueOrThrow({ where: { id: user.customerId } });
   }
   if (!requesterEmail) {
@@ -145,7 +130,7 @@ async function resolveRequester(tx: Tx, user: AuthUser, requesterEmail: string |
 
 export async function listTickets(db: Tx, user: AuthUser, rawQuery: unknown = {}): Promise<TicketSummary[]> {
   const query = parseInput(TicketListQuerySchema, rawQuery);
-  const where: Prisma.TicketWhereInput[] = [visibleTicketsWhere(user)];
+  const where: Prisma.TicketWhereInput[] = [ticketsWhere(user)];
   if (query.status === "active") where.push({ status: { in: [...ACTIVE_STATUSES] } });
   else if (query.status) where.push({ status: query.status });
   if (query.view === "mine") where.push({ assigneeId: user.id });
@@ -170,19 +155,19 @@ async function lockTicket(tx: Tx, number: number) {
 async function findVisibleTicket(db: Tx, user: AuthUser, number: number) {
   const ticket = await db.ticket.findUnique({ where: { number }, select: summarySelect });
   // Someone else's ticket is "not found", so numbers cannot be probed.
-  if (!ticket || !canViewTicket(user, ticket)) throw notFound("errors.ticketNotFound");
+  if (!ticket || !can(user, "tickets.view", ticket)) throw notFound("errors.ticketNotFound");
   return ticket;
 }
 
 export async function getTicket(db: Tx, user: AuthUser, number: number) {
   const ticket = await findVisibleTicket(db, user, number);
   const messages = await db.message.findMany({
-    where: { ticketId: ticket.id, ...(canSeeInternalNotes(user) ? {} : { kind: "public" }) },
+    where: { ticketId: ticket.id, ...(can(user, "tickets.internal", ticket) ? {} : { kind: "public" }) },
     orderBy: { createdAt: "asc" },
     select: messageSelect,
   });
   // The history of changes is for staff, like the internal notes.
-  const timeline = canSeeInternalNotes(user) ? await ticketTimeline(db, ticket.id) : [];
+  const timeline = can(user, "tickets.internal", ticket) ? await ticketTimeline(db, ticket.id) : [];
   const survey = await db.survey.findUnique({
     where: { ticketId: ticket.id },
     select: { token: true, rating: true, comment: true, respondedAt: true, expiresAt: true },
@@ -193,7 +178,7 @@ export async function getTicket(db: Tx, user: AuthUser, number: number) {
         rating: survey.rating,
         comment: survey.comment,
         respondedAt: survey.respondedAt,
-        token: user.role === "customer" && !survey.respondedAt && survey.expiresAt > new Date() ? survey.token : null,
+        token: user.customerId === ticket.requesterId && !survey.respondedAt && survey.expiresAt > new Date() ? survey.token : null,
       }
     : null;
   return { ticket, messages, survey: surveyView, timeline };
@@ -246,11 +231,13 @@ export async function addMessage(
   now = new Date(),
 ): Promise<MessageView> {
   const input = parseInput(NewMessageSchema, rawInput);
-  if (input.kind === "internal" && !canSeeInternalNotes(user)) throw forbidden();
+  const action = input.kind === "internal" ? "tickets.internal" : "tickets.reply";
+  // Refused before taking the ticket's lock; checked again on the ticket below.
+  if (!can(user, action)) throw forbidden();
   return db.$transaction(async (tx) => {
     await lockTicket(tx, number);
     const ticket = await findVisibleTicket(tx, user, number);
-    if (!canReply(user, ticket)) throw forbidden();
+    if (!can(user, action, ticket)) throw forbidden();
     if (ticket.status === "closed") throw new DomainError("conflict", "errors.ticketClosed");
 
     const message = await tx.message.create({
@@ -260,7 +247,9 @@ export async function addMessage(
 
     const changes: Prisma.TicketUpdateInput = {};
     let status: TicketFields["status"] = ticket.status;
-    if (input.kind === "public" && isStaff(user)) {
+    // Who wrote decides the SLA and status effects: the requester or the team.
+    const fromRequester = user.customerId === ticket.requesterId;
+    if (input.kind === "public" && !fromRequester) {
       if (!ticket.firstRespondedAt) {
         changes.firstRespondedAt = now;
         // The miss is recorded once: the sweeper may already have noted it.
@@ -271,7 +260,7 @@ export async function addMessage(
       if (ticket.status === "new") status = "open";
     }
     // A customer writing back re-opens a ticket that was waiting on them or solved.
-    if (user.role === "customer" && ["pending", "solved"].includes(ticket.status)) {
+    if (fromRequester && ["pending", "solved"].includes(ticket.status)) {
       status = "open";
       changes.solvedAt = null;
     }
@@ -299,7 +288,7 @@ export async function updateTicket(
   return db.$transaction(async (tx) => {
     await lockTicket(tx, number);
     const ticket = await findVisibleTicket(tx, user, number);
-    if (!canUpdateTicket(user, ticket)) throw forbidden();
+    if (!can(user, "tickets.update", ticket)) throw forbidden();
 
     const current: TicketFields = {
       status: ticket.status,
@@ -319,7 +308,7 @@ export async function updateTicket(
     }
     if (apply.assigneeId) {
       const assignee = await tx.user.findUnique({ where: { id: apply.assigneeId } });
-      if (!assignee || assignee.role === "customer") {
+      if (!assignee || !can(assignee, "tickets.assignable")) {
         throw new DomainError("validation_failed", "errors.validation", { assigneeId: ["validation.assignee"] });
       }
     }
@@ -379,9 +368,10 @@ export async function getTicketSummaries(db: Tx, ticketIds: string[]): Promise<T
 }
 
 /** Staff a ticket can be assigned to. */
-export async function listAssignableAgents(db: Tx) {
+export async function listAssignableAgents(db: Tx, user: AuthUser) {
+  assertCan(user, "agents.list");
   return db.user.findMany({
-    where: { role: { in: ["agent", "supervisor"] } },
+    where: { role: { in: rolesWith("tickets.assignable") } },
     select: { id: true, name: true },
     orderBy: { name: "asc" },
   });

@@ -3,7 +3,7 @@
 import type { Db } from "../../server/db/client.ts";
 import { hashPassword } from "../../server/auth/password.ts";
 import { loadAuthUser } from "../../server/auth/users.ts";
-import type { AuthUser } from "../../server/auth/permissions.ts";
+import type { AuthUser } from "../../server/auth/policy.ts";
 
 export const PASSWORD = "correct-horse-battery";
 

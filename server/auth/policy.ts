@@ -1,0 +1,335 @@
+// Who may see and do what, in one place (docs/decisions/006). Pure: no I/O.
+//
+// Roles grant named permissions (ROLE_PERMISSIONS). Rules are written over
+// permissions only, never over role names, so custom roles can come later as
+// rows in a table. Which tickets and customers someone may see is described
+// once, as a list of grants; the yes/no check, the Prisma where-clause, the
+// socket rooms and the Meilisearch filter are all read off that one list, so
+// they cannot disagree.
+import type { Prisma } from "../db/generated/client.ts";
+import { forbidden } from "../errors.ts";
+import { rooms } from "../realtime/protocol.ts";
+
+export type Role = "customer" | "agent" | "supervisor" | "admin";
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  locale: string;
+  /** Set when the user is also a customer: the profile their own tickets hang off. */
+  customerId: string | null;
+  /** Teams the user works in. */
+  teamIds: string[];
+}
+
+export const PERMISSIONS = [
+  /** File a ticket as its requester (the portal). */
+  "tickets.file",
+  /** File a ticket on a customer's behalf (phone, email, API). */
+  "tickets.file_for_customer",
+  /** See the tickets one filed oneself (the portal). */
+  "tickets.view_own",
+  /** See tickets assigned to oneself. */
+  "tickets.view_assigned",
+  /** See the tickets of one's teams. */
+  "tickets.view_team",
+  /** See tickets no team has yet. */
+  "tickets.view_untriaged",
+  /** See every ticket. */
+  "tickets.view_all",
+  /** Write public replies on tickets one may see. */
+  "tickets.reply",
+  /** The staff side of tickets one may see: internal notes (read and write),
+   *  system events and staff-only fields (tags, SLA state, requester tier, assignee, team). */
+  "tickets.internal",
+  /** Change status, priority and assignee of tickets one may see. */
+  "tickets.update",
+  /** Be offered as an assignee. */
+  "tickets.assignable",
+  /** List the staff tickets can be assigned to. */
+  "agents.list",
+  /** Open the agent workspace: the live queue and the ticket pages. */
+  "workspace.use",
+  /** See one's own customer profile and health. */
+  "customers.view_own",
+  /** See any customer's profile, health and history (the "360"). */
+  "customers.view_all",
+  /** See the SLA, satisfaction and customer-health boards. */
+  "boards.view",
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+const AGENT: readonly Permission[] = [
+  "workspace.use",
+  "tickets.file_for_customer",
+  "tickets.view_assigned",
+  "tickets.view_team",
+  "tickets.view_untriaged",
+  "tickets.reply",
+  "tickets.internal",
+  "tickets.update",
+  "tickets.assignable",
+  "agents.list",
+  "customers.view_all",
+];
+// Supervisors see every ticket, so the narrower ticket grants add nothing.
+const SUPERVISOR: readonly Permission[] = [
+  ...AGENT.filter((p) => !["tickets.view_assigned", "tickets.view_team", "tickets.view_untriaged"].includes(p)),
+  "tickets.view_all",
+  "boards.view",
+];
+
+/** The built-in roles. Custom roles (an admin screen, later) will be rows mapping to the same permissions. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  customer: ["tickets.file", "tickets.view_own", "tickets.reply", "customers.view_own"],
+  agent: AGENT,
+  supervisor: SUPERVISOR,
+  // Admins oversee but do not work the queue: nobody assigns them tickets.
+  admin: SUPERVISOR.filter((p) => p !== "tickets.assignable"),
+};
+
+export function permissionsOf(user: { role: Role }): readonly Permission[] {
+  return ROLE_PERMISSIONS[user.role];
+}
+
+/** Roles that hold a permission: for queries over users ("who can be assigned?"). */
+export function rolesWith(permission: Permission): Role[] {
+  return (Object.keys(ROLE_PERMISSIONS) as Role[]).filter((role) => ROLE_PERMISSIONS[role].includes(permission));
+}
+
+// ---------------------------------------------------------------------------
+// Grants: which rows a permission opens up.
+
+/**
+ * One way of reaching a row. `match` says which rows: those whose `field`
+ * holds one of the user's values, those whose `field` is empty, or all rows.
+ */
+export interface Grant<Field extends string> {
+  description: string;
+  permission: Permission;
+  match:
+    | { field: Field; oneOf: (user: AuthUser) => (string | null)[] }
+    | { field: Field; isEmpty: true }
+    | { all: true };
+}
+
+export interface TicketScope {
+  requesterId: string;
+  teamId: string | null;
+  assigneeId: string | null;
+}
+
+/** A ticket grant also names the socket room shared by everyone reaching a ticket this way. */
+export interface TicketGrant extends Grant<keyof TicketScope> {
+  room: (value: string) => string;
+}
+
+/** The requester's own view: their room gets only what a requester may know (no staff fields). */
+const REQUESTER_GRANT: TicketGrant = {
+  description: "own tickets, as their requester",
+  permission: "tickets.view_own",
+  match: { field: "requesterId", oneOf: (user) => [user.customerId] },
+  room: rooms.customer,
+};
+
+/** Every way someone may come to see a ticket. */
+export const TICKET_GRANTS: readonly TicketGrant[] = [
+  REQUESTER_GRANT,
+  {
+    description: "tickets assigned to me",
+    permission: "tickets.view_assigned",
+    match: { field: "assigneeId", oneOf: (user) => [user.id] },
+    room: rooms.user,
+  },
+  {
+    description: "my teams' tickets",
+    permission: "tickets.view_team",
+    match: { field: "teamId", oneOf: (user) => user.teamIds },
+    room: rooms.team,
+  },
+  {
+    description: "untriaged tickets (no team yet)",
+    permission: "tickets.view_untriaged",
+    match: { field: "teamId", isEmpty: true },
+    room: () => rooms.untriaged,
+  },
+  {
+    description: "all tickets",
+    permission: "tickets.view_all",
+    match: { all: true },
+    room: () => rooms.allStaff,
+  },
+];
+
+export interface CustomerScope {
+  id: string;
+}
+
+/** Every way someone may come to see a customer's profile and health. */
+export const CUSTOMER_GRANTS: readonly Grant<keyof CustomerScope>[] = [
+  {
+    description: "my own customer profile",
+    permission: "customers.view_own",
+    match: { field: "id", oneOf: (user) => [user.customerId] },
+  },
+  {
+    description: "every customer",
+    permission: "customers.view_all",
+    match: { all: true },
+  },
+];
+
+const known = (values: (string | null)[]) => values.filter((v): v is string => v !== null);
+
+function heldGrants<G extends Grant<string>>(user: AuthUser, grants: readonly G[]): G[] {
+  const permissions = permissionsOf(user);
+  return grants.filter((grant) => permissions.includes(grant.permission));
+}
+
+function grantCovers<F extends string>(grant: Grant<F>, user: AuthUser, row: Record<F, string | null>): boolean {
+  const m = grant.match;
+  if ("all" in m) return true;
+  if ("isEmpty" in m) return row[m.field] === null;
+  const value = row[m.field];
+  return value !== null && known(m.oneOf(user)).includes(value);
+}
+
+function mayReach<F extends string>(user: AuthUser, grants: readonly Grant<F>[], row: Record<F, string | null>) {
+  return heldGrants(user, grants).some((grant) => grantCovers(grant, user, row));
+}
+
+/** A where-clause (for any model) matching the rows the held grants reach. */
+function whereFor<F extends string>(user: AuthUser, grants: readonly Grant<F>[]) {
+  const any: Record<string, unknown>[] = [];
+  for (const grant of heldGrants(user, grants)) {
+    const m = grant.match;
+    if ("all" in m) return {};
+    if ("isEmpty" in m) any.push({ [m.field]: null });
+    else {
+      const values = known(m.oneOf(user));
+      if (values.length > 0) any.push({ [m.field]: { in: values } });
+    }
+  }
+  // No grant at all: a condition no row meets.
+  return any.length > 0 ? { OR: any } : { id: { in: [] } };
+}
+
+// ---------------------------------------------------------------------------
+// Asking the policy.
+
+/** Ticket actions: each needs its permission and a grant that reaches the ticket. */
+export type TicketAction = "tickets.view" | "tickets.reply" | "tickets.internal" | "tickets.update";
+export type CustomerAction = "customers.view";
+
+type Actor = { role: Role };
+
+/**
+ * May the user do this? Without a row: does their role grant the permission.
+ * With a ticket or customer: may they do it to that one.
+ */
+export function can(user: Actor, permission: Permission): boolean;
+export function can(user: AuthUser, action: TicketAction, ticket: TicketScope): boolean;
+export function can(user: AuthUser, action: CustomerAction, customer: CustomerScope): boolean;
+export function can(
+  user: Actor | AuthUser,
+  action: Permission | TicketAction | CustomerAction,
+  row?: TicketScope | CustomerScope,
+): boolean {
+  if (!row) return permissionsOf(user).includes(action as Permission);
+  const authUser = user as AuthUser;
+  if (action === "customers.view") return mayReach(authUser, CUSTOMER_GRANTS, row as CustomerScope);
+  const visible = mayReach(authUser, TICKET_GRANTS, row as TicketScope);
+  return visible && (action === "tickets.view" || permissionsOf(user).includes(action as Permission));
+}
+
+/** For services: throws "forbidden" unless the user holds the permission. */
+export function assertCan(user: Actor, permission: Permission): void {
+  if (!can(user, permission)) throw forbidden();
+}
+
+/** Where-clause limiting tickets to those the user may see. */
+export function ticketsWhere(user: AuthUser): Prisma.TicketWhereInput {
+  return whereFor(user, TICKET_GRANTS) as Prisma.TicketWhereInput;
+}
+
+/** Where-clause limiting customers to those the user may see. */
+export function customersWhere(user: AuthUser): Prisma.CustomerWhereInput {
+  return whereFor(user, CUSTOMER_GRANTS) as Prisma.CustomerWhereInput;
+}
+
+const quote = (value: string) => `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+
+/**
+ * Meilisearch filter limiting a ticket index to what the user may see; null
+ * when they may see every ticket. The index must list requesterId,
+ * assigneeId and teamId as filterable attributes.
+ */
+export function ticketSearchFilter(user: AuthUser): string | null {
+  const any: string[] = [];
+  for (const grant of heldGrants(user, TICKET_GRANTS)) {
+    const m = grant.match;
+    if ("all" in m) return null;
+    if ("isEmpty" in m) any.push(`${m.field} IS NULL`);
+    else {
+      const values = known(m.oneOf(user));
+      if (values.length > 0) any.push(`${m.field} IN [${values.map(quote).join(", ")}]`);
+    }
+  }
+  // No grant at all: a condition no ticket meets, on an attribute the index can filter by.
+  return any.length > 0 ? any.map((f) => `(${f})`).join(" OR ") : "requesterId IN []";
+}
+
+// ---------------------------------------------------------------------------
+// Socket rooms. Each ticket grant has a room per value: a user joins the rooms
+// of the grants they hold, and a ticket's events go to the rooms of every
+// grant that reaches it, so a user shares a room with a ticket exactly when a
+// grant lets them see it.
+//
+// These rooms carry the staff view of tickets (the live queue) except the
+// requester's own room, which gets only what a requester may know. So a
+// staff grant's room is joined only with "tickets.internal" too.
+function joinsRoomsOf(user: AuthUser, grant: TicketGrant) {
+  return grant === REQUESTER_GRANT || can(user, "tickets.internal");
+}
+
+/** Rooms a user joins when their socket connects. */
+export function socketRoomsFor(user: AuthUser): string[] {
+  const joined: string[] = [];
+  for (const grant of heldGrants(user, TICKET_GRANTS)) {
+    if (!joinsRoomsOf(user, grant)) continue;
+    const m = grant.match;
+    if ("oneOf" in m) joined.push(...known(m.oneOf(user)).map(grant.room));
+    else joined.push(grant.room(""));
+  }
+  return [...new Set(joined)];
+}
+
+/**
+ * Rooms that receive a ticket's events. `staff` (the default) is the live
+ * queue with staff-only fields; `everyone` adds the requester's room, for
+ * changes every viewer may know about.
+ */
+export function ticketRooms(ticket: TicketScope, audience: "staff" | "everyone" = "staff"): string[] {
+  const out: string[] = [];
+  for (const grant of TICKET_GRANTS) {
+    if (audience === "staff" && grant === REQUESTER_GRANT) continue;
+    const m = grant.match;
+    if ("all" in m) out.push(grant.room(""));
+    else if ("isEmpty" in m) {
+      if (ticket[m.field] === null) out.push(grant.room(""));
+    } else {
+      const value = ticket[m.field];
+      if (value !== null) out.push(grant.room(value));
+    }
+  }
+  return out;
+}
+
+/** Rooms of one ticket's page a user may join: its public side, and its internal side with "tickets.internal". */
+export function ticketWatchRooms(user: AuthUser, ticket: TicketScope & { id: string }): string[] {
+  if (!can(user, "tickets.view", ticket)) return [];
+  return can(user, "tickets.internal", ticket) ? [rooms.ticket(ticket.id), rooms.ticketStaff(ticket.id)] : [rooms.ticket(ticket.id)];
+}
