@@ -36,6 +36,13 @@ interface ListenerRow {
   leaseUntil: Date;
 }
 
+export interface RetryPolicy {
+  maxAttempts: number;
+  delayMs(attempts: number): number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: MAX_ATTEMPTS, delayMs: retryDelayMs };
+
 export class DurableRunner {
   readonly owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   private loops: Loop[] = [];
@@ -46,6 +53,7 @@ export class DurableRunner {
     private wakeup: Wakeup,
     private listeners: readonly DurableListener[],
     private onError: (error: Error, context: string) => void,
+    private retry: RetryPolicy = DEFAULT_RETRY,
     private pollMs = 1_000,
   ) {}
 
@@ -58,7 +66,7 @@ export class DurableRunner {
          ON CONFLICT (name) DO NOTHING`,
         [listener.name],
       );
-      const state = new ListenerState(this.pool, listener, this.owner, this.onError);
+      const state = new ListenerState(this.pool, listener, this.owner, this.onError, this.retry);
       this.loops.push(new Loop(() => state.step(), (e) => this.onError(e, `listener ${listener.name}`), this.pollMs));
     }
     this.unsubscribe = this.wakeup.subscribe(() => this.loops.forEach((loop) => loop.kick()));
@@ -95,6 +103,7 @@ class ListenerState {
     private listener: DurableListener,
     private owner: string,
     private onError: (error: Error, context: string) => void,
+    private retry: RetryPolicy,
   ) {}
 
   async step(): Promise<"idle" | "more" | "soon"> {
@@ -129,7 +138,7 @@ class ListenerState {
         this.attempts += 1;
         const message = String((error as Error)?.message ?? error).slice(0, 2000);
         this.onError(error as Error, `listener ${this.listener.name}, event ${event.id} (${event.type}), attempt ${this.attempts}`);
-        if (this.attempts >= MAX_ATTEMPTS) {
+        if (this.attempts >= this.retry.maxAttempts) {
           await this.pool.query(
             `INSERT INTO "DeadLetter" (listener, "eventId", error, attempts) VALUES ($1, $2, $3, $4)
              ON CONFLICT (listener, "eventId") DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts, "replayedAt" = NULL`,
@@ -139,7 +148,7 @@ class ListenerState {
           this.attempts = 0;
           continue;
         }
-        this.retryAt = Date.now() + retryDelayMs(this.attempts);
+        this.retryAt = Date.now() + this.retry.delayMs(this.attempts);
         await this.save(message);
         return;
       }

@@ -70,6 +70,7 @@ test("complaint to health score: customer and agent side by side", async ({ brow
   await agent.getByLabel("Status").selectOption("solved");
   await agent.getByRole("button", { name: "Save" }).click();
   await expect(agent.getByText("Saved")).toBeVisible();
+  await expect(agent.locator('[data-kind="event"]').filter({ hasText: "You changed the status from Open to Solved" })).toBeVisible();
   const invite = customer.getByTestId("survey-invite");
   await expect(invite).toBeVisible({ timeout: 5_000 });
   await invite.getByRole("link", { name: "Rate this conversation" }).click();
@@ -98,7 +99,11 @@ test("complaint to health score: customer and agent side by side", async ({ brow
   // The agent's view of the customer shows the rating's effect on health.
   await agent.goto(`/agent/tickets/${number}`);
   await expect(agent.getByTestId("customer-card")).toContainText(/Satisfaction/);
-  await expect(agent.getByText("csat-low")).toBeVisible();
+  await expect(agent.locator(".tag", { hasText: "csat-low" })).toBeVisible();
+  // The ticket's history says who rated and who tagged it, from the event log.
+  const history = agent.locator('[data-kind="event"]');
+  await expect(history.filter({ hasText: /rated the conversation 1 \/ 5/ })).toBeVisible();
+  await expect(history.filter({ hasText: "System added the tag csat-low" })).toBeVisible();
 });
 
 test("help center search finds articles in English with a typo and in Chinese", async ({ page }) => {

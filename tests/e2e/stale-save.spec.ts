@@ -1,0 +1,48 @@
+// Two people editing one ticket: a save based on an old page never undoes a
+// colleague's newer change to the same field; it says what changed instead.
+// The agent's page runs without JavaScript here: no live reload, so the page
+// really is stale when saved (as on a dropped connection).
+import { expect, test, signIn, DEMO_PASSWORD } from "./support.ts";
+
+test("a stale save shows the colleague's change instead of overwriting it; other fields still save", async ({ browser }) => {
+  const agentContext = await browser.newContext({ javaScriptEnabled: false });
+  const agent = await agentContext.newPage();
+  await agent.goto("/login");
+  await agent.getByLabel("Email").fill("agent@demo.helpdesk");
+  await agent.getByLabel("Password").fill(DEMO_PASSWORD);
+  await agent.getByRole("button", { name: "Sign in" }).click();
+  await expect(agent).toHaveURL(/\/agent/);
+
+  // A ticket of Li's that is still being worked, with normal priority.
+  await agent.goto("/agent?view=active");
+  const rows = agent.locator("tr[data-ticket]").filter({ has: agent.locator('[data-status="open"]') }).filter({ hasText: "Normal" });
+  const number = await rows.first().getAttribute("data-ticket");
+  await agent.goto(`/agent/tickets/${number}`);
+  await expect(agent.getByLabel("Priority")).toHaveValue("normal");
+
+  // Meanwhile the supervisor raises the priority.
+  const supervisor = await signIn(browser, "supervisor@demo.helpdesk");
+  await supervisor.goto(`/agent/tickets/${number}`);
+  await supervisor.getByLabel("Priority").selectOption("urgent");
+  await supervisor.getByRole("button", { name: "Save" }).click();
+  await expect(supervisor.getByText("Saved")).toBeVisible();
+
+  // Li, on the old page, lowers it: refused, with what changed and the current value shown.
+  await agent.getByLabel("Priority").selectOption("low");
+  await agent.getByRole("button", { name: "Save" }).click();
+  await expect(agent.getByText("Someone else changed this ticket while you were editing it.")).toBeVisible();
+  await expect(agent.getByTestId("conflicts")).toContainText("Helen Zhou: Priority Normal → Urgent");
+  await expect(agent.getByLabel("Priority")).toHaveValue("urgent");
+
+  // A change to another field, from a page that is again behind, goes through.
+  await supervisor.reload();
+  await supervisor.getByLabel("Priority").selectOption("high");
+  await supervisor.getByRole("button", { name: "Save" }).click();
+  await expect(supervisor.getByText("Saved")).toBeVisible();
+  await agent.getByLabel("Status").selectOption("pending");
+  await agent.getByRole("button", { name: "Save" }).click();
+  await expect(agent.getByText("Saved")).toBeVisible();
+  await expect(agent.getByLabel("Status")).toHaveValue("pending");
+  await expect(agent.getByLabel("Priority")).toHaveValue("high");
+  await agentContext.close();
+});
