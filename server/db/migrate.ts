@@ -32,9 +32,19 @@ async function pendingMigrations(databaseUrl: string): Promise<string[]> {
   }
 }
 
+/** Any number of processes may start at once on a new database: one migrates, the others wait for it. */
+const MIGRATION_LOCK = 4823018;
+
 export async function migrate(databaseUrl: string, log: (line: string) => void = console.log): Promise<void> {
-  await migrateSchema(databaseUrl, log);
-  await migrateJobQueue(databaseUrl);
+  const lock = new pg.Client({ connectionString: databaseUrl });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    await migrateSchema(databaseUrl, log);
+    await migrateJobQueue(databaseUrl);
+  } finally {
+    await lock.end(); // ending the session releases the lock
+  }
 }
 
 async function migrateSchema(databaseUrl: string, log: (line: string) => void) {
