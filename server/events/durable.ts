@@ -106,7 +106,7 @@ class ListenerState {
     private retry: RetryPolicy,
   ) {}
 
-  async step(): Promise<"idle" | "more" | "soon"> {
+  async step(): Promise<"idle" | "more"> {
     if (!(await this.holdLease())) return "idle";
     if (Date.now() < this.retryAt) return "idle";
     const batch = await readFinished(this.pool, this.position!, this.listener.on, BATCH);

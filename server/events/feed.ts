@@ -140,8 +140,8 @@ export class LiveReader {
     this.floor = start;
   }
 
-  /** Reads what has committed since the last call; true when more may be waiting right away. */
-  async poll(deliver: (events: StoredEvent[]) => Promise<void>): Promise<{ more: boolean; pendingAbove: boolean }> {
+  /** Reads what has committed since the last call; `more` when a full batch suggests more is waiting. */
+  async poll(deliver: (events: StoredEvent[]) => Promise<void>): Promise<{ more: boolean }> {
     const below = await readFinished(this.pool, this.floor, this.types, this.batchSize);
     const fresh = below.events.filter((e) => !this.delivered.has(e.id));
     if (fresh.length > 0) await deliver(fresh);
@@ -150,7 +150,7 @@ export class LiveReader {
     const more = below.events.length === this.batchSize;
     if (more || !below.pendingAbove) {
       this.snapshot = null;
-      return { more, pendingAbove: false };
+      return { more };
     }
 
     const above = await readCommittedAbove(this.pool, below.horizon, this.snapshot, this.types);
@@ -158,7 +158,7 @@ export class LiveReader {
     if (early.length > 0) await deliver(early);
     for (const e of early) this.delivered.set(e.id, e.txid);
     this.snapshot = above.snapshot;
-    return { more: false, pendingAbove: true };
+    return { more: false };
   }
 }
 
@@ -245,9 +245,9 @@ export class Wakeup {
 }
 
 /**
- * Runs `work` whenever woken (coalescing wake-ups that arrive meanwhile), at
- * least every `pollMs` as a safety net, and again soon when `work` says so.
- * Errors are reported and retried on the next wake-up; nothing is thrown.
+ * Runs `work` whenever woken (coalescing wake-ups that arrive meanwhile), and
+ * at least every `pollMs` as a safety net; again at once while it reports
+ * "more". Errors are reported and retried on the next wake-up; nothing is thrown.
  */
 export class Loop {
   private running = false;
@@ -257,10 +257,9 @@ export class Loop {
   private idle: Promise<void> = Promise.resolve();
 
   constructor(
-    private work: () => Promise<"idle" | "more" | "soon">,
+    private work: () => Promise<"idle" | "more">,
     private onError: (error: Error) => void,
     private pollMs = 1_000,
-    private soonMs = 25,
   ) {}
 
   start() {
@@ -279,20 +278,17 @@ export class Loop {
   };
 
   private async run() {
-    let next: "idle" | "more" | "soon" = "idle";
     try {
       do {
         this.again = false;
-        next = await this.work();
-        while (next === "more" && !this.stopped) next = await this.work();
+        while ((await this.work()) === "more" && !this.stopped);
       } while (this.again && !this.stopped);
     } catch (error) {
       this.onError(error as Error);
-      next = "idle";
     } finally {
       this.running = false;
     }
-    if (!this.stopped) this.timer = setTimeout(this.kick, next === "soon" ? this.soonMs : this.pollMs);
+    if (!this.stopped) this.timer = setTimeout(this.kick, this.pollMs);
   }
 
   /** Resolves once the current run (if any) has finished. */

@@ -42,11 +42,8 @@ export class RealtimeDelivery {
   async start(): Promise<void> {
     const reader = new LiveReader(this.pool, await currentPosition(this.pool), TYPES);
     this.loop = new Loop(
-      async () => {
-        const { more, pendingAbove } = await reader.poll((events) => this.deliver(events));
-        // Events of transactions still running above the horizon: look again shortly.
-        return more ? "more" : pendingAbove ? "soon" : "idle";
-      },
+      // Events of transactions that commit later arrive with their commit's notification.
+      async () => ((await reader.poll((events) => this.deliver(events))).more ? "more" : "idle"),
       (error) => this.onError(error, "realtime delivery"),
     );
     this.unsubscribe = this.wakeup.subscribe(this.loop.kick);
