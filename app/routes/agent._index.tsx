@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     view === "all"
       ? { view: "all", limit: 200 }
       : { view: view === "active" ? "all" : view, status: "active", limit: 200 };
-  const tickets = await listTickets(db(), user, query);
+  const { items: tickets } = await listTickets(db(), user, query);
   return { view, userId: user.id, tickets: tickets.map(toQueueTicket) };
 }
 
