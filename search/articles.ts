@@ -134,12 +134,16 @@ export async function reindexIfBehind(database: Tx): Promise<{ indexed: number }
   return reindexAllArticles(database);
 }
 
+export const MAX_SEARCH_OFFSET = 1000;
+
 // Messages are i18n keys (app/i18n), like the other input schemas.
 export const SearchInputSchema = z.object({
   query: z.string({ error: "validation.query" }).trim().max(200, "validation.query"),
   /** The reader's language: its articles come first, others only if it has none. */
   locale: z.enum(ARTICLE_LOCALES).optional(),
   limit: z.number().int().min(1).max(50).default(10),
+  /** Hits to skip, to page through results (Meilisearch returns at most 1,000 hits). */
+  offset: z.number().int().min(0).max(MAX_SEARCH_OFFSET).default(0),
   userId: z.string().min(1).nullish(),
 });
 export type SearchInput = z.input<typeof SearchInputSchema>;
@@ -158,18 +162,22 @@ export interface SearchResult {
   hits: SearchHit[];
   /** Meilisearch's estimate of all matches (hits holds at most `limit`). */
   total: number;
+  /** Whether hits follow after these (ask again with offset + limit). */
+  hasMore: boolean;
 }
 
 /** Searches published articles. Throws a validation DomainError for bad input. */
 export async function searchArticles(input: SearchInput, database: Tx = sharedDb()): Promise<SearchResult> {
-  const { query, locale, limit, userId } = parseInput(SearchInputSchema, input);
-  if (query === "") return { hits: [], total: 0 };
+  const { query, locale, limit, offset, userId } = parseInput(SearchInputSchema, input);
+  if (query === "") return { hits: [], total: 0, hasMore: false };
 
   const index = meili().index<ArticleDocument>(articlesIndexUid());
   const run = (filter: string[]) =>
     index.search(query, {
       filter,
-      limit,
+      // One hit more than asked for tells whether another page exists.
+      limit: limit + 1,
+      offset,
       attributesToRetrieve: ["id", "slug", "locale", "title", "excerpt"],
       attributesToCrop: ["body"],
       cropLength: 30,
@@ -182,9 +190,10 @@ export async function searchArticles(input: SearchInput, database: Tx = sharedDb
   const published = 'status = "published"';
   // Locales come from the enum above, so quoting them into the filter is safe.
   let response = locale ? await run([published, `locale = "${locale}"`]) : await run([published]);
-  if (locale && response.hits.length === 0) response = await run([published]);
+  // Decided on the total, not on this page's hits, so every page of one search uses the same filter.
+  if (locale && (response.estimatedTotalHits ?? response.hits.length) === 0) response = await run([published]);
 
-  const hits = response.hits.map((hit) => ({
+  const hits = response.hits.slice(0, limit).map((hit) => ({
     id: hit.id,
     slug: hit.slug,
     locale: hit.locale,
@@ -194,6 +203,9 @@ export async function searchArticles(input: SearchInput, database: Tx = sharedDb
   }));
   const total = response.estimatedTotalHits ?? hits.length;
 
+  const hasMore = response.hits.length > limit;
+  // Only a search is logged, not each further page of it.
+  if (offset > 0) return { hits, total, hasMore };
   // The log feeds reporting only: losing a row must not cost the user their results.
   try {
     await database.searchLog.create({
@@ -202,5 +214,5 @@ export async function searchArticles(input: SearchInput, database: Tx = sharedDb
   } catch (error) {
     console.warn("[search] could not record the search:", (error as Error).message);
   }
-  return { hits, total };
+  return { hits, total, hasMore };
 }

@@ -127,6 +127,10 @@ const en = {
     connecting: "Connecting…",
     views: { active: "Active", mine: "Mine", unassigned: "Unassigned", all: "All" },
     emptyQueue: "Nothing here. Nice work.",
+    showing: "Showing {{from}}–{{to}} of {{total}}",
+    pages: "Pages",
+    firstPage: "Newest",
+    nextPage: "Next page",
     columns: {
       ticket: "Ticket",
       requester: "Requester",
@@ -250,6 +254,10 @@ const en = {
     rating: "Choose a rating from 1 to 5.",
     commentTooLong: "The comment is too long (at most 5,000 characters).",
     query: "The search text is too long.",
+    locale: "Choose a language: en or zh-CN.",
+    limit: "The page size (limit) must be a whole number between 1 and the list's maximum.",
+    view: "Choose a valid view: all, mine or unassigned.",
+    cursor: "This page link is not valid. Start again from the first page.",
   },
   errors: {
     title: "Something went wrong",

@@ -129,6 +129,10 @@ const zhCN: Resources = {
     connecting: "正在连接…",
     views: { active: "进行中", mine: "我的", unassigned: "未分配", all: "全部" },
     emptyQueue: "暂无工单，干得漂亮！",
+    showing: "第 {{from}}–{{to}} 条，共 {{total}} 条",
+    pages: "分页",
+    firstPage: "最新",
+    nextPage: "下一页",
     columns: {
       ticket: "工单",
       requester: "提交人",
@@ -251,6 +255,10 @@ const zhCN: Resources = {
     rating: "请选择 1 到 5 分的评分。",
     commentTooLong: "评论内容过长，请控制在 5,000 字以内。",
     query: "搜索内容过长，请缩短后重试。",
+    locale: "请选择语言：en 或 zh-CN。",
+    limit: "每页数量（limit）须为 1 到该列表上限之间的整数。",
+    view: "请选择有效的视图：all、mine 或 unassigned。",
+    cursor: "此分页链接无效，请从第一页重新开始。",
   },
   errors: {
     title: "出错了",

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,7 +9,7 @@ import { ticketSlaState } from "../../server/sla/policy.ts";
 import { PriorityBadge, SlaBadge, StatusBadge } from "../components/Ticket.tsx";
 import { useSocket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
-import { db, requirePermission, listTickets, toQueueTicket } from "../services.server.ts";
+import { db, DomainError, requirePermission, listTickets, toQueueTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { isActive } from "../../server/tickets/status.ts";
 
@@ -19,16 +20,30 @@ type View = (typeof VIEWS)[number];
 const ViewParam = z.enum(VIEWS).catch("active");
 /** How long a row that just changed stays highlighted. */
 const FRESH_MS = 3_000;
+const PAGE_SIZE = 50;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "workspace.use");
-  const view = ViewParam.parse(new URL(request.url).searchParams.get("view") ?? undefined);
-  const query =
-    view === "all"
-      ? { view: "all", limit: 200 }
-      : { view: view === "active" ? "all" : view, status: "active", limit: 200 };
-  const tickets = await listTickets(db(), user, query);
-  return { view, userId: user.id, tickets: tickets.map(toQueueTicket) };
+  const params = new URL(request.url).searchParams;
+  const view = ViewParam.parse(params.get("view") ?? undefined);
+  const cursor = params.get("cursor") ?? undefined;
+  const filter = view === "all" ? { view: "all" } : { view: view === "active" ? "all" : view, status: "active" };
+  try {
+    const page = await listTickets(db(), user, { ...filter, limit: PAGE_SIZE, cursor }, { counts: true });
+    return {
+      view,
+      userId: user.id,
+      tickets: page.items.map(toQueueTicket),
+      total: page.total ?? page.items.length,
+      offset: page.offset ?? 0,
+      firstPage: !cursor,
+      nextCursor: page.nextCursor,
+    };
+  } catch (error) {
+    // A mangled or outdated page link: start the view again from the top.
+    if (error instanceof DomainError && error.code === "validation_failed") throw redirect(`/agent?view=${view}`);
+    throw error;
+  }
 }
 
 /** Does a live ticket belong in the view the agent is looking at? */
@@ -39,6 +54,10 @@ function inView(ticket: QueueTicket, view: View, userId: string) {
   if (view === "unassigned") return ticket.assigneeId === null;
   return true;
 }
+
+/** Newest first, as the server pages them (createdAt, then id). */
+const newerFirst = (a: QueueTicket, b: QueueTicket) =>
+  b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
 
 export default function Queue() {
   const data = useLoaderData<typeof loader>();
@@ -79,12 +98,18 @@ export default function Queue() {
   useEffect(() => setTickets(data.tickets), [data.tickets]);
   useEffect(() => {
     if (!socket) return;
+    // The span of creation times this page covers: a ticket from outside it
+    // (a new one, while on a later page) belongs on another page.
+    const newest = data.firstPage ? null : data.tickets[0]?.createdAt;
+    const oldest = data.nextCursor ? data.tickets[data.tickets.length - 1]?.createdAt : null;
+    const onPage = (t: QueueTicket) => (!newest || t.createdAt <= newest) && (!oldest || t.createdAt >= oldest);
     const onTicket = (ticket: QueueTicket) => {
       setTickets((list) => {
         const rest = list.filter((x) => x.id !== ticket.id);
         if (!inView(ticket, data.view, data.userId)) return rest;
-        const known = list.some((x) => x.id === ticket.id);
-        return known ? list.map((x) => (x.id === ticket.id ? ticket : x)) : [ticket, ...rest];
+        const known = rest.length < list.length;
+        if (!known && !onPage(ticket)) return list;
+        return known ? list.map((x) => (x.id === ticket.id ? ticket : x)) : [...rest, ticket].sort(newerFirst);
       });
       markFresh(ticket.id);
     };
@@ -92,7 +117,11 @@ export default function Queue() {
     return () => {
       socket.off("queue:ticket", onTicket);
     };
-  }, [socket, data.view, data.userId]);
+  }, [socket, data]);
+
+  // Live arrivals and departures move the count; the page's start stays where it was.
+  const total = Math.max(0, data.total + tickets.length - data.tickets.length);
+  const range = t("agent.showing", { from: data.offset + 1, to: data.offset + tickets.length, total });
 
   return (
     <div className="page wide">
@@ -113,6 +142,11 @@ export default function Queue() {
             {t(`agent.views.${v}`)}
           </Link>
         ))}
+        {tickets.length > 0 && (
+          <span className="tabs-end muted small" data-testid="queue-range">
+            {range}
+          </span>
+        )}
       </nav>
       {tickets.length === 0 ? (
         <p className="empty card">{t("agent.emptyQueue")}</p>
@@ -173,6 +207,17 @@ export default function Queue() {
             })}
           </tbody>
         </table>
+      )}
+      {(!data.firstPage || data.nextCursor) && (
+        <nav className="pager" aria-label={t("agent.pages")}>
+          <span className="muted small">{range}</span>
+          {!data.firstPage && <Link to={`?view=${data.view}`}>← {t("agent.firstPage")}</Link>}
+          {data.nextCursor && (
+            <Link to={`?${new URLSearchParams({ view: data.view, cursor: data.nextCursor })}`} rel="next">
+              {t("agent.nextPage")} →
+            </Link>
+          )}
+        </nav>
       )}
     </div>
   );

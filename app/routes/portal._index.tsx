@@ -12,7 +12,8 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "portal.my
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "tickets.view_own");
-  const tickets = await listTickets(db(), user, { limit: 100 });
+  // The portal shows a customer's latest 100 requests.
+  const { items: tickets } = await listTickets(db(), user, { limit: 100 });
   return {
     tickets: tickets.map((t) => ({
       number: t.number,

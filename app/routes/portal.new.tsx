@@ -51,9 +51,9 @@ function useSuggestions(text: string, locale: string) {
     const controller = new AbortController();
     const timer = setTimeout(async () => {
       try {
-        const url = `/api/v1/kb/search?${new URLSearchParams({ q: query.slice(0, 200), locale })}`;
+        const url = `/api/v1/kb/search?${new URLSearchParams({ q: query.slice(0, 200), locale, limit: "5" })}`;
         const res = await fetch(url, { signal: controller.signal });
-        if (res.ok) setHits(((await res.json()) as { hits: Suggestion[] }).hits.slice(0, 5));
+        if (res.ok) setHits(((await res.json()) as { data: Suggestion[] }).data.slice(0, 5));
       } catch {
         // Suggestions are a help, not a requirement: stay quiet on failure.
       }

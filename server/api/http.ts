@@ -32,9 +32,5 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
   res.status(500).json({ error: { code: "internal", message: t("errors.generic") } });
 }
 
-type Handler = (req: Request, res: Response) => Promise<unknown>;
 
-/** Wraps an async handler so rejections reach the error handler. */
-export const route = (handler: Handler) => (req: Request, res: Response, next: NextFunction) => {
-  handler(req, res).catch(next);
-};
+

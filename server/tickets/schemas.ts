@@ -1,6 +1,7 @@
 // Input schemas for tickets and messages, shared by the portal, the agent
 // workspace and the API. Messages are i18n keys (see app/i18n).
 import { z } from "zod";
+import { CursorParamSchema, LimitParamSchema } from "../pagination.ts";
 
 export const TICKET_TYPES = ["complaint", "inquiry"] as const;
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
@@ -71,7 +72,14 @@ export const NewMessageSchema = z.object({
 });
 
 export const TicketListQuerySchema = z.object({
-  status: z.enum([...STATUSES, "active"]).optional(),
-  view: z.enum(["all", "mine", "unassigned"]).default("all"),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  status: z.enum([...STATUSES, "active"], { error: "validation.status" }).optional(),
+  view: z.enum(["all", "mine", "unassigned"], { error: "validation.view" }).default("all"),
+  limit: LimitParamSchema(200, 50),
+  /** `nextCursor` of the previous page. */
+  cursor: CursorParamSchema.optional(),
+});
+
+export const MessageListQuerySchema = z.object({
+  limit: LimitParamSchema(200, 50),
+  cursor: CursorParamSchema.optional(),
 });

@@ -14,7 +14,9 @@ import { parseInput } from "../validation.ts";
 import { ACTIVE_STATUSES, canChangeStatus, isActive } from "./status.ts";
 import { planUpdate, tagDiff, type FieldChange, type FieldName, type TicketFields } from "./changes.ts";
 import { buildTimeline, mentionedIds } from "./timeline.ts";
+import { afterKeyset, decodeKeyset, keysetPage, throughKeyset, type Page } from "../pagination.ts";
 import {
+  MessageListQuerySchema,
   NewMessageSchema,
   NewTicketSchema,
   StaffNewTicketSchema,
@@ -128,19 +130,56 @@ async function resolveRequester(tx: Tx, user: AuthUser, requesterEmail: string |
   return tx.customer.create({ data: { email: requesterEmail.toLowerCase(), name: requesterEmail.split("@")[0] } });
 }
 
-export async function listTickets(db: Tx, user: AuthUser, rawQuery: unknown = {}): Promise<TicketSummary[]> {
+export interface TicketPage extends Page<TicketSummary> {
+  /** Tickets matching the filter, and how many of them come before this page (with `counts`). */
+  total?: number;
+  offset?: number;
+}
+
+/** Tickets the user may see, newest first, a page at a time (keyset on createdAt, id). */
+export async function listTickets(
+  db: Tx,
+  user: AuthUser,
+  rawQuery: unknown = {},
+  options: { counts?: boolean } = {},
+): Promise<TicketPage> {
   const query = parseInput(TicketListQuerySchema, rawQuery);
+  const cursor = query.cursor ? decodeKeyset(query.cursor) : null;
   const where: Prisma.TicketWhereInput[] = [ticketsWhere(user)];
   if (query.status === "active") where.push({ status: { in: [...ACTIVE_STATUSES] } });
   else if (query.status) where.push({ status: query.status });
   if (query.view === "mine") where.push({ assigneeId: user.id });
   if (query.view === "unassigned") where.push({ assigneeId: null });
-  return db.ticket.findMany({
-    where: { AND: where },
+  const rows = await db.ticket.findMany({
+    where: { AND: [...where, ...(cursor ? [afterKeyset(cursor, "desc")] : [])] },
     select: summarySelect,
-    orderBy: [{ createdAt: "desc" }],
-    take: query.limit,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
   });
+  const page: TicketPage = keysetPage(rows, query.limit);
+  if (options.counts) {
+    page.total = await db.ticket.count({ where: { AND: where } });
+    page.offset = cursor ? await db.ticket.count({ where: { AND: [...where, throughKeyset(cursor, "desc")] } }) : 0;
+  }
+  return page;
+}
+
+/** A ticket's thread, oldest first, a page at a time; customers never get internal notes. */
+export async function listMessages(db: Tx, user: AuthUser, number: number, rawQuery: unknown = {}): Promise<Page<MessageView>> {
+  const query = parseInput(MessageListQuerySchema, rawQuery);
+  const cursor = query.cursor ? decodeKeyset(query.cursor) : null;
+  const ticket = await findVisibleTicket(db, user, number);
+  const rows = await db.message.findMany({
+    where: {
+      ticketId: ticket.id,
+      ...(can(user, "tickets.internal", ticket) ? {} : { kind: "public" }),
+      ...(cursor ? afterKeyset(cursor, "asc") : {}),
+    },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: messageSelect,
+    take: query.limit + 1,
+  });
+  return keysetPage(rows, query.limit);
 }
 
 /**

@@ -79,7 +79,7 @@ describe("one rule, read four ways", () => {
       const listed = await ctx.db.ticket.findMany({ where: ticketsWhere(user), select: { number: true } });
       expect(listed.map((t) => t.number).sort(), name).toEqual(visibleTo(user));
       const viaService = await listTickets(ctx.db, user, { limit: 200 });
-      expect(viaService.map((t) => t.number).sort(), name).toEqual(visibleTo(user));
+      expect(viaService.items.map((t) => t.number).sort(), name).toEqual(visibleTo(user));
     }
   });
 

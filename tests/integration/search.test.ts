@@ -194,7 +194,7 @@ describe("searching", () => {
     for (const query of ["loyalty", "loyalty programme", "会员积分", "积分"]) {
       for (const locale of ["en", "zh-CN", undefined] as const) {
         const result = await searchArticles({ query, locale }, t.db);
-        expect(result, `${query} / ${locale}`).toEqual({ hits: [], total: 0 });
+        expect(result, `${query} / ${locale}`).toEqual({ hits: [], total: 0, hasMore: false });
       }
     }
   });
@@ -227,7 +227,7 @@ describe("searching", () => {
       data: { email: "li.wei@example.com", name: "Li Wei", passwordHash: "x", role: "customer", locale: "zh-CN" },
     });
     const none = await searchArticles({ query: "  warp drive calibration ", locale: "en", userId: user.id }, t.db);
-    expect(none).toEqual({ hits: [], total: 0 });
+    expect(none).toEqual({ hits: [], total: 0, hasMore: false });
     const found = await searchArticles({ query: "发货" }, t.db);
 
     const logged = await t.db.searchLog.findMany({ where: { query: { in: ["warp drive calibration", "发货"] } } });
@@ -240,11 +240,22 @@ describe("searching", () => {
     expect(found.total).toBe(1);
   });
 
+  test("offset pages through the hits; only the first page counts as a search", async () => {
+    const before = await t.db.searchLog.count();
+    const first = await searchArticles({ query: "refund", limit: 1 }, t.db);
+    const second = await searchArticles({ query: "refund", limit: 1, offset: 1 }, t.db);
+    expect(first.hasMore).toBe(true);
+    expect(second.hits).toHaveLength(1);
+    expect(second.hits[0].id).not.toBe(first.hits[0].id);
+    expect(second.hasMore).toBe(false);
+    expect(await t.db.searchLog.count()).toBe(before + 1);
+  });
+
   test("an empty query returns nothing without asking Meilisearch or logging", async () => {
     const before = await t.db.searchLog.count();
     // With search unreachable, any call to Meilisearch would throw.
     const result = await withSearchDown(() => searchArticles({ query: "   ", locale: "en" }, t.db));
-    expect(result).toEqual({ hits: [], total: 0 });
+    expect(result).toEqual({ hits: [], total: 0, hasMore: false });
     expect(await t.db.searchLog.count()).toBe(before);
   });
 
@@ -269,7 +280,7 @@ describe("searching", () => {
     });
     await expect(searchArticles({ query: "refund", locale: "fr" as "en" }, t.db)).rejects.toBeInstanceOf(DomainError);
     // 200 characters is still fine.
-    await expect(searchArticles({ query: "x".repeat(200) }, t.db)).resolves.toEqual({ hits: [], total: 0 });
+    await expect(searchArticles({ query: "x".repeat(200) }, t.db)).resolves.toEqual({ hits: [], total: 0, hasMore: false });
   });
 
   test("searchHealth reports up, and down quickly when the server is unreachable", async () => {

@@ -1,0 +1,76 @@
+// One description per API route: method, path, auth, zod schemas for params,
+// query, body and responses, and the handler. The Express router (router.ts)
+// validates requests with these schemas and the OpenAPI document
+// (openapi.ts) is generated from the same objects, so they cannot drift.
+import type { Request } from "express";
+import type { z } from "zod";
+import type { AuthUser } from "../auth/policy.ts";
+
+export type Auth = "none" | "bearer";
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 429 | 503;
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteContext<A extends Auth, P, Q, B> {
+  /** The token's user on bearer routes. */
+  user: A extends "bearer" ? AuthUser : null;
+  params: Parsed<P>;
+  query: Parsed<Q>;
+  body: Parsed<B>;
+  req: Request;
+}
+
+export interface RouteSpec<
+  A extends Auth,
+  P extends z.ZodObject | undefined,
+  Q extends z.ZodObject | undefined,
+  B extends z.ZodType | undefined,
+  R extends z.ZodType,
+> {
+  method: "get" | "post" | "patch";
+  /** OpenAPI style: /tickets/{number}. */
+  path: `/${string}`;
+  auth: A;
+  summary: string;
+  description?: string;
+  params?: P;
+  /** Message key when a path parameter does not parse: such a path names nothing (404). */
+  notFoundKey?: string;
+  query?: Q;
+  body?: B;
+  /** The success status (200 unless said) and its body. */
+  status?: 200 | 201;
+  response: R;
+  /**
+   * Error statuses beyond those implied by the description (401 for bearer,
+   * 404 for path parameters, 400 for a query or body).
+   */
+  errors?: ErrorStatus[];
+  /** Returns the success body; failures are thrown as DomainError. */
+  handle(ctx: RouteContext<A, P, Q, B>): Promise<z.input<R>>;
+}
+
+// The route list mixes routes of different types; the generics only matter
+// while each one is written (defineRoute checks the handler against its schemas).
+export type ApiRoute = RouteSpec<Auth, any, any, any, z.ZodType>;
+
+export function defineRoute<
+  A extends Auth,
+  R extends z.ZodType,
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<A, P, Q, B, R>): ApiRoute {
+  return spec as unknown as ApiRoute;
+}
+
+/** Every error status the route can answer with, in order. */
+export function errorStatuses(route: ApiRoute): ErrorStatus[] {
+  const statuses = new Set<ErrorStatus>(route.errors ?? []);
+  if (route.auth === "bearer") statuses.add(401);
+  if (route.params) statuses.add(404);
+  if (route.query || route.body) statuses.add(400);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+/** /tickets/{number} → /tickets/:number */
+export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");

@@ -1,0 +1,244 @@
+// Every route of /api/v1, described once (see contract.ts). Handlers are thin:
+// the router has authenticated the caller and parsed the input; they call the
+// domain service (which checks permissions) and shape the JSON.
+import { z } from "zod";
+import { db } from "../db/client.ts";
+import { SignInSchema, signIn } from "../auth/accounts.ts";
+import { issueApiToken } from "../auth/api-tokens.ts";
+import { DomainError, notFound } from "../errors.ts";
+import { getCustomerHealth } from "../health/service.ts";
+import { ARTICLE_LOCALES } from "../kb/articles.ts";
+import { CursorParamSchema, decodeOffset, encodeOffset, LimitParamSchema } from "../pagination.ts";
+import { answerSurvey, getSurveyByToken, SurveyAnswerSchema, SurveyTokenSchema } from "../surveys/service.ts";
+import {
+  MessageListQuerySchema,
+  NewMessageSchema,
+  StaffNewTicketSchema,
+  TicketListQuerySchema,
+  TicketNumberSchema,
+  TicketUpdateSchema,
+} from "../tickets/schemas.ts";
+import { addMessage, createTicket, getTicket, listMessages, listTickets, updateTicket } from "../tickets/service.ts";
+import { MAX_SEARCH_OFFSET, searchArticles } from "../../search/articles.ts";
+import { defineRoute, type ApiRoute } from "./contract.ts";
+import { buildOpenApiDocument } from "./openapi.ts";
+import { messageJson, ticketJson } from "./present.ts";
+import * as S from "./schemas.ts";
+
+const TicketParams = z.object({ number: TicketNumberSchema });
+
+const KbSearchQuerySchema = z.object({
+  q: z.string({ error: "validation.query" }).max(200, "validation.query").default(""),
+  locale: z.enum(ARTICLE_LOCALES, { error: "validation.locale" }).optional(),
+  limit: LimitParamSchema(50, 10),
+  cursor: CursorParamSchema.optional(),
+});
+
+export const API_ROUTES: ApiRoute[] = [
+  defineRoute({
+    method: "get",
+    path: "/openapi.json",
+    auth: "none",
+    summary: "This document",
+    response: S.OpenApiDocument,
+    handle: async () => (openApiDocument() as unknown as z.input<typeof S.OpenApiDocument>),
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/auth/token",
+    auth: "none",
+    summary: "Exchange email and password for a bearer token",
+    description: "Repeated failures for one email pause sign-in for 15 minutes (429).",
+    body: SignInSchema,
+    status: 201,
+    response: S.Token,
+    errors: [401, 429],
+    handle: async ({ body }) => {
+      const user = await signIn(db(), body);
+      return await issueApiToken(db(), user.id);
+    },
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/me",
+    auth: "bearer",
+    summary: "The token's user",
+    response: S.Me,
+    handle: async ({ user }) => ({
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      customerId: user.customerId,
+    }),
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/tickets",
+    auth: "bearer",
+    summary: "Tickets the caller may see, newest first",
+    query: TicketListQuerySchema,
+    response: S.TicketPage,
+    handle: async ({ user, query }) => {
+      const page = await listTickets(db(), user, query, { counts: true });
+      const now = new Date();
+      return { data: page.items.map((t) => ticketJson(t, user, now)), nextCursor: page.nextCursor, total: page.total ?? 0 };
+    },
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/tickets",
+    auth: "bearer",
+    summary: "File a ticket",
+    description: "Customers file for themselves (requesterEmail and priority are ignored); staff file for `requesterEmail`.",
+    body: StaffNewTicketSchema,
+    status: 201,
+    response: S.Ticket,
+    handle: async ({ user, body }) => {
+      const ticket = await createTicket(db(), user, body, "api");
+      return ticketJson(ticket, user, new Date());
+    },
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/tickets/{number}",
+    auth: "bearer",
+    summary: "A ticket with its messages and survey (customers never see internal notes)",
+    params: TicketParams,
+    notFoundKey: "errors.ticketNotFound",
+    response: S.TicketDetail,
+    handle: async ({ user, params }) => {
+      const { ticket, messages, survey } = await getTicket(db(), user, params.number);
+      return { ...ticketJson(ticket, user, new Date()), messages: messages.map(messageJson), survey };
+    },
+  }),
+
+  defineRoute({
+    method: "patch",
+    path: "/tickets/{number}",
+    auth: "bearer",
+    summary: "Change status, priority or assignee (staff)",
+    params: TicketParams,
+    notFoundKey: "errors.ticketNotFound",
+    body: TicketUpdateSchema,
+    response: S.Ticket,
+    errors: [403, 409],
+    handle: async ({ user, params, body }) => {
+      const ticket = await updateTicket(db(), user, params.number, body);
+      return ticketJson(ticket, user, new Date());
+    },
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/tickets/{number}/messages",
+    auth: "bearer",
+    summary: "Messages of a ticket, oldest first",
+    params: TicketParams,
+    notFoundKey: "errors.ticketNotFound",
+    query: MessageListQuerySchema,
+    response: S.MessagePage,
+    handle: async ({ user, params, query }) => {
+      const page = await listMessages(db(), user, params.number, query);
+      return { data: page.items.map(messageJson), nextCursor: page.nextCursor };
+    },
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/tickets/{number}/messages",
+    auth: "bearer",
+    summary: "Reply publicly, or add an internal note (staff)",
+    params: TicketParams,
+    notFoundKey: "errors.ticketNotFound",
+    body: NewMessageSchema,
+    status: 201,
+    response: S.Message,
+    errors: [403, 409],
+    handle: async ({ user, params, body }) => {
+      const message = await addMessage(db(), user, params.number, body);
+      return messageJson(message);
+    },
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/surveys/{token}",
+    auth: "none",
+    summary: "A CSAT survey by its one-time token",
+    params: z.object({ token: SurveyTokenSchema }),
+    notFoundKey: "errors.surveyNotFound",
+    response: S.SurveyByToken,
+    handle: async ({ params }) => (await getSurveyByToken(db(), params.token)),
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/surveys/{token}",
+    auth: "none",
+    summary: "Answer a CSAT survey (once)",
+    params: z.object({ token: SurveyTokenSchema }),
+    notFoundKey: "errors.surveyNotFound",
+    body: SurveyAnswerSchema,
+    status: 201,
+    response: S.SurveyAnswer,
+    errors: [409, 410],
+    handle: async ({ params, body }) => {
+      const result = await answerSurvey(db(), params.token, body);
+      return { rating: result.rating };
+    },
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/customers/{id}/health",
+    auth: "bearer",
+    summary: "A customer's health score, components and history (staff, or the customer)",
+    params: z.object({ id: z.uuid() }),
+    response: S.CustomerHealth,
+    errors: [403],
+    handle: async ({ user, params }) => {
+      // The service checks the user against the policy (403) itself.
+      const health = await getCustomerHealth(db(), user, params.id);
+      if (!health) throw notFound();
+      return health;
+    },
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/kb/search",
+    auth: "none",
+    summary: "Search published help articles",
+    description: "Articles in `locale` come first; other languages only when it has none.",
+    query: KbSearchQuerySchema,
+    response: S.ArticleSearchPage,
+    errors: [503],
+    handle: async ({ query }) => {
+      // Search pages by offset; the cursor hides that from clients.
+      const offset = query.cursor ? decodeOffset(query.cursor, MAX_SEARCH_OFFSET) : 0;
+      const result = await searchArticles({ query: query.q, locale: query.locale, limit: query.limit, offset }).catch(
+        (error) => {
+          if (error instanceof DomainError) throw error;
+          console.warn("[kb search]", (error as Error).message);
+          throw new DomainError("unavailable", "errors.searchUnavailable");
+        },
+      );
+      const next = offset + query.limit;
+      return {
+        data: result.hits,
+        total: result.total,
+        nextCursor: result.hasMore && next <= MAX_SEARCH_OFFSET ? encodeOffset(next) : null,
+      };
+    },
+  }),
+];
+
+let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+/** Built once: the routes do not change while the process runs. */
+export const openApiDocument = () => (document ??= buildOpenApiDocument(API_ROUTES));

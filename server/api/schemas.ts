@@ -1,0 +1,177 @@
+// Response bodies of /api/v1 as zod schemas. They name the OpenAPI
+// components (`.openapi("Name")`) and type what handlers may return.
+// Objects are strict (additionalProperties: false), so the contract test
+// fails when a response grows a field the document does not declare, e.g. a
+// staff-only field reaching a customer.
+//
+// Timestamps are z.date(): handlers return Dates, JSON sends ISO 8601 strings,
+// and the document says `string, format: date-time`.
+import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import { PRIORITIES, STATUSES, TICKET_TYPES } from "../tickets/schemas.ts";
+
+extendZodWithOpenApi(z);
+
+/**
+ * `schema | null` for a named schema. zod-to-openapi renders `.nullable()` of
+ * a $ref as allOf [ref, {type: [object, null]}], which rejects null; a union
+ * renders as anyOf [ref, {type: null}], which is right.
+ */
+export const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
+
+const Timestamp = z.date();
+const Uuid = z.uuid();
+
+export const ApiError = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.string().openapi({ examples: ["validation_failed", "not_found", "unauthorized"] }),
+      message: z.string().openapi({ description: "In the caller's language (Accept-Language: en or zh-CN)" }),
+      details: z
+        .record(z.string(), z.array(z.string()))
+        .optional()
+        .openapi({ description: "Messages per input field (`_form` for the whole input)" }),
+    }),
+  })
+  .openapi("Error");
+
+export const Token = z.strictObject({ token: z.string(), expiresAt: Timestamp }).openapi("Token");
+
+export const Me = z
+  .strictObject({
+    id: Uuid,
+    email: z.email(),
+    name: z.string(),
+    role: z.enum(["customer", "agent", "supervisor", "admin"]),
+    customerId: orNull(Uuid).openapi({ description: "Set for customers: their customer profile" }),
+  })
+  .openapi("Me");
+
+const Ref = z.strictObject({ id: Uuid, name: z.string() }).openapi("Ref");
+
+/** What everybody who may see a ticket sees. */
+const customerTicketFields = {
+  number: z.number().int(),
+  id: Uuid,
+  type: z.enum(TICKET_TYPES),
+  channel: z.enum(["portal", "email", "api", "agent"]),
+  status: z.enum(STATUSES),
+  priority: z.enum(PRIORITIES),
+  subject: z.string(),
+  category: z.string().openapi({ description: "Category key" }),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  firstResponseDueAt: orNull(Timestamp),
+  resolutionDueAt: orNull(Timestamp),
+  firstRespondedAt: orNull(Timestamp),
+  solvedAt: orNull(Timestamp),
+};
+
+/** What staff see on top. */
+const staffTicketFields = {
+  ...customerTicketFields,
+  tags: z.array(z.string()),
+  sla: z.enum(["none", "met", "on_track", "at_risk", "breached"]),
+  requester: z.strictObject({
+    id: Uuid,
+    name: z.string(),
+    email: z.email(),
+    tier: z.enum(["key", "growth", "standard"]),
+  }),
+  assignee: orNull(Ref),
+  team: orNull(Ref),
+};
+
+export const CustomerTicket = z
+  .strictObject(customerTicketFields)
+  .openapi("CustomerTicket", { description: "A ticket as its requester sees it." });
+export const StaffTicket = z
+  .strictObject(staffTicketFields)
+  .openapi("StaffTicket", { description: "A ticket as staff see it: with tags, SLA state, requester, assignee and team." });
+export const Ticket = z
+  .union([StaffTicket, CustomerTicket])
+  .openapi("Ticket", { description: "Customers get CustomerTicket, staff StaffTicket." }, { unionPreferredType: "oneOf" });
+
+export const Message = z
+  .strictObject({
+    id: Uuid,
+    kind: z.enum(["public", "internal"]),
+    body: z.string(),
+    createdAt: Timestamp,
+    author: orNull(z.strictObject({ id: Uuid, name: z.string(), role: z.enum(["customer", "agent", "supervisor", "admin"]) })),
+  })
+  .openapi("Message", { description: "Customers never receive internal notes." });
+
+const TicketSurvey = z
+  .strictObject({
+    rating: orNull(z.number().int()),
+    comment: orNull(z.string()),
+    respondedAt: orNull(Timestamp),
+    token: orNull(z.string()).openapi({ description: "The one-time survey token: only for the requester, while it can be answered" }),
+  })
+  .openapi("TicketSurvey");
+
+const detailFields = { messages: z.array(Message), survey: orNull(TicketSurvey) };
+export const TicketDetail = z
+  .union([
+    z.strictObject({ ...staffTicketFields, ...detailFields }).openapi("StaffTicketDetail"),
+    z.strictObject({ ...customerTicketFields, ...detailFields }).openapi("CustomerTicketDetail"),
+  ])
+  .openapi("TicketDetail", { description: "A ticket with its thread and survey." }, { unionPreferredType: "oneOf" });
+
+const nextCursor = orNull(z.string()).openapi({ description: "Pass as `cursor` for the next page; null on the last page" });
+
+export const TicketPage = z
+  .strictObject({ data: z.array(Ticket), nextCursor, total: z.number().int().openapi({ description: "Tickets matching the filter" }) })
+  .openapi("TicketPage");
+
+export const MessagePage = z.strictObject({ data: z.array(Message), nextCursor }).openapi("MessagePage");
+
+export const SurveyByToken = z
+  .strictObject({
+    ticketNumber: z.number().int(),
+    subject: z.string(),
+    answered: z.boolean(),
+    expired: z.boolean(),
+    rating: orNull(z.number().int()),
+  })
+  .openapi("Survey");
+
+export const SurveyAnswer = z.strictObject({ rating: z.number().int().min(1).max(5) }).openapi("SurveyAnswer");
+
+const Band = z.enum(["healthy", "at_risk", "critical"]);
+export const CustomerHealth = z
+  .strictObject({
+    score: z.number().int().min(0).max(100),
+    band: Band,
+    components: z.array(
+      z.strictObject({
+        key: z.enum(["csat", "complaints", "sla_breaches", "open_backlog"]),
+        weight: z.number(),
+        value: z.number().openapi({ description: "0-100: how healthy this component alone looks" }),
+        contribution: z.number().openapi({ description: "Points it adds to the score (weight × value)" }),
+      }),
+    ),
+    updatedAt: Timestamp,
+    history: z.array(z.strictObject({ score: z.number().int(), band: Band, reason: z.string(), createdAt: Timestamp })),
+  })
+  .openapi("CustomerHealth");
+
+export const ArticleHit = z
+  .strictObject({
+    id: z.string(),
+    slug: z.string(),
+    locale: z.string().openapi({ examples: ["en", "zh-CN"] }),
+    title: z.string(),
+    excerpt: z.string(),
+    highlight: z.string().optional().openapi({ description: "Safe HTML: a body snippet with matches in <mark>" }),
+  })
+  .openapi("ArticleHit");
+
+export const ArticleSearchPage = z
+  .strictObject({ data: z.array(ArticleHit), nextCursor, total: z.number().int().openapi({ description: "Estimated matches" }) })
+  .openapi("ArticleSearchPage");
+
+export const OpenApiDocument = z
+  .looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) })
+  .openapi("OpenApiDocument");

@@ -1,0 +1,361 @@
+// The API keeps its published contract: every documented route is called for
+// real (success and its error statuses), and every response body is checked
+// against the schema that GET /api/v1/openapi.json declares for that route and
+// status. A route the router serves but the document lacks, a status a route
+// answers but does not document, or a documented route/status never exercised
+// here fails the build.
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import { useLiveServer } from "../support/live.ts";
+import { apiRouter } from "../../server/api/router.ts";
+import { runtimeSettings, setRuntimeSettings } from "../../server/runtime.ts";
+import { reindexAllArticles } from "../../search/articles.ts";
+import { meili, waitForTask } from "../../search/client.ts";
+
+const live = useLiveServer();
+const { ctx } = live;
+
+type Method = "get" | "post" | "patch";
+interface OpenApiDoc {
+  openapi: string;
+  paths: Record<string, Partial<Record<Method, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>>;
+  components: object;
+}
+
+let doc: OpenApiDoc;
+const ajv = new Ajv2020({
+  strict: false, // the document carries OpenAPI keywords (components) next to JSON Schema
+  allErrors: true,
+  formats: {
+    "date-time": (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)),
+    uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    email: /^[^\s@]+@[^\s@]+$/,
+  },
+});
+const validators = new Map<string, ValidateFunction>();
+/** "get /tickets/{number} 404" for each documented route and status a test produced. */
+const exercised = new Set<string>();
+
+/** The documented path template a concrete path belongs to. */
+function templateOf(path: string): string | undefined {
+  const bare = path.split("?")[0];
+  return Object.keys(doc.paths).find((template) =>
+    new RegExp(`^${template.replace(/\{\w+\}/g, "[^/]+")}$`).test(bare),
+  );
+}
+
+/** Calls the API and checks the answer against the served document. */
+async function call(
+  path: string,
+  init: { method?: Method; token?: string; body?: unknown; lang?: string } = {},
+) {
+  const method = init.method ?? "get";
+  const res = await live.api(path, { ...init, method: method.toUpperCase() });
+  const template = templateOf(path);
+  expect(template, `${path} is in the document`).toBeDefined();
+  const operation = doc.paths[template!][method];
+  expect(operation, `${method.toUpperCase()} ${template} is in the document`).toBeDefined();
+  const key = `${method} ${template} ${res.status}`;
+  const schema = operation!.responses[String(res.status)]?.content?.["application/json"]?.schema;
+  expect(schema, `${key} is documented (body: ${JSON.stringify(res.body)})`).toBeDefined();
+  let validate = validators.get(key);
+  if (!validate) {
+    // Refs point at #/components/schemas/…: give each response schema the components as its root.
+    validate = ajv.compile({ ...schema, components: doc.components });
+    validators.set(key, validate);
+  }
+  if (!validate(res.body)) {
+    throw new Error(`${key}: body does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body)}`);
+  }
+  exercised.add(key);
+  return res;
+}
+
+const tokens = {} as Record<"customer" | "other" | "agent" | "billing" | "supervisor", string>;
+
+async function fileTicket(token: string, subject: string, extra: Record<string, unknown> = {}) {
+  const res = await call("/tickets", {
+    method: "post",
+    token,
+    body: { type: "inquiry", category: "technical", subject, description: "Filed by the contract test, long enough.", ...extra },
+  });
+  expect(res.status).toBe(201);
+  return res.body as { number: number; id: string };
+}
+
+beforeAll(async () => {
+  doc = (await (await fetch(`${ctx.server.url}/api/v1/openapi.json`)).json()) as OpenApiDoc;
+  tokens.customer = await live.tokenFor("ada@key.example");
+  tokens.other = await live.tokenFor("otto@std.example");
+  tokens.agent = await live.tokenFor("li@test.example");
+  tokens.billing = await live.tokenFor("bo@test.example");
+  tokens.supervisor = await live.tokenFor("sup@test.example");
+});
+
+afterAll(async () => {
+  const prefix = runtimeSettings().searchIndexPrefix;
+  if (!prefix) return;
+  const { results } = await meili().getRawIndexes({ limit: 1000 });
+  for (const index of results.filter((i) => i.uid.startsWith(prefix))) await waitForTask(meili().deleteIndex(index.uid));
+});
+
+describe("the document", () => {
+  test("is served as OpenAPI 3.1 and names its schemas", async () => {
+    const res = await call("/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe("3.1.0");
+    expect(Object.keys(res.body.components.schemas)).toEqual(
+      expect.arrayContaining(["Ticket", "StaffTicket", "CustomerTicket", "TicketDetail", "Message", "TicketPage", "Survey", "CustomerHealth", "ArticleSearchPage", "Me", "Token", "Error"]),
+    );
+  });
+
+  test("lists exactly the routes the router serves", () => {
+    const served = apiRouter()
+      .stack.filter((layer) => layer.route)
+      .flatMap((layer) => {
+        const route = layer.route as unknown as { path: string; methods: Record<string, boolean> };
+        const path = route.path.replace(/:(\w+)/g, "{$1}");
+        return Object.keys(route.methods).map((method) => `${method} ${path}`);
+      });
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
+    expect(served.filter((route) => !documented.includes(route)), "served but not documented").toEqual([]);
+    expect(documented.filter((route) => !served.includes(route)), "documented but not served").toEqual([]);
+  });
+});
+
+describe("accounts", () => {
+  test("tokens: issued for a good password, refused for a bad one, paused after repeated failures", async () => {
+    const issued = await call("/auth/token", { method: "post", body: { email: "ADA@key.example", password: "correct-horse-battery" } });
+    expect(issued.status).toBe(201);
+    expect(issued.body.token).toMatch(/^hd_/);
+    expect((await call("/auth/token", { method: "post", body: { email: "not-an-email", password: "" } })).body.error.details).toHaveProperty("email");
+    expect((await call("/auth/token", { method: "post", body: { email: "ada@key.example", password: "wrong" } })).status).toBe(401);
+
+    let status = 0;
+    for (let attempt = 0; attempt < 12 && status !== 429; attempt++) {
+      status = (await call("/auth/token", { method: "post", body: { email: "locked@test.example", password: "guess" } })).status;
+    }
+    expect(status).toBe(429);
+  });
+
+  test("/me is the token's user", async () => {
+    const me = await call("/me", { token: tokens.customer });
+    expect(me.body).toMatchObject({ email: "ada@key.example", role: "customer", customerId: ctx.fx.keyCustomer.customerId });
+    expect((await call("/me", { token: tokens.agent })).body.customerId).toBeNull();
+    expect((await call("/me")).status).toBe(401);
+  });
+});
+
+describe("tickets", () => {
+  test("customers get the customer shape, staff the staff shape; bad input is a 400 in the caller's language", async () => {
+    const mine = await fileTicket(tokens.customer, "Customer-filed ticket");
+    expect(mine).not.toHaveProperty("sla");
+    const forCustomer = await call("/tickets", {
+      method: "post",
+      token: tokens.agent,
+      body: { type: "complaint", category: "technical", subject: "Filed by staff", description: "Phoned in, noted by the agent.", requesterEmail: "ada@key.example", priority: "high" },
+    });
+    expect(forCustomer.body).toMatchObject({ priority: "high", requester: { email: "ada@key.example" }, team: { name: "Support" } });
+
+    const bad = await call("/tickets", { method: "post", token: tokens.customer, body: { type: "rant" }, lang: "zh-CN" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.type[0]).toMatch(/[\u4e00-\u9fff]/);
+    expect((await call("/tickets", { method: "post", body: {} })).status).toBe(401);
+  });
+
+  test("the list pages with limit, cursor and nextCursor, newest first, without gaps or repeats", async () => {
+    const filed: number[] = [];
+    for (let i = 0; i < 5; i++) filed.push((await fileTicket(tokens.other, `Paging ticket ${i}`)).number);
+
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: { status: number; body: any } = await call(`/tickets?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { token: tokens.other });
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(5);
+      seen.push(...res.body.data.map((t: { number: number }) => t.number));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...filed].reverse());
+
+    // Staff see the staff shape in lists too; filters combine with paging.
+    const staffPage = await call("/tickets?status=active&view=all&limit=1", { token: tokens.supervisor });
+    expect(staffPage.body.data[0]).toHaveProperty("sla");
+    expect(staffPage.body.nextCursor).toEqual(expect.any(String));
+  });
+
+  test("a malformed cursor or limit is a 400 naming the field", async () => {
+    const garbage = await call("/tickets?cursor=bm90LWEtY3Vyc29y", { token: tokens.other }); // "not-a-cursor"
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.error.code).toBe("validation_failed");
+    expect(garbage.body.error.details.cursor).toEqual(["This page link is not valid. Start again from the first page."]);
+    expect((await call("/tickets?cursor=%%%", { token: tokens.other })).body.error.details).toHaveProperty("cursor");
+    const limit = await call("/tickets?limit=0", { token: tokens.other, lang: "zh-CN" });
+    expect(limit.status).toBe(400);
+    expect(limit.body.error.details.limit[0]).toMatch(/[\u4e00-\u9fff]/);
+    expect((await call("/tickets?status=lost", { token: tokens.other })).body.error.details).toHaveProperty("status");
+    expect((await call("/tickets")).status).toBe(401);
+  });
+
+  test("a ticket's detail: thread and survey; others' tickets and bad numbers are not found", async () => {
+    const { number } = await fileTicket(tokens.customer, "Detail ticket");
+    const mine = await call(`/tickets/${number}`, { token: tokens.customer });
+    expect(mine.body).toMatchObject({ number, survey: null });
+    expect(mine.body.messages).toHaveLength(1);
+    expect((await call(`/tickets/${number}`, { token: tokens.agent })).body.requester.email).toBe("ada@key.example");
+    expect((await call(`/tickets/${number}`, { token: tokens.other })).status).toBe(404);
+    const notANumber = await call("/tickets/abc", { token: tokens.customer });
+    expect(notANumber.status).toBe(404);
+    expect(notANumber.body.error.message).toBe("That request does not exist or is not yours to see.");
+    expect((await call(`/tickets/${number}`)).status).toBe(401);
+  });
+
+  test("changes: staff only, valid transitions only", async () => {
+    const { number } = await fileTicket(tokens.customer, "Ticket to change");
+    const changed = await call(`/tickets/${number}`, { method: "patch", token: tokens.agent, body: { priority: "urgent" } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.priority).toBe("urgent");
+    const nothing = await call(`/tickets/${number}`, { method: "patch", token: tokens.agent, body: {} });
+    expect(nothing.status).toBe(400);
+    expect(nothing.body.error.details._form).toEqual(["Nothing to change."]);
+    expect((await call(`/tickets/${number}`, { method: "patch", token: tokens.customer, body: { status: "closed" } })).status).toBe(403);
+    expect((await call(`/tickets/${number}`, { method: "patch", token: tokens.billing, body: { status: "open" } })).status).toBe(404);
+    expect((await call(`/tickets/${number}`, { method: "patch", body: { status: "open" } })).status).toBe(401);
+    expect((await call(`/tickets/${number}`, { method: "patch", token: tokens.agent, body: { status: "closed" } })).status).toBe(200);
+    const reopen = await call(`/tickets/${number}`, { method: "patch", token: tokens.agent, body: { status: "open" } });
+    expect(reopen.status).toBe(409);
+    expect(reopen.body.error.code).toBe("conflict");
+  });
+
+  test("messages: posted, paged oldest first, internal notes hidden from customers", async () => {
+    const { number } = await fileTicket(tokens.customer, "Ticket with a thread");
+    const note = await call(`/tickets/${number}/messages`, { method: "post", token: tokens.agent, body: { kind: "internal", body: "Only for the team" } });
+    expect(note.status).toBe(201);
+    expect(note.body.kind).toBe("internal");
+    const reply = await call(`/tickets/${number}/messages`, { method: "post", token: tokens.agent, body: { body: "We are on it." } });
+    expect(reply.body.author).toMatchObject({ name: "Li Wei", role: "agent" });
+    await call(`/tickets/${number}/messages`, { method: "post", token: tokens.customer, body: { body: "Thanks!" } });
+
+    const staffThread: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { status: number; body: any } = await call(`/tickets/${number}/messages?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { token: tokens.agent });
+      staffThread.push(...res.body.data.map((m: { body: string }) => m.body));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(staffThread).toEqual(["Filed by the contract test, long enough.", "Only for the team", "We are on it.", "Thanks!"]);
+
+    const customerThread = await call(`/tickets/${number}/messages`, { token: tokens.customer });
+    expect(customerThread.body.data.map((m: { body: string }) => m.body)).not.toContain("Only for the team");
+    expect(customerThread.body.nextCursor).toBeNull();
+
+    expect((await call(`/tickets/${number}/messages?cursor=WyJ4Il0`, { token: tokens.agent })).status).toBe(400);
+    expect((await call(`/tickets/${number}/messages`, { token: tokens.other })).status).toBe(404);
+    expect((await call(`/tickets/${number}/messages`)).status).toBe(401);
+
+    expect((await call(`/tickets/${number}/messages`, { method: "post", token: tokens.customer, body: { body: "  " } })).status).toBe(400);
+    expect((await call(`/tickets/${number}/messages`, { method: "post", token: tokens.customer, body: { kind: "internal", body: "sneaky" } })).status).toBe(403);
+    expect((await call(`/tickets/${number}/messages`, { method: "post", token: tokens.other, body: { body: "hello?" } })).status).toBe(404);
+    expect((await call(`/tickets/${number}/messages`, { method: "post", body: { body: "hello?" } })).status).toBe(401);
+    await call(`/tickets/${number}`, { method: "patch", token: tokens.agent, body: { status: "closed" } });
+    const closed = await call(`/tickets/${number}/messages`, { method: "post", token: tokens.customer, body: { body: "One more thing" } });
+    expect(closed.status).toBe(409);
+  });
+});
+
+describe("surveys and health", () => {
+  async function solvedTicketSurveyToken(subject: string) {
+    const { number } = await fileTicket(tokens.customer, subject);
+    await call(`/tickets/${number}`, { method: "patch", token: tokens.agent, body: { status: "solved" } });
+    const detail = await call(`/tickets/${number}`, { token: tokens.customer });
+    expect(detail.body.survey.token).toEqual(expect.any(String));
+    return detail.body.survey.token as string;
+  }
+
+  test("a survey is read and answered once through its token; bad, used and expired tokens are refused", async () => {
+    const token = await solvedTicketSurveyToken("Ticket to rate");
+    const survey = await call(`/surveys/${token}`);
+    expect(survey.body).toMatchObject({ subject: "Ticket to rate", answered: false, expired: false, rating: null });
+    expect((await call("/surveys/short")).status).toBe(404);
+    expect((await call(`/surveys/${randomBytes(24).toString("base64url")}`)).status).toBe(404);
+
+    const invalid = await call(`/surveys/${token}`, { method: "post", body: { rating: 9 } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.details.rating).toEqual(["Choose a rating from 1 to 5."]);
+    expect((await call(`/surveys/${token}`, { method: "post", body: { rating: 4, comment: "Quick, thanks" } })).body).toEqual({ rating: 4 });
+    expect((await call(`/surveys/${token}`, { method: "post", body: { rating: 5 } })).status).toBe(409);
+    expect((await call(`/surveys/${randomBytes(24).toString("base64url")}`, { method: "post", body: { rating: 5 } })).status).toBe(404);
+
+    const stale = await solvedTicketSurveyToken("Ticket rated too late");
+    await ctx.db.survey.update({ where: { token: stale }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await call(`/surveys/${stale}`, { method: "post", body: { rating: 3 } });
+    expect(expired.status).toBe(410);
+    expect(expired.body.error.code).toBe("gone");
+  });
+
+  test("customer health: staff and the customer see it, others do not", async () => {
+    const customerId = ctx.fx.keyCustomer.customerId!;
+    await fileTicket(tokens.customer, "A complaint moves the health score", { type: "complaint" });
+    const health = await call(`/customers/${customerId}/health`, { token: tokens.agent });
+    expect(health.status).toBe(200);
+    expect(health.body.components.map((c: { key: string }) => c.key)).toContain("csat");
+    expect(health.body.history.length).toBeGreaterThan(0);
+    expect((await call(`/customers/${customerId}/health`, { token: tokens.customer })).status).toBe(200);
+    expect((await call(`/customers/${customerId}/health`, { token: tokens.other })).status).toBe(403);
+    expect((await call(`/customers/${randomUUID()}/health`, { token: tokens.agent })).status).toBe(404);
+    expect((await call("/customers/not-a-uuid/health", { token: tokens.agent })).status).toBe(404);
+    expect((await call(`/customers/${customerId}/health`)).status).toBe(401);
+  });
+});
+
+describe("knowledge base search", () => {
+  test("pages through hits with an opaque cursor; rejects bad input; says when search is down", async () => {
+    for (let i = 1; i <= 5; i++) {
+      await ctx.db.article.create({
+        data: { slug: `invoice-${i}`, locale: "en", status: "published", title: `Invoice question ${i}`, body: `Everything about invoices, part ${i}.` },
+      });
+    }
+    await reindexAllArticles(ctx.db);
+
+    const slugs: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { status: number; body: any } = await call(`/kb/search?q=invoice&locale=en&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(res.status).toBe(200);
+      slugs.push(...res.body.data.map((h: { slug: string }) => h.slug));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(slugs.sort()).toEqual(["invoice-1", "invoice-2", "invoice-3", "invoice-4", "invoice-5"]);
+
+    const tooLong = await call(`/kb/search?q=${"x".repeat(201)}`);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.details.q).toEqual(["The search text is too long."]);
+    expect((await call("/kb/search?q=invoice&cursor=eyJvIjotMX0")).body.error.details).toHaveProperty("cursor"); // {"o":-1}
+    expect((await call("/kb/search?q=invoice&locale=fr")).body.error.details).toHaveProperty("locale");
+
+    const settings = runtimeSettings();
+    setRuntimeSettings({ ...settings, meiliUrl: "http://127.0.0.1:9" }); // nothing listens there
+    try {
+      const down = await call("/kb/search?q=invoice");
+      expect(down.status).toBe(503);
+      expect(down.body.error.code).toBe("unavailable");
+    } finally {
+      setRuntimeSettings(settings);
+    }
+  });
+});
+
+// Last on purpose: the tests above record what they exercised.
+test("every documented route and status was exercised", () => {
+  const documented = Object.entries(doc.paths).flatMap(([path, operations]) =>
+    Object.entries(operations).flatMap(([method, operation]) =>
+      Object.keys(operation!.responses).map((status) => `${method} ${path} ${status}`),
+    ),
+  );
+  expect(documented.filter((key) => !exercised.has(key))).toEqual([]);
+});
