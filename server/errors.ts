@@ -28,6 +28,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     readonly messageKey: string,
     readonly details?: Record<string, string[]>,
+    /** More for the caller to act on (e.g. the current ticket after a stale update), sent as is. */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(messageKey);
     this.status = statusFor[code];

@@ -2,7 +2,7 @@
 // query, body and responses, and the handler. The Express router (router.ts)
 // validates requests with these schemas and the OpenAPI document
 // (openapi.ts) is generated from the same objects, so they cannot drift.
-import type { Request } from "express";
+import type { Request, Response } from "express";
 import type { z } from "zod";
 import type { AuthUser } from "../auth/policy.ts";
 
@@ -10,13 +10,16 @@ export type Auth = "none" | "bearer";
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 429 | 503;
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface RouteContext<A extends Auth, P, Q, B> {
+export interface RouteContext<A extends Auth, P, Q, B, H = undefined> {
   /** The token's user on bearer routes. */
   user: A extends "bearer" ? AuthUser : null;
   params: Parsed<P>;
   query: Parsed<Q>;
   body: Parsed<B>;
+  headers: Parsed<H>;
   req: Request;
+  /** For response headers (e.g. ETag); the body is what `handle` returns. */
+  res: Response;
 }
 
 export interface RouteSpec<
@@ -25,6 +28,7 @@ export interface RouteSpec<
   Q extends z.ZodObject | undefined,
   B extends z.ZodType | undefined,
   R extends z.ZodType,
+  H extends z.ZodObject | undefined = undefined,
 > {
   method: "get" | "post" | "patch";
   /** OpenAPI style: /tickets/{number}. */
@@ -36,6 +40,8 @@ export interface RouteSpec<
   /** Message key when a path parameter does not parse: such a path names nothing (404). */
   notFoundKey?: string;
   query?: Q;
+  /** Request headers the route reads (lower-case names), e.g. `if-match`. */
+  headers?: H;
   body?: B;
   /** The success status (200 unless said) and its body. */
   status?: 200 | 201;
@@ -45,13 +51,15 @@ export interface RouteSpec<
    * 404 for path parameters, 400 for a query or body).
    */
   errors?: ErrorStatus[];
+  /** Error bodies that say more than the standard Error for some status. */
+  errorBodies?: Partial<Record<ErrorStatus, z.ZodType>>;
   /** Returns the success body; failures are thrown as DomainError. */
-  handle(ctx: RouteContext<A, P, Q, B>): Promise<z.input<R>>;
+  handle(ctx: RouteContext<A, P, Q, B, H>): Promise<z.input<R>>;
 }
 
 // The route list mixes routes of different types; the generics only matter
 // while each one is written (defineRoute checks the handler against its schemas).
-export type ApiRoute = RouteSpec<Auth, any, any, any, z.ZodType>;
+export type ApiRoute = RouteSpec<Auth, any, any, any, z.ZodType, any>;
 
 export function defineRoute<
   A extends Auth,
@@ -59,7 +67,8 @@ export function defineRoute<
   P extends z.ZodObject | undefined = undefined,
   Q extends z.ZodObject | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
->(spec: RouteSpec<A, P, Q, B, R>): ApiRoute {
+  H extends z.ZodObject | undefined = undefined,
+>(spec: RouteSpec<A, P, Q, B, R, H>): ApiRoute {
   return spec as unknown as ApiRoute;
 }
 
@@ -68,7 +77,7 @@ export function errorStatuses(route: ApiRoute): ErrorStatus[] {
   const statuses = new Set<ErrorStatus>(route.errors ?? []);
   if (route.auth === "bearer") statuses.add(401);
   if (route.params) statuses.add(404);
-  if (route.query || route.body) statuses.add(400);
+  if (route.query || route.body || route.headers) statuses.add(400);
   return [...statuses].sort((a, b) => a - b);
 }
 

@@ -14,7 +14,9 @@ export function sendError(req: Request, res: Response, error: DomainError) {
   const details = error.details
     ? Object.fromEntries(Object.entries(error.details).map(([field, keys]) => [field, keys.map((k) => t(k))]))
     : undefined;
-  res.status(error.status).json({ error: { code: error.code, message: t(error.messageKey), ...(details ? { details } : {}) } });
+  res
+    .status(error.status)
+    .json({ error: { code: error.code, message: t(error.messageKey), ...(details ? { details } : {}), ...error.extra } });
 }
 
 /** Express error handler: domain errors keep their status; anything else is a 500 without internals. */

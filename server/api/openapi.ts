@@ -28,7 +28,7 @@ export function buildOpenApiDocument(routes: ApiRoute[]) {
       [status]: { description: successDescriptions[status], content: json(route.response) },
     };
     for (const status of errorStatuses(route)) {
-      responses[status] = { description: errorDescriptions[status], content: json(ApiError) };
+      responses[status] = { description: errorDescriptions[status], content: json(route.errorBodies?.[status] ?? ApiError) };
     }
     registry.registerPath({
       method: route.method,
@@ -39,6 +39,7 @@ export function buildOpenApiDocument(routes: ApiRoute[]) {
       request: {
         params: route.params,
         query: route.query,
+        headers: route.headers,
         body: route.body ? { required: true, content: json(route.body) } : undefined,
       },
       responses,

@@ -23,6 +23,7 @@ export function ticketJson(t: TicketSummary, viewer: AuthUser, now: Date) {
   if (!can(viewer, "tickets.internal", t)) return base;
   return {
     ...base,
+    version: t.version,
     tags: t.tags,
     sla: ticketSlaState(t, now),
     requester: { id: t.requester.id, name: t.requester.name, email: t.requester.email, tier: t.requester.tier },

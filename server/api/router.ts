@@ -32,8 +32,9 @@ function handlerFor(route: ApiRoute): RequestHandler {
         params = parsed.data;
       }
       const query = route.query ? parseInput(route.query, req.query) : undefined;
+      const headers = route.headers ? parseInput(route.headers, req.headers) : undefined;
       const body = route.body ? parseInput(route.body, req.body ?? {}) : undefined;
-      res.status(route.status ?? 200).json(await route.handle({ user, params, query, body, req }));
+      res.status(route.status ?? 200).json(await route.handle({ user, params, query, body, headers, req, res }));
     })().catch(next);
   };
 }

@@ -6,6 +6,7 @@ import { db } from "../db/client.ts";
 import { SignInSchema, signIn } from "../auth/accounts.ts";
 import { issueApiToken } from "../auth/api-tokens.ts";
 import { DomainError, notFound } from "../errors.ts";
+import { DeadLetterQuerySchema, listDeadLetters, listenerStatus } from "../events/monitor.ts";
 import { getCustomerHealth } from "../health/service.ts";
 import { ARTICLE_LOCALES } from "../kb/articles.ts";
 import { CursorParamSchema, decodeOffset, encodeOffset, LimitParamSchema } from "../pagination.ts";
@@ -18,7 +19,7 @@ import {
   TicketNumberSchema,
   TicketUpdateSchema,
 } from "../tickets/schemas.ts";
-import { addMessage, createTicket, getTicket, listMessages, listTickets, updateTicket } from "../tickets/service.ts";
+import { addMessage, createTicket, getTicket, listMessages, listTickets, StaleTicketError, updateTicket } from "../tickets/service.ts";
 import { MAX_SEARCH_OFFSET, searchArticles } from "../../search/articles.ts";
 import { defineRoute, type ApiRoute } from "./contract.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
@@ -111,10 +112,13 @@ export const API_ROUTES: ApiRoute[] = [
     summary: "A ticket with its messages and survey (customers never see internal notes)",
     params: TicketParams,
     notFoundKey: "errors.ticketNotFound",
+    description: "Staff also get an `ETag` header with the ticket's version, to send back as `If-Match` with an update.",
     response: S.TicketDetail,
-    handle: async ({ user, params }) => {
+    handle: async ({ user, params, res }) => {
       const { ticket, messages, survey } = await getTicket(db(), user, params.number);
-      return { ...ticketJson(ticket, user, new Date()), messages: messages.map(messageJson), survey };
+      const json = ticketJson(ticket, user, new Date());
+      if ("version" in json) res.set("ETag", `"${json.version}"`);
+      return { ...json, messages: messages.map(messageJson), survey };
     },
   }),
 
@@ -122,15 +126,35 @@ export const API_ROUTES: ApiRoute[] = [
     method: "patch",
     path: "/tickets/{number}",
     auth: "bearer",
-    summary: "Change status, priority or assignee (staff)",
+    summary: "Change status, priority, assignee, team or tags (staff)",
+    description:
+      "With `If-Match: \"<version>\"` (or `version` in the body), a field this update changes that someone else changed since that version answers 409 with the current ticket and their changes, and nothing is saved; replies and changes to other fields do not block it. Without it, the update applies as sent.",
     params: TicketParams,
     notFoundKey: "errors.ticketNotFound",
+    headers: z.object({
+      "if-match": z
+        .string()
+        .regex(/^(W\/)?"?\d{1,9}"?$/, "validation.version")
+        .transform((v) => Number(v.replace(/\D/g, "")))
+        .optional(),
+    }),
     body: TicketUpdateSchema,
     response: S.Ticket,
     errors: [403, 409],
-    handle: async ({ user, params, body }) => {
-      const ticket = await updateTicket(db(), user, params.number, body);
-      return ticketJson(ticket, user, new Date());
+    errorBodies: { 409: S.StaleTicketError },
+    handle: async ({ user, params, body, headers, res }) => {
+      try {
+        const ticket = await updateTicket(db(), user, params.number, { ...body, version: headers["if-match"] ?? body.version });
+        const json = ticketJson(ticket, user, new Date());
+        if ("version" in json) res.set("ETag", `"${json.version}"`);
+        return json;
+      } catch (error) {
+        if (!(error instanceof StaleTicketError)) throw error;
+        throw new DomainError("conflict", error.messageKey, undefined, {
+          current: ticketJson(error.ticket, user, new Date()),
+          changes: error.changes.map(({ field, from, to, actorId, at }) => ({ field, from, to, actorId, at })),
+        });
+      }
     },
   }),
 
@@ -191,6 +215,30 @@ export const API_ROUTES: ApiRoute[] = [
     handle: async ({ params, body }) => {
       const result = await answerSurvey(db(), params.token, body);
       return { rating: result.rating };
+    },
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/admin/listeners",
+    auth: "bearer",
+    summary: "After-commit listeners: position, backlog, retries, dead letters (admins)",
+    response: S.ListenerStatusList,
+    errors: [403],
+    handle: async ({ user }) => ({ data: await listenerStatus(db(), user) }),
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/admin/dead-letters",
+    auth: "bearer",
+    summary: "Events a listener gave up on after its retries, newest first (admins)",
+    query: DeadLetterQuerySchema,
+    response: S.DeadLetterPage,
+    errors: [403],
+    handle: async ({ user, query }) => {
+      const page = await listDeadLetters(db(), user, query);
+      return { data: page.items, nextCursor: page.nextCursor };
     },
   }),
 

@@ -70,6 +70,11 @@ const customerTicketFields = {
 /** What staff see on top. */
 const staffTicketFields = {
   ...customerTicketFields,
+  version: z
+    .number()
+    .int()
+    .positive()
+    .openapi({ description: "Goes up with every change. Send it back as `If-Match` (or `version`) with an update to be told about others' changes." }),
   tags: z.array(z.string()),
   sla: z.enum(["none", "met", "on_track", "at_risk", "breached"]),
   requester: z.strictObject({
@@ -91,6 +96,59 @@ export const StaffTicket = z
 export const Ticket = z
   .union([StaffTicket, CustomerTicket])
   .openapi("Ticket", { description: "Customers get CustomerTicket, staff StaffTicket." }, { unionPreferredType: "oneOf" });
+
+export const StaleTicketError = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.string(),
+      message: z.string(),
+      details: z.record(z.string(), z.array(z.string())).optional(),
+      current: StaffTicket.optional().openapi({ description: "The ticket as it is now (when the update was based on an old version)" }),
+      changes: z
+        .array(
+          z.strictObject({
+            field: z.enum(["status", "priority", "assigneeId", "teamId", "tags"]),
+            from: z.unknown(),
+            to: z.unknown(),
+            actorId: orNull(Uuid),
+            at: Timestamp,
+          }),
+        )
+        .optional()
+        .openapi({ description: "Others' changes since that version to the fields this update changes" }),
+    }),
+  })
+  .openapi("ConflictError", { description: "An Error; after a stale update it also carries `current` and `changes`." });
+
+export const ListenerStatus = z
+  .strictObject({
+    name: z.string(),
+    backlog: z.number().int().openapi({ description: "Events after its position (not all of them concern it)" }),
+    attempts: z.number().int().openapi({ description: "Failed attempts at the event it is retrying" }),
+    lastError: orNull(z.string()),
+    retryAt: orNull(Timestamp),
+    leasedBy: orNull(z.string()).openapi({ description: "The process running it" }),
+    deadLetters: z.number().int(),
+    updatedAt: Timestamp,
+  })
+  .openapi("ListenerStatus");
+export const ListenerStatusList = z.strictObject({ data: z.array(ListenerStatus) }).openapi("ListenerStatusList");
+
+export const DeadLetter = z
+  .strictObject({
+    id: z.string(),
+    listener: z.string(),
+    error: z.string(),
+    attempts: z.number().int(),
+    createdAt: Timestamp,
+    event: orNull(
+      z.strictObject({ id: z.string(), type: z.string(), ticketId: orNull(Uuid), at: Timestamp, data: z.unknown() }),
+    ),
+  })
+  .openapi("DeadLetter", { description: "An event a listener gave up on after its retries" });
+export const DeadLetterPage = z
+  .strictObject({ data: z.array(DeadLetter), nextCursor: orNull(z.string()) })
+  .openapi("DeadLetterPage");
 
 export const Message = z
   .strictObject({

@@ -58,6 +58,8 @@ export const PERMISSIONS = [
   "customers.view_all",
   /** See the SLA, satisfaction and customer-health boards. */
   "boards.view",
+  /** See how background work is doing: listeners' progress and dead letters. */
+  "system.monitor",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -88,7 +90,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   agent: AGENT,
   supervisor: SUPERVISOR,
   // Admins oversee but do not work the queue: nobody assigns them tickets.
-  admin: SUPERVISOR.filter((p) => p !== "tickets.assignable"),
+  admin: [...SUPERVISOR.filter((p) => p !== "tickets.assignable"), "system.monitor"],
 };
 
 export function permissionsOf(user: { role: Role }): readonly Permission[] {

@@ -198,23 +198,3 @@ class ListenerState {
     return true;
   }
 }
-
-/** Admins: each listener's progress and health (API /admin/listeners). */
-export async function listenerStatus(pool: pg.Pool) {
-  const { rows } = await pool.query<{
-    name: string;
-    attempts: number;
-    lastError: string | null;
-    retryAt: Date | null;
-    leasedBy: string | null;
-    updatedAt: Date;
-    backlog: string;
-    deadLetters: string;
-  }>(
-    `SELECT l.name, l.attempts, l."lastError", l."retryAt", l."leasedBy", l."updatedAt",
-            (SELECT count(*) FROM "DomainEvent" e WHERE (e.txid, e.id) > (l."afterTxid"::text::xid8, l."afterId")) AS backlog,
-            (SELECT count(*) FROM "DeadLetter" d WHERE d.listener = l.name AND d."replayedAt" IS NULL) AS "deadLetters"
-     FROM "EventListener" l ORDER BY l.name`,
-  );
-  return rows.map((r) => ({ ...r, backlog: Number(r.backlog), deadLetters: Number(r.deadLetters) }));
-}

@@ -48,7 +48,7 @@ function templateOf(path: string): string | undefined {
 /** Calls the API and checks the answer against the served document. */
 async function call(
   path: string,
-  init: { method?: Method; token?: string; body?: unknown; lang?: string } = {},
+  init: { method?: Method; token?: string; body?: unknown; lang?: string; headers?: Record<string, string> } = {},
 ) {
   const method = init.method ?? "get";
   const res = await live.api(path, { ...init, method: method.toUpperCase() });
@@ -72,7 +72,7 @@ async function call(
   return res;
 }
 
-const tokens = {} as Record<"customer" | "other" | "agent" | "billing" | "supervisor", string>;
+const tokens = {} as Record<"customer" | "other" | "agent" | "billing" | "supervisor" | "admin", string>;
 
 async function fileTicket(token: string, subject: string, extra: Record<string, unknown> = {}) {
   const res = await call("/tickets", {
@@ -91,6 +91,7 @@ beforeAll(async () => {
   tokens.agent = await live.tokenFor("li@test.example");
   tokens.billing = await live.tokenFor("bo@test.example");
   tokens.supervisor = await live.tokenFor("sup@test.example");
+  tokens.admin = await live.tokenFor("admin@test.example");
 });
 
 afterAll(async () => {
@@ -232,6 +233,34 @@ describe("tickets", () => {
     expect(reopen.body.error.code).toBe("conflict");
   });
 
+  test("updates that name the version they saw: a colleague's change to the same field is a 409; other changes are not", async () => {
+    const { number } = await fileTicket(tokens.customer, "Two people, one ticket");
+    const seen = await call(`/tickets/${number}`, { token: tokens.agent });
+    const etag = seen.headers.get("etag")!;
+    expect(etag).toBe(`"${seen.body.version}"`);
+
+    // The supervisor raises the priority from the same version…
+    const theirs = await call(`/tickets/${number}`, { method: "patch", token: tokens.supervisor, headers: { "If-Match": etag }, body: { priority: "high" } });
+    expect(theirs.status).toBe(200);
+    expect(theirs.headers.get("etag")).toBe(`"${seen.body.version + 1}"`);
+    // …so the agent lowering it from the old page is told, and nothing is saved.
+    const stale = await call(`/tickets/${number}`, { method: "patch", token: tokens.agent, headers: { "If-Match": etag }, body: { priority: "low" } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.current).toMatchObject({ number, priority: "high", version: seen.body.version + 1 });
+    expect(stale.body.error.changes).toEqual([
+      { field: "priority", from: "normal", to: "high", actorId: ctx.fx.supervisor.id, at: expect.any(String) },
+    ]);
+    // A change to another field from the same old version goes through, as does one after a reply.
+    const other = await call(`/tickets/${number}`, { method: "patch", token: tokens.agent, body: { status: "pending", version: seen.body.version } });
+    expect(other.body).toMatchObject({ status: "pending", priority: "high" });
+    await call(`/tickets/${number}/messages`, { method: "post", token: tokens.customer, body: { body: "Any news?" } });
+    const afterReply = await call(`/tickets/${number}`, { method: "patch", token: tokens.agent, headers: { "If-Match": `"${other.body.version}"` }, body: { assigneeId: ctx.fx.agent.id } });
+    expect(afterReply.status).toBe(200);
+    const badTag = await call(`/tickets/${number}`, { method: "patch", token: tokens.agent, headers: { "If-Match": "yesterday" }, body: { priority: "low" } });
+    expect(badTag.status).toBe(400);
+    expect(badTag.body.error.details).toHaveProperty("if-match");
+  });
+
   test("messages: posted, paged oldest first, internal notes hidden from customers", async () => {
     const { number } = await fileTicket(tokens.customer, "Ticket with a thread");
     const note = await call(`/tickets/${number}/messages`, { method: "post", token: tokens.agent, body: { kind: "internal", body: "Only for the team" } });
@@ -265,6 +294,20 @@ describe("tickets", () => {
     await call(`/tickets/${number}`, { method: "patch", token: tokens.agent, body: { status: "closed" } });
     const closed = await call(`/tickets/${number}/messages`, { method: "post", token: tokens.customer, body: { body: "One more thing" } });
     expect(closed.status).toBe(409);
+  });
+});
+
+describe("background work", () => {
+  test("admins see each listener's progress and the dead letters; others may not", async () => {
+    const listeners = await call("/admin/listeners", { token: tokens.admin });
+    expect(listeners.body.data.map((l: { name: string }) => l.name)).toContain("search-index");
+    const dead = await call("/admin/dead-letters?limit=10", { token: tokens.admin });
+    expect(dead.body).toEqual({ data: [], nextCursor: null });
+    expect((await call("/admin/dead-letters?limit=0", { token: tokens.admin })).status).toBe(400);
+    for (const path of ["/admin/listeners", "/admin/dead-letters"]) {
+      expect((await call(path, { token: tokens.supervisor })).status).toBe(403);
+      expect((await call(path)).status).toBe(401);
+    }
   });
 });
 

@@ -25,13 +25,14 @@ export async function createFixtures(db: Db) {
     ],
   });
 
-  const staff = async (email: string, name: string, role: "agent" | "supervisor", teamIds: string[]) =>
+  const staff = async (email: string, name: string, role: "agent" | "supervisor" | "admin", teamIds: string[]) =>
     db.user.create({
       data: { email, name, role, passwordHash, memberships: { create: teamIds.map((teamId) => ({ teamId })) } },
     });
   const agent = await staff("li@test.example", "Li Wei", "agent", [support.id]);
   const billingAgent = await staff("bo@test.example", "Bo Billing", "agent", [billingTeam.id]);
   const supervisor = await staff("sup@test.example", "Sam Supervisor", "supervisor", []);
+  const admin = await staff("admin@test.example", "Ari Admin", "admin", []);
 
   const customer = async (email: string, name: string, tier: "key" | "growth" | "standard") => {
     const user = await db.user.create({ data: { email, name, role: "customer", passwordHash } });
@@ -47,6 +48,7 @@ export async function createFixtures(db: Db) {
     agent: await auth(agent.id),
     billingAgent: await auth(billingAgent.id),
     supervisor: await auth(supervisor.id),
+    admin: await auth(admin.id),
     keyCustomer: await auth(keyCustomer.id),
     otherCustomer: await auth(otherCustomer.id),
   };

@@ -12,17 +12,21 @@ import { freshDatabase, useTestRuntime, type TestDatabase } from "./services.ts"
 export function liveClient(baseUrl: () => string) {
   const sockets: Socket[] = [];
 
-  async function api(path: string, init: { method?: string; token?: string; body?: unknown; lang?: string } = {}) {
+  async function api(
+    path: string,
+    init: { method?: string; token?: string; body?: unknown; lang?: string; headers?: Record<string, string> } = {},
+  ) {
     const res = await fetch(`${baseUrl()}/api/v1${path}`, {
       method: init.method ?? "GET",
       headers: {
         "Content-Type": "application/json",
         ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
         ...(init.lang ? { "Accept-Language": init.lang } : {}),
+        ...init.headers,
       },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as any, headers: res.headers };
   }
 
   async function tokenFor(email: string) {
