@@ -240,6 +240,7 @@ const en = {
     tag: "Tags are up to 40 letters, digits, - or _.",
     tooManyTags: "A ticket can have at most 20 tags.",
     version: "The ticket version must be a positive whole number.",
+    versionAhead: "This ticket has no such version yet: reload it and try again.",
     nothingToUpdate: "Nothing to change.",
     email: "Enter a valid email address.",
     emailTaken: "An account with this email already exists. Sign in instead.",

@@ -242,6 +242,7 @@ const zhCN: Resources = {
     tag: "标签最多 40 个字符，只能包含文字、数字、- 或 _。",
     tooManyTags: "一个工单最多有 20 个标签。",
     version: "工单版本必须是正整数。",
+    versionAhead: "此工单还没有这个版本：请刷新后再试。",
     nothingToUpdate: "没有需要保存的更改。",
     email: "请输入有效的邮箱地址。",
     emailTaken: "该邮箱已注册，请直接登录。",

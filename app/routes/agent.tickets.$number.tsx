@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -57,6 +58,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+// After a stale save (409) the form must show the ticket as it is now, with
+// its new version; Remix skips reloading after an action error by default.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) =>
+  actionStatus === 409 || defaultShouldRevalidate;
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "workspace.use");
   const number = ticketNumberParam(params.number);
@@ -72,12 +78,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       // from; the domain works out what this agent changed and whether
       // someone else changed the same thing meanwhile (tickets/changes.ts).
       const assigneeId = form.get("assigneeId");
-      await updateTicket(db(), user, number, {
+      const fields = {
         status: form.get("status") ?? undefined,
         priority: form.get("priority") ?? undefined,
         assigneeId: assigneeId === null ? undefined : assigneeId === "" ? null : assigneeId,
         version: form.get("version") ?? undefined,
-      });
+      };
+      await updateTicket(db(), user, number, fields, new Date(), "form");
       return { ok: true as const, intent };
     }
     throw new Response("errors.validation", { status: 400 });

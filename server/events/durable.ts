@@ -18,8 +18,8 @@ export interface DurableListener {
   handle(events: StoredEvent[]): Promise<void>;
 }
 
-/** Attempts of one event before it is set aside as a dead letter. */
-export const MAX_ATTEMPTS = 8;
+/** Attempts of one event before it is set aside as a dead letter: with the backoff below, about 18 minutes. */
+export const MAX_ATTEMPTS = 12;
 const LEASE_MS = 30_000;
 const BATCH = 200;
 
@@ -33,7 +33,8 @@ interface ListenerRow {
   afterId: string;
   attempts: number;
   retryAt: Date | null;
-  leaseUntil: Date;
+  /** Who held the lease before this update: someone else (or nobody) means we take over. */
+  heldBy: string | null;
 }
 
 export interface RetryPolicy {
@@ -96,6 +97,7 @@ class ListenerState {
   private leaseUntil = 0;
   private retryAt = 0;
   private attempts = 0;
+  private lastError: string | null = null;
   private savedAt = 0;
 
   constructor(
@@ -110,21 +112,27 @@ class ListenerState {
     if (!(await this.holdLease())) return "idle";
     if (Date.now() < this.retryAt) return "idle";
     const batch = await readFinished(this.pool, this.position!, this.listener.on, BATCH);
+    // Rows this release cannot read never succeed: set aside at once, for a person to look at.
+    for (const broken of batch.broken) await this.deadLetter(broken.id, `unreadable event: ${broken.error}`, 0);
     if (batch.events.length === 0) {
       this.position = batch.next;
       // Moving past events of no interest needs saving only now and then.
-      if (Date.now() - this.savedAt > 5_000) await this.save();
+      if (batch.broken.length > 0 || Date.now() - this.savedAt > 5_000) await this.save();
       return "idle";
     }
-    try {
-      await this.listener.handle(batch.events);
-      this.position = batch.next;
-      this.attempts = 0;
-      await this.save();
-    } catch {
-      await this.oneByOne(batch.events);
-    }
-    return batch.events.length === BATCH ? "more" : "idle";
+    const kept = await this.whileLeased(async () => {
+      try {
+        await this.listener.handle(batch.events);
+        this.position = batch.next;
+        this.attempts = 0;
+        this.lastError = null;
+      } catch {
+        await this.oneByOne(batch.events);
+      }
+    });
+    if (!kept) return "idle";
+    await this.save();
+    return batch.events.length + batch.broken.length === BATCH ? "more" : "idle";
   }
 
   /** After a failed batch: handle events singly, so only the failing one waits (and finally dead-letters). */
@@ -134,30 +142,71 @@ class ListenerState {
         await this.listener.handle([event]);
         this.position = { txid: event.txid, id: event.id };
         this.attempts = 0;
+        this.lastError = null;
       } catch (error) {
         this.attempts += 1;
         const message = String((error as Error)?.message ?? error).slice(0, 2000);
         this.onError(error as Error, `listener ${this.listener.name}, event ${event.id} (${event.type}), attempt ${this.attempts}`);
         if (this.attempts >= this.retry.maxAttempts) {
-          await this.pool.query(
-            `INSERT INTO "DeadLetter" (listener, "eventId", error, attempts) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (listener, "eventId") DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts, "replayedAt" = NULL`,
-            [this.listener.name, event.id.toString(), message, this.attempts],
-          );
+          await this.deadLetter(event.id, message, this.attempts);
           this.position = { txid: event.txid, id: event.id };
           this.attempts = 0;
+          this.lastError = null;
           continue;
         }
         this.retryAt = Date.now() + this.retry.delayMs(this.attempts);
-        await this.save(message);
+        this.lastError = message;
         return;
       }
     }
-    await this.save();
   }
 
-  private async save(lastError: string | null = null) {
+  private async deadLetter(eventId: bigint, error: string, attempts: number) {
     await this.pool.query(
+      `INSERT INTO "DeadLetter" (listener, "eventId", error, attempts) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (listener, "eventId") DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts, "replayedAt" = NULL`,
+      [this.listener.name, eventId.toString(), error, attempts],
+    );
+  }
+
+  /**
+   * Runs `work` while renewing the lease, so a slow batch keeps it. If the
+   * lease was lost meanwhile (we stalled and another process took over), our
+   * progress is dropped: the new holder goes on from the stored position.
+   */
+  private async whileLeased(work: () => Promise<void>): Promise<boolean> {
+    let lost = false;
+    const renew = setInterval(() => {
+      this.renew().then(
+        (ok) => (lost ||= !ok),
+        (error) => this.onError(error as Error, `listener ${this.listener.name} lease`),
+      );
+    }, LEASE_MS / 3);
+    try {
+      await work();
+    } finally {
+      clearInterval(renew);
+    }
+    if (lost) this.dropState();
+    return !lost;
+  }
+
+  private dropState() {
+    this.position = undefined;
+    this.leaseUntil = 0;
+  }
+
+  private async renew(): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE "EventListener" SET "leaseUntil" = now() + ($3::int * interval '1 millisecond') WHERE name = $1 AND "leasedBy" = $2`,
+      [this.listener.name, this.owner, LEASE_MS],
+    );
+    if (rowCount === 1) this.leaseUntil = Date.now() + LEASE_MS;
+    return rowCount === 1;
+  }
+
+  private async save() {
+    const { rowCount } = await this.pool.query(
       `UPDATE "EventListener" SET "afterTxid" = $2, "afterId" = $3, attempts = $4, "lastError" = $5,
          "retryAt" = $6, "updatedAt" = now()
        WHERE name = $1 AND "leasedBy" = $7`,
@@ -166,11 +215,13 @@ class ListenerState {
         this.position!.txid.toString(),
         this.position!.id.toString(),
         this.attempts,
-        lastError,
+        this.lastError,
         this.retryAt > Date.now() ? new Date(this.retryAt) : null,
         this.owner,
       ],
     );
+    // Not ours any more: whoever holds it now continues from the stored position.
+    if (rowCount === 0) this.dropState();
     this.savedAt = Date.now();
   }
 
@@ -178,18 +229,20 @@ class ListenerState {
   private async holdLease(): Promise<boolean> {
     if (this.position && Date.now() < this.leaseUntil - LEASE_MS / 2) return true;
     const { rows } = await this.pool.query<ListenerRow>(
-      `UPDATE "EventListener" SET "leasedBy" = $2, "leaseUntil" = now() + ($3::int * interval '1 millisecond')
-       WHERE name = $1 AND ("leasedBy" IS NULL OR "leasedBy" = $2 OR "leaseUntil" < now())
-       RETURNING "afterTxid"::text AS "afterTxid", "afterId"::text AS "afterId", attempts, "retryAt", "leaseUntil"`,
+      `UPDATE "EventListener" l SET "leasedBy" = $2, "leaseUntil" = now() + ($3::int * interval '1 millisecond')
+       FROM (SELECT name, "leasedBy" FROM "EventListener" WHERE name = $1 FOR UPDATE) before
+       WHERE l.name = before.name AND (l."leasedBy" IS NULL OR l."leasedBy" = $2 OR l."leaseUntil" < now())
+       RETURNING l."afterTxid"::text AS "afterTxid", l."afterId"::text AS "afterId", l.attempts, l."retryAt",
+                 before."leasedBy" AS "heldBy"`,
       [this.listener.name, this.owner, LEASE_MS],
     );
     if (rows.length === 0) {
-      this.position = undefined; // someone else runs it; read its progress again if we take over
+      this.dropState(); // someone else runs it
       return false;
     }
     const row = rows[0];
-    if (!this.position) {
-      // Taking over (or starting): continue from the stored progress.
+    if (!this.position || row.heldBy !== this.owner) {
+      // Starting, or taking over (perhaps back from another process): go on from the stored progress.
       this.position = { txid: BigInt(row.afterTxid), id: BigInt(row.afterId) };
       this.attempts = row.attempts;
       this.retryAt = row.retryAt?.getTime() ?? 0;

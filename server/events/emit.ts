@@ -6,7 +6,7 @@
 // (server/events/feed.ts).
 import type { Tx } from "../db/client.ts";
 import { inTransactionListeners } from "../listeners/index.ts";
-import type { EventType, NewEvent } from "./types.ts";
+import { EVENT_DATA, type EventType, type NewEvent } from "./types.ts";
 
 export interface InTransactionListener {
   name: string;
@@ -34,6 +34,8 @@ export async function emit(tx: Tx, events: NewEvent[], depth = 0): Promise<void>
 }
 
 async function appendEvents(tx: Tx, events: NewEvent[]) {
+  // Checked on the way in: a malformed event is a bug in the command and must never reach the readers.
+  for (const e of events) EVENT_DATA[e.type].parse(e.data);
   const rows = events.map((e) => ({
     type: e.type,
     ticketId: e.ticketId ?? null,

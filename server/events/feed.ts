@@ -13,7 +13,7 @@
 //   the horizon passes them, so one long transaction elsewhere does not hold
 //   back the agent's screen.
 import pg from "pg";
-import { parseStoredEvent, type EventType, type StoredEvent } from "./types.ts";
+import { parseEventRows, type BrokenEvent, type EventRow, type EventType, type StoredEvent } from "./types.ts";
 
 export const EVENTS_CHANNEL = "helpdesk_events";
 
@@ -23,9 +23,11 @@ export interface FeedPosition {
   id: bigint;
 }
 
-const COLUMNS = `e.id::text AS id, e.txid::text AS txid, e.type, e."ticketId", e."customerId", e."actorId", e.at, e.data`;
+// `at` is stored as UTC without a zone (Prisma's way): say so, or pg reads it as local time.
+const COLUMNS = `e.id::text AS id, e.txid::text AS txid, e.type, e."ticketId", e."customerId", e."actorId",
+  e.at AT TIME ZONE 'UTC' AS at, e.data`;
 
-type Row = Parameters<typeof parseStoredEvent>[0];
+type Row = EventRow;
 
 /** A pool for readers: bounded waits, so a dead server fails fast instead of hanging a loop. */
 export function createFeedPool(databaseUrl: string, onError: (error: Error) => void, max = 3): pg.Pool {
@@ -53,7 +55,7 @@ export async function readFinished(
   after: FeedPosition,
   types: readonly EventType[] | null,
   limit: number,
-): Promise<{ events: StoredEvent[]; next: FeedPosition; horizon: bigint; pendingAbove: boolean }> {
+): Promise<{ events: StoredEvent[]; broken: BrokenEvent[]; next: FeedPosition; horizon: bigint; pendingAbove: boolean }> {
   const { rows } = await pool.query<Row & { horizon: string; pending_above: boolean }>(
     `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
      SELECT h.xmin::text AS horizon,
@@ -70,39 +72,63 @@ export async function readFinished(
   );
   const horizon = BigInt(rows[0].horizon);
   const pendingAbove = rows[0].pending_above;
-  const events = rows.filter((r) => r.id !== null).map(parseStoredEvent);
-  const last = events.at(-1);
-  const next = events.length === limit && last ? { txid: last.txid, id: last.id } : { txid: horizon, id: 0n };
-  return { events, next: maxPosition(after, next), horizon, pendingAbove };
+  const found = rows.filter((r) => r.id !== null);
+  const last = found.at(-1);
+  const next = found.length === limit && last ? { txid: BigInt(last.txid), id: BigInt(last.id) } : { txid: horizon, id: 0n };
+  return { ...parseEventRows(found), next: maxPosition(after, next), horizon, pendingAbove };
 }
 
-/** Events above the horizon whose transactions have committed, from the given transactions only. */
+/** The transactions a snapshot saw as running or not yet started: only they can have committed since. */
+interface SnapshotBound {
+  xmax: bigint;
+  xip: bigint[];
+}
+
+const ABOVE_LIMIT = 1000;
+
+/**
+ * Events above the horizon whose transactions have committed, from the
+ * transactions that were running or not yet started at the last read only
+ * (`since`), after `after` in (txid, id) order, at most ABOVE_LIMIT.
+ */
 async function readCommittedAbove(
   pool: pg.Pool,
   horizon: bigint,
-  since: { xmax: bigint; xip: bigint[] } | null,
+  since: SnapshotBound | null,
+  after: FeedPosition | null,
   types: readonly EventType[] | null,
-): Promise<{ events: StoredEvent[]; snapshot: { xmin: bigint; xmax: bigint; xip: bigint[] } }> {
-  // Only transactions that were running or not yet started at the last read
-  // can have become visible since: that keeps this read small.
-  const { rows } = await pool.query<Row & { xmin: string; xmax: string; xip: string[] | null }>(
+): Promise<{ events: StoredEvent[]; broken: BrokenEvent[]; full: boolean; last: FeedPosition | null; snapshot: SnapshotBound }> {
+  const { rows } = await pool.query<Row & { xmax: string; xip: string[] | null }>(
     `WITH s AS (SELECT pg_current_snapshot() AS snap)
-     SELECT pg_snapshot_xmin(s.snap)::text AS xmin, pg_snapshot_xmax(s.snap)::text AS xmax,
+     SELECT pg_snapshot_xmax(s.snap)::text AS xmax,
             (SELECT array_agg(x::text) FROM pg_snapshot_xip(s.snap) x) AS xip,
             ev.*
      FROM s LEFT JOIN LATERAL (
        SELECT ${COLUMNS} FROM "DomainEvent" e
        WHERE e.txid >= $1::text::xid8
          AND ($2::text IS NULL OR e.txid >= $2::text::xid8 OR e.txid = ANY($3::text[]::xid8[]))
-         AND ($4::text[] IS NULL OR e.type = ANY($4::text[]))
+         AND ($4::text IS NULL OR (e.txid, e.id) > ($4::text::xid8, $5::bigint))
+         AND ($6::text[] IS NULL OR e.type = ANY($6::text[]))
        ORDER BY e.txid, e.id
+       LIMIT ${ABOVE_LIMIT}
      ) ev ON true`,
-    [horizon.toString(), since?.xmax.toString() ?? null, (since?.xip ?? []).map(String), types],
+    [
+      horizon.toString(),
+      since?.xmax.toString() ?? null,
+      (since?.xip ?? []).map(String),
+      after?.txid.toString() ?? null,
+      after?.id.toString() ?? null,
+      types,
+    ],
   );
   const first = rows[0];
+  const found = rows.filter((r) => r.id !== null);
+  const last = found.at(-1);
   return {
-    events: rows.filter((r) => r.id !== null).map(parseStoredEvent),
-    snapshot: { xmin: BigInt(first.xmin), xmax: BigInt(first.xmax), xip: (first.xip ?? []).map((x) => BigInt(x)) },
+    ...parseEventRows(found),
+    full: found.length === ABOVE_LIMIT,
+    last: last ? { txid: BigInt(last.txid), id: BigInt(last.id) } : null,
+    snapshot: { xmax: BigInt(first.xmax), xip: (first.xip ?? []).map((x) => BigInt(x)) },
   };
 }
 
@@ -129,12 +155,15 @@ export class LiveReader {
   private floor: FeedPosition;
   /** Events above the floor already delivered, by id. */
   private delivered = new Map<bigint, bigint>();
-  private snapshot: { xmax: bigint; xip: bigint[] } | null = null;
+  /** What the last read above the horizon saw, and where it stopped when it hit its limit. */
+  private snapshot: SnapshotBound | null = null;
+  private aboveAfter: FeedPosition | null = null;
 
   constructor(
     private pool: pg.Pool,
     start: FeedPosition,
     private types: readonly EventType[] | null,
+    private onBroken: (event: BrokenEvent) => void,
     private batchSize = 500,
   ) {
     this.floor = start;
@@ -145,19 +174,32 @@ export class LiveReader {
     const below = await readFinished(this.pool, this.floor, this.types, this.batchSize);
     const fresh = below.events.filter((e) => !this.delivered.has(e.id));
     if (fresh.length > 0) await deliver(fresh);
+    below.broken.filter((e) => !this.delivered.has(e.id)).forEach(this.onBroken);
     this.floor = below.next;
     for (const [id, txid] of this.delivered) if (txid < this.floor.txid) this.delivered.delete(id);
-    const more = below.events.length === this.batchSize;
+    const more = below.events.length + below.broken.length === this.batchSize;
     if (more || !below.pendingAbove) {
       this.snapshot = null;
+      this.aboveAfter = null;
       return { more };
     }
 
-    const above = await readCommittedAbove(this.pool, below.horizon, this.snapshot, this.types);
+    const above = await readCommittedAbove(this.pool, below.horizon, this.snapshot, this.aboveAfter, this.types);
     const early = above.events.filter((e) => !this.delivered.has(e.id) && comparePositions(e, this.floor) > 0);
     if (early.length > 0) await deliver(early);
     for (const e of early) this.delivered.set(e.id, e.txid);
+    for (const e of above.broken) {
+      if (this.delivered.has(e.id)) continue;
+      this.onBroken(e);
+      this.delivered.set(e.id, e.txid);
+    }
+    // A full page: continue from its end with the same bound next time (nothing is skipped).
+    if (above.full) {
+      this.aboveAfter = above.last;
+      return { more: true };
+    }
     this.snapshot = above.snapshot;
+    this.aboveAfter = null;
     return { more: false };
   }
 }
@@ -206,6 +248,10 @@ export class Wakeup {
     try {
       await client.connect();
       await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      if (this.stopped) {
+        await client.end().catch(() => {});
+        return;
+      }
       this.client = client;
       this.connected = true;
       this.retryMs = 250;

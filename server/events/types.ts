@@ -70,8 +70,7 @@ export const FIELD_EVENTS = {
 
 export type TicketField = keyof typeof FIELD_EVENTS;
 
-/** Parses a row of the log; an unknown type or a malformed payload is a bug, reported as such. */
-export function parseStoredEvent(row: {
+export type EventRow = {
   id: bigint | string | number;
   txid: bigint | string | number;
   type: string;
@@ -80,7 +79,31 @@ export function parseStoredEvent(row: {
   actorId: string | null;
   at: Date | string;
   data: unknown;
-}): StoredEvent {
+};
+
+/** A row that does not parse: an unknown type (a newer release wrote it) or a malformed payload. */
+export interface BrokenEvent {
+  id: bigint;
+  txid: bigint;
+  type: string;
+  error: string;
+}
+
+/** Parses rows of the log one by one, so one bad row never stops a reader. */
+export function parseEventRows(rows: EventRow[]): { events: StoredEvent[]; broken: BrokenEvent[] } {
+  const events: StoredEvent[] = [];
+  const broken: BrokenEvent[] = [];
+  for (const row of rows) {
+    try {
+      events.push(parseStoredEvent(row));
+    } catch (error) {
+      broken.push({ id: BigInt(row.id), txid: BigInt(row.txid), type: row.type, error: (error as Error).message.slice(0, 1000) });
+    }
+  }
+  return { events, broken };
+}
+
+function parseStoredEvent(row: EventRow): StoredEvent {
   const schema = EVENT_DATA[row.type as EventType];
   if (!schema) throw new Error(`Unknown event type "${row.type}" (event ${row.id})`);
   return {

@@ -13,6 +13,9 @@ export interface HealthChange {
 
 export async function recomputeHealth(tx: Tx, customerId: string, reason: string, now = new Date()): Promise<HealthChange> {
   const since = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000);
+  // One recompute per customer at a time: two commits for one customer must
+  // not both start from the old score (each would miss the other's change).
+  await tx.$executeRaw`SELECT 1 FROM "Customer" WHERE "id" = ${customerId} FOR UPDATE`;
   // Sequential on purpose: inside a transaction all queries share one
   // connection, and pg does not allow overlapping queries on a client.
   const ratings = await tx.survey.findMany({

@@ -40,7 +40,9 @@ export class RealtimeDelivery {
   ) {}
 
   async start(): Promise<void> {
-    const reader = new LiveReader(this.pool, await currentPosition(this.pool), TYPES);
+    const reader = new LiveReader(this.pool, await currentPosition(this.pool), TYPES, (broken) =>
+      this.onError(new Error(`event ${broken.id} (${broken.type}) cannot be read: ${broken.error}`), "realtime delivery"),
+    );
     this.loop = new Loop(
       // Events of transactions that commit later arrive with their commit's notification.
       async () => ((await reader.poll((events) => this.deliver(events))).more ? "more" : "idle"),

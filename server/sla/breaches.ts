@@ -34,8 +34,8 @@ export async function recordMissedTargets(db: Db, now = new Date(), ticketId?: s
       ticketId: m.id,
       customerId: m.requesterId,
       actorId: null,
-      // The miss happened at the due time, whenever we noticed it.
-      at: m.dueAt,
+      // Recorded now (at the due time when the timer ran on time); the due time is in the data.
+      at: now,
       data: { target: m.target, dueAt: m.dueAt.toISOString() },
     }));
     await emit(tx, events);

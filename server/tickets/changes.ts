@@ -54,16 +54,17 @@ export interface UpdatePlan {
 /**
  * Plans an update. Without a version the request is taken as it is (every
  * field that differs is set). With the version the requester saw:
- * - a field sent back as it was at that version is one they did not change
- *   (a form sends all its fields), so it is left alone;
- * - a field they did change, that someone else changed meanwhile to another
+ * - from a whole form (it sends all its fields), a field sent back as it was
+ *   at that version is one they did not change, so it is left alone; from
+ *   the API every field sent is one to change;
+ * - a field they change, that someone else changed meanwhile to another
  *   value, is a conflict: nothing is saved and they see what changed;
  * - anything else (replies, changes to other fields) does not block the save.
  */
 export function planUpdate(
   current: TicketFields,
   requested: Partial<TicketFields>,
-  seen: { version: number; changesSince: FieldChange[]; actorId: string } | null,
+  seen: { version: number; changesSince: FieldChange[]; actorId: string; wholeForm: boolean } | null,
 ): UpdatePlan {
   const apply: Partial<TicketFields> = {};
   const conflicts: FieldChange[] = [];
@@ -72,7 +73,7 @@ export function planUpdate(
     const wanted = requested[field];
     if (sameValue(field, wanted, current[field])) continue;
     if (seen) {
-      if (sameValue(field, wanted, valueAt(field, current, seen.changesSince))) continue;
+      if (seen.wholeForm && sameValue(field, wanted, valueAt(field, current, seen.changesSince))) continue;
       const theirs = seen.changesSince.filter((c) => c.field === field && c.actorId !== seen.actorId);
       if (theirs.length > 0) {
         conflicts.push(...theirs);

@@ -8,7 +8,7 @@ import type { Prisma } from "../db/generated/client.ts";
 import { assertCan, can, rolesWith, ticketsWhere, type AuthUser } from "../auth/policy.ts";
 import { DomainError, forbidden, notFound } from "../errors.ts";
 import { emit } from "../events/emit.ts";
-import { parseStoredEvent, FIELD_EVENTS, type NewEvent, type StoredEvent } from "../events/types.ts";
+import { parseEventRows, FIELD_EVENTS, type EventRow, type NewEvent, type StoredEvent } from "../events/types.ts";
 import { dueTimes, selectPolicy } from "../sla/policy.ts";
 import { parseInput } from "../validation.ts";
 import { ACTIVE_STATUSES, canChangeStatus, isActive } from "./status.ts";
@@ -224,18 +224,20 @@ export async function getTicket(db: Tx, user: AuthUser, number: number) {
 }
 
 async function ticketEvents(db: Tx, ticketId: string, afterVersion?: number): Promise<StoredEvent[]> {
-  const rows = await db.$queryRawUnsafe<Parameters<typeof parseStoredEvent>[0][]>(
+  const rows = await db.$queryRawUnsafe<EventRow[]>(
     `SELECT id, txid::text AS txid, type, "ticketId", "customerId", "actorId", at, data
      FROM "DomainEvent" WHERE "ticketId" = $1 AND ($2::int IS NULL OR (data->>'version')::int > $2)
      ORDER BY id`,
     ticketId,
     afterVersion ?? null,
   );
-  return rows.map(parseStoredEvent);
+  // A row this release cannot read (written by a newer one, during a rolling deploy) is left out.
+  return parseEventRows(rows).events;
 }
 
 async function ticketTimeline(db: Tx, ticketId: string) {
-  const events = await ticketEvents(db, ticketId);
+  // In the order things happened (a missed target is dated at its due time).
+  const events = (await ticketEvents(db, ticketId)).sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id - b.id));
   const ids = mentionedIds(events);
   const [users, teams] = await Promise.all([
     ids.users.length ? db.user.findMany({ where: { id: { in: ids.users } }, select: { id: true, name: true } }) : [],
@@ -285,6 +287,7 @@ export async function addMessage(
     });
 
     const changes: Prisma.TicketUpdateInput = {};
+    const missed: NewEvent[] = [];
     let status: TicketFields["status"] = ticket.status;
     // Who wrote decides the SLA and status effects: the requester or the team.
     const fromRequester = user.customerId === ticket.requesterId;
@@ -294,6 +297,7 @@ export async function addMessage(
         // The miss is recorded once: the sweeper may already have noted it.
         if (ticket.firstResponseDueAt && now > ticket.firstResponseDueAt && !ticket.firstResponseBreachedAt) {
           changes.firstResponseBreachedAt = ticket.firstResponseDueAt;
+          missed.push(slaMissed(ticket, "first_response", ticket.firstResponseDueAt, now));
         }
       }
       if (ticket.status === "new") status = "open";
@@ -307,7 +311,10 @@ export async function addMessage(
     const version = ticket.version + 1;
     await tx.ticket.update({ where: { id: ticket.id }, data: { ...changes, updatedAt: now, version } });
     const about = { ticketId: ticket.id, customerId: ticket.requesterId, actorId: user.id, at: now };
-    const events: NewEvent[] = [{ ...about, type: "ticket.message_added", data: { messageId: message.id, kind: input.kind, version } }];
+    const events: NewEvent[] = [
+      { ...about, type: "ticket.message_added", data: { messageId: message.id, kind: input.kind, version } },
+      ...missed,
+    ];
     if (status !== ticket.status) {
       events.push({ ...about, type: "ticket.status_changed", data: { from: ticket.status, to: status, version } });
     }
@@ -316,12 +323,18 @@ export async function addMessage(
   });
 }
 
+/**
+ * Changes a ticket's properties. `from: "form"` says the input is a whole
+ * form (every field, changed or not) rather than the fields to change; it
+ * matters only with a version (see planUpdate).
+ */
 export async function updateTicket(
   db: Db,
   user: AuthUser,
   number: number,
   rawInput: unknown,
   now = new Date(),
+  from: "fields" | "form" = "fields",
 ): Promise<TicketSummary> {
   const { version: seenVersion, ...requested } = parseInput(TicketUpdateSchema, rawInput);
   return db.$transaction(async (tx) => {
@@ -336,9 +349,17 @@ export async function updateTicket(
       teamId: ticket.teamId,
       tags: ticket.tags,
     };
+    if (seenVersion !== undefined && seenVersion > ticket.version) {
+      throw new DomainError("validation_failed", "errors.validation", { version: ["validation.versionAhead"] });
+    }
     const seen =
       seenVersion !== undefined && seenVersion < ticket.version
-        ? { version: seenVersion, changesSince: fieldChanges(await ticketEvents(tx, ticket.id, seenVersion)), actorId: user.id }
+        ? {
+            version: seenVersion,
+            changesSince: fieldChanges(await ticketEvents(tx, ticket.id, seenVersion)),
+            actorId: user.id,
+            wholeForm: from === "form",
+          }
         : null;
     const { apply, conflicts } = planUpdate(current, requested, seen);
     if (conflicts.length > 0) throw new StaleTicketError(ticket, conflicts);
@@ -361,8 +382,10 @@ export async function updateTicket(
     if (apply.status === "solved") data.solvedAt = now;
     if (apply.status === "closed") data.closedAt = now;
     if (apply.status && isActive(apply.status)) data.solvedAt = null;
+    const missed: NewEvent[] = [];
     if (apply.status === "solved" && ticket.resolutionDueAt && now > ticket.resolutionDueAt && !ticket.resolutionBreachedAt) {
       data.resolutionBreachedAt = ticket.resolutionDueAt;
+      missed.push(slaMissed(ticket, "resolution", ticket.resolutionDueAt, now));
     }
     const updated = await tx.ticket.update({ where: { id: ticket.id }, data, select: summarySelect });
 
@@ -375,9 +398,19 @@ export async function updateTicket(
     }
     if (apply.teamId !== undefined) events.push({ ...about, type: "ticket.team_changed", data: { from: ticket.teamId, to: apply.teamId, version } });
     if (apply.tags) events.push({ ...about, type: "ticket.tags_changed", data: { ...tagDiff(ticket.tags, apply.tags), version } });
-    await emit(tx, events);
+    await emit(tx, [...events, ...missed]);
     return updated;
   });
+}
+
+/** A target missed and noticed by a command (a late first reply, a late solve) rather than by its timer. */
+function slaMissed(
+  ticket: { id: string; requesterId: string },
+  target: "first_response" | "resolution",
+  dueAt: Date,
+  now: Date,
+): NewEvent {
+  return { type: "ticket.sla_breached", ticketId: ticket.id, customerId: ticket.requesterId, actorId: null, at: now, data: { target, dueAt: dueAt.toISOString() } };
 }
 
 /** Property changes recorded in a ticket's events, for the stale-form rule. */

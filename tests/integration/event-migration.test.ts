@@ -35,8 +35,9 @@ test("system messages and CSAT notes become events; unknown names are kept as te
   const ids = { li: randomUUID(), ada: randomUUID(), customer: randomUUID(), ticket: randomUUID(), category: randomUUID(), survey: randomUUID() };
   const minute = (n: number) => new Date(Date.UTC(2026, 10, 20, 9, n));
   await client.query(
-    `INSERT INTO "User" (id, email, name, "passwordHash", role) VALUES ($1, 'li@x', 'Li Wei', 'x', 'agent'), ($2, 'ada@x', 'Ada', 'x', 'customer')`,
-    [ids.li, ids.ada],
+    `INSERT INTO "User" (id, email, name, "passwordHash", role) VALUES ($1, 'li@x', 'Li Wei', 'x', 'agent'), ($2, 'ada@x', 'Ada', 'x', 'customer'),
+       ($3, 'sam1@x', 'Sam Lee', 'x', 'agent'), ($4, 'sam2@x', 'Sam Lee', 'x', 'agent')`,
+    [ids.li, ids.ada, randomUUID(), randomUUID()],
   );
   await client.query(`INSERT INTO "Customer" (id, "userId", email, name) VALUES ($1, $2, 'ada@x', 'Ada')`, [ids.customer, ids.ada]);
   await client.query(`INSERT INTO "Category" (id, key, "nameEn", "nameZh") VALUES ($1, 'tech', 'Tech', '技术')`, [ids.category]);
@@ -51,6 +52,7 @@ test("system messages and CSAT notes become events; unknown names are kept as te
   await message("public", ids.ada, "It is broken.", minute(0));
   await message("system", ids.li, "priority:urgent\nassignee:Li Wei", minute(1));
   await message("system", ids.li, "assignee:Former Colleague", minute(2));
+  await message("system", ids.li, "assignee:Sam Lee", new Date(minute(2).getTime() + 1000)); // two people of that name: not guessed
   await message("system", ids.li, "assignee:", minute(3));
   await message("system", ids.li, "status:solved", minute(4));
   await message("internal", null, "csat:2\nToo slow", minute(5));
@@ -66,7 +68,9 @@ test("system messages and CSAT notes become events; unknown names are kept as te
     ["ticket.priority_changed", ids.li, { from: null, to: "urgent" }],
     ["ticket.assignee_changed", ids.li, { from: null, to: ids.li }],
     ["ticket.legacy_note", ids.li, { text: "assignee:Former Colleague" }],
-    ["ticket.assignee_changed", ids.li, { from: ids.li, to: null }],
+    ["ticket.legacy_note", ids.li, { text: "assignee:Sam Lee" }],
+    // After the name that could not be resolved, who was assigned before is unknown.
+    ["ticket.assignee_changed", ids.li, { from: null, to: null }],
     ["ticket.status_changed", ids.li, { from: null, to: "solved" }],
     ["survey.answered", ids.ada, { surveyId: ids.survey, rating: 2, comment: "Too slow" }],
   ]);

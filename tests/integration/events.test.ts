@@ -93,7 +93,7 @@ describe("commands and their events", () => {
 describe("reading the log after commit", () => {
   test("an event whose transaction commits late is still read, once, by both kinds of reader", async () => {
     const durableFrom = await currentPosition(pool);
-    const live = new LiveReader(pool, durableFrom, ["article.changed"]);
+    const live = new LiveReader(pool, durableFrom, ["article.changed"], () => {});
     const seenLive: string[] = [];
     const pollLive = () => live.poll(async (events) => void seenLive.push(...articleIds(events)));
 

@@ -14,7 +14,8 @@ const since: FieldChange[] = [
   { field: "priority", from: "normal", to: "urgent", actorId: MARIA, at, version: 4 },
   { field: "assigneeId", from: null, to: MARIA, actorId: MARIA, at, version: 4 },
 ];
-const seen = { version: 3, changesSince: since, actorId: LI };
+const seen = { version: 3, changesSince: since, actorId: LI, wholeForm: true };
+const api = { ...seen, wholeForm: false };
 
 describe("planUpdate", () => {
   test("without a version, whatever differs is applied (last write wins)", () => {
@@ -33,18 +34,24 @@ describe("planUpdate", () => {
     expect(planUpdate(current, form, seen)).toEqual({ apply: { status: "pending" }, conflicts: [] });
   });
 
+  test("from the API, a field named is a field to change, even to its old value", () => {
+    // Li's integration asks for normal, not knowing Maria made it urgent: that is her change undone.
+    expect(planUpdate(current, { priority: "normal" }, api).conflicts).toEqual([since[0]]);
+    expect(planUpdate(current, { status: "pending" }, api)).toEqual({ apply: { status: "pending" }, conflicts: [] });
+  });
+
   test("asking for what is already there is no conflict and no change", () => {
     expect(planUpdate(current, { priority: "urgent" }, seen)).toEqual({ apply: {}, conflicts: [] });
   });
 
   test("your own changes since that version never conflict with you", () => {
-    const mine = { version: 3, changesSince: since, actorId: MARIA };
+    const mine = { version: 3, changesSince: since, actorId: MARIA, wholeForm: false };
     expect(planUpdate(current, { priority: "high" }, mine)).toEqual({ apply: { priority: "high" }, conflicts: [] });
   });
 
   test("tags compare as sets and undo added tags to find what the page showed", () => {
     const tagged: FieldChange[] = [{ field: "tags", from: null, to: { added: ["vip"], removed: [] }, actorId: MARIA, at, version: 4 }];
-    const page = { version: 3, changesSince: tagged, actorId: LI };
+    const page = { version: 3, changesSince: tagged, actorId: LI, wholeForm: true };
     // The page had no tags; sending that back is no change of Li's.
     expect(planUpdate(current, { tags: [] }, page)).toEqual({ apply: {}, conflicts: [] });
     expect(planUpdate(current, { tags: ["refund"] }, page).conflicts).toEqual(tagged);

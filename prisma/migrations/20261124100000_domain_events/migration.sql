@@ -93,24 +93,31 @@ WITH lines AS (
 ),
 resolved AS (
   SELECT lines.*,
+         -- A name resolves only to exactly one member of staff.
+         CASE WHEN field = 'assignee' AND value <> ''
+                   AND (SELECT count(*) FROM "User" u WHERE u."name" = value AND u."role" <> 'customer') = 1
+              THEN (SELECT u."id" FROM "User" u WHERE u."name" = value AND u."role" <> 'customer')
+         END AS assignee_id
+  FROM lines
+),
+typed AS (
+  SELECT resolved.*,
          CASE
            WHEN field = 'status' AND value IN ('new', 'open', 'pending', 'on_hold', 'solved', 'closed') THEN 'ticket.status_changed'
            WHEN field = 'priority' AND value IN ('low', 'normal', 'high', 'urgent') THEN 'ticket.priority_changed'
-           WHEN field = 'assignee' AND value = '' THEN 'ticket.assignee_changed'
-           WHEN field = 'assignee' AND (SELECT count(*) FROM "User" u WHERE u."name" = value AND u."role" <> 'customer') = 1 THEN 'ticket.assignee_changed'
+           WHEN field = 'assignee' AND (value = '' OR assignee_id IS NOT NULL) THEN 'ticket.assignee_changed'
            ELSE 'ticket.legacy_note'
          END AS type,
-         CASE
-           WHEN field = 'assignee' AND value <> '' THEN (SELECT u."id" FROM "User" u WHERE u."name" = value AND u."role" <> 'customer' LIMIT 1)
-           WHEN field = 'assignee' THEN NULL
-           ELSE value
-         END AS new_value
-  FROM lines
+         CASE WHEN field = 'assignee' THEN assignee_id ELSE value END AS new_value
+  FROM resolved
 ),
 ordered AS (
-  SELECT resolved.*,
-         lag(new_value) OVER (PARTITION BY "ticketId", type ORDER BY "createdAt", "id", ord) AS old_value
-  FROM resolved
+  -- The previous value of the same field; after a line that could not be
+  -- resolved it is unknown (null), not the value before that line.
+  SELECT typed.*,
+         lag(CASE WHEN type = 'ticket.legacy_note' THEN NULL ELSE new_value END)
+           OVER (PARTITION BY "ticketId", field ORDER BY "createdAt", "id", ord) AS old_value
+  FROM typed
 )
 INSERT INTO "DomainEvent" ("type", "ticketId", "actorId", "at", "data")
 SELECT type, "ticketId", "authorId", "createdAt",
