@@ -6,24 +6,27 @@ import { forbidden } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { z } from "zod";
 
-export async function listenerStatus(db: Tx, user: AuthUser) {
+/** Each listener's state and how many events lie after its position (also read by the soak benchmark). */
+export const LISTENER_STATUS_SQL = `
+  SELECT l.name, l.attempts, l."lastError", l."retryAt", l."leasedBy", l."updatedAt",
+         (SELECT count(*)::int FROM "DomainEvent" e WHERE (e.txid, e.id) > (l."afterTxid"::text::xid8, l."afterId")) AS backlog,
+         (SELECT count(*)::int FROM "DeadLetter" d WHERE d.listener = l.name AND d."replayedAt" IS NULL) AS "deadLetters"
+  FROM "EventListener" l ORDER BY l.name`;
+
+export interface ListenerStatus {
+  name: string;
+  attempts: number;
+  lastError: string | null;
+  retryAt: Date | null;
+  leasedBy: string | null;
+  updatedAt: Date;
+  backlog: number;
+  deadLetters: number;
+}
+
+export async function listenerStatus(db: Tx, user: AuthUser): Promise<ListenerStatus[]> {
   if (!can(user, "system.monitor")) throw forbidden();
-  const rows = await db.$queryRaw<
-    {
-      name: string;
-      attempts: number;
-      lastError: string | null;
-      retryAt: Date | null;
-      leasedBy: string | null;
-      updatedAt: Date;
-      backlog: bigint;
-      deadLetters: bigint;
-    }[]
-  >`SELECT l.name, l.attempts, l."lastError", l."retryAt", l."leasedBy", l."updatedAt",
-       (SELECT count(*) FROM "DomainEvent" e WHERE (e.txid, e.id) > (l."afterTxid"::text::xid8, l."afterId")) AS backlog,
-       (SELECT count(*) FROM "DeadLetter" d WHERE d.listener = l.name AND d."replayedAt" IS NULL) AS "deadLetters"
-     FROM "EventListener" l ORDER BY l.name`;
-  return rows.map((r) => ({ ...r, backlog: Number(r.backlog), deadLetters: Number(r.deadLetters) }));
+  return db.$queryRawUnsafe<ListenerStatus[]>(LISTENER_STATUS_SQL);
 }
 
 export const DeadLetterQuerySchema = z.object({
