@@ -44,7 +44,7 @@ export interface RouteSpec<
   headers?: H;
   body?: B;
   /** The success status (200 unless said) and its body. */
-  status?: 200 | 201;
+  status?: 200 | 201 | 202;
   response: R;
   /**
    * Error statuses beyond those implied by the description (401 for bearer,

@@ -15,7 +15,7 @@ const errorDescriptions: Record<ErrorStatus, string> = {
   503: "A service it depends on is unavailable",
 };
 
-const successDescriptions: Record<number, string> = { 200: "OK", 201: "Created" };
+const successDescriptions: Record<number, string> = { 200: "OK", 201: "Created", 202: "Accepted: it happens shortly" };
 
 const json = (schema: unknown) => ({ "application/json": { schema } }) as never;
 

@@ -6,7 +6,7 @@ import { db } from "../db/client.ts";
 import { SignInSchema, signIn } from "../auth/accounts.ts";
 import { issueApiToken } from "../auth/api-tokens.ts";
 import { DomainError, notFound } from "../errors.ts";
-import { DeadLetterQuerySchema, listDeadLetters, listenerStatus } from "../events/monitor.ts";
+import { DeadLetterIdSchema, DeadLetterQuerySchema, listDeadLetters, listenerStatus, requestReplay } from "../events/monitor.ts";
 import { getCustomerHealth } from "../health/service.ts";
 import { ARTICLE_LOCALES } from "../kb/articles.ts";
 import { CursorParamSchema, decodeOffset, encodeOffset, LimitParamSchema } from "../pagination.ts";
@@ -240,6 +240,18 @@ export const API_ROUTES: ApiRoute[] = [
       const page = await listDeadLetters(db(), user, query);
       return { data: page.items, nextCursor: page.nextCursor };
     },
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/admin/dead-letters/{id}/replay",
+    auth: "bearer",
+    summary: "Try a dead letter again, once its cause is fixed (admins); the listener does so within seconds",
+    params: DeadLetterIdSchema,
+    status: 202,
+    response: S.DeadLetter,
+    errors: [403],
+    handle: async ({ user, params }) => requestReplay(db(), user, params.id),
   }),
 
   defineRoute({

@@ -141,6 +141,7 @@ export const DeadLetter = z
     error: z.string(),
     attempts: z.number().int(),
     createdAt: Timestamp,
+    replayRequestedAt: orNull(Timestamp).openapi({ description: "Set while a replay is asked for and not yet done" }),
     event: orNull(
       z.strictObject({ id: z.string(), type: z.string(), ticketId: orNull(Uuid), at: Timestamp, data: z.unknown() }),
     ),

@@ -8,7 +8,7 @@
 // idempotent (an upsert by id, a message keyed by event id).
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { Loop, readFinished, type FeedPosition, type Wakeup } from "./feed.ts";
+import { Loop, readEventsById, readFinished, type FeedPosition, type Wakeup } from "./feed.ts";
 import type { EventType, StoredEvent } from "./types.ts";
 
 export interface DurableListener {
@@ -22,6 +22,8 @@ export interface DurableListener {
 export const MAX_ATTEMPTS = 12;
 const LEASE_MS = 30_000;
 const BATCH = 200;
+/** How often the runner looks for dead letters an admin asked to replay. */
+const REPLAY_CHECK_MS = 2_000;
 
 /** Backoff after the n-th failed attempt: 1 s, 2 s, 4 s … capped at 5 minutes. */
 export function retryDelayMs(attempts: number): number {
@@ -99,6 +101,7 @@ class ListenerState {
   private attempts = 0;
   private lastError: string | null = null;
   private savedAt = 0;
+  private replayCheckedAt = 0;
 
   constructor(
     private pool: pg.Pool,
@@ -110,6 +113,7 @@ class ListenerState {
 
   async step(): Promise<"idle" | "more"> {
     if (!(await this.holdLease())) return "idle";
+    if (Date.now() - this.replayCheckedAt > REPLAY_CHECK_MS) await this.replayRequested();
     if (Date.now() < this.retryAt) return "idle";
     const batch = await readFinished(this.pool, this.position!, this.listener.on, BATCH);
     // Rows this release cannot read never succeed: set aside at once, for a person to look at.
@@ -161,10 +165,40 @@ class ListenerState {
     }
   }
 
+  /** Dead letters an admin asked to try again (after fixing the cause): once each; a new failure sets it aside again. */
+  private async replayRequested() {
+    this.replayCheckedAt = Date.now();
+    const { rows } = await this.pool.query<{ id: string; eventId: string }>(
+      `SELECT id::text, "eventId"::text FROM "DeadLetter"
+       WHERE listener = $1 AND "replayRequestedAt" IS NOT NULL AND "replayedAt" IS NULL ORDER BY id LIMIT 20`,
+      [this.listener.name],
+    );
+    if (rows.length === 0) return;
+    const { events } = await readEventsById(this.pool, rows.map((r) => BigInt(r.eventId)));
+    for (const row of rows) {
+      const event = events.find((e) => e.id === BigInt(row.eventId));
+      let error: string | null = event ? null : "the event can no longer be read";
+      if (event) {
+        try {
+          await this.listener.handle([event]);
+        } catch (e) {
+          error = String((e as Error)?.message ?? e).slice(0, 2000);
+        }
+      }
+      await this.pool.query(
+        error === null
+          ? `UPDATE "DeadLetter" SET "replayedAt" = now() WHERE id = $1`
+          : `UPDATE "DeadLetter" SET "replayRequestedAt" = NULL, error = $2, attempts = attempts + 1 WHERE id = $1`,
+        error === null ? [row.id] : [row.id, error],
+      );
+    }
+  }
+
   private async deadLetter(eventId: bigint, error: string, attempts: number) {
     await this.pool.query(
       `INSERT INTO "DeadLetter" (listener, "eventId", error, attempts) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (listener, "eventId") DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts, "replayedAt" = NULL`,
+       ON CONFLICT (listener, "eventId") DO UPDATE
+         SET error = EXCLUDED.error, attempts = EXCLUDED.attempts, "replayRequestedAt" = NULL, "replayedAt" = NULL`,
       [this.listener.name, eventId.toString(), error, attempts],
     );
   }

@@ -132,6 +132,14 @@ async function readCommittedAbove(
   };
 }
 
+/** Given events by id (replaying dead letters); those gone (deleted with their ticket) are simply absent. */
+export async function readEventsById(pool: pg.Pool, ids: bigint[]): Promise<{ events: StoredEvent[]; broken: BrokenEvent[] }> {
+  const { rows } = await pool.query<Row>(`SELECT ${COLUMNS} FROM "DomainEvent" e WHERE e.id = ANY($1::bigint[])`, [
+    ids.map(String),
+  ]);
+  return parseEventRows(rows);
+}
+
 /** Where the log ends now: a reader starting here gets only events committed from now on. */
 export async function currentPosition(pool: pg.Pool | pg.Client): Promise<FeedPosition> {
   const { rows } = await pool.query<{ xmin: string }>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);

@@ -2,7 +2,7 @@
 // position, retry state and backlog, and the events it gave up on.
 import type { Tx } from "../db/client.ts";
 import { can, type AuthUser } from "../auth/policy.ts";
-import { forbidden } from "../errors.ts";
+import { forbidden, notFound } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { z } from "zod";
 
@@ -36,11 +36,16 @@ export const DeadLetterQuerySchema = z.object({
   cursor: z.string().regex(/^\d{1,18}$/, "validation.cursor").optional(),
 });
 
+/** Dead letters not replayed yet, newest first. */
 export async function listDeadLetters(db: Tx, user: AuthUser, rawQuery: unknown) {
   if (!can(user, "system.monitor")) throw forbidden();
   const query = parseInput(DeadLetterQuerySchema, rawQuery);
   const rows = await db.deadLetter.findMany({
-    where: { ...(query.listener ? { listener: query.listener } : {}), ...(query.cursor ? { id: { lt: BigInt(query.cursor) } } : {}) },
+    where: {
+      replayedAt: null,
+      ...(query.listener ? { listener: query.listener } : {}),
+      ...(query.cursor ? { id: { lt: BigInt(query.cursor) } } : {}),
+    },
     orderBy: { id: "desc" },
     take: query.limit + 1,
   });
@@ -49,18 +54,34 @@ export async function listDeadLetters(db: Tx, user: AuthUser, rawQuery: unknown)
     where: { id: { in: page.map((d) => d.eventId) } },
     select: { id: true, type: true, ticketId: true, at: true, data: true },
   });
-  const byId = new Map(events.map((e) => [e.id, e]));
+  const byId = new Map(events.map((e) => [e.id, { ...e, id: e.id.toString() }]));
   return {
-    items: page.map((d) => ({
-      id: d.id.toString(),
-      listener: d.listener,
-      error: d.error,
-      attempts: d.attempts,
-      createdAt: d.createdAt,
-      event: byId.has(d.eventId)
-        ? { id: d.eventId.toString(), type: byId.get(d.eventId)!.type, ticketId: byId.get(d.eventId)!.ticketId, at: byId.get(d.eventId)!.at, data: byId.get(d.eventId)!.data }
-        : null,
-    })),
+    items: page.map((d) => deadLetterJson(d, byId.get(d.eventId) ?? null)),
     nextCursor: rows.length > query.limit ? page[page.length - 1].id.toString() : null,
   };
+}
+
+const deadLetterJson = (
+  d: { id: bigint; listener: string; error: string; attempts: number; createdAt: Date; replayRequestedAt: Date | null },
+  event: { id: string; type: string; ticketId: string | null; at: Date; data: unknown } | null,
+) => ({
+  id: d.id.toString(),
+  listener: d.listener,
+  error: d.error,
+  attempts: d.attempts,
+  createdAt: d.createdAt,
+  replayRequestedAt: d.replayRequestedAt,
+  event,
+});
+
+export const DeadLetterIdSchema = z.object({ id: z.string().regex(/^\d{1,18}$/) });
+
+/** Asks the listener to try a dead letter again (once the cause is fixed); its runner does so within seconds. */
+export async function requestReplay(db: Tx, user: AuthUser, id: string) {
+  if (!can(user, "system.monitor")) throw forbidden();
+  const row = await db.deadLetter
+    .update({ where: { id: BigInt(id), replayedAt: null }, data: { replayRequestedAt: new Date() } })
+    .catch(() => null); // not found, or already replayed
+  if (!row) throw notFound();
+  return deadLetterJson(row, null);
 }

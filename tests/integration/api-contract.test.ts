@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import { useLiveServer } from "../support/live.ts";
+import { useLiveServer, waitFor as until } from "../support/live.ts";
 import { apiRouter } from "../../server/api/router.ts";
 import { runtimeSettings, setRuntimeSettings } from "../../server/runtime.ts";
 import { reindexAllArticles } from "../../search/articles.ts";
@@ -308,6 +308,21 @@ describe("background work", () => {
       expect((await call(path, { token: tokens.supervisor })).status).toBe(403);
       expect((await call(path)).status).toBe(401);
     }
+
+    // A dead letter (set aside while search was down, say) is listed, then replayed on request.
+    const article = await ctx.db.article.create({ data: { slug: "dead-letter", locale: "en", title: "Replayed", body: "Indexed at last.", status: "published" } });
+    const [event] = await ctx.db.$queryRaw<{ id: bigint }[]>`INSERT INTO "DomainEvent" (type, data) VALUES ('article.changed', ${JSON.stringify({ articleId: article.id })}::jsonb) RETURNING id`;
+    const letter = await ctx.db.deadLetter.create({ data: { listener: "search-index", eventId: event.id, error: "connect ECONNREFUSED", attempts: 12 } });
+    const listed = await call("/admin/dead-letters", { token: tokens.admin });
+    expect(listed.body.data).toEqual([expect.objectContaining({ id: letter.id.toString(), event: expect.objectContaining({ type: "article.changed" }) })]);
+    const replay = await call(`/admin/dead-letters/${letter.id}/replay`, { method: "post", token: tokens.admin });
+    expect(replay.status).toBe(202);
+    expect(replay.body.replayRequestedAt).not.toBeNull();
+    await until(async () => (await ctx.db.deadLetter.findUniqueOrThrow({ where: { id: letter.id } })).replayedAt, "the replay", 10_000);
+    expect((await call("/admin/dead-letters", { token: tokens.admin })).body.data).toEqual([]);
+    expect((await call("/admin/dead-letters/999999/replay", { method: "post", token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/dead-letters/${letter.id}/replay`, { method: "post", token: tokens.supervisor })).status).toBe(403);
+    expect((await call(`/admin/dead-letters/${letter.id}/replay`, { method: "post" })).status).toBe(401);
   });
 });
 

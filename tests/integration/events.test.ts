@@ -10,6 +10,7 @@ import { createTicket, getTicket, updateTicket } from "../../server/tickets/serv
 import { LiveReader, Wakeup, createFeedPool, currentPosition, readFinished } from "../../server/events/feed.ts";
 import { DurableRunner, type DurableListener } from "../../server/events/durable.ts";
 import type { StoredEvent } from "../../server/events/types.ts";
+import { requestReplay } from "../../server/events/monitor.ts";
 
 let t: TestDatabase;
 let fx: Awaited<ReturnType<typeof createFixtures>>;
@@ -124,6 +125,7 @@ describe("reading the log after commit", () => {
     await wakeup.start();
     const handled = { steady: [] as string[], flaky: [] as string[] };
     let flakyCalls = 0;
+    let poisonFixed = false;
     const steady: DurableListener = {
       name: "test-steady",
       on: ["article.changed"],
@@ -135,7 +137,7 @@ describe("reading the log after commit", () => {
       async handle(events) {
         flakyCalls += 1;
         const ids = articleIds(events);
-        if (ids.includes("poison")) throw new Error("cannot index poison");
+        if (ids.includes("poison") && !poisonFixed) throw new Error("cannot index poison");
         handled.flaky.push(...ids);
       },
     };
@@ -160,6 +162,15 @@ describe("reading the log after commit", () => {
       expect(dead).toMatchObject([{ listener: "test-flaky", attempts: 3, error: "cannot index poison" }]);
       // Past the poison event, nothing left to retry.
       expect(await t.db.eventListener.findUnique({ where: { name: "test-flaky" } })).toMatchObject({ attempts: 0, lastError: null });
+
+      // The cause is fixed; an admin asks for the dead letter to be tried again, and it is, once.
+      poisonFixed = true;
+      await requestReplay(t.db, fx.admin, dead[0].id.toString());
+      const replayDeadline = Date.now() + 10_000;
+      while (!handled.flaky.includes("poison") && Date.now() < replayDeadline) await new Promise((r) => setTimeout(r, 50));
+      expect(handled.flaky).toEqual(["a1", "a2", "poison"]);
+      expect((await t.db.deadLetter.findUniqueOrThrow({ where: { id: dead[0].id } })).replayedAt).not.toBeNull();
+      await expect(requestReplay(t.db, fx.agent, dead[0].id.toString())).rejects.toMatchObject({ code: "forbidden" });
     } finally {
       await runner.stop();
       await wakeup.stop();

@@ -49,6 +49,7 @@ CREATE TABLE "DeadLetter" (
     "error" TEXT NOT NULL,
     "attempts" INTEGER NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "replayRequestedAt" TIMESTAMP(3),
     "replayedAt" TIMESTAMP(3),
 
     CONSTRAINT "DeadLetter_pkey" PRIMARY KEY ("id")
