@@ -116,6 +116,11 @@ class ListenerState {
     if (Date.now() - this.replayCheckedAt > REPLAY_CHECK_MS) await this.replayRequested();
     if (Date.now() < this.retryAt) return "idle";
     const batch = await readFinished(this.pool, this.position!, this.listener.on, BATCH);
+    if (batch.horizon < this.position!.txid) {
+      // Transaction ids went back (a restored backup, a promoted replica): take the stored position again.
+      this.dropState();
+      return "idle";
+    }
     // Rows this release cannot read never succeed: set aside at once, for a person to look at.
     for (const broken of batch.broken) await this.deadLetter(broken.id, `unreadable event: ${broken.error}`, 0);
     if (batch.events.length === 0) {

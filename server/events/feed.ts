@@ -180,6 +180,14 @@ export class LiveReader {
   /** Reads what has committed since the last call; `more` when a full batch suggests more is waiting. */
   async poll(deliver: (events: StoredEvent[]) => Promise<void>): Promise<{ more: boolean }> {
     const below = await readFinished(this.pool, this.floor, this.types, this.batchSize);
+    if (below.horizon < this.floor.txid) {
+      // Transaction ids went back (a restored backup, a promoted replica): start again from the end of the log.
+      this.floor = { txid: below.horizon, id: 0n };
+      this.delivered.clear();
+      this.snapshot = null;
+      this.aboveAfter = null;
+      return { more: true };
+    }
     const fresh = below.events.filter((e) => !this.delivered.has(e.id));
     if (fresh.length > 0) await deliver(fresh);
     below.broken.filter((e) => !this.delivered.has(e.id)).forEach(this.onBroken);
