@@ -6,7 +6,14 @@ import { db } from "../db/client.ts";
 import { SignInSchema, signIn } from "../auth/accounts.ts";
 import { issueApiToken } from "../auth/api-tokens.ts";
 import { DomainError, notFound } from "../errors.ts";
-import { DeadLetterIdSchema, DeadLetterQuerySchema, listDeadLetters, listenerStatus, requestReplay } from "../events/monitor.ts";
+import {
+  DeadLetterIdSchema,
+  DeadLetterQuerySchema,
+  ListenerQuerySchema,
+  listDeadLetters,
+  listenerStatus,
+  requestReplay,
+} from "../events/monitor.ts";
 import { getCustomerHealth } from "../health/service.ts";
 import { ARTICLE_LOCALES } from "../kb/articles.ts";
 import { CursorParamSchema, decodeOffset, encodeOffset, LimitParamSchema } from "../pagination.ts";
@@ -223,9 +230,13 @@ export const API_ROUTES: ApiRoute[] = [
     path: "/admin/listeners",
     auth: "bearer",
     summary: "After-commit listeners: position, backlog, retries, dead letters (admins)",
-    response: S.ListenerStatusList,
+    query: ListenerQuerySchema,
+    response: S.ListenerStatusPage,
     errors: [403],
-    handle: async ({ user }) => ({ data: await listenerStatus(db(), user) }),
+    handle: async ({ user, query }) => {
+      const page = await listenerStatus(db(), user, query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
   }),
 
   defineRoute({

@@ -132,7 +132,9 @@ export const ListenerStatus = z
     updatedAt: Timestamp,
   })
   .openapi("ListenerStatus");
-export const ListenerStatusList = z.strictObject({ data: z.array(ListenerStatus) }).openapi("ListenerStatusList");
+export const ListenerStatusPage = z
+  .strictObject({ data: z.array(ListenerStatus), nextCursor: orNull(z.string()) })
+  .openapi("ListenerStatusPage");
 
 export const DeadLetter = z
   .strictObject({

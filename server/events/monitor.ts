@@ -24,9 +24,20 @@ export interface ListenerStatus {
   deadLetters: number;
 }
 
-export async function listenerStatus(db: Tx, user: AuthUser): Promise<ListenerStatus[]> {
+export const ListenerQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1, "validation.limit").max(100, "validation.limit").default(50),
+  /** The name of the last listener of the previous page. */
+  cursor: z.string().max(100, "validation.cursor").optional(),
+});
+
+/** Listeners by name, a page at a time (there are few; the API pages every list alike). */
+export async function listenerStatus(db: Tx, user: AuthUser, rawQuery: unknown = {}) {
   if (!can(user, "system.monitor")) throw forbidden();
-  return db.$queryRawUnsafe<ListenerStatus[]>(LISTENER_STATUS_SQL);
+  const query = parseInput(ListenerQuerySchema, rawQuery);
+  const all = await db.$queryRawUnsafe<ListenerStatus[]>(LISTENER_STATUS_SQL);
+  const after = query.cursor ? all.filter((l) => l.name > query.cursor!) : all;
+  const items = after.slice(0, query.limit);
+  return { items, nextCursor: after.length > query.limit ? items[items.length - 1].name : null };
 }
 
 export const DeadLetterQuerySchema = z.object({

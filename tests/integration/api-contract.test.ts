@@ -301,6 +301,8 @@ describe("background work", () => {
   test("admins see each listener's progress and the dead letters; others may not", async () => {
     const listeners = await call("/admin/listeners", { token: tokens.admin });
     expect(listeners.body.data.map((l: { name: string }) => l.name)).toContain("search-index");
+    expect(listeners.body.nextCursor).toBeNull();
+    expect((await call("/admin/listeners?limit=500", { token: tokens.admin })).status).toBe(400);
     const dead = await call("/admin/dead-letters?limit=10", { token: tokens.admin });
     expect(dead.body).toEqual({ data: [], nextCursor: null });
     expect((await call("/admin/dead-letters?limit=0", { token: tokens.admin })).status).toBe(400);
