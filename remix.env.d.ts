@@ -6,5 +6,9 @@ declare module "@remix-run/node" {
   interface Future {
     v3_singleFetch: true;
   }
+  /** Set by the Express server for each request (server/app.ts). */
+  interface AppLoadContext {
+    cspNonce: string;
+  }
 }
 export {};

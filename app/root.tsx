@@ -24,6 +24,7 @@ import { useTimeZoneCookie } from "./utils/time.tsx";
 import styles from "./styles/app.css?url";
 import { can, getUser } from "./services.server.ts";
 import { pageTitle } from "./utils/meta.ts";
+import { useNonce } from "./utils/nonce.tsx";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -70,6 +71,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRootData();
   const locale: Locale = data?.locale ?? "en";
   const i18n = useMemo(() => createI18n(locale), [locale]);
+  const nonce = useNonce();
   useTimeZoneCookie();
   return (
     <html lang={locale}>
@@ -85,8 +87,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
             <Shell>{children}</Shell>
           </SocketProvider>
         </I18nextProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -16,6 +16,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { db } from "./db/client.ts";
 import { attachRealtime } from "./realtime/socket.ts";
+import { isSameOrigin, securityHeaders } from "./http/security.ts";
 import { apiRouter } from "./api/router.ts";
 import { searchHealth } from "../search/articles.ts";
 import { createFeedPool, Wakeup } from "./events/feed.ts";
@@ -97,6 +98,7 @@ async function startWeb(
 ) {
   const app = express();
   app.disable("x-powered-by");
+  app.use(securityHeaders());
   app.use(compression());
   if (options.logRequests) app.use(morgan("tiny"));
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
@@ -113,19 +115,19 @@ async function startWeb(
   // Forms may only be posted from our own pages: a cross-site form could
   // otherwise sign a visitor into someone else's account or act for them.
   app.use((req, res, next) => {
-    const origin = req.get("Origin");
-    if (req.method === "GET" || req.method === "HEAD" || !origin) return next();
-    let sameSite = false;
-    try {
-      sameSite = new URL(origin).host === req.get("Host");
-    } catch {
-      sameSite = false;
-    }
-    if (!sameSite) return res.status(403).type("text/plain").send("Cross-site form submissions are not accepted.");
-    next();
+    if (req.method === "GET" || req.method === "HEAD" || isSameOrigin(req.get("Origin"), req.get("Host"))) return next();
+    res.status(403).type("text/plain").send("Cross-site form submissions are not accepted.");
   });
   if (options.remixBuild) {
-    app.all("*", createRequestHandler({ build: options.remixBuild, mode: options.production ? "production" : "development" }));
+    app.all(
+      "*",
+      createRequestHandler({
+        build: options.remixBuild,
+        mode: options.production ? "production" : "development",
+        // The page's inline scripts carry this request's CSP nonce.
+        getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+      }),
+    );
   }
 
   const server = http.createServer(app);

@@ -6,6 +6,7 @@ import type http from "node:http";
 import { Server } from "socket.io";
 import { db } from "../db/client.ts";
 import { userIdFromCookie } from "../auth/session.ts";
+import { isSameOrigin } from "../http/security.ts";
 import { loadAuthUser } from "../auth/users.ts";
 import { socketRoomsFor, ticketRooms, ticketWatchRooms, type TicketScope } from "../auth/policy.ts";
 import {
@@ -19,7 +20,12 @@ import {
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export function attachRealtime(httpServer: http.Server): { io: RealtimeServer; close(): Promise<void> } {
-  const io: RealtimeServer = new Server(httpServer, { serveClient: false });
+  const io: RealtimeServer = new Server(httpServer, {
+    serveClient: false,
+    // The same origin rule as form posts: another site's page may not open a
+    // socket with the visitor's session cookie.
+    allowRequest: (req, callback) => callback(null, isSameOrigin(req.headers.origin, req.headers.host)),
+  });
 
   // Authenticate in the middleware: by the time "connection" fires, the user
   // is known and every handler is registered at once, so an event sent right

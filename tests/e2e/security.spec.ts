@@ -1,0 +1,21 @@
+// Pages run under a Content-Security-Policy: only scripts carrying this
+// response's nonce run, so an injected <script> would not. Every browser test
+// fails on console errors (a CSP violation is one), and the golden path's live
+// updates need the page's scripts: together they show the policy lets the
+// app's own scripts run.
+import { expect, test } from "./support.ts";
+
+test("pages carry a CSP whose nonce is on every inline script, and are not cached or framed", async ({ page }) => {
+  const response = await page.goto("/help");
+  const headers = response!.headers();
+  const nonce = /'nonce-([^']+)'/.exec(headers["content-security-policy"] ?? "")?.[1];
+  expect(nonce).toBeTruthy();
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(headers["cache-control"]).toBe("no-store");
+  expect(headers["x-frame-options"]).toBe("DENY");
+
+  const html = await response!.text();
+  const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+});

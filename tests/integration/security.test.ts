@@ -1,0 +1,50 @@
+// Hardening a browser relies on: every answer says how it may be framed,
+// sniffed, referred and cached, and another site's page can neither post a
+// form nor open the live channel with a visitor's session cookie.
+import { describe, expect, test } from "vitest";
+import { io } from "socket.io-client";
+import { useLiveServer } from "../support/live.ts";
+
+const { ctx, api, tokenFor, sessionCookie } = useLiveServer();
+
+describe("security headers", () => {
+  test("API answers are never cached and cannot be framed or sniffed", async () => {
+    const token = await tokenFor("li@test.example");
+    const res = await api("/tickets", { token });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("referrer-policy")).toBe("same-origin");
+    expect(res.headers.get("content-security-policy")).toMatch(/frame-ancestors 'none'/);
+  });
+
+  test("each response gets its own script nonce", async () => {
+    const nonce = async () =>
+      /'nonce-([^']+)'/.exec((await fetch(`${ctx.server.url}/healthz`)).headers.get("content-security-policy") ?? "")?.[1];
+    const [a, b] = [await nonce(), await nonce()];
+    expect(a).toMatch(/^[A-Za-z0-9+/=]{20,}$/);
+    expect(a).not.toBe(b);
+  });
+});
+
+describe("the live channel", () => {
+  const connect = async (headers: Record<string, string>) => {
+    const socket = io(ctx.server.url, { transports: ["websocket"], extraHeaders: headers, forceNew: true, reconnection: false });
+    try {
+      return await new Promise<string>((resolve) => {
+        socket.once("connect", () => resolve("connected"));
+        socket.once("connect_error", (error) => resolve(`refused: ${error.message}`));
+      });
+    } finally {
+      socket.disconnect();
+    }
+  };
+
+  test("a page of another site cannot open it with the visitor's cookie", async () => {
+    const cookie = await sessionCookie(ctx.fx.agent.id);
+    const host = new URL(ctx.server.url).host;
+    expect(await connect({ Cookie: cookie, Origin: "https://evil.example" })).toMatch(/^refused/);
+    expect(await connect({ Cookie: cookie, Origin: `http://${host}` })).toBe("connected");
+  });
+});
