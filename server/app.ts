@@ -16,7 +16,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { db } from "./db/client.ts";
 import { attachRealtime } from "./realtime/socket.ts";
-import { isSameOrigin, securityHeaders } from "./http/security.ts";
+import { hostileRequests, isSameOrigin, securityHeaders } from "./http/security.ts";
 import { apiRouter } from "./api/router.ts";
 import { searchHealth } from "../search/articles.ts";
 import { createFeedPool, Wakeup } from "./events/feed.ts";
@@ -99,6 +99,7 @@ async function startWeb(
   const app = express();
   app.disable("x-powered-by");
   app.use(securityHeaders());
+  app.use(hostileRequests());
   app.use(compression());
   if (options.logRequests) app.use(morgan("tiny"));
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));

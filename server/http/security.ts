@@ -39,6 +39,31 @@ export function securityHeaders(): RequestHandler {
   };
 }
 
+/** Form posts are text fields: far below this. Larger bodies are refused before they are read. */
+export const MAX_FORM_BYTES = 1_000_000;
+
+/**
+ * Requests the app must not try to handle: a URL that cannot be decoded goes
+ * to the app's own "not valid" page (Express would answer with its bare
+ * error page), and a form body announced as too large gets 413 unread.
+ */
+export function hostileRequests(): RequestHandler {
+  return (req, res, next) => {
+    try {
+      decodeURIComponent(req.path);
+    } catch {
+      req.url = req.originalUrl = "/malformed-url";
+      req.method = "GET";
+      return next();
+    }
+    if (Number(req.get("Content-Length") ?? 0) > MAX_FORM_BYTES && !req.path.startsWith("/api/")) {
+      res.status(413).type("text/plain").send("Request body too large.");
+      return;
+    }
+    next();
+  };
+}
+
 /**
  * The one origin rule for state-changing requests and the live socket: a
  * browser always says where a request comes from (Origin); another site's

@@ -19,3 +19,14 @@ test("pages carry a CSP whose nonce is on every inline script, and are not cache
   expect(scripts.length).toBeGreaterThan(0);
   for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
 });
+
+test("a malformed address gets the app's own page, not a server error", async ({ page }) => {
+  for (const path of ["/%", "/help/%ZZ"]) {
+    const response = await page.request.get(path);
+    expect(response.status(), path).toBe(400);
+    const html = await response.text();
+    expect(html).toContain("That address is not valid");
+    expect(html).toContain('class="brand"');
+    expect(html).not.toMatch(/URIError|node_modules|at decodeURIComponent/);
+  }
+});

@@ -28,6 +28,33 @@ describe("security headers", () => {
   });
 });
 
+describe("hostile input", () => {
+  test("text that cannot be stored is a 400 naming the field, in the caller's language, and files nothing", async () => {
+    const token = await tokenFor("ada@key.example");
+    const before = await ctx.db.ticket.count();
+    for (const subject of ["bad \u0000 subject", "bad \ud800 subject"]) {
+      const res = await api("/tickets", {
+        method: "POST",
+        token,
+        lang: "zh-CN",
+        body: { type: "inquiry", category: "technical", subject, description: "A description long enough." },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.subject[0]).toMatch(/无法保存的字符/);
+    }
+    expect(await ctx.db.ticket.count()).toBe(before);
+  });
+
+  test("an oversized form is refused before it is read", async () => {
+    const res = await fetch(`${ctx.server.url}/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: `email=${"a".repeat(2_000_000)}`,
+    });
+    expect(res.status).toBe(413);
+  });
+});
+
 describe("the live channel", () => {
   const connect = async (headers: Record<string, string>) => {
     const socket = io(ctx.server.url, { transports: ["websocket"], extraHeaders: headers, forceNew: true, reconnection: false });
