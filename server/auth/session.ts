@@ -1,18 +1,27 @@
-// Cookie sessions (signed, httpOnly) for the portal and the workspace; the
-// Socket.IO handshake reads the same cookie. Guards throw responses, so a
-// loader or action reads top to bottom.
+// Sessions for the portal and the workspace: the (signed, httpOnly) cookie
+// holds a random session id, and the Session table decides whether it is
+// still good: it ends at sign-out, SESSION_DAYS after sign-in, or after
+// IDLE_DAYS without use. The Socket.IO handshake reads the same cookie.
+// Guards throw responses, so a loader or action reads top to bottom.
+import { createHash, randomBytes } from "node:crypto";
 import { createCookieSessionStorage, redirect } from "@remix-run/node";
-import { db } from "../db/client.ts";
+import { db, type Tx } from "../db/client.ts";
 import { runtimeSettings, singleton } from "../runtime.ts";
 import { loadAuthUser } from "./users.ts";
 import { can, type AuthUser, type Permission, type Role } from "./policy.ts";
 
-const SESSION_DAYS = 14;
+export const SESSION_DAYS = 14;
+export const IDLE_DAYS = 3;
+/** Recording use at most this often keeps a write off most requests. */
+const TOUCH_EVERY_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
+
+const digest = (sid: string) => createHash("sha256").update(sid).digest("hex");
 
 export function sessionStorage() {
   return singleton("sessionStorage", () => {
     const settings = runtimeSettings();
-    return createCookieSessionStorage<{ userId: string }>({
+    return createCookieSessionStorage<{ sid: string }>({
       cookie: {
         name: "helpdesk_session",
         httpOnly: true,
@@ -26,9 +35,45 @@ export function sessionStorage() {
   });
 }
 
+/** Starts a session for a user who has just proven who they are; returns the id for the cookie. */
+export async function startSession(database: Tx, userId: string, now = new Date()): Promise<string> {
+  const sid = randomBytes(32).toString("base64url");
+  await database.session.create({
+    data: { id: digest(sid), userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_DAYS * DAY_MS) },
+  });
+  return sid;
+}
+
+/** The user a session id belongs to while the session is good; records its use now and then. */
+export async function sessionUserId(database: Tx, sid: string, now = new Date()): Promise<string | null> {
+  const row = await database.session.findUnique({ where: { id: digest(sid) } });
+  if (!row) return null;
+  if (row.expiresAt <= now || now.getTime() - row.lastSeenAt.getTime() > IDLE_DAYS * DAY_MS) {
+    await database.session.deleteMany({ where: { id: row.id } });
+    return null;
+  }
+  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await database.session.updateMany({ where: { id: row.id }, data: { lastSeenAt: now } });
+  }
+  return row.userId;
+}
+
+export async function endSession(database: Tx, sid: string): Promise<void> {
+  await database.session.deleteMany({ where: { id: digest(sid) } });
+}
+
+/** Sessions past their end (the daily job); a session is refused as soon as it ends, this only tidies up. */
+export async function pruneSessions(database: Tx, now = new Date()): Promise<number> {
+  const { count } = await database.session.deleteMany({
+    where: { OR: [{ expiresAt: { lte: now } }, { lastSeenAt: { lt: new Date(now.getTime() - IDLE_DAYS * DAY_MS) } }] },
+  });
+  return count;
+}
+
 export async function userIdFromCookie(cookieHeader: string | null | undefined): Promise<string | null> {
   const session = await sessionStorage().getSession(cookieHeader);
-  return session.get("userId") ?? null;
+  const sid = session.get("sid");
+  return typeof sid === "string" ? sessionUserId(db(), sid) : null;
 }
 
 export async function getUser(request: Request): Promise<AuthUser | null> {
@@ -55,12 +100,18 @@ export async function requirePermission(request: Request, permission: Permission
 
 export async function createUserSession(request: Request, userId: string, redirectTo: string) {
   const session = await sessionStorage().getSession(request.headers.get("Cookie"));
-  session.set("userId", userId);
+  // A new id at every sign-in: an id someone planted or saw before is worth nothing after it.
+  const previous = session.get("sid");
+  if (typeof previous === "string") await endSession(db(), previous);
+  session.set("sid", await startSession(db(), userId));
   return redirect(redirectTo, { headers: { "Set-Cookie": await sessionStorage().commitSession(session) } });
 }
 
+/** Signing out ends the session itself, so a copy of the cookie stops working too. */
 export async function destroyUserSession(request: Request) {
   const session = await sessionStorage().getSession(request.headers.get("Cookie"));
+  const sid = session.get("sid");
+  if (typeof sid === "string") await endSession(db(), sid);
   return redirect("/", { headers: { "Set-Cookie": await sessionStorage().destroySession(session) } });
 }
 

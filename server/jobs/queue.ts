@@ -6,6 +6,7 @@ import { Logger, run, runMigrations, type Runner, type TaskList } from "graphile
 import type { Tx } from "../db/client.ts";
 import { db } from "../db/client.ts";
 import { recordMissedTargets } from "../sla/breaches.ts";
+import { pruneSessions } from "../auth/session.ts";
 import { z } from "zod";
 
 const SlaCheckPayload = z.object({ ticketId: z.string() });
@@ -19,10 +20,14 @@ export const TASKS: TaskList = {
   "sla-sweep": async () => {
     await recordMissedTargets(db(), new Date());
   },
+  /** Tidies away ended sessions (they are refused the moment they end). */
+  "prune-sessions": async () => {
+    await pruneSessions(db());
+  },
 };
 
 /** Minute fields as in cron; each line runs once per minute across all worker processes. */
-export const CRONTAB = ["* * * * * sla-sweep ?max=1"].join("\n");
+export const CRONTAB = ["* * * * * sla-sweep ?max=1", "17 3 * * * prune-sessions ?max=1"].join("\n");
 
 export interface JobSpec {
   task: keyof typeof TASKS & string;

@@ -3,7 +3,7 @@
 // fails on console errors (a CSP violation is one), and the golden path's live
 // updates need the page's scripts: together they show the policy lets the
 // app's own scripts run.
-import { expect, test } from "./support.ts";
+import { expect, test, signIn } from "./support.ts";
 
 test("pages carry a CSP whose nonce is on every inline script, and are not cached or framed", async ({ page }) => {
   const response = await page.goto("/help");
@@ -29,4 +29,20 @@ test("a malformed address gets the app's own page, not a server error", async ({
     expect(html).toContain('class="brand"');
     expect(html).not.toMatch(/URIError|node_modules|at decodeURIComponent/);
   }
+});
+
+test("signing out ends the session: a copy of the cookie no longer signs anyone in", async ({ browser }) => {
+  const page = await signIn(browser, "customer@demo.helpdesk");
+  await expect(page).toHaveURL(/\/portal/);
+  const copied = await page.context().cookies();
+  await page.goto("/logout");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/$/);
+
+  const thief = await browser.newContext();
+  await thief.addCookies(copied);
+  const stolen = await thief.newPage();
+  await stolen.goto("/portal");
+  await expect(stolen).toHaveURL(/\/login/);
+  await thief.close();
 });

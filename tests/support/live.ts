@@ -2,7 +2,8 @@
 // bearer tokens, and Socket.IO with a session cookie.
 import { afterAll, beforeAll, expect } from "vitest";
 import { io, type Socket } from "socket.io-client";
-import { sessionStorage } from "../../server/auth/session.ts";
+import { sessionStorage, startSession } from "../../server/auth/session.ts";
+import { db } from "../../server/db/client.ts";
 import { startHelpdesk, type HelpdeskProcess } from "../../server/app.ts";
 import { forgetSingleton, runtimeSettings } from "../../server/runtime.ts";
 import { ensureSearchSettings } from "../../search/articles.ts";
@@ -37,7 +38,7 @@ export function liveClient(baseUrl: () => string) {
 
   async function sessionCookie(userId: string) {
     const session = await sessionStorage().getSession();
-    session.set("userId", userId);
+    session.set("sid", await startSession(db(), userId));
     return (await sessionStorage().commitSession(session)).split(";")[0];
   }
 
