@@ -11,7 +11,6 @@ import express from "express";
 import compression from "compression";
 import morgan from "morgan";
 import type pg from "pg";
-import type { Runner } from "graphile-worker";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { db } from "./db/client.ts";
@@ -19,7 +18,7 @@ import { attachRealtime } from "./realtime/socket.ts";
 import { hostileRequests, isSameOrigin, securityHeaders } from "./http/security.ts";
 import { apiRouter } from "./api/router.ts";
 import { searchHealth } from "../search/articles.ts";
-import { createFeedPool, Wakeup } from "./events/feed.ts";
+import { createBoundedPool, Wakeup } from "./events/feed.ts";
 import { DurableRunner } from "./events/durable.ts";
 import { RealtimeDelivery } from "./listeners/realtime.ts";
 import { durableListeners } from "./listeners/index.ts";
@@ -49,11 +48,11 @@ export async function startHelpdesk(options: {
 }): Promise<HelpdeskProcess> {
   const role = options.role ?? "all";
   const { databaseUrl } = options.settings;
-  const pool = createFeedPool(databaseUrl, (e) => warn(e, "event feed pool"));
+  const pool = createBoundedPool(databaseUrl, (e) => warn(e, "event feed pool"));
   const wakeup = new Wakeup(databaseUrl, warn);
   const stops: (() => Promise<void>)[] = [];
   let web: { url: string; realtime: RealtimeDelivery } | null = null;
-  let worker: { durable: DurableRunner; jobs: Runner } | null = null;
+  let worker: { durable: DurableRunner } | null = null;
 
   try {
     await wakeup.start();
@@ -64,7 +63,7 @@ export async function startHelpdesk(options: {
       stops.push(() => durable.stop());
       const jobs = await startJobRunner(databaseUrl, (m) => console.warn("[jobs]", m));
       stops.push(() => jobs.stop());
-      worker = { durable, jobs };
+      worker = { durable };
     }
   } catch (error) {
     await stopAll(stops, wakeup, pool).catch(() => {});

@@ -68,7 +68,6 @@ export async function boot(log: (line: string) => void = console.log): Promise<B
       meiliKey,
       sessionSecret: env.SESSION_SECRET ?? secrets!.sessionSecret,
       searchIndexPrefix: env.SEARCH_INDEX_PREFIX,
-      secureCookies: env.NODE_ENV === "production" && !!env.SESSION_SECRET,
     };
     setRuntimeSettings(settings);
 

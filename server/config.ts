@@ -9,7 +9,8 @@ export type Role = (typeof ROLES)[number];
 
 export const EnvSchema = z
   .object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Production unless said otherwise: `npm start` is what people deploy; `npm run dev` says development. */
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   HOST: z.string().min(1).default("0.0.0.0"),
   PORT: port.default(3000),
   /** External PostgreSQL. When unset, an embedded server is started under DATA_DIR. */

@@ -177,8 +177,8 @@ export async function startEmbeddedMeilisearch(opts: {
       path.resolve(opts.dir, "dumps"),
       "--http-addr",
       `127.0.0.1:${opts.port}`,
-      "--master-key",
-      opts.masterKey,
+      // One argument with "=": a random key that starts with "-" would otherwise be read as a flag.
+      `--master-key=${opts.masterKey}`,
       "--env",
       "development",
       "--log-level",

@@ -8,7 +8,6 @@ export interface RuntimeSettings {
   meiliKey?: string;
   sessionSecret: string;
   searchIndexPrefix: string;
-  secureCookies: boolean;
 }
 
 const store = globalThis as unknown as { __helpdesk?: Map<string, unknown> };

@@ -18,8 +18,20 @@ const DAY_MS = 86_400_000;
 
 const digest = (sid: string) => createHash("sha256").update(sid).digest("hex");
 
-export function sessionStorage() {
-  return singleton("sessionStorage", () => {
+/**
+ * Did the browser reach us over HTTPS, directly or through a proxy that says
+ * so? Then the cookie is Secure; a plain-http install on a LAN still works.
+ * (A client that lies about the proxy header only gets a cookie its own
+ * browser will not send back over http.)
+ */
+export function isHttps(request: Request): boolean {
+  const forwarded = request.headers.get("X-Forwarded-Proto")?.split(",")[0]?.trim().toLowerCase();
+  return forwarded === "https" || new URL(request.url).protocol === "https:";
+}
+
+/** Reads and writes the session cookie; `secure` only changes how it is written. */
+export function sessionStorage(secure = false) {
+  return singleton(`sessionStorage:${secure}`, () => {
     const settings = runtimeSettings();
     return createCookieSessionStorage<{ sid: string }>({
       cookie: {
@@ -27,7 +39,7 @@ export function sessionStorage() {
         httpOnly: true,
         sameSite: "lax",
         path: "/",
-        secure: settings.secureCookies,
+        secure,
         secrets: [settings.sessionSecret],
         maxAge: SESSION_DAYS * 86_400,
       },
@@ -104,7 +116,7 @@ export async function createUserSession(request: Request, userId: string, redire
   const previous = session.get("sid");
   if (typeof previous === "string") await endSession(db(), previous);
   session.set("sid", await startSession(db(), userId));
-  return redirect(redirectTo, { headers: { "Set-Cookie": await sessionStorage().commitSession(session) } });
+  return redirect(redirectTo, { headers: { "Set-Cookie": await sessionStorage(isHttps(request)).commitSession(session) } });
 }
 
 /** Signing out ends the session itself, so a copy of the cookie stops working too. */
@@ -112,7 +124,7 @@ export async function destroyUserSession(request: Request) {
   const session = await sessionStorage().getSession(request.headers.get("Cookie"));
   const sid = session.get("sid");
   if (typeof sid === "string") await endSession(db(), sid);
-  return redirect("/", { headers: { "Set-Cookie": await sessionStorage().destroySession(session) } });
+  return redirect("/", { headers: { "Set-Cookie": await sessionStorage(isHttps(request)).destroySession(session) } });
 }
 
 /** Where a user lands after signing in: the widest page they may open. */

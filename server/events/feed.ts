@@ -29,8 +29,8 @@ const COLUMNS = `e.id::text AS id, e.txid::text AS txid, e.type, e."ticketId", e
 
 type Row = EventRow;
 
-/** A pool for readers: bounded waits, so a dead server fails fast instead of hanging a loop. */
-export function createFeedPool(databaseUrl: string, onError: (error: Error) => void, max = 3): pg.Pool {
+/** A pool with bounded waits (event readers, the job queue): a dead server fails fast instead of hanging a loop. */
+export function createBoundedPool(databaseUrl: string, onError: (error: Error) => void, max = 3): pg.Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,

@@ -3,6 +3,7 @@
 // exact time, enqueued inside the writing transaction (a rollback leaves no
 // job); periodic work is a crontab entry, run once across all processes.
 import { Logger, run, runMigrations, type Runner, type TaskList } from "graphile-worker";
+import { createBoundedPool } from "../events/feed.ts";
 import type { Tx } from "../db/client.ts";
 import { db } from "../db/client.ts";
 import { recordMissedTargets } from "../sla/breaches.ts";
@@ -59,15 +60,32 @@ export async function migrateJobQueue(databaseUrl: string): Promise<void> {
   await runMigrations({ connectionString: databaseUrl, logger: logger((m) => console.warn("[jobs]", m)) });
 }
 
-export async function startJobRunner(databaseUrl: string, onError: (message: string) => void): Promise<Runner> {
-  return run({
-    connectionString: databaseUrl,
-    concurrency: 4,
-    maxPoolSize: 5,
-    noHandleSignals: true,
-    pollInterval: 2_000,
-    taskList: TASKS,
-    crontab: CRONTAB,
-    logger: logger(onError),
-  });
+/**
+ * Runs the queue's workers on a pool of our own: its connections carry error
+ * handlers (one dropped by a database restart must not crash the process),
+ * and stopping ends it, so nothing lingers after shutdown.
+ */
+export async function startJobRunner(databaseUrl: string, onError: (message: string) => void): Promise<{ stop(): Promise<void> }> {
+  const pool = createBoundedPool(databaseUrl, (e) => onError(e.message), 5);
+  let runner: Runner;
+  try {
+    runner = await run({
+      pgPool: pool,
+      concurrency: 4,
+      noHandleSignals: true,
+      pollInterval: 2_000,
+      taskList: TASKS,
+      crontab: CRONTAB,
+      logger: logger(onError),
+    });
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+  return {
+    async stop() {
+      await runner.stop();
+      await pool.end();
+    },
+  };
 }

@@ -46,3 +46,20 @@ test("signing out ends the session: a copy of the cookie no longer signs anyone 
   await expect(stolen).toHaveURL(/\/login/);
   await thief.close();
 });
+
+test("the session cookie is Secure when the browser came over HTTPS (here: through a proxy), and not on plain http", async ({ page, baseURL }) => {
+  const signIn = (headers: Record<string, string>) =>
+    page.request.post("/login", {
+      form: { email: "customer@demo.helpdesk", password: "demo1234" },
+      headers: { Origin: baseURL!, ...headers },
+      maxRedirects: 0,
+    });
+  const cookieOf = async (response: Awaited<ReturnType<typeof signIn>>) =>
+    response.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith("helpdesk_session="))?.value ?? "";
+  const viaProxy = await cookieOf(await signIn({ "X-Forwarded-Proto": "https" }));
+  expect(viaProxy).toMatch(/;\s*Secure/i);
+  expect(viaProxy).toMatch(/;\s*HttpOnly/i);
+  const plain = await cookieOf(await signIn({}));
+  expect(plain).toContain("helpdesk_session=");
+  expect(plain).not.toMatch(/;\s*Secure/i);
+});

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
 import { createFixtures } from "../support/factories.ts";
 import { createTicket, getTicket, updateTicket } from "../../server/tickets/service.ts";
-import { LiveReader, Wakeup, createFeedPool, currentPosition, readFinished } from "../../server/events/feed.ts";
+import { LiveReader, Wakeup, createBoundedPool, currentPosition, readFinished } from "../../server/events/feed.ts";
 import { DurableRunner, type DurableListener } from "../../server/events/durable.ts";
 import type { StoredEvent } from "../../server/events/types.ts";
 import { requestReplay } from "../../server/events/monitor.ts";
@@ -19,7 +19,7 @@ beforeAll(async () => {
   t = await freshDatabase();
   useTestRuntime(t.url);
   fx = await createFixtures(t.db);
-  pool = createFeedPool(t.url, () => {});
+  pool = createBoundedPool(t.url, () => {});
 });
 afterAll(async () => {
   await pool.end();

@@ -34,7 +34,6 @@ beforeAll(async () => {
     meiliKey: inject("meiliKey"),
     sessionSecret: "test-session-secret-test-session-secret",
     searchIndexPrefix: "restart_",
-    secureCookies: false,
   });
   forgetSingleton("db");
   db = createDb(postgres.url);

@@ -47,7 +47,6 @@ export function useTestRuntime(databaseUrl: string): { searchIndexPrefix: string
     meiliKey: inject("meiliKey"),
     sessionSecret: "test-session-secret-test-session-secret",
     searchIndexPrefix,
-    secureCookies: false,
   });
   return { searchIndexPrefix };
 }
