@@ -30,7 +30,7 @@ export interface RouteSpec<
   R extends z.ZodType,
   H extends z.ZodObject | undefined = undefined,
 > {
-  method: "get" | "post" | "patch";
+  method: "get" | "post" | "patch" | "delete";
   /** OpenAPI style: /tickets/{number}. */
   path: `/${string}`;
   auth: A;

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { db } from "../db/client.ts";
 import { SignInSchema, signIn } from "../auth/accounts.ts";
-import { issueApiToken } from "../auth/api-tokens.ts";
+import { issueApiToken, listApiTokens, revokeApiToken, TokenListQuerySchema } from "../auth/api-tokens.ts";
 import { DomainError, notFound } from "../errors.ts";
 import {
   DeadLetterIdSchema,
@@ -66,6 +66,29 @@ export const API_ROUTES: ApiRoute[] = [
       const user = await signIn(db(), body);
       return await issueApiToken(db(), user.id);
     },
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/tokens",
+    auth: "bearer",
+    summary: "Your API tokens, newest first (never the token itself)",
+    query: TokenListQuerySchema,
+    response: S.TokenPage,
+    handle: async ({ user, query }) => {
+      const page = await listApiTokens(db(), user, query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  }),
+
+  defineRoute({
+    method: "delete",
+    path: "/tokens/{id}",
+    auth: "bearer",
+    summary: "Revoke one of your API tokens at once",
+    params: z.object({ id: z.uuid() }),
+    response: S.TokenInfo,
+    handle: async ({ user, params }) => revokeApiToken(db(), user, params.id),
   }),
 
   defineRoute({

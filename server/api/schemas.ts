@@ -37,6 +37,11 @@ export const ApiError = z
 
 export const Token = z.strictObject({ token: z.string(), expiresAt: Timestamp }).openapi("Token");
 
+export const TokenInfo = z
+  .strictObject({ id: Uuid, createdAt: Timestamp, expiresAt: Timestamp, lastUsedAt: orNull(Timestamp) })
+  .openapi("TokenInfo", { description: "One of your API tokens (the token itself is shown only when made)" });
+export const TokenPage = z.strictObject({ data: z.array(TokenInfo), nextCursor: orNull(z.string()) }).openapi("TokenPage");
+
 export const Me = z
   .strictObject({
     id: Uuid,

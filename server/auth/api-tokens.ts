@@ -1,6 +1,9 @@
 // Bearer tokens for the JSON API. Only a SHA-256 of the token is stored.
 import { createHash, randomBytes } from "node:crypto";
-import type { Db } from "../db/client.ts";
+import { z } from "zod";
+import type { Db, Tx } from "../db/client.ts";
+import { notFound } from "../errors.ts";
+import { parseInput } from "../validation.ts";
 import { loadAuthUser } from "./users.ts";
 import type { AuthUser } from "./policy.ts";
 
@@ -24,4 +27,34 @@ export async function userForApiToken(db: Db, token: string, now = new Date()): 
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
   return loadAuthUser(db, row.userId);
+}
+
+export const TokenListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1, "validation.limit").max(100, "validation.limit").default(50),
+  /** The id of the last token of the previous page. */
+  cursor: z.uuid("validation.cursor").optional(),
+});
+
+const tokenView = { id: true, createdAt: true, expiresAt: true, lastUsedAt: true } as const;
+
+/** The caller's own tokens, newest first: when each was made, last used and ends. Never the token itself. */
+export async function listApiTokens(db: Tx, user: AuthUser, rawQuery: unknown) {
+  const query = parseInput(TokenListQuerySchema, rawQuery);
+  const rows = await db.apiToken.findMany({
+    where: { userId: user.id },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: tokenView,
+    take: query.limit + 1,
+    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+  });
+  const items = rows.slice(0, query.limit);
+  return { items, nextCursor: rows.length > query.limit ? items[items.length - 1].id : null };
+}
+
+/** Ends one of the caller's own tokens at once; someone else's token is "not found". */
+export async function revokeApiToken(db: Tx, user: AuthUser, tokenId: string) {
+  const token = await db.apiToken.findFirst({ where: { id: tokenId, userId: user.id }, select: tokenView });
+  if (!token) throw notFound();
+  await db.apiToken.delete({ where: { id: tokenId } });
+  return token;
 }

@@ -16,7 +16,7 @@ import { meili, waitForTask } from "../../search/client.ts";
 const live = useLiveServer();
 const { ctx } = live;
 
-type Method = "get" | "post" | "patch";
+type Method = "get" | "post" | "patch" | "delete";
 interface OpenApiDoc {
   openapi: string;
   paths: Record<string, Partial<Record<Method, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>>;
@@ -294,6 +294,36 @@ describe("tickets", () => {
     await call(`/tickets/${number}`, { method: "patch", token: tokens.agent, body: { status: "closed" } });
     const closed = await call(`/tickets/${number}/messages`, { method: "post", token: tokens.customer, body: { body: "One more thing" } });
     expect(closed.status).toBe(409);
+  });
+});
+
+describe("API tokens", () => {
+  test("their owner lists them (never the token itself) and revokes one, which stops working at once", async () => {
+    const spare = await live.tokenFor("otto@std.example");
+    const page = await call("/tokens?limit=1", { token: tokens.other });
+    expect(page.body.data).toHaveLength(1);
+    expect(JSON.stringify(page.body)).not.toContain(spare);
+    const all: { id: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { body: { data: { id: string }[]; nextCursor: string | null } } = await call(`/tokens?limit=1${cursor ? `&cursor=${cursor}` : ""}`, { token: tokens.other });
+      all.push(...res.body.data);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+
+    // Revoke the newest (the spare), with the other token.
+    const newest = all[0].id;
+    expect((await call(`/tokens/${newest}`, { method: "delete", token: tokens.other })).status).toBe(200);
+    expect((await call("/me", { token: spare })).status).toBe(401);
+    expect((await call("/me", { token: tokens.other })).status).toBe(200);
+    // Someone else's token, or one already gone, is not found; and nobody revokes without a token.
+    const someoneElses = (await call("/tokens", { token: tokens.agent })).body.data[0].id;
+    expect((await call(`/tokens/${someoneElses}`, { method: "delete", token: tokens.other })).status).toBe(404);
+    expect((await call(`/tokens/${newest}`, { method: "delete", token: tokens.other })).status).toBe(404);
+    expect((await call(`/tokens/${newest}`, { method: "delete" })).status).toBe(401);
+    expect((await call("/tokens?limit=0", { token: tokens.other })).status).toBe(400);
+    expect((await call("/tokens")).status).toBe(401);
   });
 });
 
