@@ -9,6 +9,8 @@ declare module "@remix-run/node" {
   /** Set by the Express server for each request (server/app.ts). */
   interface AppLoadContext {
     cspNonce: string;
+    /** The client's network address (for the sign-in and sign-up throttles). */
+    clientIp: string;
   }
 }
 export {};

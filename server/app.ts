@@ -45,6 +45,8 @@ export async function startHelpdesk(options: {
   remixBuild?: ServerBuild;
   production?: boolean;
   logRequests?: boolean;
+  /** Trust X-Forwarded-For from a proxy in front (TRUST_PROXY). */
+  trustProxy?: boolean;
 }): Promise<HelpdeskProcess> {
   const role = options.role ?? "all";
   const { databaseUrl } = options.settings;
@@ -97,6 +99,9 @@ async function startWeb(
 ) {
   const app = express();
   app.disable("x-powered-by");
+  // Behind a proxy, its X-Forwarded-For names the client (for the throttles). Only when told:
+  // otherwise anyone could name any address and slip past them.
+  if (options.trustProxy) app.set("trust proxy", true);
   app.use(securityHeaders());
   app.use(hostileRequests());
   app.use(compression());
@@ -125,7 +130,7 @@ async function startWeb(
         build: options.remixBuild,
         mode: options.production ? "production" : "development",
         // The page's inline scripts carry this request's CSP nonce.
-        getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+        getLoadContext: (req, res) => ({ cspNonce: res.locals.cspNonce as string, clientIp: req.ip ?? "unknown" }),
       }),
     );
   }

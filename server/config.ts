@@ -33,6 +33,8 @@ export const EnvSchema = z
   LOG_REQUESTS: z.stringbool().default(false),
   /** What this process runs: HTTP and sockets (web), listeners and jobs (worker), or both (all). */
   ROLE: z.enum(ROLES, { error: "must be all, web or worker" }).default("all"),
+  /** Set when a proxy in front sets X-Forwarded-For: the sign-in throttles then count by the client's address. */
+  TRUST_PROXY: z.stringbool().default(false),
   })
   // Embedded servers belong to one process; a deployment of several shares external ones.
   .refine((env) => env.ROLE === "all" || (env.DATABASE_URL && env.MEILI_URL), {

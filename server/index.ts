@@ -7,6 +7,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { boot } from "./boot.ts";
 import { ConfigError } from "./config.ts";
 import { db } from "./db/client.ts";
+import { closeRateLimits } from "./auth/accounts.ts";
 import { startHelpdesk } from "./app.ts";
 import { ensureSearchSettings, reindexIfBehind } from "../search/articles.ts";
 import { DEMO_ACCOUNTS } from "../prisma/demo-accounts.ts";
@@ -36,6 +37,7 @@ async function main() {
       remixBuild,
       production: env.NODE_ENV === "production",
       logRequests: env.LOG_REQUESTS,
+      trustProxy: env.TRUST_PROXY,
     });
   } catch (error) {
     await booted.stop(); // never leave embedded servers running behind us
@@ -68,7 +70,10 @@ async function main() {
       }
     };
     await step("http, sockets, listeners and jobs", () => server.close());
-    await step("database client", () => db().$disconnect());
+    await step("database clients", async () => {
+      await closeRateLimits();
+      await db().$disconnect();
+    });
     await step("embedded servers", () => booted.stop());
     console.log(clean ? "Stopped." : "Stopped, with warnings.");
     process.exit(clean ? exitCode : 1);

@@ -22,6 +22,13 @@ export function forgetSingleton(name: string) {
   store.__helpdesk?.delete(name);
 }
 
+/** Removes a singleton and hands it over (to close it), if it was ever made. */
+export function takeSingleton<T>(name: string): T | undefined {
+  const value = store.__helpdesk?.get(name) as T | undefined;
+  store.__helpdesk?.delete(name);
+  return value;
+}
+
 export function setRuntimeSettings(settings: RuntimeSettings) {
   store.__helpdesk ??= new Map();
   store.__helpdesk.set("settings", settings);

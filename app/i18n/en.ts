@@ -268,6 +268,7 @@ const en = {
     ticketNotFound: "That request does not exist or is not yours to see.",
     forbidden: "You do not have access to this.",
     badCredentials: "That email and password do not match.",
+    tooManySignUps: "Too many sign-ups from your network. Wait an hour and try again.",
     tooManySignIns: "Too many failed sign-ins for this email. Wait 15 minutes and try again.",
     ticketClosed: "This request is closed and cannot take new messages.",
     staleTicket: "Someone else changed this ticket while you were editing it. Nothing was saved; check their change and try again.",

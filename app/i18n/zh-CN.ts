@@ -269,6 +269,7 @@ const zhCN: Resources = {
     ticketNotFound: "该工单不存在，或您无权查看。",
     forbidden: "您没有访问权限。",
     badCredentials: "邮箱或密码不正确。",
+    tooManySignUps: "您所在网络的注册次数过多，请一小时后再试。",
     tooManySignIns: "该邮箱登录失败次数过多，请 15 分钟后再试。",
     ticketClosed: "此工单已关闭，无法再发送消息。",
     staleTicket: "在您编辑期间，其他人修改了此工单。您的修改未保存；请查看对方的修改后再试。",

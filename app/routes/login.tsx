@@ -12,10 +12,10 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "auth.sign
 
 export const loader = ({ request }: LoaderFunctionArgs) => redirectIfSignedIn(request);
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   try {
-    const user = await signIn(db(), Object.fromEntries(form));
+    const user = await signIn(db(), Object.fromEntries(form), { ip: context.clientIp });
     return createUserSession(request, user.id, safeRedirect(form.get("redirectTo"), homeFor(user)));
   } catch (error) {
     return formFailure(error, form);

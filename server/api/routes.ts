@@ -62,8 +62,8 @@ export const API_ROUTES: ApiRoute[] = [
     status: 201,
     response: S.Token,
     errors: [401, 429],
-    handle: async ({ body }) => {
-      const user = await signIn(db(), body);
+    handle: async ({ body, req }) => {
+      const user = await signIn(db(), body, { ip: req.ip ?? "unknown" });
       return await issueApiToken(db(), user.id);
     },
   }),

@@ -1,10 +1,12 @@
 // Signing up and signing in. Inputs are parsed with zod; messages are i18n keys.
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import { RateLimiterPostgres } from "rate-limiter-flexible";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
 import { DomainError } from "../errors.ts";
 import { isUniqueViolation, parseInput } from "../validation.ts";
-import { singleton } from "../runtime.ts";
+import type pg from "pg";
+import { runtimeSettings, singleton, takeSingleton } from "../runtime.ts";
+import { createBoundedPool } from "../events/feed.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 
 export const SignInSchema = z.object({
@@ -27,24 +29,62 @@ export const SignUpSchema = z.object({
 let dummyHash: Promise<string> | undefined;
 
 /**
- * Failed sign-ins per email address: 10 in 15 minutes, then a pause. Kept per
- * process (each app process counts its own): enough against password
- * guessing at human scale; a shared store comes with multi-process deploys.
+ * Throttles, counted in PostgreSQL so that every app process counts together:
+ * - failed sign-ins per email *and* network address: 10 in 15 minutes, then
+ *   a 15-minute pause. Keyed on both, so someone guessing a password from
+ *   their machine cannot lock the owner out of their account from theirs;
+ * - failed sign-ins per network address, whatever the email: 50 an hour
+ *   (one machine trying many accounts);
+ * - sign-ups per network address: 5 an hour.
  */
 export const SIGN_IN_FAILURES_ALLOWED = 10;
 const SIGN_IN_PAUSE_SECONDS = 15 * 60;
-// A singleton so the web sign-in and the API token endpoint count together.
-const failedSignIns = () =>
-  singleton(
-    "failedSignIns",
-    () =>
-      new RateLimiterMemory({ points: SIGN_IN_FAILURES_ALLOWED, duration: SIGN_IN_PAUSE_SECONDS }),
-  );
+const FAILURES_PER_ADDRESS = 50;
+const SIGN_UPS_PER_ADDRESS = 5;
 
-export async function signIn(db: Db, raw: unknown) {
+/** Where a request came from, as the server sees it (the socket's address, or the proxy's word when TRUST_PROXY says so). */
+export interface RequestOrigin {
+  ip: string;
+}
+
+const LIMITERS = ["signin-pair", "signin-ip", "signup-ip"] as const;
+
+function limiter(name: (typeof LIMITERS)[number], points: number, duration: number) {
+  const { databaseUrl } = runtimeSettings();
+  const pool = singleton(`rateLimitPool:${databaseUrl}`, () =>
+    createBoundedPool(databaseUrl, (e) => console.warn("[rate limits]", e.message), 2),
+  );
+  // A singleton so the web sign-in and the API token endpoint count together.
+  return singleton(`${name}:${databaseUrl}`, () =>
+    new RateLimiterPostgres({
+      storeClient: pool,
+      storeType: "pool",
+      tableName: "rate_limits",
+      tableCreated: true, // by our migration
+      keyPrefix: name,
+      points,
+      duration,
+    }),
+  );
+}
+
+const failedPairs = () => limiter("signin-pair", SIGN_IN_FAILURES_ALLOWED, SIGN_IN_PAUSE_SECONDS);
+const failedFromAddress = () => limiter("signin-ip", FAILURES_PER_ADDRESS, 3600);
+const signUps = () => limiter("signup-ip", SIGN_UPS_PER_ADDRESS, 3600);
+
+const used = async (l: RateLimiterPostgres, key: string) => (await l.get(key))?.consumedPoints ?? 0;
+
+/** At shutdown, before the database stops: the throttles' connections close in order. */
+export async function closeRateLimits(): Promise<void> {
+  const { databaseUrl } = runtimeSettings();
+  for (const name of LIMITERS) takeSingleton(`${name}:${databaseUrl}`);
+  await takeSingleton<pg.Pool>(`rateLimitPool:${databaseUrl}`)?.end();
+}
+
+export async function signIn(db: Db, raw: unknown, from: RequestOrigin) {
   const input = parseInput(SignInSchema, raw);
-  const record = await failedSignIns().get(input.email);
-  if (record && record.consumedPoints >= SIGN_IN_FAILURES_ALLOWED) {
+  const pair = `${input.email}|${from.ip}`;
+  if ((await used(failedPairs(), pair)) >= SIGN_IN_FAILURES_ALLOWED || (await used(failedFromAddress(), from.ip)) >= FAILURES_PER_ADDRESS) {
     throw new DomainError("rate_limited", "errors.tooManySignIns");
   }
   const user = await db.user.findUnique({ where: { email: input.email } });
@@ -52,19 +92,20 @@ export async function signIn(db: Db, raw: unknown) {
     ? await verifyPassword(user.passwordHash, input.password)
     : await verifyPassword(await (dummyHash ??= hashPassword("not-a-real-password")), input.password).then(() => false);
   if (!user || !ok) {
-    const failures = await failedSignIns().penalty(input.email, 1);
+    const failures = await failedPairs().penalty(pair, 1);
+    await failedFromAddress().penalty(from.ip, 1);
     // The pause runs a full 15 minutes from the last allowed failure.
-    if (failures.consumedPoints >= SIGN_IN_FAILURES_ALLOWED) {
-      await failedSignIns().block(input.email, SIGN_IN_PAUSE_SECONDS);
-    }
+    if (failures.consumedPoints >= SIGN_IN_FAILURES_ALLOWED) await failedPairs().block(pair, SIGN_IN_PAUSE_SECONDS);
     throw new DomainError("unauthorized", "errors.badCredentials");
   }
-  await failedSignIns().delete(input.email);
+  await failedPairs().delete(pair);
   return user;
 }
 
-export async function signUpCustomer(db: Db, raw: unknown, locale: string) {
+export async function signUpCustomer(db: Db, raw: unknown, locale: string, from: RequestOrigin) {
   const input = parseInput(SignUpSchema, raw);
+  if ((await used(signUps(), from.ip)) >= SIGN_UPS_PER_ADDRESS) throw new DomainError("rate_limited", "errors.tooManySignUps");
+  await signUps().penalty(from.ip, 1);
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.$transaction(async (tx) => {

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "vitest";
 import { record, until, useLiveServer, waitFor, watch } from "../support/live.ts";
 import { PASSWORD } from "../support/factories.ts";
-import { signUpCustomer } from "../../server/auth/accounts.ts";
+import { signIn, signUpCustomer } from "../../server/auth/accounts.ts";
 import { createTicket, updateTicket } from "../../server/tickets/service.ts";
 import { recordMissedTargets } from "../../server/sla/breaches.ts";
 import type { LiveMessage } from "../../server/realtime/protocol.ts";
@@ -76,7 +76,7 @@ describe("accounts", () => {
       "email",
     );
     await expect(
-      signUpCustomer(ctx.db, { name: "Mallory", email: "victim@corp.example", password: "long-enough-password" }, "en"),
+      signUpCustomer(ctx.db, { name: "Mallory", email: "victim@corp.example", password: "long-enough-password" }, "en", { ip: "192.0.2.7" }),
     ).rejects.toMatchObject({ code: "conflict", details: { email: ["validation.emailNeedsVerification"] } });
     const requester = await ctx.db.customer.findUniqueOrThrow({ where: { email: "victim@corp.example" } });
     expect(requester.userId).toBeNull();
@@ -92,6 +92,31 @@ describe("accounts", () => {
     expect(blocked.body.error.code).toBe("rate_limited");
     // Other accounts are unaffected.
     expect((await api("/auth/token", { method: "POST", body: { email: "bo@test.example", password: PASSWORD } })).status).toBe(201);
+  });
+
+  test("a guesser elsewhere cannot lock the owner out, and the count is kept where every process sees it", async () => {
+    const guesser = { ip: "203.0.113.9" };
+    for (let i = 0; i < 10; i++) {
+      await expect(signIn(ctx.db, { email: "li@test.example", password: `guess-${i}` }, guesser)).rejects.toMatchObject({ code: "unauthorized" });
+    }
+    await expect(signIn(ctx.db, { email: "li@test.example", password: PASSWORD }, guesser)).rejects.toMatchObject({ code: "rate_limited" });
+    // Li, from Li's own machine, signs in as usual.
+    await expect(signIn(ctx.db, { email: "li@test.example", password: PASSWORD }, { ip: "198.51.100.4" })).resolves.toMatchObject({ email: "li@test.example" });
+    const counted = await ctx.db.rateLimit.findMany({ where: { key: { contains: "203.0.113.9" } } });
+    expect(counted.length).toBeGreaterThan(0);
+  });
+
+  test("sign-ups from one network address are limited", async () => {
+    const from = { ip: "192.0.2.50" };
+    for (let i = 0; i < 5; i++) {
+      await signUpCustomer(ctx.db, { name: `New ${i}`, email: `new${i}@signup.example`, password: "long-enough-password" }, "en", from);
+    }
+    await expect(
+      signUpCustomer(ctx.db, { name: "One more", email: "more@signup.example", password: "long-enough-password" }, "en", from),
+    ).rejects.toMatchObject({ code: "rate_limited" });
+    await expect(
+      signUpCustomer(ctx.db, { name: "Elsewhere", email: "else@signup.example", password: "long-enough-password" }, "en", { ip: "192.0.2.51" }),
+    ).resolves.toMatchObject({ email: "else@signup.example" });
   });
 
   test("a form posted from another site is refused", async () => {
