@@ -34,6 +34,9 @@ export interface HelpdeskProcess {
   close(): Promise<void>;
 }
 
+/** How long requests in flight may take to finish when the process stops. */
+const DRAIN_MS = 3_000;
+
 const warn = (error: unknown, context: string) => console.warn(`[${context}]`, (error as Error)?.message ?? error);
 
 export async function startHelpdesk(options: {
@@ -99,6 +102,13 @@ async function startWeb(
 ) {
   const app = express();
   app.disable("x-powered-by");
+  // Once shutting down, every answer asks the client to close its connection,
+  // so keep-alive clients that keep it busy let go instead of holding us open.
+  let closing = false;
+  app.use((_req, res, next) => {
+    if (closing) res.set("Connection", "close");
+    next();
+  });
   // Behind a proxy, its X-Forwarded-For names the client (for the throttles). Only when told:
   // otherwise anyone could name any address and slip past them.
   if (options.trustProxy) app.set("trust proxy", true);
@@ -140,12 +150,16 @@ async function startWeb(
   const realtime = new RealtimeDelivery(sockets.io, pool, wakeup, warn);
   await realtime.start();
   stops.push(async () => {
+    closing = true;
     server.closeIdleConnections?.();
+    // Requests in flight get a moment to finish; then whatever is still open is cut.
+    const cut = setTimeout(() => server.closeAllConnections?.(), DRAIN_MS);
     const results = await Promise.allSettled([
       sockets.close(),
       new Promise<void>((resolve) => server.close(() => resolve())),
       realtime.stop(),
     ]);
+    clearTimeout(cut);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
   });

@@ -12,6 +12,9 @@ import { startHelpdesk } from "./app.ts";
 import { ensureSearchSettings, reindexIfBehind } from "../search/articles.ts";
 import { DEMO_ACCOUNTS } from "../prisma/demo-accounts.ts";
 
+/** Stopping never takes longer than this, whatever happens. */
+const SHUTDOWN_DEADLINE_MS = 25_000;
+
 async function main() {
   const booted = await boot();
   const { env, settings } = booted;
@@ -61,20 +64,34 @@ async function main() {
     // Each step runs even if the one before failed: above all, the embedded
     // servers must never be left running behind us.
     let clean = true;
-    const step = async (name: string, run: () => Promise<unknown>) => {
+    // Whatever state the servers are in (a dead Meilisearch, a restarting
+    // PostgreSQL), the process ends: each step has a deadline, and a last
+    // resort exits outright (an orphaned embedded server is found and
+    // stopped at the next start).
+    setTimeout(() => {
+      console.warn("[shutdown] did not finish in time: exiting");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    const step = async (name: string, run: () => Promise<unknown>, ms: number) => {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await run();
+        await Promise.race([
+          run(),
+          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`gave up after ${ms / 1000} s`)), ms))),
+        ]);
       } catch (error) {
         clean = false;
         console.warn(`[shutdown] ${name}: ${(error as Error).message}`);
+      } finally {
+        clearTimeout(timer);
       }
     };
-    await step("http, sockets, listeners and jobs", () => server.close());
+    await step("http, sockets, listeners and jobs", () => server.close(), 8_000);
     await step("database clients", async () => {
       await closeRateLimits();
       await db().$disconnect();
-    });
-    await step("embedded servers", () => booted.stop());
+    }, 3_000);
+    await step("embedded servers", () => booted.stop(), 12_000);
     console.log(clean ? "Stopped." : "Stopped, with warnings.");
     process.exit(clean ? exitCode : 1);
   };

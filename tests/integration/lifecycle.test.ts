@@ -3,6 +3,7 @@
 // restarts, and refuses a bad configuration naming the variable.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { afterAll, describe, expect, inject, test } from "vitest";
 import { processesUsing } from "../../server/embedded.ts";
@@ -114,6 +115,37 @@ describe("the helpdesk process", () => {
     expect(again.status).toBe(200);
     expect(again.body.subject).toBe("Does my data survive a restart?");
     expect(await stop(current)).toBe(0);
+  });
+
+  test("stops within seconds while clients keep keep-alive connections busy", async () => {
+    current = start(); // the data of the test above: no demo data to load
+    await untilRunning(current);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 10 });
+    let stop = false;
+    const hammer = async () => {
+      while (!stop) {
+        const ok = await new Promise<boolean>((resolve) => {
+          http
+            .get(`http://localhost:${PORT}/healthz`, { agent }, (res) => {
+              res.resume();
+              res.on("end", () => resolve(true));
+            })
+            .on("error", () => resolve(false));
+        });
+        if (!ok) await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const clients = Array.from({ length: 10 }, hammer);
+    await new Promise((r) => setTimeout(r, 500)); // connections busy
+    const signalled = Date.now();
+    current.child.kill("SIGTERM");
+    expect(await current.exited).toBe(0);
+    const took = Date.now() - signalled;
+    stop = true;
+    await Promise.all(clients);
+    agent.destroy();
+    expect(took).toBeLessThan(10_000);
+    expect(current.output()).toContain("Stopped.");
   });
 
   test("a wrong configuration value stops the start and names the variable", async () => {
