@@ -274,6 +274,7 @@ const en = {
     staleTicket: "Someone else changed this ticket while you were editing it. Nothing was saved; check their change and try again.",
     invalidTransition: "That status change is not possible: a closed ticket stays closed, and a worked ticket cannot become new again.",
     malformedUrl: "That address is not valid. Check the link, or start again from the home page.",
+    databaseUnavailable: "The service is briefly unavailable; nothing was saved. Please try again in a few seconds.",
     badRequestBody: "The request body could not be read: send JSON of at most 256 KB.",
     surveyNotFound: "This survey link is not valid.",
     surveyUsed: "This survey has already been answered.",

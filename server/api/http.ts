@@ -3,7 +3,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { localeFromAcceptLanguage, DEFAULT_LOCALE } from "../../app/i18n/config.ts";
 import { translator } from "../../app/i18n/i18n.ts";
-import { DomainError } from "../errors.ts";
+import { DomainError, isDatabaseUnavailable } from "../errors.ts";
 
 export function apiLocale(req: Request) {
   return localeFromAcceptLanguage(req.get("Accept-Language")) ?? DEFAULT_LOCALE;
@@ -28,6 +28,12 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
     const t = translator(apiLocale(req));
     const code = status === 413 ? "payload_too_large" : status === 415 ? "unsupported_media_type" : "validation_failed";
     return res.status(status).json({ error: { code, message: t("errors.badRequestBody") } });
+  }
+  if (isDatabaseUnavailable(error)) {
+    // Nothing was written (the transaction could not commit): say so, and that a retry may work.
+    console.warn("[api] database unavailable:", (error as Error).message);
+    res.set("Retry-After", "5");
+    return sendError(req, res, new DomainError("unavailable", "errors.databaseUnavailable"));
   }
   console.error("[api]", error);
   const t = translator(apiLocale(req));

@@ -67,6 +67,11 @@ test("after PostgreSQL restarts, requests and live updates resume by themselves,
   await until(queued("Before the restart"), "the ticket filed before the restart");
 
   await postgres.stop();
+  // While the database is down: a clear, retryable 503, not a 500.
+  const during = await client.api("/tickets", { method: "POST", token, body: newTicket("During the outage") });
+  expect(during.status).toBe(503);
+  expect(during.body.error.code).toBe("unavailable");
+  expect(during.headers.get("retry-after")).toBe("5");
   postgres = await startEmbeddedPostgres(options);
 
   // The first request may meet a connection that died with the server; a retry finds a fresh one.
