@@ -275,6 +275,7 @@ const en = {
     invalidTransition: "That status change is not possible: a closed ticket stays closed, and a worked ticket cannot become new again.",
     malformedUrl: "That address is not valid. Check the link, or start again from the home page.",
     databaseUnavailable: "The service is briefly unavailable; nothing was saved. Please try again in a few seconds.",
+    formTooLarge: "What you sent is too large (at most 1 MB). Shorten it and try again.",
     badRequestBody: "The request body could not be read: send JSON of at most 256 KB.",
     surveyNotFound: "This survey link is not valid.",
     surveyUsed: "This survey has already been answered.",

@@ -276,6 +276,7 @@ const zhCN: Resources = {
     invalidTransition: "无法进行此状态变更：已关闭的工单不能重新打开，已处理的工单也不能改回“新建”。",
     malformedUrl: "该网址无效。请检查链接，或从首页重新开始。",
     databaseUnavailable: "服务暂时不可用，内容未保存。请几秒后重试。",
+    formTooLarge: "提交的内容过大（最多 1 MB），请缩短后重试。",
     badRequestBody: "无法读取请求内容：请发送不超过 256 KB 的 JSON。",
     surveyNotFound: "此问卷链接无效。",
     surveyUsed: "此问卷已提交过。",

@@ -6,7 +6,7 @@ import { DomainError } from "../errors.ts";
 import { isUniqueViolation, parseInput } from "../validation.ts";
 import type pg from "pg";
 import { runtimeSettings, singleton, takeSingleton } from "../runtime.ts";
-import { createBoundedPool } from "../events/feed.ts";
+import { createBoundedPool } from "../db/pool.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 
 export const SignInSchema = z.object({

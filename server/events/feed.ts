@@ -29,21 +29,6 @@ const COLUMNS = `e.id::text AS id, e.txid::text AS txid, e.type, e."ticketId", e
 
 type Row = EventRow;
 
-/** A pool with bounded waits (event readers, the job queue): a dead server fails fast instead of hanging a loop. */
-export function createBoundedPool(databaseUrl: string, onError: (error: Error) => void, max = 3): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    max,
-    connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: 30_000,
-    statement_timeout: 15_000,
-    query_timeout: 20_000,
-  });
-  pool.on("error", onError);
-  // A connection dropped while checked out must not crash the process.
-  pool.on("connect", (client) => client.on("error", onError));
-  return pool;
-}
 
 /**
  * Events after `after` whose transactions have all finished, in (txid, id)

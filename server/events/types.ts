@@ -68,8 +68,6 @@ export const FIELD_EVENTS = {
   tags: "ticket.tags_changed",
 } as const satisfies Record<string, EventType>;
 
-export type TicketField = keyof typeof FIELD_EVENTS;
-
 export type EventRow = {
   id: bigint | string | number;
   txid: bigint | string | number;

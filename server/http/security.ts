@@ -5,6 +5,8 @@
 // cache header with their own long max-age.
 import { randomBytes } from "node:crypto";
 import type { RequestHandler } from "express";
+import { DEFAULT_LOCALE, localeFromAcceptLanguage } from "../../app/i18n/config.ts";
+import { translator } from "../../app/i18n/i18n.ts";
 
 export function contentSecurityPolicy(nonce: string): string {
   return [
@@ -57,7 +59,8 @@ export function hostileRequests(): RequestHandler {
       return next();
     }
     if (Number(req.get("Content-Length") ?? 0) > MAX_FORM_BYTES && !req.path.startsWith("/api/")) {
-      res.status(413).type("text/plain").send("Request body too large.");
+      const t = translator(localeFromAcceptLanguage(req.get("Accept-Language")) ?? DEFAULT_LOCALE);
+      res.status(413).type("text/plain; charset=utf-8").send(t("errors.formTooLarge"));
       return;
     }
     next();

@@ -3,7 +3,7 @@
 // exact time, enqueued inside the writing transaction (a rollback leaves no
 // job); periodic work is a crontab entry, run once across all processes.
 import { Logger, run, runMigrations, type Runner, type TaskList } from "graphile-worker";
-import { createBoundedPool } from "../events/feed.ts";
+import { createBoundedPool } from "../db/pool.ts";
 import type { Tx } from "../db/client.ts";
 import { db } from "../db/client.ts";
 import { recordMissedTargets } from "../sla/breaches.ts";

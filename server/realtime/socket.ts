@@ -100,9 +100,14 @@ export function staffRoomsFor(ticket: TicketScope): string[] {
  */
 export async function evictWatchersWithoutAccess(io: RealtimeServer, ticket: TicketScope & { id: string }) {
   const watchers = await io.in(rooms.ticket(ticket.id)).fetchSockets();
+  // One lookup per person, however many tabs they have open on the ticket.
+  const allowedFor = new Map<string, Promise<string[]>>();
   for (const watcher of watchers) {
-    const user = await loadAuthUser(db(), watcher.data.userId);
-    const allowed = user ? ticketWatchRooms(user, ticket) : [];
+    const userId = watcher.data.userId;
+    if (!allowedFor.has(userId)) {
+      allowedFor.set(userId, loadAuthUser(db(), userId).then((user) => (user ? ticketWatchRooms(user, ticket) : [])));
+    }
+    const allowed = await allowedFor.get(userId)!;
     for (const room of [rooms.ticket(ticket.id), rooms.ticketStaff(ticket.id)]) {
       if (!allowed.includes(room)) watcher.leave(room);
     }

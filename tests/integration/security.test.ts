@@ -48,10 +48,11 @@ describe("hostile input", () => {
   test("an oversized form is refused before it is read", async () => {
     const res = await fetch(`${ctx.server.url}/login`, {
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "zh-CN" },
       body: `email=${"a".repeat(2_000_000)}`,
     });
     expect(res.status).toBe(413);
+    expect(await res.text()).toContain("提交的内容过大");
   });
 });
 
