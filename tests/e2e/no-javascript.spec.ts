@@ -1,16 +1,10 @@
 // Forms are plain HTML forms handled on the server, so the portal and the
 // workspace keep working when JavaScript is off or has not loaded yet.
-import { expect, test, DEMO_PASSWORD } from "./support.ts";
+import { expect, test, signIn, DEMO_PASSWORD } from "./support.ts";
 
 test("filing a request and adding an internal note work without JavaScript", async ({ browser }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
+  const page = await signIn(browser, "customer@demo.helpdesk", "en-US", { javaScript: false });
   const subject = `No-script request ${Date.now().toString(36)}`;
-
-  await page.goto("/login");
-  await page.getByLabel("Email").fill("customer@demo.helpdesk");
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/portal/);
 
   await page.goto("/portal/new");
@@ -37,5 +31,5 @@ test("filing a request and adding an internal note work without JavaScript", asy
   await page.locator("textarea#body").fill("Checked without scripts: all good");
   await page.getByRole("button", { name: "Send" }).click();
   await expect(page.locator('[data-kind="internal"]', { hasText: "Checked without scripts: all good" })).toBeVisible();
-  await context.close();
+  await page.context().close();
 });

@@ -2,15 +2,10 @@
 // colleague's newer change to the same field; it says what changed instead.
 // The agent's page runs without JavaScript here: no live reload, so the page
 // really is stale when saved (as on a dropped connection).
-import { expect, test, signIn, DEMO_PASSWORD } from "./support.ts";
+import { expect, test, signIn } from "./support.ts";
 
 test("a stale save shows the colleague's change instead of overwriting it; other fields still save", async ({ browser }) => {
-  const agentContext = await browser.newContext({ javaScriptEnabled: false });
-  const agent = await agentContext.newPage();
-  await agent.goto("/login");
-  await agent.getByLabel("Email").fill("agent@demo.helpdesk");
-  await agent.getByLabel("Password").fill(DEMO_PASSWORD);
-  await agent.getByRole("button", { name: "Sign in" }).click();
+  const agent = await signIn(browser, "agent@demo.helpdesk", "en-US", { javaScript: false });
   await expect(agent).toHaveURL(/\/agent/);
 
   // A ticket of Li's that is still being worked, with normal priority.
@@ -44,5 +39,5 @@ test("a stale save shows the colleague's change instead of overwriting it; other
   await expect(agent.getByText("Saved")).toBeVisible();
   await expect(agent.getByLabel("Status")).toHaveValue("pending");
   await expect(agent.getByLabel("Priority")).toHaveValue("high");
-  await agentContext.close();
+  await agent.context().close();
 });

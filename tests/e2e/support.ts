@@ -30,8 +30,14 @@ export const test = base.extend<{ failOnBrowserErrors: void }>({
   ],
 });
 
-export async function signIn(browser: Browser, email: string, locale = "en-US"): Promise<Page> {
-  const context = await browser.newContext({ locale });
+/** Signs in through the form, in a browser context of its own (scripts off with `javaScript: false`). */
+export async function signIn(
+  browser: Browser,
+  email: string,
+  locale = "en-US",
+  { javaScript = true }: { javaScript?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ locale, javaScriptEnabled: javaScript });
   const page = await context.newPage();
   watchErrors(page);
   await page.goto("/login");
