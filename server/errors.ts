@@ -43,7 +43,7 @@ export class DomainError extends Error {
 export function isDatabaseUnavailable(error: unknown): boolean {
   const UNAVAILABLE_CODES = ["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "57P01", "57P03"];
   const UNAVAILABLE_TEXT =
-    /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|database system is (starting up|shutting down)|Can't reach database|Timed out fetching a new connection|connection timeout/i;
+    /ECONNREFUSED|ECONNRESET|connect ENOENT \S*\.s\.PGSQL|Connection terminated|terminating connection|database system is (starting up|shutting down)|Can't reach database|Timed out fetching a new connection|connection timeout/i;
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === "string" && UNAVAILABLE_CODES.includes(code)) return true;

@@ -13,9 +13,25 @@
 //   the horizon passes them, so one long transaction elsewhere does not hold
 //   back the agent's screen.
 import pg from "pg";
+import { singleton } from "../runtime.ts";
 import { parseEventRows, type BrokenEvent, type EventRow, type EventType, type StoredEvent } from "./types.ts";
 
 export const EVENTS_CHANNEL = "helpdesk_events";
+
+/**
+ * Called by a command after its transaction committed events (see
+ * server/events/transaction.ts): this process's readers wake at once, other
+ * processes through a NOTIFY. The NOTIFY is sent by the wake-up connection,
+ * outside the writing transaction and coalesced: a NOTIFY inside it would
+ * serialise every writing commit on PostgreSQL's notification lock, held
+ * across the commit's WAL flush (docs/decisions/009).
+ */
+export function eventsCommitted(): void {
+  for (const ring of bells()) ring();
+}
+
+// On globalThis: the Remix build's copy of the commands rings the server's Wakeup.
+const bells = () => singleton("eventBells", () => new Set<() => void>());
 
 /** Everything at or before this (txid, id) has been handled. */
 export interface FeedPosition {
@@ -217,6 +233,8 @@ export class Wakeup {
   private retryMs = 250;
   private timer?: NodeJS.Timeout;
   private listeners = new Set<() => void>();
+  private notifying = false;
+  private notifyAgain = false;
   connected = false;
 
   constructor(
@@ -230,11 +248,39 @@ export class Wakeup {
   }
 
   async start(): Promise<void> {
+    bells().add(this.ring);
     await this.connect();
   }
 
   private wakeAll() {
     for (const listener of this.listeners) listener();
+  }
+
+  /** Events were committed here: wake our readers now and tell the other processes. */
+  private ring = () => {
+    this.wakeAll();
+    this.notifyOthers();
+  };
+
+  /** One NOTIFY in flight at a time; commits meanwhile share the next one. */
+  private notifyOthers() {
+    const client = this.client;
+    if (!client) return; // reconnecting: the others' safety-net poll finds the events
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = true;
+    client
+      .query(`NOTIFY ${EVENTS_CHANNEL}`)
+      .catch((error: Error) => this.onError(error, "event wake-up notify"))
+      .finally(() => {
+        this.notifying = false;
+        if (this.notifyAgain) {
+          this.notifyAgain = false;
+          this.notifyOthers();
+        }
+      });
   }
 
   private async connect(): Promise<void> {
@@ -245,7 +291,10 @@ export class Wakeup {
       this.lost(client);
     });
     client.on("end", () => this.lost(client));
-    client.on("notification", () => this.wakeAll());
+    // Our own NOTIFY comes back too: our readers were woken when we sent it.
+    client.on("notification", (message) => {
+      if (message.processId !== (client as unknown as { processID: number }).processID) this.wakeAll();
+    });
     try {
       await client.connect();
       await client.query(`LISTEN ${EVENTS_CHANNEL}`);
@@ -283,6 +332,7 @@ export class Wakeup {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    bells().delete(this.ring);
     clearTimeout(this.timer);
     const client = this.client;
     this.client = undefined;

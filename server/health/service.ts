@@ -1,7 +1,9 @@
 // Gathers a customer's facts, scores them (score.ts) and stores the result
 // with its history. Run inside the transaction that changed the facts, by
 // the health-score listener (server/listeners/health-score.ts).
+import { randomUUID } from "node:crypto";
 import type { Tx } from "../db/client.ts";
+import { asSql, type Sql } from "../db/sql.ts";
 import { can, type AuthUser } from "../auth/policy.ts";
 import { forbidden } from "../errors.ts";
 import { computeHealth, LOOKBACK_DAYS, type Health, type HealthComponent } from "./score.ts";
@@ -11,50 +13,61 @@ export interface HealthChange {
   previous: { score: number; band: string } | null;
 }
 
-export async function recomputeHealth(tx: Tx, customerId: string, reason: string, now = new Date()): Promise<HealthChange> {
-  const since = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000);
+export async function recomputeHealth(
+  tx: Tx | Sql,
+  customerId: string,
+  reason: string,
+  now = new Date(),
+): Promise<HealthChange> {
+  const sql = asSql(tx);
+  const since = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000).toISOString();
   // One recompute per customer at a time: two commits for one customer must
   // not both start from the old score (each would miss the other's change).
-  await tx.$executeRaw`SELECT 1 FROM "Customer" WHERE "id" = ${customerId} FOR UPDATE`;
-  // Sequential on purpose: inside a transaction all queries share one
-  // connection, and pg does not allow overlapping queries on a client.
-  const ratings = await tx.survey.findMany({
-    where: { customerId, respondedAt: { gte: since }, rating: { not: null } },
-    select: { rating: true },
-  });
-  const complaints = await tx.ticket.count({
-    where: { requesterId: customerId, type: "complaint", createdAt: { gte: since } },
-  });
-  const slaBreaches = await tx.ticket.count({
-    where: {
-      requesterId: customerId,
-      createdAt: { gte: since },
-      OR: [{ firstResponseBreachedAt: { not: null } }, { resolutionBreachedAt: { not: null } }],
-    },
-  });
-  const oldestOpen = await tx.ticket.findFirst({
-    where: { requesterId: customerId, status: { in: ["new", "open", "on_hold"] } },
-    orderBy: { createdAt: "asc" },
-    select: { createdAt: true },
-  });
-  const previous = await tx.customerHealth.findUnique({ where: { customerId } });
+  await sql.query(`SELECT 1 FROM "Customer" WHERE "id" = $1 FOR UPDATE`, [customerId]);
+  const [facts] = await sql.query<{
+    ratings: number[];
+    complaints: number;
+    slaBreaches: number;
+    oldestOpenAt: Date | null;
+    previous: { score: number; band: string } | null;
+  }>(
+    `SELECT
+       ARRAY(SELECT "rating" FROM "Survey"
+             WHERE "customerId" = $1 AND "respondedAt" >= $2::timestamp(3) AND "rating" IS NOT NULL) AS "ratings",
+       (SELECT count(*)::int FROM "Ticket"
+        WHERE "requesterId" = $1 AND "type" = 'complaint' AND "createdAt" >= $2::timestamp(3)) AS "complaints",
+       (SELECT count(*)::int FROM "Ticket"
+        WHERE "requesterId" = $1 AND "createdAt" >= $2::timestamp(3)
+          AND ("firstResponseBreachedAt" IS NOT NULL OR "resolutionBreachedAt" IS NOT NULL)) AS "slaBreaches",
+       (SELECT min("createdAt") FROM "Ticket"
+        WHERE "requesterId" = $1 AND "status" IN ('new', 'open', 'on_hold')) AS "oldestOpenAt",
+       (SELECT json_build_object('score', "score", 'band', "band") FROM "CustomerHealth"
+        WHERE "customerId" = $1) AS "previous"`,
+    [customerId, since],
+  );
+  const { previous } = facts;
   const health = computeHealth({
-    ratings: ratings.map((r) => r.rating as number),
-    complaints,
-    slaBreaches,
-    oldestOpenDays: oldestOpen ? (now.getTime() - oldestOpen.createdAt.getTime()) / 86_400_000 : null,
+    ratings: facts.ratings,
+    complaints: facts.complaints,
+    slaBreaches: facts.slaBreaches,
+    oldestOpenDays: facts.oldestOpenAt ? (now.getTime() - facts.oldestOpenAt.getTime()) / 86_400_000 : null,
   });
 
-  const components = health.components as unknown as HealthComponent[] & object;
-  await tx.customerHealth.upsert({
-    where: { customerId },
-    create: { customerId, score: health.score, band: health.band, components },
-    update: { score: health.score, band: health.band, components },
-  });
+  const components = JSON.stringify(health.components);
+  await sql.query(
+    `INSERT INTO "CustomerHealth" ("customerId", "score", "band", "components", "updatedAt")
+     VALUES ($1, $2, $3::"HealthBand", $4::jsonb, $5::timestamp(3))
+     ON CONFLICT ("customerId") DO UPDATE
+       SET "score" = excluded."score", "band" = excluded."band",
+           "components" = excluded."components", "updatedAt" = excluded."updatedAt"`,
+    [customerId, health.score, health.band, components, now.toISOString()],
+  );
   if (!previous || previous.score !== health.score) {
-    await tx.healthSnapshot.create({
-      data: { customerId, score: health.score, band: health.band, components, reason, createdAt: now },
-    });
+    await sql.query(
+      `INSERT INTO "HealthSnapshot" ("id", "customerId", "score", "band", "components", "reason", "createdAt")
+       VALUES ($1, $2, $3, $4::"HealthBand", $5::jsonb, $6, $7::timestamp(3))`,
+      [randomUUID(), customerId, health.score, health.band, components, reason, now.toISOString()],
+    );
   }
   return { health, previous: previous ? { score: previous.score, band: previous.band } : null };
 }

@@ -4,7 +4,7 @@
 // job); periodic work is a crontab entry, run once across all processes.
 import { Logger, run, runMigrations, type Runner, type TaskList } from "graphile-worker";
 import { createBoundedPool } from "../db/pool.ts";
-import type { Tx } from "../db/client.ts";
+import type { Sql } from "../db/sql.ts";
 import { db } from "../db/client.ts";
 import { recordMissedTargets } from "../sla/breaches.ts";
 import { pruneSessions } from "../auth/session.ts";
@@ -39,12 +39,14 @@ export interface JobSpec {
 }
 
 /** Enqueues jobs inside the caller's transaction. */
-export async function scheduleJobs(tx: Tx, jobs: JobSpec[]): Promise<void> {
+export async function scheduleJobs(sql: Sql, jobs: JobSpec[]): Promise<void> {
   if (jobs.length === 0) return;
-  await tx.$executeRawUnsafe(
-    `SELECT graphile_worker.add_jobs(array_agg((j.task, j.payload, NULL, j.run_at, NULL, j.key, NULL, NULL)::graphile_worker.job_spec))
-     FROM jsonb_to_recordset($1::jsonb) AS j(task text, payload json, run_at timestamptz, key text)`,
-    JSON.stringify(jobs.map((j) => ({ task: j.task, payload: j.payload, run_at: j.runAt.toISOString(), key: j.key ?? null }))),
+  await sql.query(
+    // Counted, not returned: the job rows are a composite type Prisma's raw queries cannot read.
+    `SELECT count(*)::int AS n FROM graphile_worker.add_jobs((
+       SELECT array_agg((j.task, j.payload, NULL, j.run_at, NULL, j.key, NULL, NULL)::graphile_worker.job_spec)
+       FROM jsonb_to_recordset($1::jsonb) AS j(task text, payload json, run_at timestamptz, key text)))`,
+    [JSON.stringify(jobs.map((j) => ({ task: j.task, payload: j.payload, run_at: j.runAt.toISOString(), key: j.key ?? null })))],
   );
 }
 

@@ -5,11 +5,11 @@ import { createSurveyForTicket } from "../surveys/service.ts";
 export const csatSurvey: InTransactionListener = {
   name: "csat-survey",
   on: ["ticket.status_changed"],
-  async handle(tx, events) {
+  async handle(sql, events) {
     for (const event of events) {
       if (event.type !== "ticket.status_changed" || event.data.to !== "solved") continue;
       if (!event.ticketId || !event.customerId) continue;
-      await createSurveyForTicket(tx, { id: event.ticketId, requesterId: event.customerId }, event.at);
+      await createSurveyForTicket(sql, { id: event.ticketId, requesterId: event.customerId }, event.at);
     }
   },
 };

@@ -25,7 +25,7 @@ function reasonFor(event: NewEvent): string | null {
 export const healthScore: InTransactionListener = {
   name: "health-score",
   on: ["ticket.created", "ticket.status_changed", "ticket.sla_breached", "survey.answered"],
-  async handle(tx, events) {
+  async handle(sql, events) {
     // Once per customer per command, for the last reason given.
     const due = new Map<string, { reason: string; at: Date }>();
     for (const event of events) {
@@ -34,7 +34,7 @@ export const healthScore: InTransactionListener = {
     }
     const changes: NewEvent[] = [];
     for (const [customerId, { reason, at }] of due) {
-      const { health, previous } = await recomputeHealth(tx, customerId, reason, at);
+      const { health, previous } = await recomputeHealth(sql, customerId, reason, at);
       if (previous && previous.score === health.score) continue;
       changes.push({
         type: "customer.health_changed",

@@ -12,9 +12,9 @@ import { slaTimers } from "./sla-timers.ts";
 import { searchIndex } from "./search-index.ts";
 
 export function inTransactionListeners(): readonly InTransactionListener[] {
-  return [csatSurvey, healthScore, slaTimers];
+  return [csatSurvey, healthScore];
 }
 
 export function durableListeners(): readonly DurableListener[] {
-  return [searchIndex];
+  return [searchIndex, slaTimers];
 }

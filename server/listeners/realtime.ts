@@ -64,6 +64,8 @@ export class RealtimeDelivery {
   }
 
   private async deliver(events: StoredEvent[]) {
+    // Nobody connected to this process: nothing to look up or send.
+    if (this.io.engine.clientsCount === 0) return;
     const ticketIds = new Set<string>();
     const messageIds: string[] = [];
     const accessChanged = new Set<string>();

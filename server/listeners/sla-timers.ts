@@ -1,12 +1,16 @@
-// In-transaction: a new ticket's SLA targets get timer jobs at their due
-// times, enqueued with the ticket (a rolled-back ticket leaves no timer).
-import type { InTransactionListener } from "../events/emit.ts";
+// After commit, durable: a new ticket's SLA targets get timer jobs at their
+// due times. A whole batch of tickets is enqueued with one call, which keeps
+// the queue's per-call cost off the filing transaction (docs/decisions/009).
+// Scheduling again under the same job key moves the job, so a repeated event
+// is harmless; the once-a-minute sweep is the safety net behind the timers.
+import type { DurableListener } from "../events/durable.ts";
+import { db, sqlOf } from "../db/client.ts";
 import { scheduleJobs, type JobSpec } from "../jobs/queue.ts";
 
-export const slaTimers: InTransactionListener = {
+export const slaTimers: DurableListener = {
   name: "sla-timers",
   on: ["ticket.created"],
-  async handle(tx, events) {
+  async handle(events) {
     const jobs: JobSpec[] = [];
     for (const event of events) {
       if (event.type !== "ticket.created" || !event.ticketId) continue;
@@ -21,6 +25,6 @@ export const slaTimers: InTransactionListener = {
         });
       }
     }
-    await scheduleJobs(tx, jobs);
+    await scheduleJobs(sqlOf(db()), jobs);
   },
 };

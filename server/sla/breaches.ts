@@ -4,13 +4,14 @@
 // any process: the conditional UPDATE claims each miss exactly once.
 import type { Db } from "../db/client.ts";
 import { emit } from "../events/emit.ts";
+import { inTransaction } from "../events/transaction.ts";
 import type { NewEvent } from "../events/types.ts";
 
 type Target = "first_response" | "resolution";
 
 /** Marks what is overdue now (of one ticket, or of all); returns how many targets were newly missed. */
 export async function recordMissedTargets(db: Db, now = new Date(), ticketId?: string): Promise<number> {
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const missed = await tx.$queryRawUnsafe<{ id: string; requesterId: string; target: Target; dueAt: Date }[]>(
       `WITH first AS (
          UPDATE "Ticket" SET "firstResponseBreachedAt" = "firstResponseDueAt"

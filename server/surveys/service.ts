@@ -1,9 +1,11 @@
 // CSAT surveys: one per solved ticket, answered once through a token link.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client.ts";
+import { asSql, type Sql } from "../db/sql.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { emit } from "../events/emit.ts";
+import { inTransaction } from "../events/transaction.ts";
 import type { NewEvent } from "../events/types.ts";
 import { parseInput } from "../validation.ts";
 
@@ -24,21 +26,24 @@ export const SurveyAnswerSchema = z.object({
 export const SurveyTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/);
 
 export async function createSurveyForTicket(
-  tx: Tx,
+  tx: Tx | Sql,
   ticket: { id: string; requesterId: string },
   now = new Date(),
 ): Promise<void> {
-  const existing = await tx.survey.findUnique({ where: { ticketId: ticket.id } });
-  if (existing) return; // a ticket solved again keeps its first survey
-  await tx.survey.create({
-    data: {
-      ticketId: ticket.id,
-      customerId: ticket.requesterId,
-      token: randomBytes(24).toString("base64url"),
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + SURVEY_VALID_DAYS * 86_400_000),
-    },
-  });
+  // A ticket solved again keeps its first survey.
+  await asSql(tx).query(
+    `INSERT INTO "Survey" ("id", "ticketId", "customerId", "token", "createdAt", "expiresAt")
+     VALUES ($1, $2, $3, $4, $5::timestamp(3), $6::timestamp(3))
+     ON CONFLICT ("ticketId") DO NOTHING`,
+    [
+      randomUUID(),
+      ticket.id,
+      ticket.requesterId,
+      randomBytes(24).toString("base64url"),
+      now.toISOString(),
+      new Date(now.getTime() + SURVEY_VALID_DAYS * 86_400_000).toISOString(),
+    ],
+  );
 }
 
 export async function getSurveyByToken(db: Tx, rawToken: string, now = new Date()) {
@@ -68,7 +73,7 @@ export async function answerSurvey(db: Db, rawToken: string, rawInput: unknown, 
   const input = parseInput(SurveyAnswerSchema, rawInput);
   const token = SurveyTokenSchema.safeParse(rawToken);
   if (!token.success) throw notFound("errors.surveyNotFound");
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     // The conditional update is what makes the token single-use under concurrency.
     const claimed = await tx.survey.updateMany({
       where: { token: token.data, respondedAt: null, expiresAt: { gt: now } },

@@ -1,5 +1,5 @@
 // The event log and what reads it, against a real PostgreSQL: commands write
-// their events (and timer jobs) in their own transaction; readers never skip
+// their events in their own transaction (timer jobs follow after commit); readers never skip
 // an event whatever order transactions commit in; a failing durable listener
 // retries on its own, dead-letters what never works and holds up no one else.
 import pg from "pg";
@@ -12,6 +12,7 @@ import { createBoundedPool } from "../../server/db/pool.ts";
 import { DurableRunner, type DurableListener } from "../../server/events/durable.ts";
 import type { StoredEvent } from "../../server/events/types.ts";
 import { requestReplay } from "../../server/events/monitor.ts";
+import { slaTimers } from "../../server/listeners/sla-timers.ts";
 
 let t: TestDatabase;
 let fx: Awaited<ReturnType<typeof createFixtures>>;
@@ -51,26 +52,41 @@ async function openTransaction(articleId: string) {
 const articleIds = (events: StoredEvent[]) => events.flatMap((e) => (e.type === "article.changed" ? [e.data.articleId] : []));
 
 describe("commands and their events", () => {
-  test("filing a ticket writes its events and SLA timers with it; a rolled-back one leaves neither", async () => {
+  test("filing a ticket writes its events in its transaction (a rejected one none); after commit each SLA target gets a timer", async () => {
     const jobs = async () =>
       Number((await pool.query(`SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = 'sla-check'`)).rows[0].count);
-    const before = { events: await t.db.domainEvent.count(), jobs: await jobs() };
-    await expect(createTicket(t.db, fx.keyCustomer, inquiry("Bad category", "nope"), "portal")).rejects.toMatchObject({
-      code: "validation_failed",
-    });
-    expect(await t.db.domainEvent.count()).toBe(before.events);
-    expect(await jobs()).toBe(before.jobs);
+    // The timer listener starts at the end of the log: running before the ticket is filed.
+    const wakeup = new Wakeup(t.url, () => {});
+    await wakeup.start();
+    const errors: string[] = [];
+    const runner = new DurableRunner(pool, wakeup, [slaTimers], (e) => errors.push(e.message));
+    await runner.start();
+    try {
+      const before = { events: await t.db.domainEvent.count(), jobs: await jobs() };
+      await expect(createTicket(t.db, fx.keyCustomer, inquiry("Bad category", "nope"), "portal")).rejects.toMatchObject({
+        code: "validation_failed",
+      });
+      expect(await t.db.domainEvent.count()).toBe(before.events);
 
-    const ticket = await createTicket(t.db, fx.keyCustomer, inquiry("Export button broken"), "portal");
-    const events = await t.db.domainEvent.findMany({ where: { ticketId: ticket.id }, orderBy: { id: "asc" } });
-    expect(events.map((e) => e.type)).toEqual(["ticket.created", "ticket.message_added"]);
-    expect(events[0]).toMatchObject({ actorId: fx.keyCustomer.id, customerId: fx.keyCustomer.customerId });
-    // One timer per target, at the due time, keyed so that it exists once.
-    const timers = await pool.query(`SELECT key, run_at FROM graphile_worker.jobs WHERE key LIKE $1 ORDER BY key`, [`sla:${ticket.id}:%`]);
-    expect(timers.rows.map((r) => [r.key, r.run_at.toISOString()])).toEqual([
-      [`sla:${ticket.id}:first_response`, ticket.firstResponseDueAt!.toISOString()],
-      [`sla:${ticket.id}:resolution`, ticket.resolutionDueAt!.toISOString()],
-    ]);
+      const ticket = await createTicket(t.db, fx.keyCustomer, inquiry("Export button broken"), "portal");
+      const events = await t.db.domainEvent.findMany({ where: { ticketId: ticket.id }, orderBy: { id: "asc" } });
+      expect(events.map((e) => e.type)).toEqual(["ticket.created", "ticket.message_added"]);
+      expect(events[0]).toMatchObject({ actorId: fx.keyCustomer.id, customerId: fx.keyCustomer.customerId });
+      // One timer per target, at the due time, keyed so that it exists once.
+      await runner.drain();
+      const timers = await pool.query(`SELECT key, run_at FROM graphile_worker.jobs WHERE key LIKE $1 ORDER BY key`, [
+        `sla:${ticket.id}:%`,
+      ]);
+      expect(timers.rows.map((r) => [r.key, r.run_at.toISOString()])).toEqual([
+        [`sla:${ticket.id}:first_response`, ticket.firstResponseDueAt!.toISOString()],
+        [`sla:${ticket.id}:resolution`, ticket.resolutionDueAt!.toISOString()],
+      ]);
+      expect(await jobs()).toBe(before.jobs + 2);
+      expect(errors).toEqual([]);
+    } finally {
+      await runner.stop();
+      await wakeup.stop();
+    }
   });
 
   test("changes made together show as one timeline entry, worded from the events", async () => {
