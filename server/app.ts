@@ -25,6 +25,7 @@ import { RealtimeDelivery } from "./listeners/realtime.ts";
 import { durableListeners } from "./listeners/index.ts";
 import { startJobRunner } from "./jobs/queue.ts";
 import type { RuntimeSettings } from "./runtime.ts";
+import type { ServerStatus } from "./supervise.ts";
 import type { Role } from "./config.ts";
 
 export interface HelpdeskProcess {
@@ -51,6 +52,8 @@ export async function startHelpdesk(options: {
   logRequests?: boolean;
   /** Trust X-Forwarded-For from a proxy in front (TRUST_PROXY). */
   trustProxy?: boolean;
+  /** On embedded servers: their supervisors' view, shown on /healthz. */
+  embeddedStatus?: () => Record<string, ServerStatus> | null;
 }): Promise<HelpdeskProcess> {
   const role = options.role ?? "all";
   const { databaseUrl } = options.settings;
@@ -125,7 +128,8 @@ async function startWeb(
       .$queryRaw`SELECT 1`.then(() => "up" as const)
       .catch(() => "down" as const);
     const search = await searchHealth();
-    res.status(200).json({ status: database === "up" && search === "up" ? "ok" : "degraded", database, search });
+    const embedded = options.embeddedStatus?.() ?? undefined;
+    res.status(200).json({ status: database === "up" && search === "up" ? "ok" : "degraded", database, search, embedded });
   });
   app.use("/api/v1", apiRouter());
   // Forms may only be posted from our own pages: a cross-site form could

@@ -7,8 +7,8 @@ import {
   loadOrCreateSecrets,
   startEmbeddedMeilisearch,
   startEmbeddedPostgres,
-  type RunningService,
 } from "./embedded.ts";
+import { Supervisor, type ServerStatus } from "./supervise.ts";
 import { migrate } from "./db/migrate.ts";
 import { db } from "./db/client.ts";
 import { setRuntimeSettings, type RuntimeSettings } from "./runtime.ts";
@@ -16,9 +16,14 @@ import { setRuntimeSettings, type RuntimeSettings } from "./runtime.ts";
 export interface Booted {
   env: Env;
   settings: RuntimeSettings;
-  embedded: RunningService[];
+  /** The embedded servers, each restarted by its supervisor when it dies. */
+  embedded: { postgres?: Supervisor; meilisearch?: Supervisor };
   seeded: boolean;
-  /** Stops the embedded servers (if any) and releases DATA_DIR. */
+  /** For /healthz: each embedded server's state; null when none is embedded. */
+  embeddedStatus(): Record<string, ServerStatus> | null;
+  /** No more restarts of embedded servers: the app is shutting down. */
+  stopSupervising(): void;
+  /** Stops the embedded servers (if any, supervision first) and releases DATA_DIR. */
   stop(): Promise<void>;
 }
 
@@ -27,38 +32,43 @@ export async function boot(log: (line: string) => void = console.log): Promise<B
   const dataDir = path.resolve(env.DATA_DIR);
   const needsLocalSecrets = !env.DATABASE_URL || !env.MEILI_URL || !env.SESSION_SECRET;
   const secrets = needsLocalSecrets ? loadOrCreateSecrets(dataDir) : undefined;
-  const embedded: RunningService[] = [];
+  const embedded: Booted["embedded"] = {};
   const usesEmbedded = !env.DATABASE_URL || !env.MEILI_URL;
   const release = usesEmbedded ? claimDataDir(dataDir) : () => {};
+  const supervisors = () => [embedded.meilisearch, embedded.postgres].filter((s) => s !== undefined);
+  const stopSupervising = () => supervisors().forEach((s) => s.stopWatching());
   const stop = async () => {
-    for (const service of [...embedded].reverse()) await service.stop().catch(() => {});
+    stopSupervising();
+    for (const supervisor of supervisors()) await supervisor.stop().catch(() => {});
     release();
   };
+  const embeddedStatus = () =>
+    usesEmbedded ? Object.fromEntries(Object.entries(embedded).map(([name, supervisor]) => [name, supervisor.status()])) : null;
 
   try {
     let databaseUrl = env.DATABASE_URL;
     if (!databaseUrl) {
       log(`Starting embedded PostgreSQL (data in ${path.join(dataDir, "postgres")})…`);
-      const pg = await startEmbeddedPostgres({
+      const options = {
         dir: path.join(dataDir, "postgres"),
         port: env.EMBEDDED_PG_PORT,
         password: secrets!.postgresPassword,
         database: "helpdesk",
-      });
-      embedded.push(pg);
-      databaseUrl = pg.url;
+      };
+      embedded.postgres = await Supervisor.run("PostgreSQL", () => startEmbeddedPostgres(options));
+      databaseUrl = embedded.postgres.url;
     }
     let meiliUrl = env.MEILI_URL;
     let meiliKey = env.MEILI_MASTER_KEY;
     if (!meiliUrl) {
       log(`Starting embedded Meilisearch (data in ${path.join(dataDir, "meilisearch")})…`);
-      const meili = await startEmbeddedMeilisearch({
+      const options = {
         dir: path.join(dataDir, "meilisearch"),
         port: env.EMBEDDED_MEILI_PORT,
         masterKey: secrets!.meiliMasterKey,
-      });
-      embedded.push(meili);
-      meiliUrl = meili.url;
+      };
+      embedded.meilisearch = await Supervisor.run("Meilisearch", () => startEmbeddedMeilisearch(options));
+      meiliUrl = embedded.meilisearch.url;
       meiliKey = secrets!.meiliMasterKey;
     }
 
@@ -73,7 +83,7 @@ export async function boot(log: (line: string) => void = console.log): Promise<B
 
     await migrate(databaseUrl, log);
     const seeded = env.SEED_DEMO_DATA === "auto" ? await seedIfEmpty(log) : false;
-    return { env, settings, embedded, seeded, stop };
+    return { env, settings, embedded, seeded, embeddedStatus, stopSupervising, stop };
   } catch (error) {
     await stop();
     throw error;

