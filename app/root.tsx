@@ -149,9 +149,9 @@ function Shell({ children }: { children: React.ReactNode }) {
           </Form>
           {user ? (
             <>
-              <span className="whoami" title={t(`roles.${user.role}`)}>
+              <NavLink to="/account" className="whoami" title={`${t("nav.account")} (${t(`roles.${user.role}`)})`}>
                 {user.name}
-              </span>
+              </NavLink>
               <Form method="post" action="/logout">
                 <button type="submit" className="btn-link">
                   {t("nav.signOut")}

@@ -8,9 +8,13 @@ export {
   getUser,
   homeFor,
   requirePermission,
+  requireUser,
+  sessionCookie,
+  startSession,
 } from "../server/auth/session.ts";
 export { can } from "../server/auth/policy.ts";
-export { signIn, signUpCustomer } from "../server/auth/accounts.ts";
+export { changePassword, ChangePasswordFormSchema, signIn, signUpCustomer } from "../server/auth/accounts.ts";
+export { parseInput } from "../server/validation.ts";
 export { DomainError } from "../server/errors.ts";
 export {
   addMessage,

@@ -35,10 +35,16 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "workspace.use");
   const { ticket, messages, survey, timeline } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
-  const [overview, agents] = await Promise.all([
+  const [overview, assignable] = await Promise.all([
     getCustomerOverview(db(), user, ticket.requesterId),
     listAssignableAgents(db(), user),
   ]);
+  // The current assignee stays in the list even when they can no longer take
+  // tickets (deactivated, say): otherwise saving the form would unassign them.
+  const agents: { id: string; name: string; former?: true }[] =
+    ticket.assignee && !assignable.some((a) => a.id === ticket.assignee!.id)
+      ? [...assignable, { ...ticket.assignee, former: true }]
+      : assignable;
   return {
     viewerId: user.id,
     ticket: {
@@ -230,7 +236,7 @@ export default function AgentTicket() {
               <option value="">{t("ticket.unassigned")}</option>
               {agents.map((a) => (
                 <option key={a.id} value={a.id}>
-                  {a.name}
+                  {a.former ? t("agent.formerAssignee", { name: a.name }) : a.name}
                 </option>
               ))}
             </select>

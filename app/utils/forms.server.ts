@@ -10,10 +10,11 @@ export interface FormFailure {
   values: Record<string, string>;
 }
 
+/** What the user typed, to show again; passwords (any field named so) are never sent back. */
 export function formValues(form: FormData): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of form.entries()) {
-    if (typeof value === "string" && key !== "password") values[key] = value;
+    if (typeof value === "string" && !/password/i.test(key)) values[key] = value;
   }
   return values;
 }

@@ -19,10 +19,28 @@ export function SocketProvider({ enabled, children }: { enabled: boolean; childr
   useEffect(() => {
     if (!enabled) return;
     const s: LiveSocket = io({ transports: ["websocket", "polling"], withCredentials: true });
-    s.on("connect", () => setConnected(true));
-    s.on("disconnect", () => setConnected(false));
+    // The server closes a socket whose session has ended (password changed,
+    // account deactivated). Another tab of this browser may hold the new
+    // session by then: try once more a moment later; if the server refuses,
+    // this browser is signed out, and a reload shows the sign-in page.
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let closedByServer = false;
+    s.on("connect", () => {
+      closedByServer = false;
+      setConnected(true);
+    });
+    s.on("disconnect", (reason) => {
+      setConnected(false);
+      if (reason !== "io server disconnect") return;
+      closedByServer = true;
+      retry = setTimeout(() => s.connect(), 1000);
+    });
+    s.on("connect_error", (error) => {
+      if (closedByServer && error.message === "unauthorized") window.location.reload();
+    });
     setSocket(s);
     return () => {
+      clearTimeout(retry);
       s.disconnect();
       setSocket(null);
       setConnected(false);

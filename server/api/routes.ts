@@ -3,8 +3,9 @@
 // domain service (which checks permissions) and shape the JSON.
 import { z } from "zod";
 import { db } from "../db/client.ts";
-import { SignInSchema, signIn } from "../auth/accounts.ts";
+import { ChangePasswordSchema, changePassword, SignInSchema, signIn } from "../auth/accounts.ts";
 import { issueApiToken, listApiTokens, revokeApiToken, TokenListQuerySchema } from "../auth/api-tokens.ts";
+import { deactivateUser, listUsers, reactivateUser, UserListQuerySchema } from "../auth/user-admin.ts";
 import { DomainError, notFound } from "../errors.ts";
 import {
   DeadLetterIdSchema,
@@ -104,6 +105,22 @@ export const API_ROUTES: ApiRoute[] = [
       role: user.role,
       customerId: user.customerId,
     }),
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/me/password",
+    auth: "bearer",
+    summary: "Change your password; every session and API token you had ends, and a new token is returned",
+    description:
+      "Needs the current password; wrong guesses are paused like sign-in (429). On success, in one step: the new password is set, " +
+      "all your browser sessions end and all your API tokens are revoked, **the token making this call included**, and the answer " +
+      "carries a fresh token to go on with. A token that leaked stops working with the rest.",
+    body: ChangePasswordSchema,
+    response: S.Token,
+    errors: [429],
+    handle: async ({ user, body, req }) =>
+      changePassword(db(), user, body, { ip: req.ip ?? "unknown" }, (tx, userId) => issueApiToken(tx, userId)),
   }),
 
   defineRoute({
@@ -286,6 +303,48 @@ export const API_ROUTES: ApiRoute[] = [
     response: S.DeadLetter,
     errors: [403],
     handle: async ({ user, params }) => requestReplay(db(), user, params.id),
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/admin/users",
+    auth: "bearer",
+    summary: "Accounts by email, with whether each is deactivated (admins)",
+    description: "`email` finds one account (any case); `status` keeps active or deactivated ones.",
+    query: UserListQuerySchema,
+    response: S.UserAccountPage,
+    errors: [403],
+    handle: async ({ user, query }) => {
+      const page = await listUsers(db(), user, query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/admin/users/{id}/deactivate",
+    auth: "bearer",
+    summary: "Deactivate an account (admins): it cannot sign in, and its sessions and API tokens end at once",
+    description:
+      "Its tickets, replies and history stay as they are; tickets assigned to it stay assigned. Open live connections are closed " +
+      "within moments. Not your own account (409). Asking again changes nothing.",
+    params: z.object({ id: z.uuid() }),
+    notFoundKey: "errors.userNotFound",
+    response: S.UserAccount,
+    errors: [403, 409],
+    handle: async ({ user, params }) => deactivateUser(db(), user, params.id),
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/admin/users/{id}/reactivate",
+    auth: "bearer",
+    summary: "Let a deactivated account sign in again (admins); its old sessions and tokens stay ended",
+    params: z.object({ id: z.uuid() }),
+    notFoundKey: "errors.userNotFound",
+    response: S.UserAccount,
+    errors: [403],
+    handle: async ({ user, params }) => reactivateUser(db(), user, params.id),
   }),
 
   defineRoute({

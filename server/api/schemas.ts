@@ -52,6 +52,22 @@ export const Me = z
   })
   .openapi("Me");
 
+export const UserAccount = z
+  .strictObject({
+    id: Uuid,
+    email: z.email(),
+    name: z.string(),
+    role: z.enum(["customer", "agent", "supervisor", "admin"]),
+    createdAt: Timestamp,
+    deactivatedAt: orNull(Timestamp).openapi({
+      description: "Set while the account is deactivated: it cannot sign in and has no sessions or API tokens",
+    }),
+  })
+  .openapi("UserAccount", { description: "An account as admins see it" });
+export const UserAccountPage = z
+  .strictObject({ data: z.array(UserAccount), nextCursor: orNull(z.string()) })
+  .openapi("UserAccountPage");
+
 const Ref = z.strictObject({ id: Uuid, name: z.string() }).openapi("Ref");
 
 /** What everybody who may see a ticket sees. */

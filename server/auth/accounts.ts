@@ -1,28 +1,51 @@
-// Signing up and signing in. Inputs are parsed with zod; messages are i18n keys.
+// Signing up, signing in and changing one's password. Inputs are parsed
+// with zod; messages are i18n keys.
 import { RateLimiterPostgres } from "rate-limiter-flexible";
 import { z } from "zod";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { DomainError } from "../errors.ts";
+import { emit } from "../events/emit.ts";
 import { isUniqueViolation, parseInput } from "../validation.ts";
 import type pg from "pg";
 import { runtimeSettings, singleton, takeSingleton } from "../runtime.ts";
 import { createBoundedPool } from "../db/pool.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
+import { endAllCredentials } from "./users.ts";
+import type { AuthUser } from "./policy.ts";
 
 export const SignInSchema = z.object({
   email: z.email("validation.email").transform((e) => e.toLowerCase()),
   password: z.string({ error: "validation.password" }).min(1, "validation.password"),
 });
 
+/** What a password must be, wherever one is chosen (sign-up, change). */
+export const NewPasswordSchema = z
+  .string({ error: "validation.passwordLength" })
+  .min(8, "validation.passwordLength")
+  .max(200, "validation.passwordTooLong");
+
 export const SignUpSchema = z.object({
   name: z.string({ error: "validation.name" }).trim().min(1, "validation.name").max(120, "validation.nameTooLong"),
   email: z.email("validation.email").transform((e) => e.toLowerCase()),
-  password: z
-    .string({ error: "validation.passwordLength" })
-    .min(8, "validation.passwordLength")
-    .max(200, "validation.passwordTooLong"),
+  password: NewPasswordSchema,
   company: z.string().trim().max(120, "validation.companyTooLong").optional().default(""),
 });
+
+const passwordChange = {
+  currentPassword: z.string({ error: "validation.currentPassword" }).min(1, "validation.currentPassword"),
+  newPassword: NewPasswordSchema,
+};
+const isNew = (v: { currentPassword: string; newPassword: string }) => v.newPassword !== v.currentPassword;
+
+export const ChangePasswordSchema = z
+  .object(passwordChange)
+  .refine(isNew, { message: "validation.passwordUnchanged", path: ["newPassword"] });
+
+/** The account page asks for the new password twice: a typo would otherwise lock its owner out. */
+export const ChangePasswordFormSchema = z
+  .object({ ...passwordChange, confirmPassword: z.string({ error: "validation.passwordMismatch" }) })
+  .refine(isNew, { message: "validation.passwordUnchanged", path: ["newPassword"] })
+  .refine((v) => v.confirmPassword === v.newPassword, { message: "validation.passwordMismatch", path: ["confirmPassword"] });
 
 // Spending the same argon2 time on unknown emails keeps sign-in from
 // revealing which addresses have accounts.
@@ -81,25 +104,86 @@ export async function closeRateLimits(): Promise<void> {
   await takeSingleton<pg.Pool>(`rateLimitPool:${databaseUrl}`)?.end();
 }
 
+/**
+ * Wrong passwords for one account from one address are counted together,
+ * whether they were tried at sign-in or as the "current password" of a
+ * password change: both are guesses at the same secret.
+ */
+async function refuseWhilePaused(email: string, from: RequestOrigin, messageKey: string) {
+  const pair = `${email}|${from.ip}`;
+  if ((await used(failedPairs(), pair)) >= SIGN_IN_FAILURES_ALLOWED || (await used(failedFromAddress(), from.ip)) >= FAILURES_PER_ADDRESS) {
+    throw new DomainError("rate_limited", messageKey);
+  }
+}
+
+async function countWrongPassword(email: string, from: RequestOrigin) {
+  const pair = `${email}|${from.ip}`;
+  const failures = await failedPairs().penalty(pair, 1);
+  await failedFromAddress().penalty(from.ip, 1);
+  // The pause runs a full 15 minutes from the last allowed failure.
+  if (failures.consumedPoints >= SIGN_IN_FAILURES_ALLOWED) await failedPairs().block(pair, SIGN_IN_PAUSE_SECONDS);
+}
+
+const forgetWrongPasswords = (email: string, from: RequestOrigin) => failedPairs().delete(`${email}|${from.ip}`);
+
 export async function signIn(db: Db, raw: unknown, from: RequestOrigin) {
   const input = parseInput(SignInSchema, raw);
-  const pair = `${input.email}|${from.ip}`;
-  if ((await used(failedPairs(), pair)) >= SIGN_IN_FAILURES_ALLOWED || (await used(failedFromAddress(), from.ip)) >= FAILURES_PER_ADDRESS) {
-    throw new DomainError("rate_limited", "errors.tooManySignIns");
-  }
+  await refuseWhilePaused(input.email, from, "errors.tooManySignIns");
   const user = await db.user.findUnique({ where: { email: input.email } });
   const ok = user
     ? await verifyPassword(user.passwordHash, input.password)
     : await verifyPassword(await (dummyHash ??= hashPassword("not-a-real-password")), input.password).then(() => false);
-  if (!user || !ok) {
-    const failures = await failedPairs().penalty(pair, 1);
-    await failedFromAddress().penalty(from.ip, 1);
-    // The pause runs a full 15 minutes from the last allowed failure.
-    if (failures.consumedPoints >= SIGN_IN_FAILURES_ALLOWED) await failedPairs().block(pair, SIGN_IN_PAUSE_SECONDS);
+  // A deactivated account gets the same answer as a wrong password: sign-in
+  // does not tell anyone which accounts exist or what became of them.
+  if (!user || !ok || user.deactivatedAt) {
+    await countWrongPassword(input.email, from);
     throw new DomainError("unauthorized", "errors.badCredentials");
   }
-  await failedPairs().delete(pair);
+  await forgetWrongPasswords(input.email, from);
   return user;
+}
+
+/**
+ * A signed-in user changes their password, proving they know the current
+ * one (wrong guesses are throttled like sign-in). In one transaction: the new
+ * hash, every session and API token the user had ended (this browser's or
+ * token's too), and `replacement` run to issue the one credential that
+ * carries on (a fresh session for the browser that asked, a fresh token for
+ * an API client), which is returned.
+ */
+export async function changePassword<T>(
+  db: Db,
+  user: AuthUser,
+  raw: unknown,
+  from: RequestOrigin,
+  replacement: (tx: Tx, userId: string) => Promise<T>,
+  now = new Date(),
+): Promise<T> {
+  const input = parseInput(ChangePasswordSchema, raw);
+  await refuseWhilePaused(user.email, from, "errors.tooManyPasswordAttempts");
+  const wrongCurrent = () =>
+    new DomainError("validation_failed", "errors.validation", { currentPassword: ["validation.currentPasswordWrong"] });
+  const current = await db.user.findFirst({ where: { id: user.id, deactivatedAt: null }, select: { passwordHash: true } });
+  if (!current || !(await verifyPassword(current.passwordHash, input.currentPassword))) {
+    await countWrongPassword(user.email, from);
+    throw wrongCurrent();
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  const issued = await db.$transaction(async (tx) => {
+    // Only over the hash just checked: of two changes at once, the second
+    // finds its "current password" is no longer current.
+    const { count } = await tx.user.updateMany({
+      where: { id: user.id, passwordHash: current.passwordHash, deactivatedAt: null },
+      data: { passwordHash },
+    });
+    if (count === 0) throw wrongCurrent();
+    const ended = await endAllCredentials(tx, user.id);
+    const credential = await replacement(tx, user.id);
+    await emit(tx, [{ type: "user.password_changed", actorId: user.id, at: now, data: { userId: user.id, ...ended } }]);
+    return credential;
+  });
+  await forgetWrongPasswords(user.email, from);
+  return issued;
 }
 
 export async function signUpCustomer(db: Db, raw: unknown, locale: string, from: RequestOrigin) {

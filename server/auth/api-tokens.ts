@@ -10,7 +10,7 @@ export const API_TOKEN_DAYS = 30;
 
 const digest = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export async function issueApiToken(db: Db, userId: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+export async function issueApiToken(db: Tx, userId: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
   const token = `hd_${randomBytes(32).toString("base64url")}`;
   const expiresAt = new Date(now.getTime() + API_TOKEN_DAYS * 86_400_000);
   await db.apiToken.create({ data: { userId, tokenHash: digest(token), expiresAt } });

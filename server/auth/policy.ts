@@ -60,6 +60,8 @@ export const PERMISSIONS = [
   "boards.view",
   /** See how background work is doing: listeners' progress and dead letters. */
   "system.monitor",
+  /** Look up accounts, deactivate and reactivate them (which ends their sessions and API tokens). */
+  "users.manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -90,7 +92,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   agent: AGENT,
   supervisor: SUPERVISOR,
   // Admins oversee but do not work the queue: nobody assigns them tickets.
-  admin: [...SUPERVISOR.filter((p) => p !== "tickets.assignable"), "system.monitor"],
+  admin: [...SUPERVISOR.filter((p) => p !== "tickets.assignable"), "system.monitor", "users.manage"],
 };
 
 export function permissionsOf(user: { role: Role }): readonly Permission[] {

@@ -56,8 +56,13 @@ export async function startSession(database: Tx, userId: string, now = new Date(
   return sid;
 }
 
-/** The user a session id belongs to while the session is good; records its use now and then. */
-export async function sessionUserId(database: Tx, sid: string, now = new Date()): Promise<string | null> {
+/** A good session: whose it is, and the stored digest that names it (never the id from the cookie). */
+export interface LiveSession {
+  userId: string;
+  sessionKey: string;
+}
+
+async function liveSession(database: Tx, sid: string, now: Date): Promise<LiveSession | null> {
   const row = await database.session.findUnique({ where: { id: digest(sid) } });
   if (!row) return null;
   if (row.expiresAt <= now || now.getTime() - row.lastSeenAt.getTime() > IDLE_DAYS * DAY_MS) {
@@ -67,7 +72,18 @@ export async function sessionUserId(database: Tx, sid: string, now = new Date())
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await database.session.updateMany({ where: { id: row.id }, data: { lastSeenAt: now } });
   }
-  return row.userId;
+  return { userId: row.userId, sessionKey: row.id };
+}
+
+/** The user a session id belongs to while the session is good; records its use now and then. */
+export async function sessionUserId(database: Tx, sid: string, now = new Date()): Promise<string | null> {
+  return (await liveSession(database, sid, now))?.userId ?? null;
+}
+
+/** Which of these sessions (by their stored digest) are still there: the live channel drops sockets of the others. */
+export async function remainingSessions(database: Tx, userId: string, sessionKeys: string[]): Promise<Set<string>> {
+  const rows = await database.session.findMany({ where: { userId, id: { in: sessionKeys } }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function endSession(database: Tx, sid: string): Promise<void> {
@@ -82,10 +98,15 @@ export async function pruneSessions(database: Tx, now = new Date()): Promise<num
   return count;
 }
 
-export async function userIdFromCookie(cookieHeader: string | null | undefined): Promise<string | null> {
+/** The good session a Cookie header carries, if any (the socket handshake keeps its key). */
+export async function sessionFromCookie(cookieHeader: string | null | undefined): Promise<LiveSession | null> {
   const session = await sessionStorage().getSession(cookieHeader);
   const sid = session.get("sid");
-  return typeof sid === "string" ? sessionUserId(db(), sid) : null;
+  return typeof sid === "string" ? liveSession(db(), sid, new Date()) : null;
+}
+
+export async function userIdFromCookie(cookieHeader: string | null | undefined): Promise<string | null> {
+  return (await sessionFromCookie(cookieHeader))?.userId ?? null;
 }
 
 export async function getUser(request: Request): Promise<AuthUser | null> {
@@ -115,8 +136,14 @@ export async function createUserSession(request: Request, userId: string, redire
   // A new id at every sign-in: an id someone planted or saw before is worth nothing after it.
   const previous = session.get("sid");
   if (typeof previous === "string") await endSession(db(), previous);
-  session.set("sid", await startSession(db(), userId));
-  return redirect(redirectTo, { headers: { "Set-Cookie": await sessionStorage(isHttps(request)).commitSession(session) } });
+  return redirect(redirectTo, { headers: { "Set-Cookie": await sessionCookie(request, await startSession(db(), userId)) } });
+}
+
+/** The Set-Cookie value that hands this browser a session already started (e.g. after a password change). */
+export async function sessionCookie(request: Request, sid: string): Promise<string> {
+  const session = await sessionStorage().getSession(request.headers.get("Cookie"));
+  session.set("sid", sid);
+  return sessionStorage(isHttps(request)).commitSession(session);
 }
 
 /** Signing out ends the session itself, so a copy of the cookie stops working too. */

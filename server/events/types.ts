@@ -39,6 +39,11 @@ export const EVENT_DATA = {
     reason: z.string(),
   }),
   "article.changed": z.object({ articleId: z.string() }),
+  /** The account's owner changed its password; every session and API token it had before was ended. */
+  "user.password_changed": z.object({ userId: z.string(), sessionsEnded: z.number().int(), tokensRevoked: z.number().int() }),
+  /** An admin deactivated the account, ending its sessions and API tokens. */
+  "user.deactivated": z.object({ userId: z.string(), sessionsEnded: z.number().int(), tokensRevoked: z.number().int() }),
+  "user.reactivated": z.object({ userId: z.string() }),
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;

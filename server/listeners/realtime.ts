@@ -10,7 +10,7 @@ import type { EventType, StoredEvent } from "../events/types.ts";
 import { getMessages, getTicketSummaries } from "../tickets/service.ts";
 import { toQueueTicket } from "../tickets/present.ts";
 import { rooms } from "../realtime/protocol.ts";
-import { evictWatchersWithoutAccess, staffRoomsFor, type RealtimeServer } from "../realtime/socket.ts";
+import { disconnectEndedSessions, evictWatchersWithoutAccess, staffRoomsFor, type RealtimeServer } from "../realtime/socket.ts";
 
 const TYPES: readonly EventType[] = [
   "ticket.created",
@@ -23,6 +23,8 @@ const TYPES: readonly EventType[] = [
   "ticket.sla_breached",
   "survey.answered",
   "customer.health_changed",
+  "user.password_changed",
+  "user.deactivated",
 ];
 
 /** Events after which someone may have lost sight of a ticket. */
@@ -96,6 +98,12 @@ export class RealtimeDelivery {
       const room = message.kind === "public" ? rooms.ticket(message.ticketId) : rooms.ticketStaff(message.ticketId);
       this.io.to(room).emit("ticket:message", { ...message, createdAt: message.createdAt.toISOString() });
     }
+    // Sessions ended (password changed, account deactivated): their sockets close too.
+    const signedOut = new Set<string>();
+    for (const event of events) {
+      if (event.type === "user.password_changed" || event.type === "user.deactivated") signedOut.add(event.data.userId);
+    }
+    for (const userId of signedOut) await disconnectEndedSessions(this.io, userId);
     for (const event of events) {
       if (event.type === "survey.answered" && event.ticketId) {
         this.io.to(rooms.allStaff).emit("survey:answered", { ticketId: event.ticketId, rating: event.data.rating });

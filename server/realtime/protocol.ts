@@ -59,6 +59,8 @@ export interface ClientToServerEvents {
 
 export interface SocketData {
   userId: string;
+  /** The stored digest of the session the socket was opened with: it lives as long as that session. */
+  sessionKey: string;
 }
 
 export const rooms = {
@@ -71,4 +73,6 @@ export const rooms = {
   ticket: (ticketId: string) => `ticket:${ticketId}`,
   /** Staff side of a ticket: internal notes. Customers never join it. */
   ticketStaff: (ticketId: string) => `ticket:${ticketId}:staff`,
+  /** Every socket of one account, whatever its role; nothing is sent here: it is how they are found to be closed. */
+  account: (userId: string) => `account:${userId}`,
 };

@@ -5,7 +5,7 @@
 import type http from "node:http";
 import { Server } from "socket.io";
 import { db } from "../db/client.ts";
-import { userIdFromCookie } from "../auth/session.ts";
+import { remainingSessions, sessionFromCookie } from "../auth/session.ts";
 import { isSameOrigin } from "../http/security.ts";
 import { loadAuthUser } from "../auth/users.ts";
 import { socketRoomsFor, ticketRooms, ticketWatchRooms, type TicketScope } from "../auth/policy.ts";
@@ -32,11 +32,12 @@ export function attachRealtime(httpServer: http.Server): { io: RealtimeServer; c
   // after connecting is never dropped.
   io.use(async (socket, next) => {
     try {
-      const userId = await userIdFromCookie(socket.request.headers.cookie);
-      const user = userId ? await loadAuthUser(db(), userId) : null;
-      if (!user) return next(new Error("unauthorized"));
+      const session = await sessionFromCookie(socket.request.headers.cookie);
+      const user = session ? await loadAuthUser(db(), session.userId) : null;
+      if (!session || !user) return next(new Error("unauthorized"));
       socket.data.userId = user.id;
-      socket.join(socketRoomsFor(user));
+      socket.data.sessionKey = session.sessionKey;
+      socket.join([...socketRoomsFor(user), rooms.account(user.id)]);
       next();
     } catch (error) {
       console.warn("[socket auth]", (error as Error).message);
@@ -111,5 +112,23 @@ export async function evictWatchersWithoutAccess(io: RealtimeServer, ticket: Tic
     for (const room of [rooms.ticket(ticket.id), rooms.ticketStaff(ticket.id)]) {
       if (!allowed.includes(room)) watcher.leave(room);
     }
+  }
+}
+
+/**
+ * Closes this process's sockets of a user whose session has ended since they
+ * connected (a password change ended the others) or who was deactivated.
+ * Sockets of sessions still good stay open. A socket only learns who it is at
+ * the handshake, so without this a socket would outlive its session.
+ */
+export async function disconnectEndedSessions(io: RealtimeServer, userId: string) {
+  const sockets = await io.in(rooms.account(userId)).fetchSockets();
+  if (sockets.length === 0) return;
+  const active = (await loadAuthUser(db(), userId)) !== null;
+  const remaining = active
+    ? await remainingSessions(db(), userId, [...new Set(sockets.map((s) => s.data.sessionKey))])
+    : new Set<string>();
+  for (const socket of sockets) {
+    if (!remaining.has(socket.data.sessionKey)) socket.disconnect(true);
   }
 }

@@ -449,7 +449,8 @@ export async function updateTicket(
     }
     if (apply.assigneeId) {
       const assignee = await tx.user.findUnique({ where: { id: apply.assigneeId } });
-      if (!assignee || !can(assignee, "tickets.assignable")) {
+      // A deactivated agent keeps the tickets they have but takes no new ones.
+      if (!assignee || assignee.deactivatedAt || !can(assignee, "tickets.assignable")) {
         throw new DomainError("validation_failed", "errors.validation", { assigneeId: ["validation.assignee"] });
       }
     }
@@ -524,7 +525,7 @@ export async function getTicketSummaries(db: Tx, ticketIds: string[]): Promise<T
 export async function listAssignableAgents(db: Tx, user: AuthUser) {
   assertCan(user, "agents.list");
   return db.user.findMany({
-    where: { role: { in: rolesWith("tickets.assignable") } },
+    where: { role: { in: rolesWith("tickets.assignable") }, deactivatedAt: null },
     select: { id: true, name: true },
     orderBy: { name: "asc" },
   });

@@ -11,6 +11,7 @@ import { useLiveServer, waitFor as until } from "../support/live.ts";
 import { apiRouter } from "../../server/api/router.ts";
 import { runtimeSettings, setRuntimeSettings } from "../../server/runtime.ts";
 import { reindexAllArticles } from "../../search/articles.ts";
+import { hashPassword } from "../../server/auth/password.ts";
 import { meili, waitForTask } from "../../search/client.ts";
 
 const live = useLiveServer();
@@ -324,6 +325,58 @@ describe("API tokens", () => {
     expect((await call(`/tokens/${newest}`, { method: "delete" })).status).toBe(401);
     expect((await call("/tokens?limit=0", { token: tokens.other })).status).toBe(400);
     expect((await call("/tokens")).status).toBe(401);
+  });
+});
+
+describe("account security", () => {
+  async function account(email: string) {
+    await ctx.db.user.create({
+      data: { email, name: email.split("@")[0], role: "agent", passwordHash: await hashPassword("correct-horse-battery") },
+    });
+    return live.tokenFor(email);
+  }
+
+  test("changing one's password answers with a fresh token; wrong guesses are refused, then paused", async () => {
+    const token = await account("changer@test.example");
+    const changed = await call("/me/password", {
+      method: "post",
+      token,
+      body: { currentPassword: "correct-horse-battery", newPassword: "horse-battery-staple" },
+    });
+    expect(changed.status).toBe(200);
+    expect((await call("/me", { token })).status).toBe(401);
+    const fresh = changed.body.token as string;
+    expect((await call("/me/password", { method: "post", token: fresh, body: { currentPassword: "x", newPassword: "short" } })).body.error.details).toHaveProperty("newPassword");
+    expect((await call("/me/password", { method: "post", body: { currentPassword: "x", newPassword: "long-enough" } })).status).toBe(401);
+    let status = 0;
+    for (let attempt = 0; attempt < 12 && status !== 429; attempt++) {
+      status = (await call("/me/password", { method: "post", token: fresh, body: { currentPassword: `guess-${attempt}`, newPassword: "long-enough" } })).status;
+    }
+    expect(status).toBe(429);
+  });
+
+  test("admins look accounts up, deactivate and reactivate them; others may not", async () => {
+    await account("leaver@test.example");
+    const found = await call("/admin/users?email=leaver@test.example", { token: tokens.admin });
+    expect(found.body.data).toHaveLength(1);
+    const id = found.body.data[0].id as string;
+    expect((await call("/admin/users?limit=1", { token: tokens.admin })).body.nextCursor).toEqual(expect.any(String));
+    expect((await call("/admin/users?status=gone", { token: tokens.admin })).status).toBe(400);
+    expect((await call("/admin/users", { token: tokens.supervisor })).status).toBe(403);
+    expect((await call("/admin/users")).status).toBe(401);
+
+    const off = await call(`/admin/users/${id}/deactivate`, { method: "post", token: tokens.admin });
+    expect(off.body.deactivatedAt).toEqual(expect.any(String));
+    expect((await call(`/admin/users/${ctx.fx.admin.id}/deactivate`, { method: "post", token: tokens.admin })).status).toBe(409);
+    expect((await call(`/admin/users/${randomUUID()}/deactivate`, { method: "post", token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/users/${id}/deactivate`, { method: "post", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/users/${id}/deactivate`, { method: "post" })).status).toBe(401);
+
+    const on = await call(`/admin/users/${id}/reactivate`, { method: "post", token: tokens.admin });
+    expect(on.body.deactivatedAt).toBeNull();
+    expect((await call(`/admin/users/${randomUUID()}/reactivate`, { method: "post", token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/users/${id}/reactivate`, { method: "post", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/users/${id}/reactivate`, { method: "post" })).status).toBe(401);
   });
 });
 
