@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Db, Tx } from "../db/client.ts";
 import { DomainError } from "../errors.ts";
 import { emit } from "../events/emit.ts";
+import { inTransaction } from "../events/transaction.ts";
 import { isUniqueViolation, parseInput } from "../validation.ts";
 import type pg from "pg";
 import { runtimeSettings, singleton, takeSingleton } from "../runtime.ts";
@@ -169,7 +170,7 @@ export async function changePassword<T>(
     throw wrongCurrent();
   }
   const passwordHash = await hashPassword(input.newPassword);
-  const issued = await db.$transaction(async (tx) => {
+  const issued = await inTransaction(db, async (tx) => {
     // Only over the hash just checked: of two changes at once, the second
     // finds its "current password" is no longer current.
     const { count } = await tx.user.updateMany({

@@ -27,7 +27,7 @@ export async function userForApiToken(db: Db, token: string, now = new Date()): 
             (SELECT c."id" FROM "Customer" c WHERE c."userId" = u."id") AS "customerId",
             ARRAY(SELECT m."teamId" FROM "TeamMember" m WHERE m."userId" = u."id") AS "teamIds"
        FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId"
-      WHERE t."tokenHash" = $1`,
+      WHERE t."tokenHash" = $1 AND u."deactivatedAt" IS NULL`,
     [digest(token)],
   );
   if (!row || row.expiresAt <= now) return null;

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Db, Tx } from "../db/client.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { emit } from "../events/emit.ts";
+import { inTransaction } from "../events/transaction.ts";
 import { parseInput } from "../validation.ts";
 import { assertCan, type AuthUser } from "./policy.ts";
 import { endAllCredentials } from "./users.ts";
@@ -49,7 +50,7 @@ export async function deactivateUser(db: Db, actor: AuthUser, userId: string, no
   assertCan(actor, "users.manage");
   // Someone must remain to reactivate: an admin never locks themselves out.
   if (userId === actor.id) throw new DomainError("conflict", "errors.cannotDeactivateSelf");
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     // Lock the row: a reactivation at the same moment waits for this one.
     const [row] = await tx.$queryRaw<{ deactivatedAt: Date | null }[]>`
       SELECT "deactivatedAt" FROM "User" WHERE id = ${userId} FOR UPDATE`;
@@ -66,7 +67,7 @@ export async function deactivateUser(db: Db, actor: AuthUser, userId: string, no
 /** Lets a deactivated account sign in again (admins). Its old sessions and tokens stay ended. */
 export async function reactivateUser(db: Db, actor: AuthUser, userId: string, now = new Date()) {
   assertCan(actor, "users.manage");
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [row] = await tx.$queryRaw<{ deactivatedAt: Date | null }[]>`
       SELECT "deactivatedAt" FROM "User" WHERE id = ${userId} FOR UPDATE`;
     if (!row) throw notFound("errors.userNotFound");
