@@ -9,7 +9,8 @@ export type ErrorCode =
   | "conflict"
   | "gone"
   | "unavailable"
-  | "rate_limited";
+  | "rate_limited"
+  | "unprocessable";
 
 const statusFor: Record<ErrorCode, number> = {
   not_found: 404,
@@ -20,6 +21,7 @@ const statusFor: Record<ErrorCode, number> = {
   gone: 410,
   unavailable: 503,
   rate_limited: 429,
+  unprocessable: 422,
 };
 
 export class DomainError extends Error {

@@ -5,9 +5,10 @@
 import type { Request, Response } from "express";
 import type { z } from "zod";
 import type { AuthUser } from "../auth/policy.ts";
+import type { IdempotencyClaim } from "../idempotency.ts";
 
 export type Auth = "none" | "bearer";
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 422 | 429 | 503;
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export interface RouteContext<A extends Auth, P, Q, B, H = undefined> {
@@ -20,6 +21,8 @@ export interface RouteContext<A extends Auth, P, Q, B, H = undefined> {
   req: Request;
   /** For response headers (e.g. ETag); the body is what `handle` returns. */
   res: Response;
+  /** On `idempotent` routes called with an Idempotency-Key: hand it to the command, which records it. */
+  idempotency?: IdempotencyClaim;
 }
 
 export interface RouteSpec<
@@ -55,6 +58,11 @@ export interface RouteSpec<
   errorBodies?: Partial<Record<ErrorStatus, z.ZodType>>;
   /** Returns the success body; failures are thrown as DomainError. */
   handle(ctx: RouteContext<A, P, Q, B, H>): Promise<z.input<R>>;
+  /**
+   * A creating route that takes an Idempotency-Key header (server/idempotency.ts):
+   * `replay` answers a retry with what the first request created.
+   */
+  idempotent?: { replay(ctx: RouteContext<A, P, Q, B, H>, resourceId: string): Promise<z.input<R>> };
 }
 
 // The route list mixes routes of different types; the generics only matter
@@ -78,6 +86,7 @@ export function errorStatuses(route: ApiRoute): ErrorStatus[] {
   if (route.auth === "bearer") statuses.add(401);
   if (route.params) statuses.add(404);
   if (route.query || route.body || route.headers) statuses.add(400);
+  if (route.idempotent) statuses.add(422);
   return [...statuses].sort((a, b) => a - b);
 }
 

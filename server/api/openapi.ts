@@ -11,6 +11,7 @@ const errorDescriptions: Record<ErrorStatus, string> = {
   404: "Not found, or not visible to this user",
   409: "Conflicts with the current state",
   410: "Expired",
+  422: "The Idempotency-Key was already used for a different request",
   429: "Too many attempts: wait and try again",
   503: "A service it depends on is unavailable",
 };

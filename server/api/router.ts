@@ -10,6 +10,7 @@ import { parseInput } from "../validation.ts";
 import { expressPath, type ApiRoute } from "./contract.ts";
 import { errorHandler } from "./http.ts";
 import { API_ROUTES } from "./routes.ts";
+import { earlierResult, idempotencyClaim, IdempotencyKeyTaken, type IdempotencyClaim } from "../idempotency.ts";
 
 async function requireApiUser(req: Request): Promise<AuthUser> {
   const header = req.get("Authorization") ?? "";
@@ -34,9 +35,35 @@ function handlerFor(route: ApiRoute): RequestHandler {
       const query = route.query ? parseInput(route.query, req.query) : undefined;
       const headers = route.headers ? parseInput(route.headers, req.headers) : undefined;
       const body = route.body ? parseInput(route.body, req.body ?? {}) : undefined;
-      res.status(route.status ?? 200).json(await route.handle({ user, params, query, body, headers, req, res }));
+      const ctx = { user, params, query, body, headers, req, res };
+      const key = route.idempotent && user ? (headers as { "idempotency-key"?: string } | undefined)?.["idempotency-key"] : undefined;
+      const result = key ? await idempotently(route, ctx, idempotencyClaim(user!.id, key, routeName(route), { params, body })) : await route.handle(ctx);
+      res.status(route.status ?? 200).json(result);
     })().catch(next);
   };
+}
+
+const routeName = (route: ApiRoute) => `${route.method.toUpperCase()} ${route.path}`;
+
+/** Runs a creating route once per Idempotency-Key; a retry gets what the first request created. */
+async function idempotently(route: ApiRoute, ctx: Parameters<ApiRoute["handle"]>[0], claim: IdempotencyClaim) {
+  const replay = async () => {
+    const resourceId = await earlierResult(db(), claim);
+    if (!resourceId) return null;
+    ctx.res.set("Idempotent-Replayed", "true");
+    return route.idempotent!.replay(ctx, resourceId);
+  };
+  const earlier = await replay();
+  if (earlier !== null) return earlier;
+  try {
+    return await route.handle({ ...ctx, idempotency: claim });
+  } catch (error) {
+    // The same request, at the same moment, committed first.
+    if (!(error instanceof IdempotencyKeyTaken)) throw error;
+    const first = await replay();
+    if (first === null) throw error;
+    return first;
+  }
 }
 
 export function apiRouter(routes: ApiRoute[] = API_ROUTES) {

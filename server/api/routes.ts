@@ -27,7 +27,18 @@ import {
   TicketNumberSchema,
   TicketUpdateSchema,
 } from "../tickets/schemas.ts";
-import { addMessage, createTicket, getTicket, listMessages, listTickets, StaleTicketError, updateTicket } from "../tickets/service.ts";
+import {
+  addMessage,
+  createTicket,
+  getMessage,
+  getTicket,
+  getTicketSummary,
+  listMessages,
+  listTickets,
+  StaleTicketError,
+  updateTicket,
+} from "../tickets/service.ts";
+import { IdempotencyKeySchema } from "../idempotency.ts";
 import { MAX_SEARCH_OFFSET, searchArticles } from "../../search/articles.ts";
 import { defineRoute, type ApiRoute } from "./contract.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
@@ -42,6 +53,12 @@ const KbSearchQuerySchema = z.object({
   limit: LimitParamSchema(50, 10),
   cursor: CursorParamSchema.optional(),
 });
+
+const IdempotencyHeaders = z.object({ "idempotency-key": IdempotencyKeySchema.optional() });
+const IDEMPOTENT_NOTE =
+  "Send an `Idempotency-Key` header (e.g. a UUID) to make a retry safe: the same request sent again with the same key " +
+  "within 24 hours answers with what the first one created (and `Idempotent-Replayed: true`) instead of creating it twice; " +
+  "the same key with a different request is refused with 422.";
 
 export const API_ROUTES: ApiRoute[] = [
   defineRoute({
@@ -142,13 +159,19 @@ export const API_ROUTES: ApiRoute[] = [
     path: "/tickets",
     auth: "bearer",
     summary: "File a ticket",
-    description: "Customers file for themselves (requesterEmail and priority are ignored); staff file for `requesterEmail`.",
+    description:
+      "Customers file for themselves (requesterEmail and priority are ignored); staff file for `requesterEmail`. " +
+      IDEMPOTENT_NOTE,
+    headers: IdempotencyHeaders,
     body: StaffNewTicketSchema,
     status: 201,
     response: S.Ticket,
-    handle: async ({ user, body }) => {
-      const ticket = await createTicket(db(), user, body, "api");
+    handle: async ({ user, body, idempotency }) => {
+      const ticket = await createTicket(db(), user, body, "api", new Date(), { idempotency });
       return ticketJson(ticket, user, new Date());
+    },
+    idempotent: {
+      replay: async ({ user }, ticketId) => ticketJson(await getTicketSummary(db(), user, ticketId), user, new Date()),
     },
   }),
 
@@ -225,15 +248,20 @@ export const API_ROUTES: ApiRoute[] = [
     path: "/tickets/{number}/messages",
     auth: "bearer",
     summary: "Reply publicly, or add an internal note (staff)",
+    description: IDEMPOTENT_NOTE,
     params: TicketParams,
     notFoundKey: "errors.ticketNotFound",
+    headers: IdempotencyHeaders,
     body: NewMessageSchema,
     status: 201,
     response: S.Message,
     errors: [403, 409],
-    handle: async ({ user, params, body }) => {
-      const message = await addMessage(db(), user, params.number, body);
+    handle: async ({ user, params, body, idempotency }) => {
+      const message = await addMessage(db(), user, params.number, body, new Date(), { idempotency });
       return messageJson(message);
+    },
+    idempotent: {
+      replay: async ({ user, params }, messageId) => messageJson(await getMessage(db(), user, params.number, messageId)),
     },
   }),
 

@@ -1,13 +1,14 @@
 // The job queue: graphile-worker on the helpdesk's own PostgreSQL (see
 // docs/decisions/007-events-and-jobs.md). Timers are jobs scheduled at their
-// exact time, enqueued inside the writing transaction (a rollback leaves no
-// job); periodic work is a crontab entry, run once across all processes.
+// exact time (enqueued after commit by the sla-timers listener, decision
+// 010); periodic work is a crontab entry, run once across all processes.
 import { Logger, run, runMigrations, type Runner, type TaskList } from "graphile-worker";
 import { createBoundedPool } from "../db/pool.ts";
 import type { Sql } from "../db/sql.ts";
 import { db } from "../db/client.ts";
 import { recordMissedTargets } from "../sla/breaches.ts";
 import { pruneSessions } from "../auth/session.ts";
+import { pruneIdempotencyKeys } from "../idempotency.ts";
 import { z } from "zod";
 
 const SlaCheckPayload = z.object({ ticketId: z.string() });
@@ -25,10 +26,18 @@ export const TASKS: TaskList = {
   "prune-sessions": async () => {
     await pruneSessions(db());
   },
+  /** Forgets Idempotency-Keys past their 24 hours (an expired key is already free for reuse). */
+  "prune-idempotency-keys": async () => {
+    await pruneIdempotencyKeys(db());
+  },
 };
 
 /** Minute fields as in cron; each line runs once per minute across all worker processes. */
-export const CRONTAB = ["* * * * * sla-sweep ?max=1", "17 3 * * * prune-sessions ?max=1"].join("\n");
+export const CRONTAB = [
+  "* * * * * sla-sweep ?max=1",
+  "17 3 * * * prune-sessions ?max=1",
+  "23 3 * * * prune-idempotency-keys ?max=1",
+].join("\n");
 
 export interface JobSpec {
   task: keyof typeof TASKS & string;

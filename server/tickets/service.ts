@@ -5,6 +5,8 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../db/client.ts";
 import { inSqlTransaction, inTransaction } from "../events/transaction.ts";
+import { asSql } from "../db/sql.ts";
+import { recordIdempotencyKey, type IdempotencyClaim } from "../idempotency.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { assertCan, can, rolesWith, ticketsWhere, type AuthUser } from "../auth/policy.ts";
 import { DomainError, forbidden, notFound } from "../errors.ts";
@@ -101,12 +103,15 @@ export async function createTicket(
   rawInput: unknown,
   channel: Channel,
   now = new Date(),
+  options: { idempotency?: IdempotencyClaim } = {},
 ): Promise<TicketSummary> {
   const input: StaffNewTicketInput = can(user, "tickets.file_for_customer")
     ? parseInput(StaffNewTicketSchema, rawInput)
     : parseInput(NewTicketSchema, rawInput);
   const requesterEmail = requesterEmailFor(user, input);
+  const ticketId = randomUUID();
   return inSqlTransaction(db, async (sql) => {
+    if (options.idempotency) await recordIdempotencyKey(sql, options.idempotency, ticketId, now);
     if (requesterEmail) {
       // A requester we have not heard from before becomes a customer (without an account).
       await sql.query(
@@ -126,7 +131,6 @@ export async function createTicket(
     const priority = input.priority ?? "normal";
     const policy = selectPolicy(policies, { type: input.type, priority, tier: requester.tier });
     const due = policy ? dueTimes(policy, now) : null;
-    const ticketId = randomUUID();
     const messageId = randomUUID();
     const [{ number, version }] = await sql.query<{ number: number; version: number }>(INSERT_TICKET_SQL, [
       ticketId,
@@ -272,6 +276,21 @@ async function lockTicket(tx: Tx, number: number) {
   await tx.$executeRaw`SELECT 1 FROM "Ticket" WHERE "number" = ${number} FOR UPDATE`;
 }
 
+/** A ticket this user filed (an idempotent retry's answer), if they may still see it. */
+export async function getTicketSummary(db: Tx, user: AuthUser, ticketId: string): Promise<TicketSummary> {
+  const ticket = await db.ticket.findUnique({ where: { id: ticketId }, select: summarySelect });
+  if (!ticket || !can(user, "tickets.view", ticket)) throw notFound("errors.ticketNotFound");
+  return ticket;
+}
+
+/** A message this user added (an idempotent retry's answer), if they may still see it. */
+export async function getMessage(db: Tx, user: AuthUser, number: number, messageId: string): Promise<MessageView> {
+  const ticket = await findVisibleTicket(db, user, number);
+  const message = await db.message.findFirst({ where: { id: messageId, ticketId: ticket.id }, select: messageSelect });
+  if (!message || (message.kind === "internal" && !can(user, "tickets.internal", ticket))) throw notFound();
+  return message;
+}
+
 async function findVisibleTicket(db: Tx, user: AuthUser, number: number) {
   const ticket = await db.ticket.findUnique({ where: { number }, select: summarySelect });
   // Someone else's ticket is "not found", so numbers cannot be probed.
@@ -351,19 +370,22 @@ export async function addMessage(
   number: number,
   rawInput: unknown,
   now = new Date(),
+  options: { idempotency?: IdempotencyClaim } = {},
 ): Promise<MessageView> {
   const input = parseInput(NewMessageSchema, rawInput);
   const action = input.kind === "internal" ? "tickets.internal" : "tickets.reply";
   // Refused before taking the ticket's lock; checked again on the ticket below.
   if (!can(user, action)) throw forbidden();
+  const messageId = randomUUID();
   return inTransaction(db, async (tx) => {
+    if (options.idempotency) await recordIdempotencyKey(asSql(tx), options.idempotency, messageId, now);
     await lockTicket(tx, number);
     const ticket = await findVisibleTicket(tx, user, number);
     if (!can(user, action, ticket)) throw forbidden();
     if (ticket.status === "closed") throw new DomainError("conflict", "errors.ticketClosed");
 
     const message = await tx.message.create({
-      data: { ticketId: ticket.id, authorId: user.id, kind: input.kind, body: input.body, createdAt: now },
+      data: { id: messageId, ticketId: ticket.id, authorId: user.id, kind: input.kind, body: input.body, createdAt: now },
       select: messageSelect,
     });
 

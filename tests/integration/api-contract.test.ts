@@ -167,6 +167,25 @@ describe("tickets", () => {
     expect((await call("/tickets", { method: "post", body: {} })).status).toBe(401);
   });
 
+  test("an Idempotency-Key makes a retried creation answer with the first result; the key reused otherwise is a 422", async () => {
+    const body = { type: "inquiry", category: "technical", subject: "Sent twice", description: "The connection dropped while sending." };
+    const headers = { "Idempotency-Key": "contract-ticket" };
+    const first = await call("/tickets", { method: "post", token: tokens.customer, body, headers });
+    const again = await call("/tickets", { method: "post", token: tokens.customer, body, headers });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    const misuse = await call("/tickets", { method: "post", token: tokens.customer, body: { ...body, subject: "Else" }, headers });
+    expect(misuse.status).toBe(422);
+
+    const reply = { body: "Sent once, received once." };
+    const replyHeaders = { "Idempotency-Key": "contract-reply" };
+    const path = `/tickets/${first.body.number}/messages`;
+    const sent = await call(path, { method: "post", token: tokens.customer, body: reply, headers: replyHeaders });
+    expect((await call(path, { method: "post", token: tokens.customer, body: reply, headers: replyHeaders })).body).toEqual(sent.body);
+    const other = await call(path, { method: "post", token: tokens.customer, body: { body: "Something else" }, headers: replyHeaders });
+    expect(other.status).toBe(422);
+  });
+
   test("the list pages with limit, cursor and nextCursor, newest first, without gaps or repeats", async () => {
     const filed: number[] = [];
     for (let i = 0; i < 5; i++) filed.push((await fileTicket(tokens.other, `Paging ticket ${i}`)).number);
