@@ -57,7 +57,8 @@ export async function startHelpdesk(options: {
 }): Promise<HelpdeskProcess> {
   const role = options.role ?? "all";
   const { databaseUrl } = options.settings;
-  const pool = createBoundedPool(databaseUrl, (e) => warn(e, "event feed pool"));
+  // The feed's reads are prepared statements; a custom plan per read cost more than the read itself.
+  const pool = createBoundedPool(databaseUrl, (e) => warn(e, "event feed pool"), 3, { genericPlans: true });
   const wakeup = new Wakeup(databaseUrl, warn);
   const stops: (() => Promise<void>)[] = [];
   let web: { url: string; realtime: RealtimeDelivery } | null = null;

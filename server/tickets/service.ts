@@ -3,7 +3,7 @@
 // record what they did as domain events (emit); side effects (health, CSAT
 // surveys, SLA timers, live updates, indexing) are listeners of those events.
 import { randomUUID } from "node:crypto";
-import type { Db, Tx } from "../db/client.ts";
+import { sqlOf, type Db, type Tx } from "../db/client.ts";
 import { inSqlTransaction, inTransaction } from "../events/transaction.ts";
 import { asSql } from "../db/sql.ts";
 import { recordIdempotencyKey, type IdempotencyClaim } from "../idempotency.ts";
@@ -360,8 +360,16 @@ const messageSelect = {
 
 export type MessageView = Prisma.MessageGetPayload<{ select: typeof messageSelect }>;
 
-export async function getMessages(db: Tx, messageIds: string[]): Promise<MessageView[]> {
-  return db.message.findMany({ where: { id: { in: messageIds } }, select: messageSelect, orderBy: { createdAt: "asc" } });
+/** Messages by id, oldest first, in the shape of `messageSelect` (plain SQL: live delivery reads them for every batch). */
+export async function getMessages(db: Db, messageIds: string[]): Promise<MessageView[]> {
+  return sqlOf(db).query<MessageView>(
+    `SELECT m."id", m."ticketId", m."kind", m."body", m."createdAt",
+            CASE WHEN u."id" IS NULL THEN NULL ELSE json_build_object('id', u."id", 'name', u."name", 'role', u."role") END AS "author"
+       FROM "Message" m LEFT JOIN "User" u ON u."id" = m."authorId"
+      WHERE m."id" = ANY($1::text[])
+      ORDER BY m."createdAt", m."id"`,
+    [messageIds],
+  );
 }
 
 export async function addMessage(
@@ -539,8 +547,27 @@ export class StaleTicketError extends DomainError {
   }
 }
 
-export async function getTicketSummaries(db: Tx, ticketIds: string[]): Promise<TicketSummary[]> {
-  return db.ticket.findMany({ where: { id: { in: ticketIds } }, select: summarySelect });
+/** The same shape as `summarySelect`, in plain SQL: live delivery reads it for every batch of changes. */
+const TICKET_SUMMARIES_SQL = `
+  SELECT t."id", t."number", t."type", t."channel", t."priority", t."status", t."subject", t."tags",
+         t."createdAt", t."updatedAt", t."version", t."firstResponseDueAt", t."resolutionDueAt",
+         t."firstRespondedAt", t."solvedAt", t."firstResponseBreachedAt", t."resolutionBreachedAt",
+         t."requesterId", t."assigneeId", t."teamId",
+         json_build_object('id', r."id", 'name', r."name", 'email', r."email", 'tier', r."tier",
+                           'company', CASE WHEN co."id" IS NULL THEN NULL ELSE json_build_object('name', co."name") END) AS "requester",
+         CASE WHEN a."id" IS NULL THEN NULL ELSE json_build_object('id', a."id", 'name', a."name") END AS "assignee",
+         CASE WHEN tm."id" IS NULL THEN NULL ELSE json_build_object('id', tm."id", 'name', tm."name") END AS "team",
+         json_build_object('key', c."key", 'nameEn', c."nameEn", 'nameZh', c."nameZh") AS "category"
+    FROM "Ticket" t
+    JOIN "Customer" r ON r."id" = t."requesterId"
+    LEFT JOIN "Company" co ON co."id" = r."companyId"
+    LEFT JOIN "User" a ON a."id" = t."assigneeId"
+    LEFT JOIN "Team" tm ON tm."id" = t."teamId"
+    JOIN "Category" c ON c."id" = t."categoryId"
+   WHERE t."id" = ANY($1::text[])`;
+
+export async function getTicketSummaries(db: Db, ticketIds: string[]): Promise<TicketSummary[]> {
+  return sqlOf(db).query<TicketSummary>(TICKET_SUMMARIES_SQL, [ticketIds]);
 }
 
 /** Staff a ticket can be assigned to. */
