@@ -78,38 +78,13 @@ export default function Account() {
           {/* Lets a password manager tie the new password to this account. */}
           <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
           <Field name="currentPassword" label={t("account.currentPassword")} errors={errors?.currentPassword}>
-            <input
-              id="currentPassword"
-              name="currentPassword"
-              type="password"
-              autoComplete="current-password"
-              required
-              aria-invalid={errors?.currentPassword ? true : undefined}
-              aria-describedby={errors?.currentPassword ? "currentPassword-error" : undefined}
-            />
+            <PasswordInput name="currentPassword" autoComplete="current-password" invalid={!!errors?.currentPassword} />
           </Field>
           <Field name="newPassword" label={t("account.newPassword")} hint={t("account.newPasswordHint")} errors={errors?.newPassword}>
-            <input
-              id="newPassword"
-              name="newPassword"
-              type="password"
-              autoComplete="new-password"
-              minLength={8}
-              required
-              aria-invalid={errors?.newPassword ? true : undefined}
-              aria-describedby={errors?.newPassword ? "newPassword-error" : undefined}
-            />
+            <PasswordInput name="newPassword" autoComplete="new-password" invalid={!!errors?.newPassword} minLength={8} />
           </Field>
           <Field name="confirmPassword" label={t("account.confirmPassword")} errors={errors?.confirmPassword}>
-            <input
-              id="confirmPassword"
-              name="confirmPassword"
-              type="password"
-              autoComplete="new-password"
-              required
-              aria-invalid={errors?.confirmPassword ? true : undefined}
-              aria-describedby={errors?.confirmPassword ? "confirmPassword-error" : undefined}
-            />
+            <PasswordInput name="confirmPassword" autoComplete="new-password" invalid={!!errors?.confirmPassword} />
           </Field>
           <button type="submit" className="btn" disabled={busy}>
             {t("account.submit")}
@@ -117,5 +92,20 @@ export default function Account() {
         </Form>
       </section>
     </div>
+  );
+}
+
+function PasswordInput(props: { name: string; autoComplete: string; invalid: boolean; minLength?: number }) {
+  return (
+    <input
+      id={props.name}
+      name={props.name}
+      type="password"
+      autoComplete={props.autoComplete}
+      minLength={props.minLength}
+      required
+      aria-invalid={props.invalid || undefined}
+      aria-describedby={props.invalid ? `${props.name}-error` : undefined}
+    />
   );
 }

@@ -4,7 +4,7 @@
 // out until an admin lets it back in. Sockets of ended sessions close too.
 import { describe, expect, test } from "vitest";
 import { io, type Socket } from "socket.io-client";
-import { until, useLiveServer, waitFor } from "../support/live.ts";
+import { handshake, until, useLiveServer, waitFor } from "../support/live.ts";
 import { PASSWORD } from "../support/factories.ts";
 import { hashPassword, verifyPassword } from "../../server/auth/password.ts";
 import { getUser } from "../../server/auth/session.ts";
@@ -46,17 +46,7 @@ async function liveSocket(cookie: string) {
   return { socket, state };
 }
 
-const opens = async (cookie: string) => {
-  const socket = io(ctx.server.url, { transports: ["websocket"], extraHeaders: { Cookie: cookie }, forceNew: true, reconnection: false });
-  try {
-    return await new Promise<string>((resolve) => {
-      socket.once("connect", () => resolve("connected"));
-      socket.once("connect_error", (error) => resolve(`refused: ${error.message}`));
-    });
-  } finally {
-    socket.disconnect();
-  }
-};
+const opens = (cookie: string) => handshake(ctx.server.url, { Cookie: cookie });
 
 /** Posts the account page's form the way a browser does, to the route's action. */
 async function postAccountForm(cookie: string, fields: Record<string, string>, lang = "en") {

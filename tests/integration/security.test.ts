@@ -2,8 +2,7 @@
 // sniffed, referred and cached, and another site's page can neither post a
 // form nor open the live channel with a visitor's session cookie.
 import { describe, expect, test } from "vitest";
-import { io } from "socket.io-client";
-import { useLiveServer } from "../support/live.ts";
+import { handshake, useLiveServer } from "../support/live.ts";
 
 const { ctx, api, tokenFor, sessionCookie } = useLiveServer();
 
@@ -57,17 +56,7 @@ describe("hostile input", () => {
 });
 
 describe("the live channel", () => {
-  const connect = async (headers: Record<string, string>) => {
-    const socket = io(ctx.server.url, { transports: ["websocket"], extraHeaders: headers, forceNew: true, reconnection: false });
-    try {
-      return await new Promise<string>((resolve) => {
-        socket.once("connect", () => resolve("connected"));
-        socket.once("connect_error", (error) => resolve(`refused: ${error.message}`));
-      });
-    } finally {
-      socket.disconnect();
-    }
-  };
+  const connect = (headers: Record<string, string>) => handshake(ctx.server.url, headers);
 
   test("a page of another site cannot open it with the visitor's cookie", async () => {
     const cookie = await sessionCookie(ctx.fx.agent.id);

@@ -95,6 +95,19 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined>, wha
   }
 }
 
+/** Opens a socket with these handshake headers and says how the server answered: "connected" or "refused: <reason>". */
+export async function handshake(url: string, headers: Record<string, string>): Promise<string> {
+  const socket = io(url, { transports: ["websocket"], extraHeaders: headers, forceNew: true, reconnection: false });
+  try {
+    return await new Promise<string>((resolve) => {
+      socket.once("connect", () => resolve("connected"));
+      socket.once("connect_error", (error) => resolve(`refused: ${error.message}`));
+    });
+  } finally {
+    socket.disconnect();
+  }
+}
+
 export const watch = (socket: Socket, number: unknown) =>
   new Promise<{ ok: boolean; error?: string }>((resolve) => socket.emit("ticket:watch", { number }, resolve));
 
