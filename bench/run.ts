@@ -26,6 +26,7 @@ import {
   stopOnSignals,
   stopServer,
   tail,
+  targetFromEnv,
   ticketBody,
   untilRunning,
   write,
@@ -35,7 +36,7 @@ import {
   type Target,
 } from "./lib.ts";
 
-const target: Target = { port: 3300, pgPort: 54389, meiliPort: 7761, dataDir: path.join(root, ".data", "bench") };
+const target: Target = targetFromEnv("BENCH", { port: 3300, pgPort: 54389, meiliPort: 7761, dataDir: path.join(root, ".data", "bench") });
 const dataDir = target.dataDir;
 const LIVE_SAMPLES = 30;
 const LIVE_EVENT_TIMEOUT_MS = 5_000;
