@@ -36,6 +36,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       tickets: page.items.map(toQueueTicket),
       total: page.total ?? page.items.length,
       offset: page.offset ?? 0,
+      // Counting stops at COUNT_LIMIT: past it the page says "more than".
+      totalCapped: page.totalCapped ?? false,
+      offsetCapped: page.offsetCapped ?? false,
       firstPage: !cursor,
       nextCursor: page.nextCursor,
     };
@@ -61,7 +64,7 @@ const newerFirst = (a: QueueTicket, b: QueueTicket) =>
 
 export default function Queue() {
   const data = useLoaderData<typeof loader>();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [params] = useSearchParams();
   const { socket, connected } = useSocket();
   const [tickets, setTickets] = useState(data.tickets);
@@ -121,7 +124,14 @@ export default function Queue() {
 
   // Live arrivals and departures move the count; the page's start stays where it was.
   const total = Math.max(0, data.total + tickets.length - data.tickets.length);
-  const range = t("agent.showing", { from: data.offset + 1, to: data.offset + tickets.length, total });
+  const number = (n: number) => n.toLocaleString(i18n.language);
+  const range = data.offsetCapped
+    ? t("agent.showingFar", { count: tickets.length, offset: number(data.offset) })
+    : t(data.totalCapped ? "agent.showingMore" : "agent.showing", {
+        from: number(data.offset + 1),
+        to: number(data.offset + tickets.length),
+        total: number(data.totalCapped ? data.total : total),
+      });
 
   return (
     <div className="page wide">
