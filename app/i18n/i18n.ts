@@ -54,5 +54,30 @@ export function translator(locale: Locale): TFunction {
 export function useT(): { t: TFunction; language: string } {
   const { i18n } = useContext(I18nContext);
   if (!i18n) throw new Error("useT needs an I18nextProvider above it");
-  return { t: i18n.t, language: i18n.language };
+  return { t: rememberingT(i18n), language: i18n.language };
+}
+
+const remembering = new WeakMap<i18n, TFunction>();
+
+/**
+ * The instance's `t`, remembering texts without options (a status, a column
+ * heading): an instance's language and texts never change, and a queue page
+ * asks for the same few dozen labels hundreds of times.
+ */
+function rememberingT(instance: i18n): TFunction {
+  let t = remembering.get(instance);
+  if (!t) {
+    const texts = new Map<string, string>();
+    t = ((key: string | string[], options?: unknown) => {
+      if (options !== undefined || typeof key !== "string") return instance.t(key as never, options as never);
+      let text = texts.get(key);
+      if (text === undefined) {
+        text = instance.t(key) as string;
+        texts.set(key, text);
+      }
+      return text;
+    }) as TFunction;
+    remembering.set(instance, t);
+  }
+  return t;
 }

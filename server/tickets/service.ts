@@ -174,29 +174,32 @@ export async function listTickets(
   if (query.view === "mine") where.push(`t."assigneeId" = ${param(user.id)}`);
   if (query.view === "unassigned") where.push(`t."assigneeId" IS NULL`);
   const filter = where.join(" AND ");
-  const filterParams = params.length;
   const key = cursor ? `(${param(cursor.createdAt)}::timestamp(3), ${param(cursor.id)}::text)` : null;
 
-  const rows = await db.$queryRawUnsafe<SummaryRow[]>(
-    `SELECT ${SUMMARY_COLUMNS} ${SUMMARY_FROM}
-     WHERE ${filter}${key ? ` AND (t."createdAt", t."id") < ${key}` : ""}
-     ORDER BY t."createdAt" DESC, t."id" DESC
-     LIMIT ${query.limit + 1}`,
+  // The page and, with `counts`, its counts, in one round trip.
+  const counted = (condition: string) =>
+    `(SELECT count(*)::int FROM (SELECT 1 FROM "Ticket" t WHERE ${condition} LIMIT ${COUNT_LIMIT + 1}) x)`;
+  const counts = options.counts
+    ? `${counted(filter)} AS "_total", ${key ? counted(`${filter} AND (t."createdAt", t."id") >= ${key}`) : "0"} AS "_offset"`
+    : `NULL::int AS "_total", NULL::int AS "_offset"`;
+  const rows = await db.$queryRawUnsafe<(SummaryRow & { _total: number | null; _offset: number | null })[]>(
+    `WITH page AS (
+       SELECT ${SUMMARY_COLUMNS} ${SUMMARY_FROM}
+       WHERE ${filter}${key ? ` AND (t."createdAt", t."id") < ${key}` : ""}
+       ORDER BY t."createdAt" DESC, t."id" DESC
+       LIMIT ${query.limit + 1}
+     )
+     SELECT page.*, ${counts} FROM (SELECT 1) one LEFT JOIN page ON true
+     ORDER BY page."createdAt" DESC, page."id" DESC`,
     ...params,
   );
-  const page: TicketPage = keysetPage(rows.map(summaryFromRow), query.limit);
+  // An empty page still brings the counts: one row with nothing of a ticket.
+  const page: TicketPage = keysetPage(rows.filter((row) => row.id !== null).map(summaryFromRow), query.limit);
   if (options.counts) {
-    const count = async (condition: string, values: unknown[]) => {
-      const [{ n }] = await db.$queryRawUnsafe<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM (SELECT 1 FROM "Ticket" t WHERE ${condition} LIMIT ${COUNT_LIMIT + 1}) x`,
-        ...values,
-      );
-      return n;
-    };
-    const total = await count(filter, params.slice(0, filterParams));
+    const total = rows[0]._total ?? 0;
+    const offset = rows[0]._offset ?? 0;
     page.total = Math.min(total, COUNT_LIMIT);
     page.totalCapped = total > COUNT_LIMIT;
-    const offset = key ? await count(`${filter} AND (t."createdAt", t."id") >= ${key}`, params) : 0;
     page.offset = Math.min(offset, COUNT_LIMIT);
     page.offsetCapped = offset > COUNT_LIMIT;
   }
@@ -232,19 +235,37 @@ type SummaryRow = Omit<TicketSummary, "requester" | "assignee" | "team" | "categ
 };
 
 function summaryFromRow(row: SummaryRow): TicketSummary {
-  const { requesterName, requesterEmail, requesterTier, companyName, assigneeName, teamName, categoryKey, categoryNameEn, categoryNameZh, ...ticket } = row;
   return {
-    ...ticket,
+    id: row.id,
+    number: row.number,
+    type: row.type,
+    channel: row.channel,
+    priority: row.priority,
+    status: row.status,
+    subject: row.subject,
+    tags: row.tags,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    version: row.version,
+    firstResponseDueAt: row.firstResponseDueAt,
+    resolutionDueAt: row.resolutionDueAt,
+    firstRespondedAt: row.firstRespondedAt,
+    solvedAt: row.solvedAt,
+    firstResponseBreachedAt: row.firstResponseBreachedAt,
+    resolutionBreachedAt: row.resolutionBreachedAt,
+    requesterId: row.requesterId,
+    assigneeId: row.assigneeId,
+    teamId: row.teamId,
     requester: {
-      id: ticket.requesterId,
-      name: requesterName,
-      email: requesterEmail,
-      tier: requesterTier,
-      company: companyName === null ? null : { name: companyName },
+      id: row.requesterId,
+      name: row.requesterName,
+      email: row.requesterEmail,
+      tier: row.requesterTier,
+      company: row.companyName === null ? null : { name: row.companyName },
     },
-    assignee: ticket.assigneeId && assigneeName !== null ? { id: ticket.assigneeId, name: assigneeName } : null,
-    team: ticket.teamId && teamName !== null ? { id: ticket.teamId, name: teamName } : null,
-    category: { key: categoryKey, nameEn: categoryNameEn, nameZh: categoryNameZh },
+    assignee: row.assigneeId && row.assigneeName !== null ? { id: row.assigneeId, name: row.assigneeName } : null,
+    team: row.teamId && row.teamName !== null ? { id: row.teamId, name: row.teamName } : null,
+    category: { key: row.categoryKey, nameEn: row.categoryNameEn, nameZh: row.categoryNameZh },
   };
 }
 
