@@ -432,7 +432,7 @@ function table(results: Results): string {
     lines.push(
       "",
       `Write path: POST /api/v1/tickets filed ${reference.apiRps?.toFixed(1) ?? "?"} tickets/s; PostgreSQL alone wrote the same rows ` +
-        `${reference.ticketsPerS.toFixed(1)} times a second (${reference.concurrency} clients, ${reference.seconds.toFixed(1)} s, ` +
+        `for ${reference.ticketsPerS.toFixed(1)} tickets/s (${reference.concurrency} clients, ${reference.seconds.toFixed(1)} s; ` +
         `${reference.setting}): the API reaches ${reference.apiRatio !== null ? `${(reference.apiRatio * 100).toFixed(1)} %` : "?"} of it. ` +
         `Rows per ticket: ${reference.rows.slice(0, -1).join("; ")}.`,
     );

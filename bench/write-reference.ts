@@ -149,7 +149,7 @@ export async function writeReference(databaseUrl: string, apiRps: number | null)
       apiRps,
       rows: REFERENCE_ROWS,
       statement: REFERENCE_STATEMENT.replace(/\s+/g, " "),
-      setting: "PostgreSQL alone (the helpdesk stopped, the same data), one autocommitted statement per ticket over pg",
+      setting: "the helpdesk stopped, on the same data; one autocommitted statement per ticket over pg",
     };
     if (firstError) result.firstError = firstError;
     return result;
