@@ -46,7 +46,8 @@
 // server's) the run skips re-checking foreign keys row by row, as
 // pg_restore --disable-triggers does; commits do not wait for the disk.
 // A run that fails part-way leaves the chunks it committed: whole tickets,
-// each with its messages, events and survey.
+// each with its messages, events and survey. A run that is killed leaves its
+// staging schema (helpdesk_scale_seed) too; the next run drops it first.
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
