@@ -14,10 +14,9 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { useMemo } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { LOCALES, localeFromRequest, type Locale } from "./i18n/config.ts";
-import { createI18n } from "./i18n/i18n.ts";
+import { i18nFor } from "./i18n/i18n.ts";
 import { SocketProvider } from "./utils/socket.tsx";
 import { timeZoneFromRequest } from "./utils/format.ts";
 import { useTimeZoneCookie } from "./utils/time.tsx";
@@ -70,7 +69,7 @@ export function useRootData() {
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRootData();
   const locale: Locale = data?.locale ?? "en";
-  const i18n = useMemo(() => createI18n(locale), [locale]);
+  const i18n = i18nFor(locale);
   const nonce = useNonce();
   useTimeZoneCookie();
   return (

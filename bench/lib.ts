@@ -52,6 +52,28 @@ export interface Target {
   dataDir: string;
 }
 
+/**
+ * A run's ports and data directory: the defaults, or `<PREFIX>_PORT`,
+ * `<PREFIX>_PG_PORT`, `<PREFIX>_MEILI_PORT` and `<PREFIX>_DATA_DIR` from the
+ * environment (e.g. BENCH_PORT=3701), for a machine where the defaults are taken.
+ */
+export function targetFromEnv(prefix: string, defaults: Target, env: NodeJS.ProcessEnv = process.env): Target {
+  const port = (name: string, fallback: number) => {
+    const raw = env[`${prefix}_${name}`];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${prefix}_${name} must be a port number, not "${raw}"`);
+    return value;
+  };
+  const dir = env[`${prefix}_DATA_DIR`];
+  return {
+    port: port("PORT", defaults.port),
+    pgPort: port("PG_PORT", defaults.pgPort),
+    meiliPort: port("MEILI_PORT", defaults.meiliPort),
+    dataDir: dir ? path.resolve(root, dir) : defaults.dataDir,
+  };
+}
+
 const START_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 60_000;
 

@@ -1,11 +1,18 @@
 // `npm run bench`: starts the real helpdesk (embedded PostgreSQL and
 // Meilisearch, demo data, production Remix build) on its own ports and data
-// directory, measures a bounded number of loopback requests per scenario, and
-// writes bench/results/latest.{json,md}. See bench/README.md.
+// directory, measures a bounded number of loopback requests per scenario,
+// then the same rows as a filed ticket written by plain SQL for reference,
+// and writes bench/results/latest.{json,md}. With `-- --tickets N` it first
+// adds N tickets with seed:scale (kept as a snapshot for the next runs) and
+// writes bench/results/latest-<N>.{json,md}. See bench/README.md.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import pg from "pg";
 import { io as connectSocket, type Socket } from "socket.io-client";
+import { loadOrCreateSecrets, startEmbeddedPostgres } from "../server/embedded.ts";
+import { REFERENCE_CONCURRENCY, REFERENCE_SECONDS, writeReference, type WriteReference } from "./write-reference.ts";
 import {
   AGENT,
   CUSTOMER,
@@ -26,6 +33,7 @@ import {
   stopOnSignals,
   stopServer,
   tail,
+  targetFromEnv,
   ticketBody,
   untilRunning,
   write,
@@ -35,8 +43,154 @@ import {
   type Target,
 } from "./lib.ts";
 
-const target: Target = { port: 3300, pgPort: 54389, meiliPort: 7761, dataDir: path.join(root, ".data", "bench") };
+const target: Target = targetFromEnv("BENCH", { port: 3300, pgPort: 54389, meiliPort: 7761, dataDir: path.join(root, ".data", "bench") });
 const dataDir = target.dataDir;
+
+// ------------------------------------------------------------------- options
+
+interface Options {
+  /** Tickets seed:scale adds on top of the demo data; null: demo data only. */
+  tickets: number | null;
+  /** Seed a new snapshot even when a matching one exists. */
+  reseed: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = { tickets: null, reseed: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
+    if (flag === "--tickets") {
+      const value = Number((inline ?? argv[++i] ?? "").replace(/[_,]/g, ""));
+      if (!Number.isInteger(value) || value < 1) throw new Error("--tickets needs a whole number (e.g. --tickets 1000000)");
+      options.tickets = value;
+    } else if (flag === "--reseed") options.reseed = true;
+    else throw new Error(`unknown option ${argv[i]} (use --tickets N, --reseed)`);
+  }
+  return options;
+}
+
+/** "1m" for 1,000,000, "250k" for 250,000: the suffix of the result files. */
+const sizeLabel = (tickets: number) =>
+  tickets % 1_000_000 === 0 ? `${tickets / 1_000_000}m` : tickets % 1_000 === 0 ? `${tickets / 1_000}k` : String(tickets);
+
+// ------------------------------------------------------------- scale snapshot
+
+interface SnapshotInfo {
+  tickets: number;
+  /** Migrations applied when it was seeded: a later schema means seeding again. */
+  migrations: string[];
+  seededAt: string;
+  seedSeconds: number;
+}
+
+const migrationNames = () =>
+  fs
+    .readdirSync(path.join(root, "prisma", "migrations"), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+
+/**
+ * The seeded data directory for `tickets`, made with seed:scale when missing,
+ * made for other migrations, or when asked (--reseed). Seeding takes minutes;
+ * copying the snapshot for a run takes seconds, and every run starts from the
+ * same data.
+ */
+function ensureSnapshot(tickets: number, reseed: boolean): { dir: string; info: SnapshotInfo } {
+  const dir = `${dataDir}-seed-${sizeLabel(tickets)}`;
+  const infoFile = path.join(dir, "seed.json");
+  const migrations = migrationNames();
+  let info: SnapshotInfo | null = null;
+  try {
+    info = JSON.parse(fs.readFileSync(infoFile, "utf8")) as SnapshotInfo;
+  } catch {
+    info = null;
+  }
+  const why = reseed
+    ? "--reseed"
+    : !info
+      ? "none yet"
+      : info.tickets !== tickets
+        ? `it has ${info.tickets} tickets`
+        : info.migrations.join() !== migrations.join()
+          ? "the migrations changed since it was seeded"
+          : null;
+  if (info && !why) {
+    const days = (Date.now() - new Date(info.seededAt).getTime()) / 86_400_000;
+    log(`using the snapshot in ${path.relative(root, dir)} (seeded ${info.seededAt}, ${days.toFixed(1)} days ago; --reseed makes a new one)`);
+    return { dir, info };
+  }
+  log(`seeding a snapshot with ${tickets.toLocaleString("en-US")} tickets in ${path.relative(root, dir)} (${why}); this takes minutes…`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const started = performance.now();
+  const seeded = spawnSync(process.execPath, ["--import", "tsx", "prisma/seed-scale.ts", "--tickets", String(tickets)], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, DATA_DIR: dir, EMBEDDED_PG_PORT: String(target.pgPort), DATABASE_URL: "" },
+  });
+  if (seeded.status !== 0) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`seed:scale failed (exit ${seeded.status ?? seeded.signal})`);
+  }
+  info = { tickets, migrations, seededAt: new Date().toISOString(), seedSeconds: round((performance.now() - started) / 1000, 1) };
+  fs.writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`);
+  return { dir, info };
+}
+
+/** What the measured database holds (read once the server runs). */
+interface Dataset {
+  tickets: number;
+  activeTickets: number;
+  messages: number;
+  events: number;
+  databaseMb: number;
+  /** Set in a scale run: how the tickets were added. */
+  scale: { tickets: number; snapshot: string; seededAt: string; seedSeconds: number } | null;
+}
+
+const databaseUrlOf = () => {
+  const secrets = loadOrCreateSecrets(dataDir);
+  return `postgresql://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${target.pgPort}/helpdesk`;
+};
+
+async function readDataset(): Promise<Omit<Dataset, "scale">> {
+  const client = new pg.Client({ connectionString: databaseUrlOf(), application_name: "bench-monitor" });
+  await client.connect();
+  try {
+    // Large tables by the planner's estimate (counting ten million rows would take a while), small ones counted.
+    const rows_ = (table: string) =>
+      `CASE WHEN (SELECT reltuples FROM pg_class WHERE oid = '"${table}"'::regclass) < 1000000
+            THEN (SELECT count(*) FROM "${table}") ELSE (SELECT reltuples FROM pg_class WHERE oid = '"${table}"'::regclass) END::bigint::int`;
+    const { rows } = await client.query<Omit<Dataset, "scale">>(
+      `SELECT ${rows_("Ticket")} AS tickets,
+              (SELECT count(*) FROM "Ticket" WHERE status IN ('new', 'open', 'pending', 'on_hold'))::int AS "activeTickets",
+              ${rows_("Message")} AS messages,
+              ${rows_("DomainEvent")} AS events,
+              round(pg_database_size(current_database()) / 1048576.0)::int AS "databaseMb"`,
+    );
+    return rows[0];
+  } finally {
+    await client.end();
+  }
+}
+
+/** SLA timers that fell due while a snapshot waited run first: let them finish before measuring. */
+async function untilTimersSettled(maxMs = 60_000) {
+  const client = new pg.Client({ connectionString: databaseUrlOf(), application_name: "bench-monitor" });
+  await client.connect();
+  try {
+    const deadline = Date.now() + maxMs;
+    for (;;) {
+      const { rows } = await client.query<{ due: number }>(
+        `SELECT count(*)::int AS due FROM graphile_worker.jobs WHERE run_at <= now() AND attempts < max_attempts`,
+      );
+      if (rows[0].due === 0 || Date.now() > deadline || interrupt.aborted) return rows[0].due;
+      await sleep(500);
+    }
+  } finally {
+    await client.end();
+  }
+}
 const LIVE_SAMPLES = 30;
 const LIVE_EVENT_TIMEOUT_MS = 5_000;
 
@@ -229,11 +383,16 @@ interface Results {
   date: string;
   commit: string | null;
   startupS: number;
+  dataset: Dataset | null;
   scenarios: ScenarioResult[];
   liveDelivery: LiveResult | null;
+  /** The rows of POST /api/v1/tickets written by plain SQL, and the API's share of that rate. */
+  writeReference: WriteReference | null;
   serverMemory: { pid: number | null; afterStart: Memory | null; afterRun: Memory | null };
   notes: string[];
 }
+
+const POST_TICKETS = "POST /api/v1/tickets (customer)";
 
 function table(results: Results): string {
   const header = ["Scenario", "Conc.", "Requests", "Time (s)", "Req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "non-2xx", "errors"];
@@ -250,7 +409,34 @@ function table(results: Results): string {
     String(s.non2xx),
     String(s.errors),
   ]);
+  const reference = results.writeReference;
+  if (reference) {
+    // Beside the API's figure: the same rows, plain SQL.
+    const at = results.scenarios.findIndex((s) => s.name === POST_TICKETS);
+    rows.splice(at + 1, 0, [
+      `↳ the same rows by plain SQL (one transaction per ticket)${reference.apiRatio !== null ? `: API/SQL ${reference.apiRatio.toFixed(3)}` : ""}`,
+      String(reference.concurrency),
+      String(reference.tickets),
+      reference.seconds.toFixed(1),
+      reference.ticketsPerS.toFixed(1),
+      reference.p50Ms.toFixed(1),
+      reference.p95Ms.toFixed(1),
+      reference.p99Ms.toFixed(1),
+      reference.maxMs.toFixed(1),
+      "–",
+      String(reference.errors),
+    ]);
+  }
   const lines = [markdownTable(header, rows)];
+  if (reference) {
+    lines.push(
+      "",
+      `Write path: POST /api/v1/tickets filed ${reference.apiRps?.toFixed(1) ?? "?"} tickets/s; PostgreSQL alone wrote the same rows ` +
+        `for ${reference.ticketsPerS.toFixed(1)} tickets/s (${reference.concurrency} clients, ${reference.seconds.toFixed(1)} s; ` +
+        `${reference.setting}): the API reaches ${reference.apiRatio !== null ? `${(reference.apiRatio * 100).toFixed(1)} %` : "?"} of it. ` +
+        `Rows per ticket: ${reference.rows.slice(0, -1).join("; ")}.`,
+    );
+  }
   const live = results.liveDelivery;
   if (live) {
     lines.push(
@@ -271,13 +457,23 @@ function table(results: Results): string {
   return lines.join("\n");
 }
 
+function datasetLine(d: Dataset | null): string {
+  if (!d) return "Data: unknown.";
+  const n = (x: number) => x.toLocaleString("en-US");
+  const scale = d.scale
+    ? ` (the demo data and ${n(d.scale.tickets)} tickets from \`npm run seed:scale\`, snapshot seeded ${d.scale.seededAt} in ${d.scale.seedSeconds} s)`
+    : " (the demo data)";
+  return `Data: ${n(d.tickets)} tickets, ${n(d.activeTickets)} active, about ${n(d.messages)} messages and ${n(d.events)} events, database ${n(d.databaseMb)} MB${scale}.`;
+}
+
 function markdown(results: Results): string {
   return [
-    "# Benchmark results",
+    results.dataset?.scale ? `# Benchmark results: ${results.dataset.scale.tickets.toLocaleString("en-US")} tickets` : "# Benchmark results",
     "",
     `Machine: ${machineLine(results.machine)}.`,
     `Run: ${results.date}${results.commit ? `, commit ${results.commit}` : ""}; ` +
       `load average at start ${results.machine.loadAverageAtStart.join(" / ")}; server started in ${results.startupS} s.`,
+    datasetLine(results.dataset),
     "",
     "One run on one machine, client and server sharing its cores over loopback: a reference point, not a target. See bench/README.md.",
     "",
@@ -291,6 +487,13 @@ function markdown(results: Results): string {
 // ---------------------------------------------------------------------- main
 
 async function main(): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`[bench] ${(error as Error).message}`);
+    return 2;
+  }
   if (!fs.existsSync(path.join(root, "build", "index.js"))) {
     console.error("[bench] build/index.js is missing: run `npm run build` first (`npm run bench` does).");
     return 1;
@@ -305,29 +508,62 @@ async function main(): Promise<number> {
     date: new Date().toISOString(),
     commit: commit(),
     startupS: 0,
+    dataset: null,
     scenarios: [],
     liveDelivery: null,
+    writeReference: null,
     serverMemory: { pid: null, afterStart: null, afterRun: null },
     notes: [
       "Latency: from writing the request to the end of the response body, over keep-alive loopback connections; nearest-rank percentiles.",
       "Each scenario runs after a short uncounted warm-up and stops at its request cap or time cap, whichever comes first.",
       "GET /agent is sent with Accept-Encoding: gzip like a browser; the API requests ask for no compression.",
+      "The plain-SQL row runs after the helpdesk has stopped, on its PostgreSQL alone: see bench/README.md for the rows it writes.",
     ],
   };
 
+  stopOnSignals(log);
   fs.rmSync(dataDir, { recursive: true, force: true });
-  log(`starting the helpdesk on port ${target.port} (data in ${path.relative(root, dataDir)}; first start loads the demo data)…`);
+  let scale: Dataset["scale"] = null;
+  if (options.tickets !== null) {
+    try {
+      const snapshot = ensureSnapshot(options.tickets, options.reseed);
+      log(`copying the snapshot to ${path.relative(root, dataDir)}…`);
+      const copied = spawnSync("cp", ["-a", snapshot.dir, dataDir], { stdio: "inherit" });
+      if (copied.status !== 0) throw new Error(`copying ${snapshot.dir} failed`);
+      fs.rmSync(path.join(dataDir, "seed.json"), { force: true });
+      scale = {
+        tickets: options.tickets,
+        snapshot: path.relative(root, snapshot.dir),
+        seededAt: snapshot.info.seededAt,
+        seedSeconds: snapshot.info.seedSeconds,
+      };
+    } catch (error) {
+      console.error(`[bench] failed: ${(error as Error).message}`);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      return interrupt.aborted ? 130 : 1;
+    }
+  }
+  log(
+    `starting the helpdesk on port ${target.port} (data in ${path.relative(root, dataDir)}; ` +
+      `${scale ? "the seeded snapshot" : "first start loads the demo data"})…`,
+  );
   const bootStarted = performance.now();
   const server = startServer(target);
-  stopOnSignals(log);
 
   let failed = false;
+  let apiRps: number | null = null;
   try {
     await untilRunning(server);
     results.startupS = round((performance.now() - bootStarted) / 1000, 1);
     results.serverMemory.pid = server.pid ?? null;
     log(`running after ${results.startupS} s (server pid ${server.pid ?? "?"})`);
+    if (scale) {
+      const due = await untilTimersSettled();
+      if (due > 0) log(`${due} timer jobs still due after 60 s; measuring anyway`);
+    }
     await sleep(1000); // let the first upkeep pass and search indexing settle
+    results.dataset = { ...(await readDataset()), scale };
+    log(datasetLine(results.dataset));
     results.serverMemory.afterStart = memoryOf(server.pid);
 
     const agentToken = await http.apiToken(AGENT);
@@ -339,6 +575,7 @@ async function main(): Promise<number> {
       const result = await scenario(name, limits, send);
       results.scenarios.push(result);
       if (result.non2xx || result.errors) log(`  ${result.non2xx} non-2xx, ${result.errors} errors; first: ${result.firstFailure}`);
+      return result;
     };
     const quick = { concurrency: 10, maxSeconds: 8, warmup: 20 };
 
@@ -349,10 +586,11 @@ async function main(): Promise<number> {
     await run("GET /api/v1/tickets?status=active&limit=50 (agent)", { ...quick, maxRequests: 2000 }, () =>
       request("GET", "/api/v1/tickets?status=active&limit=50", { headers: bearer(agentToken) }),
     );
-    await run("POST /api/v1/tickets (customer)", { ...quick, maxRequests: 500, warmup: 10 }, () => {
+    const posted = await run(POST_TICKETS, { ...quick, maxRequests: 500, warmup: 10 }, () => {
       const body = newTicketBody();
       return request("POST", "/api/v1/tickets", { body: body.body, headers: { ...body.headers, ...bearer(customerToken) } });
     });
+    if (!posted.non2xx && !posted.errors) apiRps = posted.rps;
     await run("GET /api/v1/kb/search?q=password&locale=en", { ...quick, maxRequests: 2000 }, () =>
       request("GET", "/api/v1/kb/search?q=password&locale=en", { headers: { Accept: "application/json" } }),
     );
@@ -370,18 +608,42 @@ async function main(): Promise<number> {
     http.close();
     log("stopping the helpdesk…");
     await stopServer(server, log);
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
+
+  if (!failed) {
+    // The write path's physical reference, on the same data with nothing else running.
+    log(`plain SQL: the rows of a filed ticket, ${REFERENCE_CONCURRENCY} clients for about ${REFERENCE_SECONDS} s, on PostgreSQL alone…`);
+    const secrets = loadOrCreateSecrets(dataDir);
+    let postgres: { url: string; stop(): Promise<void> } | undefined;
+    try {
+      postgres = await startEmbeddedPostgres({
+        dir: path.join(dataDir, "postgres"),
+        port: target.pgPort,
+        password: secrets.postgresPassword,
+        database: "helpdesk",
+      });
+      results.writeReference = await writeReference(postgres.url, apiRps);
+      const r = results.writeReference;
+      log(`  ${r.ticketsPerS} tickets/s (p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, ${r.errors} errors); API/SQL ${r.apiRatio ?? "?"}`);
+    } catch (error) {
+      failed = true;
+      console.error(`[bench] the plain-SQL reference failed: ${(error as Error).message}`);
+    } finally {
+      await postgres?.stop().catch(() => {});
+    }
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
 
   if (failed) {
     if (results.scenarios.length) console.log(`\nPartial results (not written):\n\n${table(results)}\n`);
     return interrupt.aborted ? 130 : 1;
   }
-  const jsonFile = path.join(resultsDir, "latest.json");
-  const mdFile = path.join(resultsDir, "latest.md");
+  const name = options.tickets === null ? "latest" : `latest-${sizeLabel(options.tickets)}`;
+  const jsonFile = path.join(resultsDir, `${name}.json`);
+  const mdFile = path.join(resultsDir, `${name}.md`);
   write(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
   write(mdFile, markdown(results));
-  console.log(`\n${machineLine(results.machine)}\n\n${table(results)}\n`);
+  console.log(`\n${machineLine(results.machine)}\n${datasetLine(results.dataset)}\n\n${table(results)}\n`);
   log(`wrote ${path.relative(root, jsonFile)} and ${path.relative(root, mdFile)}`);
   return 0;
 }

@@ -32,6 +32,7 @@ import {
   startServer,
   stopOnSignals,
   stopServer,
+  targetFromEnv,
   tail,
   ticketBody,
   untilRunning,
@@ -41,7 +42,7 @@ import {
   type Target,
 } from "./lib.ts";
 
-const target: Target = { port: 3301, pgPort: 54399, meiliPort: 7771, dataDir: path.join(root, ".data", "soak") };
+const target: Target = targetFromEnv("SOAK", { port: 3301, pgPort: 54399, meiliPort: 7771, dataDir: path.join(root, ".data", "soak") });
 /** POSTs in flight at all times: the API's full rate on this machine, as in `npm run bench`. */
 const CONCURRENCY = 10;
 const SAMPLE_MS = 5_000;

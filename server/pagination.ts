@@ -65,12 +65,6 @@ export function afterKeyset(key: Keyset, order: "asc" | "desc"): KeysetWhere {
   return { OR: [{ createdAt: { [op]: key.createdAt } }, { createdAt: key.createdAt, id: { [op]: key.id } }] };
 }
 
-/** Rows up to and including `key`: how many came before the page that starts after it. */
-export function throughKeyset(key: Keyset, order: "asc" | "desc"): KeysetWhere {
-  const [op, opOrEqual] = order === "desc" ? (["gt", "gte"] as const) : (["lt", "lte"] as const);
-  return { OR: [{ createdAt: { [op]: key.createdAt } }, { createdAt: key.createdAt, id: { [opOrEqual]: key.id } }] };
-}
-
 /**
  * Cuts a page from rows fetched with `take: limit + 1`: the extra row only
  * tells whether another page exists.

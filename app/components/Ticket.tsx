@@ -1,10 +1,11 @@
 // Pieces of a ticket shared by the portal and the agent workspace.
 import { useTranslation } from "react-i18next";
 import type { TimelineChange, TimelineEntry } from "../../server/tickets/timeline.ts";
+import { useT } from "../i18n/i18n.ts";
 import { useTimeFormat } from "../utils/time.tsx";
 
 export function StatusBadge({ status, staff = false }: { status: string; staff?: boolean }) {
-  const { t } = useTranslation();
+  const { t } = useT();
   return (
     <span className={`badge status-${status}`} data-status={status}>
       {t(`${staff ? "ticket.statusStaff" : "ticket.status"}.${status}`)}
@@ -13,12 +14,12 @@ export function StatusBadge({ status, staff = false }: { status: string; staff?:
 }
 
 export function PriorityBadge({ priority }: { priority: string }) {
-  const { t } = useTranslation();
+  const { t } = useT();
   return <span className={`badge priority-${priority}`}>{t(`ticket.priority.${priority}`)}</span>;
 }
 
 export function SlaBadge({ state, dueAt }: { state: string; dueAt?: string | null }) {
-  const { t } = useTranslation();
+  const { t } = useT();
   const fmt = useTimeFormat();
   const detail =
     dueAt && (state === "on_track" || state === "at_risk") ? t("sla.dueIn", { time: fmt.relative(dueAt) }) : null;

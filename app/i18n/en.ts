@@ -145,6 +145,8 @@ const en = {
     views: { active: "Active", mine: "Mine", unassigned: "Unassigned", all: "All" },
     emptyQueue: "Nothing here. Nice work.",
     showing: "Showing {{from}}–{{to}} of {{total}}",
+    showingMore: "Showing {{from}}–{{to}} of more than {{total}}",
+    showingFar: "Showing {{count}} more, past the first {{offset}}",
     pages: "Pages",
     firstPage: "Newest",
     nextPage: "Next page",

@@ -1,4 +1,6 @@
 import i18next, { type i18n, type TFunction } from "i18next";
+import { useContext } from "react";
+import { I18nContext } from "react-i18next";
 import { DEFAULT_LOCALE, type Locale } from "./config.ts";
 import en from "./en.ts";
 import zhCN from "./zh-CN.ts";
@@ -22,14 +24,60 @@ export function createI18n(locale: Locale): i18n {
   return instance;
 }
 
-const cache = new Map<Locale, TFunction>();
+const instances = new Map<Locale, i18n>();
+
+/**
+ * The instance of a locale, made once per process: pages only read it (its
+ * language never changes; switching language picks the other instance), so
+ * every server render shares it instead of initialising its own.
+ */
+export function i18nFor(locale: Locale): i18n {
+  let instance = instances.get(locale);
+  if (!instance) {
+    instance = createI18n(locale);
+    instances.set(locale, instance);
+  }
+  return instance;
+}
 
 /** A `t` function for server code (API errors, emails). */
 export function translator(locale: Locale): TFunction {
-  let t = cache.get(locale);
+  return i18nFor(locale).t;
+}
+
+/**
+ * `t` and the language for components drawn many times on a page (the
+ * queue's rows and badges), read straight from the provider. react-i18next's
+ * useTranslation builds a wrapper around the instance on every first render,
+ * which a server render of a 50-row queue did some 200 times.
+ */
+export function useT(): { t: TFunction; language: string } {
+  const { i18n } = useContext(I18nContext);
+  if (!i18n) throw new Error("useT needs an I18nextProvider above it");
+  return { t: rememberingT(i18n), language: i18n.language };
+}
+
+const remembering = new WeakMap<i18n, TFunction>();
+
+/**
+ * The instance's `t`, remembering texts without options (a status, a column
+ * heading): an instance's language and texts never change, and a queue page
+ * asks for the same few dozen labels hundreds of times.
+ */
+function rememberingT(instance: i18n): TFunction {
+  let t = remembering.get(instance);
   if (!t) {
-    t = createI18n(locale).t;
-    cache.set(locale, t);
+    const texts = new Map<string, string>();
+    t = ((key: string | string[], options?: unknown) => {
+      if (options !== undefined || typeof key !== "string") return instance.t(key as never, options as never);
+      let text = texts.get(key);
+      if (text === undefined) {
+        text = instance.t(key) as string;
+        texts.set(key, text);
+      }
+      return text;
+    }) as TFunction;
+    remembering.set(instance, t);
   }
   return t;
 }

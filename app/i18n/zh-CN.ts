@@ -146,6 +146,8 @@ const zhCN: Resources = {
     views: { active: "进行中", mine: "我的", unassigned: "未分配", all: "全部" },
     emptyQueue: "暂无工单，干得漂亮！",
     showing: "第 {{from}}–{{to}} 条，共 {{total}} 条",
+    showingMore: "第 {{from}}–{{to}} 条，共超过 {{total}} 条",
+    showingFar: "前 {{offset}} 条之后的 {{count}} 条",
     pages: "分页",
     firstPage: "最新",
     nextPage: "下一页",

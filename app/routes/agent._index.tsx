@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef, useState, type MouseEvent } from "react";
+import { useT } from "../i18n/i18n.ts";
 import { z } from "zod";
 import type { QueueTicket } from "../../server/realtime/protocol.ts";
 import { ticketSlaState } from "../../server/sla/policy.ts";
@@ -36,6 +36,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       tickets: page.items.map(toQueueTicket),
       total: page.total ?? page.items.length,
       offset: page.offset ?? 0,
+      // Counting stops at COUNT_LIMIT: past it the page says "more than".
+      totalCapped: page.totalCapped ?? false,
+      offsetCapped: page.offsetCapped ?? false,
       firstPage: !cursor,
       nextCursor: page.nextCursor,
     };
@@ -55,13 +58,30 @@ function inView(ticket: QueueTicket, view: View, userId: string) {
   return true;
 }
 
+/**
+ * The rows link to their tickets with plain anchors, and this one handler
+ * on the table follows a plain click inside the app, as a router Link would
+ * (fifty Links cost the server a millisecond of every render of the queue).
+ * Clicks with a modifier, other buttons and other sites are the browser's.
+ */
+function useFollowLinks() {
+  const navigate = useNavigate();
+  return (event: MouseEvent<HTMLElement>) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const link = (event.target as HTMLElement).closest("a");
+    if (!link || link.target || link.hasAttribute("download") || link.origin !== window.location.origin) return;
+    event.preventDefault();
+    navigate(link.pathname + link.search + link.hash);
+  };
+}
+
 /** Newest first, as the server pages them (createdAt, then id). */
 const newerFirst = (a: QueueTicket, b: QueueTicket) =>
   b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
 
 export default function Queue() {
   const data = useLoaderData<typeof loader>();
-  const { t } = useTranslation();
+  const { t, language } = useT();
   const [params] = useSearchParams();
   const { socket, connected } = useSocket();
   const [tickets, setTickets] = useState(data.tickets);
@@ -69,6 +89,7 @@ export default function Queue() {
   const freshTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   const now = useNow(30_000);
   const fmt = useTimeFormat();
+  const followLink = useFollowLinks();
 
   // Highlight a changed row for a moment, then let it go.
   const markFresh = (id: string) => {
@@ -121,7 +142,14 @@ export default function Queue() {
 
   // Live arrivals and departures move the count; the page's start stays where it was.
   const total = Math.max(0, data.total + tickets.length - data.tickets.length);
-  const range = t("agent.showing", { from: data.offset + 1, to: data.offset + tickets.length, total });
+  const number = (n: number) => n.toLocaleString(language);
+  const range = data.offsetCapped
+    ? t("agent.showingFar", { count: tickets.length, offset: number(data.offset) })
+    : t(data.totalCapped ? "agent.showingMore" : "agent.showing", {
+        from: number(data.offset + 1),
+        to: number(data.offset + tickets.length),
+        total: number(data.totalCapped ? data.total : total),
+      });
 
   return (
     <div className="page wide">
@@ -151,7 +179,7 @@ export default function Queue() {
       {tickets.length === 0 ? (
         <p className="empty card">{t("agent.emptyQueue")}</p>
       ) : (
-        <table className="queue card" data-testid="queue">
+        <table className="queue card" data-testid="queue" onClick={followLink}>
           <thead>
             <tr>
               <th>{t("agent.columns.ticket")}</th>
@@ -179,9 +207,9 @@ export default function Queue() {
               return (
                 <tr key={ticket.id} className={fresh.has(ticket.id) ? "fresh" : undefined} data-ticket={ticket.number}>
                   <td>
-                    <Link to={`/agent/tickets/${ticket.number}`} className="ticket-link">
+                    <a href={`/agent/tickets/${ticket.number}`} className="ticket-link">
                       <span className="muted">#{ticket.number}</span> {ticket.subject}
-                    </Link>
+                    </a>
                     <div className="muted small">
                       {t(`ticket.type.${ticket.type}`)}
                       {ticket.teamName ? ` · ${ticket.teamName}` : ""}

@@ -8,7 +8,7 @@
 // client-side navigation use the browser's values from the start.
 import { useRouteLoaderData } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from "react";
-import { useTranslation } from "react-i18next";
+import { useT } from "../i18n/i18n.ts";
 import { readCookie, type Locale } from "../i18n/config.ts";
 import type { loader as rootLoader } from "../root.tsx";
 import { DEFAULT_TIME_ZONE, formatDateTime, formatRelative, isTimeZone, TIME_ZONE_COOKIE } from "./format.ts";
@@ -106,8 +106,7 @@ export interface TimeFormat {
 }
 
 export function useTimeFormat(): TimeFormat {
-  const { i18n } = useTranslation();
-  const locale = i18n.language as Locale;
+  const locale = useT().language as Locale;
   const timeZone = useTimeZone();
   const now = useNow(RELATIVE_INTERVAL_MS);
   return useMemo(

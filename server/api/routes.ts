@@ -150,7 +150,12 @@ export const API_ROUTES: ApiRoute[] = [
     handle: async ({ user, query }) => {
       const page = await listTickets(db(), user, query, { counts: true });
       const now = new Date();
-      return { data: page.items.map((t) => ticketJson(t, user, now)), nextCursor: page.nextCursor, total: page.total ?? 0 };
+      return {
+        data: page.items.map((t) => ticketJson(t, user, now)),
+        nextCursor: page.nextCursor,
+        total: page.total ?? 0,
+        totalCapped: page.totalCapped ?? false,
+      };
     },
   }),
 

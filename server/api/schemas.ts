@@ -204,7 +204,14 @@ export const TicketDetail = z
 const nextCursor = orNull(z.string()).openapi({ description: "Pass as `cursor` for the next page; null on the last page" });
 
 export const TicketPage = z
-  .strictObject({ data: z.array(Ticket), nextCursor, total: z.number().int().openapi({ description: "Tickets matching the filter" }) })
+  .strictObject({
+    data: z.array(Ticket),
+    nextCursor,
+    total: z.number().int().openapi({ description: "Tickets matching the filter, counted up to 10,000 (see totalCapped)" }),
+    totalCapped: z
+      .boolean()
+      .openapi({ description: "True when more than 10,000 tickets match: total is then 10,000, a lower bound" }),
+  })
   .openapi("TicketPage");
 
 export const MessagePage = z.strictObject({ data: z.array(Message), nextCursor }).openapi("MessagePage");

@@ -5,6 +5,7 @@ import { sqlOf, type Db, type Tx } from "../db/client.ts";
 import { notFound } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import type { AuthUser } from "./policy.ts";
+import { AUTH_USER_COLUMNS, type AuthUserRow } from "./users.ts";
 
 export const API_TOKEN_DAYS = 30;
 
@@ -21,11 +22,8 @@ export async function issueApiToken(db: Tx, userId: string, now = new Date()): P
 export async function userForApiToken(db: Db, token: string, now = new Date()): Promise<AuthUser | null> {
   if (!/^hd_[A-Za-z0-9_-]{20,}$/.test(token)) return null;
   const sql = sqlOf(db);
-  const [row] = await sql.query<AuthUser & { tokenId: string; expiresAt: Date; lastUsedAt: Date | null }>(
-    `SELECT t."id" AS "tokenId", t."expiresAt", t."lastUsedAt",
-            u."id", u."email", u."name", u."role", u."locale",
-            (SELECT c."id" FROM "Customer" c WHERE c."userId" = u."id") AS "customerId",
-            ARRAY(SELECT m."teamId" FROM "TeamMember" m WHERE m."userId" = u."id") AS "teamIds"
+  const [row] = await sql.query<AuthUserRow & { tokenId: string; expiresAt: Date; lastUsedAt: Date | null }>(
+    `SELECT t."id" AS "tokenId", t."expiresAt", t."lastUsedAt", ${AUTH_USER_COLUMNS}
        FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId"
       WHERE t."tokenHash" = $1 AND u."deactivatedAt" IS NULL`,
     [digest(token)],

@@ -3,9 +3,9 @@
 // Roles grant named permissions (ROLE_PERMISSIONS). Rules are written over
 // permissions only, never over role names, so custom roles can come later as
 // rows in a table. Which tickets and customers someone may see is described
-// once, as a list of grants; the yes/no check, the Prisma where-clause, the
-// socket rooms and the Meilisearch filter are all read off that one list, so
-// they cannot disagree.
+// once, as a list of grants; the yes/no check, the Prisma where-clause (and
+// the same condition in SQL for the queue), the socket rooms and the
+// Meilisearch filter are all read off that one list, so they cannot disagree.
 import type { Prisma } from "../db/generated/client.ts";
 import { forbidden } from "../errors.ts";
 import { rooms } from "../realtime/protocol.ts";
@@ -257,6 +257,26 @@ export function assertCan(user: Actor, permission: Permission): void {
 /** Where-clause limiting tickets to those the user may see. */
 export function ticketsWhere(user: AuthUser): Prisma.TicketWhereInput {
   return whereFor(user, TICKET_GRANTS) as Prisma.TicketWhereInput;
+}
+
+/**
+ * The same limit as ticketsWhere, as an SQL condition on the ticket table
+ * under `alias`, for the lists that read tickets with one SQL query (the
+ * queue). `param` adds a query parameter and returns its placeholder.
+ */
+export function ticketsSql(user: AuthUser, param: (value: unknown) => string, alias = "t"): string {
+  const any: string[] = [];
+  for (const grant of heldGrants(user, TICKET_GRANTS)) {
+    const m = grant.match;
+    if ("all" in m) return "TRUE";
+    if ("isEmpty" in m) any.push(`${alias}."${m.field}" IS NULL`);
+    else {
+      const values = known(m.oneOf(user));
+      if (values.length > 0) any.push(`${alias}."${m.field}" = ANY(${param(values)}::text[])`);
+    }
+  }
+  // No grant at all: a condition no row meets.
+  return any.length > 0 ? `(${any.join(" OR ")})` : "FALSE";
 }
 
 /** Where-clause limiting customers to those the user may see. */

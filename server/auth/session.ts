@@ -7,7 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createCookieSessionStorage, redirect } from "@remix-run/node";
 import { db, type Tx } from "../db/client.ts";
 import { runtimeSettings, singleton } from "../runtime.ts";
-import { loadAuthUser } from "./users.ts";
+import { AUTH_USER_COLUMNS, type AuthUserRow } from "./users.ts";
 import { can, type AuthUser, type Permission, type Role } from "./policy.ts";
 
 export const SESSION_DAYS = 14;
@@ -62,22 +62,44 @@ export interface LiveSession {
   sessionKey: string;
 }
 
-async function liveSession(database: Tx, sid: string, now: Date): Promise<LiveSession | null> {
-  const row = await database.session.findUnique({ where: { id: digest(sid) } });
+/**
+ * A session id's session while it is good, with its user (not deactivated),
+ * in one query: every page asks. Ends a session that has run out and records
+ * use now and then.
+ */
+async function readSession(database: Tx, sid: string, now: Date): Promise<{ sessionKey: string; user: AuthUser } | null> {
+  const id = digest(sid);
+  const rows = await database.$queryRawUnsafe<(AuthUserRow & { expiresAt: Date; lastSeenAt: Date })[]>(
+    `SELECT s."expiresAt", s."lastSeenAt", ${AUTH_USER_COLUMNS}
+     FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."id" = $1 AND u."deactivatedAt" IS NULL`,
+    id,
+  );
+  const row = rows[0];
   if (!row) return null;
   if (row.expiresAt <= now || now.getTime() - row.lastSeenAt.getTime() > IDLE_DAYS * DAY_MS) {
-    await database.session.deleteMany({ where: { id: row.id } });
+    await database.session.deleteMany({ where: { id } });
     return null;
   }
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    await database.session.updateMany({ where: { id: row.id }, data: { lastSeenAt: now } });
+    await database.session.updateMany({ where: { id }, data: { lastSeenAt: now } });
   }
-  return { userId: row.userId, sessionKey: row.id };
+  const { expiresAt: _expiresAt, lastSeenAt: _lastSeenAt, ...user } = row;
+  return { sessionKey: id, user };
 }
 
-/** The user a session id belongs to while the session is good; records its use now and then. */
+async function liveSession(database: Tx, sid: string, now: Date): Promise<LiveSession | null> {
+  const session = await readSession(database, sid, now);
+  return session && { userId: session.user.id, sessionKey: session.sessionKey };
+}
+
+/** The user a session id belongs to while the session is good. */
 export async function sessionUserId(database: Tx, sid: string, now = new Date()): Promise<string | null> {
-  return (await liveSession(database, sid, now))?.userId ?? null;
+  return (await readSession(database, sid, now))?.user.id ?? null;
+}
+
+/** The signed-in user of a session id while the session is good. */
+export async function sessionUser(database: Tx, sid: string, now = new Date()): Promise<AuthUser | null> {
+  return (await readSession(database, sid, now))?.user ?? null;
 }
 
 /** Which of these sessions (by their stored digest) are still there: the live channel drops sockets of the others. */
@@ -109,9 +131,23 @@ export async function userIdFromCookie(cookieHeader: string | null | undefined):
   return (await sessionFromCookie(cookieHeader))?.userId ?? null;
 }
 
-export async function getUser(request: Request): Promise<AuthUser | null> {
-  const userId = await userIdFromCookie(request.headers.get("Cookie"));
-  return userId ? loadAuthUser(db(), userId) : null;
+/** The signed-in user of each request, looked up once however many loaders ask (the root's and the page's). */
+const usersOfRequests = new WeakMap<Request, Promise<AuthUser | null>>();
+
+export function getUser(request: Request): Promise<AuthUser | null> {
+  let user = usersOfRequests.get(request);
+  if (!user) {
+    user = sessionStorage()
+      .getSession(request.headers.get("Cookie"))
+      .then((session) => {
+        const sid = session.get("sid");
+        return typeof sid === "string" ? sessionUser(db(), sid) : null;
+      });
+    usersOfRequests.set(request, user);
+    // A failed lookup is not remembered: the next loader asks again.
+    user.catch(() => usersOfRequests.delete(request));
+  }
+  return user;
 }
 
 /** The signed-in user, or a redirect to the sign-in page that comes back here. */

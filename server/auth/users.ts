@@ -1,26 +1,25 @@
 import type { Tx } from "../db/client.ts";
-import type { AuthUser } from "./policy.ts";
+import type { AuthUser, Role } from "./policy.ts";
+
+/** The columns of an AuthUser, from "User" u (and its customer profile and teams). */
+export const AUTH_USER_COLUMNS = `u."id", u."email", u."name", u."role"::text AS "role", u."locale",
+  (SELECT c."id" FROM "Customer" c WHERE c."userId" = u."id") AS "customerId",
+  ARRAY(SELECT m."teamId" FROM "TeamMember" m WHERE m."userId" = u."id" ORDER BY m."teamId") AS "teamIds"`;
+
+export type AuthUserRow = Omit<AuthUser, "role"> & { role: Role };
 
 /**
- * The user behind a session, token or socket, as the policy sees them; null
- * for a deactivated account, so that nothing it still holds (a session row
- * or token left behind by a race, a socket opened before) lets it act.
+ * The user behind a session, token or socket, as the policy sees them, in one
+ * query (every signed-in request asks for it); null for a deactivated account,
+ * so that nothing it still holds (a session row or token left behind by a
+ * race, a socket opened before) lets it act.
  */
 export async function loadAuthUser(db: Tx, userId: string): Promise<AuthUser | null> {
-  const user = await db.user.findFirst({
-    where: { id: userId, deactivatedAt: null },
-    include: { customer: { select: { id: true } }, memberships: { select: { teamId: true } } },
-  });
-  if (!user) return null;
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    locale: user.locale,
-    customerId: user.customer?.id ?? null,
-    teamIds: user.memberships.map((m) => m.teamId),
-  };
+  const rows = await db.$queryRawUnsafe<AuthUserRow[]>(
+    `SELECT ${AUTH_USER_COLUMNS} FROM "User" u WHERE u."id" = $1 AND u."deactivatedAt" IS NULL`,
+    userId,
+  );
+  return rows[0] ?? null;
 }
 
 /**

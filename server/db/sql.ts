@@ -1,7 +1,7 @@
 // Plain SQL for the hot paths: filing a ticket, bearer-token sign-in, the
 // event log and the in-transaction listeners. A query through Prisma costs
 // about 0.3 ms of this process's CPU (its query compiler runs per query);
-// through pg with a prepared statement about 0.05 ms (docs/decisions/009).
+// through pg with a prepared statement about 0.05 ms (docs/decisions/010).
 // Both run over the same pool: Prisma's adapter is built on it (client.ts).
 import pg from "pg";
 import type { Tx } from "./client.ts";

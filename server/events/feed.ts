@@ -24,7 +24,7 @@ export const EVENTS_CHANNEL = "helpdesk_events";
  * processes through a NOTIFY. The NOTIFY is sent by the wake-up connection,
  * outside the writing transaction and coalesced: a NOTIFY inside it would
  * serialise every writing commit on PostgreSQL's notification lock, held
- * across the commit's WAL flush (docs/decisions/009).
+ * across the commit's WAL flush (docs/decisions/010).
  */
 export function eventsCommitted(): void {
   for (const ring of bells()) ring();

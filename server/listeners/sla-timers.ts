@@ -1,6 +1,6 @@
 // After commit, durable: a new ticket's SLA targets get timer jobs at their
 // due times. A whole batch of tickets is enqueued with one call, which keeps
-// the queue's per-call cost off the filing transaction (docs/decisions/009).
+// the queue's per-call cost off the filing transaction (docs/decisions/010).
 // Scheduling again under the same job key moves the job, so a repeated event
 // is harmless; the once-a-minute sweep is the safety net behind the timers.
 import type { DurableListener } from "../events/durable.ts";

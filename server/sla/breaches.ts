@@ -6,8 +6,16 @@ import type { Db } from "../db/client.ts";
 import { emit } from "../events/emit.ts";
 import { inTransaction } from "../events/transaction.ts";
 import type { NewEvent } from "../events/types.ts";
+import { ACTIVE_STATUSES } from "../tickets/status.ts";
 
 type Target = "first_response" | "resolution";
+
+/**
+ * Tickets still being worked, spelled as the list of active statuses (not
+ * "not solved or closed") so that the sweep reads the small partial index of
+ * active tickets instead of every ticket ever filed.
+ */
+const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
 
 /** Marks what is overdue now (of one ticket, or of all); returns how many targets were newly missed. */
 export async function recordMissedTargets(db: Db, now = new Date(), ticketId?: string): Promise<number> {
@@ -16,13 +24,13 @@ export async function recordMissedTargets(db: Db, now = new Date(), ticketId?: s
       `WITH first AS (
          UPDATE "Ticket" SET "firstResponseBreachedAt" = "firstResponseDueAt"
          WHERE "firstResponseBreachedAt" IS NULL AND "firstRespondedAt" IS NULL
-           AND "firstResponseDueAt" < $1 AND "status" NOT IN ('solved', 'closed')
+           AND "firstResponseDueAt" < $1 AND "status" IN (${ACTIVE})
            AND ($2::text IS NULL OR "id" = $2)
          RETURNING "id", "requesterId", 'first_response' AS target, "firstResponseDueAt" AS "dueAt"
        ), resolution AS (
          UPDATE "Ticket" SET "resolutionBreachedAt" = "resolutionDueAt"
          WHERE "resolutionBreachedAt" IS NULL AND "solvedAt" IS NULL
-           AND "resolutionDueAt" < $1 AND "status" NOT IN ('solved', 'closed')
+           AND "resolutionDueAt" < $1 AND "status" IN (${ACTIVE})
            AND ($2::text IS NULL OR "id" = $2)
          RETURNING "id", "requesterId", 'resolution' AS target, "resolutionDueAt" AS "dueAt"
        )

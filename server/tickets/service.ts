@@ -8,7 +8,7 @@ import { inSqlTransaction, inTransaction } from "../events/transaction.ts";
 import { asSql } from "../db/sql.ts";
 import { recordIdempotencyKey, type IdempotencyClaim } from "../idempotency.ts";
 import type { Prisma } from "../db/generated/client.ts";
-import { assertCan, can, rolesWith, ticketsWhere, type AuthUser } from "../auth/policy.ts";
+import { assertCan, can, rolesWith, ticketsSql, type AuthUser } from "../auth/policy.ts";
 import { DomainError, forbidden, notFound } from "../errors.ts";
 import { emit } from "../events/emit.ts";
 import { parseEventRows, FIELD_EVENTS, type EventRow, type NewEvent, type StoredEvent } from "../events/types.ts";
@@ -17,7 +17,7 @@ import { parseInput } from "../validation.ts";
 import { ACTIVE_STATUSES, canChangeStatus, isActive } from "./status.ts";
 import { planUpdate, tagDiff, type FieldChange, type FieldName, type TicketFields } from "./changes.ts";
 import { buildTimeline, mentionedIds } from "./timeline.ts";
-import { afterKeyset, decodeKeyset, keysetPage, throughKeyset, type Page } from "../pagination.ts";
+import { afterKeyset, decodeKeyset, keysetPage, type Page } from "../pagination.ts";
 import {
   MessageListQuerySchema,
   NewMessageSchema,
@@ -219,9 +219,27 @@ export interface TicketPage extends Page<TicketSummary> {
   /** Tickets matching the filter, and how many of them come before this page (with `counts`). */
   total?: number;
   offset?: number;
+  /** True when more than COUNT_LIMIT tickets match: `total` is then COUNT_LIMIT, a lower bound. */
+  totalCapped?: boolean;
+  /** The same for `offset` (a page deep into a long list). */
+  offsetCapped?: boolean;
 }
 
-/** Tickets the user may see, newest first, a page at a time (keyset on createdAt, id). */
+/**
+ * Lists count their tickets up to here, then say "more than 10,000". The
+ * queue's active tickets are counted in full from a small index, but "every
+ * ticket" on a desk with years of history is hundreds of thousands of rows:
+ * counting them exactly would cost more than the page itself.
+ */
+export const COUNT_LIMIT = 10_000;
+
+/**
+ * Tickets the user may see, newest first, a page at a time (keyset on
+ * createdAt, id). One SQL query for the page with everything a row shows
+ * (the queue is the busiest page), and with `counts` one more that counts up
+ * to COUNT_LIMIT. The active statuses are written out so that PostgreSQL uses
+ * the small index of active tickets (see the migration ticket_queue_indexes).
+ */
 export async function listTickets(
   db: Tx,
   user: AuthUser,
@@ -230,23 +248,110 @@ export async function listTickets(
 ): Promise<TicketPage> {
   const query = parseInput(TicketListQuerySchema, rawQuery);
   const cursor = query.cursor ? decodeKeyset(query.cursor) : null;
-  const where: Prisma.TicketWhereInput[] = [ticketsWhere(user)];
-  if (query.status === "active") where.push({ status: { in: [...ACTIVE_STATUSES] } });
-  else if (query.status) where.push({ status: query.status });
-  if (query.view === "mine") where.push({ assigneeId: user.id });
-  if (query.view === "unassigned") where.push({ assigneeId: null });
-  const rows = await db.ticket.findMany({
-    where: { AND: [...where, ...(cursor ? [afterKeyset(cursor, "desc")] : [])] },
-    select: summarySelect,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: query.limit + 1,
-  });
-  const page: TicketPage = keysetPage(rows, query.limit);
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where = [ticketsSql(user, param)];
+  if (query.status === "active") where.push(`t."status" IN (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(", ")})`);
+  else if (query.status) where.push(`t."status" = ${param(query.status)}::"TicketStatus"`);
+  if (query.view === "mine") where.push(`t."assigneeId" = ${param(user.id)}`);
+  if (query.view === "unassigned") where.push(`t."assigneeId" IS NULL`);
+  const filter = where.join(" AND ");
+  const key = cursor ? `(${param(cursor.createdAt)}::timestamp(3), ${param(cursor.id)}::text)` : null;
+
+  // The page and, with `counts`, its counts, in one round trip.
+  const counted = (condition: string) =>
+    `(SELECT count(*)::int FROM (SELECT 1 FROM "Ticket" t WHERE ${condition} LIMIT ${COUNT_LIMIT + 1}) x)`;
+  const counts = options.counts
+    ? `${counted(filter)} AS "_total", ${key ? counted(`${filter} AND (t."createdAt", t."id") >= ${key}`) : "0"} AS "_offset"`
+    : `NULL::int AS "_total", NULL::int AS "_offset"`;
+  const rows = await db.$queryRawUnsafe<(SummaryRow & { _total: number | null; _offset: number | null })[]>(
+    `WITH page AS (
+       SELECT ${SUMMARY_COLUMNS} ${SUMMARY_FROM}
+       WHERE ${filter}${key ? ` AND (t."createdAt", t."id") < ${key}` : ""}
+       ORDER BY t."createdAt" DESC, t."id" DESC
+       LIMIT ${query.limit + 1}
+     )
+     SELECT page.*, ${counts} FROM (SELECT 1) one LEFT JOIN page ON true
+     ORDER BY page."createdAt" DESC, page."id" DESC`,
+    ...params,
+  );
+  // An empty page still brings the counts: one row with nothing of a ticket.
+  const page: TicketPage = keysetPage(rows.filter((row) => row.id !== null).map(summaryFromRow), query.limit);
   if (options.counts) {
-    page.total = await db.ticket.count({ where: { AND: where } });
-    page.offset = cursor ? await db.ticket.count({ where: { AND: [...where, throughKeyset(cursor, "desc")] } }) : 0;
+    const total = rows[0]._total ?? 0;
+    const offset = rows[0]._offset ?? 0;
+    page.total = Math.min(total, COUNT_LIMIT);
+    page.totalCapped = total > COUNT_LIMIT;
+    page.offset = Math.min(offset, COUNT_LIMIT);
+    page.offsetCapped = offset > COUNT_LIMIT;
   }
   return page;
+}
+
+/** What summarySelect reads, as columns of one query (ticket `t` and the rows it names). */
+const SUMMARY_COLUMNS = `t."id", t."number", t."type"::text, t."channel"::text, t."priority"::text, t."status"::text,
+  t."subject", t."tags", t."createdAt", t."updatedAt", t."version", t."firstResponseDueAt", t."resolutionDueAt",
+  t."firstRespondedAt", t."solvedAt", t."firstResponseBreachedAt", t."resolutionBreachedAt",
+  t."requesterId", t."assigneeId", t."teamId",
+  r."name" AS "requesterName", r."email" AS "requesterEmail", r."tier"::text AS "requesterTier", co."name" AS "companyName",
+  a."name" AS "assigneeName", tm."name" AS "teamName",
+  c."key" AS "categoryKey", c."nameEn" AS "categoryNameEn", c."nameZh" AS "categoryNameZh"`;
+
+const SUMMARY_FROM = `FROM "Ticket" t
+  JOIN "Customer" r ON r."id" = t."requesterId"
+  LEFT JOIN "Company" co ON co."id" = r."companyId"
+  LEFT JOIN "User" a ON a."id" = t."assigneeId"
+  LEFT JOIN "Team" tm ON tm."id" = t."teamId"
+  JOIN "Category" c ON c."id" = t."categoryId"`;
+
+type SummaryRow = Omit<TicketSummary, "requester" | "assignee" | "team" | "category"> & {
+  requesterName: string;
+  requesterEmail: string;
+  requesterTier: TicketSummary["requester"]["tier"];
+  companyName: string | null;
+  assigneeName: string | null;
+  teamName: string | null;
+  categoryKey: string;
+  categoryNameEn: string;
+  categoryNameZh: string;
+};
+
+function summaryFromRow(row: SummaryRow): TicketSummary {
+  return {
+    id: row.id,
+    number: row.number,
+    type: row.type,
+    channel: row.channel,
+    priority: row.priority,
+    status: row.status,
+    subject: row.subject,
+    tags: row.tags,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    version: row.version,
+    firstResponseDueAt: row.firstResponseDueAt,
+    resolutionDueAt: row.resolutionDueAt,
+    firstRespondedAt: row.firstRespondedAt,
+    solvedAt: row.solvedAt,
+    firstResponseBreachedAt: row.firstResponseBreachedAt,
+    resolutionBreachedAt: row.resolutionBreachedAt,
+    requesterId: row.requesterId,
+    assigneeId: row.assigneeId,
+    teamId: row.teamId,
+    requester: {
+      id: row.requesterId,
+      name: row.requesterName,
+      email: row.requesterEmail,
+      tier: row.requesterTier,
+      company: row.companyName === null ? null : { name: row.companyName },
+    },
+    assignee: row.assigneeId && row.assigneeName !== null ? { id: row.assigneeId, name: row.assigneeName } : null,
+    team: row.teamId && row.teamName !== null ? { id: row.teamId, name: row.teamName } : null,
+    category: { key: row.categoryKey, nameEn: row.categoryNameEn, nameZh: row.categoryNameZh },
+  };
 }
 
 /** A ticket's thread, oldest first, a page at a time; customers never get internal notes. */

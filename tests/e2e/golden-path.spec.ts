@@ -44,8 +44,11 @@ test("complaint to health score: customer and agent side by side", async ({ brow
   await expect(row).toBeVisible({ timeout: 5_000 });
   await expect(row).toContainText(subject);
 
+  // The row's link is followed inside the app, without loading a new document.
+  await agent.evaluate(() => Object.assign(window, { sameDocument: true }));
   await row.getByRole("link").click();
   await expect(agent.getByRole("heading", { name: subject })).toBeVisible();
+  expect(await agent.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true);
   await expect(agent.getByTestId("customer-card")).toContainText("Key account");
 
   // Internal note, then a public reply.

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { record, until, useLiveServer } from "../support/live.ts";
 import { PASSWORD } from "../support/factories.ts";
-import { can, ticketSearchFilter, ticketsWhere, type AuthUser } from "../../server/auth/policy.ts";
+import { can, ticketSearchFilter, ticketsSql, ticketsWhere, type AuthUser } from "../../server/auth/policy.ts";
 import { requirePermission } from "../../server/auth/session.ts";
 import { loadAuthUser } from "../../server/auth/users.ts";
 import { hashPassword } from "../../server/auth/password.ts";
@@ -78,6 +78,12 @@ describe("one rule, read four ways", () => {
     for (const [name, user] of Object.entries(people)) {
       const listed = await ctx.db.ticket.findMany({ where: ticketsWhere(user), select: { number: true } });
       expect(listed.map((t) => t.number).sort(), name).toEqual(visibleTo(user));
+      const values: unknown[] = [];
+      const inSql = await ctx.db.$queryRawUnsafe<{ number: number }[]>(
+        `SELECT t.number FROM "Ticket" t WHERE ${ticketsSql(user, (v) => (values.push(v), `$${values.length}`))}`,
+        ...values,
+      );
+      expect(inSql.map((t) => t.number).sort(), name).toEqual(visibleTo(user));
       const viaService = await listTickets(ctx.db, user, { limit: 200 });
       expect(viaService.items.map((t) => t.number).sort(), name).toEqual(visibleTo(user));
     }

@@ -1,0 +1,159 @@
+// The physical reference for POST /api/v1/tickets: the rows that filing a
+// ticket through the API writes, inserted by plain SQL over pg, one
+// transaction per ticket, several clients at once. The API's rate divided by
+// this one says how much of PostgreSQL's own rate for the same work the whole
+// write path (HTTP, validation, Prisma, the listeners) keeps.
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { dueTimes, selectPolicy, type SlaPolicyRule } from "../server/sla/policy.ts";
+import { CUSTOMER, interrupt, percentile, round } from "./lib.ts";
+
+export const REFERENCE_CONCURRENCY = 10;
+export const REFERENCE_SECONDS = 8;
+const WARMUP = 50;
+
+/** Everything one ticket filed by the demo customer through the API writes today (createTicket, emit, the in-transaction listeners). */
+export const REFERENCE_ROWS = [
+  "the Ticket row (next number from its sequence, SLA policy and both due times, team from the category)",
+  "its first Message (public, written by the customer)",
+  "two DomainEvent rows: ticket.created (number, type, channel, priority, team, due times, version) and ticket.message_added; their insert fires the statement trigger that NOTIFYs the readers",
+  "two SLA timer jobs (graphile_worker.add_jobs: first response and resolution, keyed sla:<ticket>:<target>), as the sla-timers listener enqueues them",
+  "not written for an inquiry, so not here either: health score (complaints only), CSAT survey (on solving)",
+];
+
+/**
+ * One statement (a CTE) per ticket, autocommitted: one transaction and one
+ * round trip, the least any client could do for these rows. The lookups the
+ * API does per request (token, customer, category, policies) are done once
+ * here, before the clock starts.
+ */
+export const REFERENCE_STATEMENT = `WITH t AS (
+  INSERT INTO "Ticket" (id, type, channel, priority, subject, "requesterId", "categoryId", "teamId", "slaPolicyId",
+                        "createdAt", "updatedAt", "firstResponseDueAt", "resolutionDueAt")
+  VALUES ($1, 'inquiry', 'api', 'normal', $2, $3, $4, $5, $6, $7, $7, $8, $9)
+  RETURNING id, number, "teamId", version
+), m AS (
+  INSERT INTO "Message" (id, "ticketId", "authorId", kind, body, "createdAt")
+  SELECT $10, t.id, $11, 'public', $12, $7 FROM t
+), e AS (
+  INSERT INTO "DomainEvent" (type, "ticketId", "customerId", "actorId", at, data)
+  SELECT x.type, t.id, $3, $11, $7, x.data
+  FROM t, LATERAL (VALUES
+    ('ticket.created', jsonb_build_object('number', t.number, 'type', 'inquiry', 'channel', 'api', 'priority', 'normal',
+       'teamId', t."teamId", 'firstResponseDueAt', $13::text, 'resolutionDueAt', $14::text, 'version', t.version)),
+    ('ticket.message_added', jsonb_build_object('messageId', $10::text, 'kind', 'public', 'version', t.version))
+  ) AS x(type, data)
+), j AS (
+  SELECT count(*) AS jobs FROM t, graphile_worker.add_jobs(ARRAY[
+    ('sla-check', json_build_object('ticketId', t.id), NULL, $13::timestamptz, NULL, 'sla:' || t.id || ':first_response', NULL, NULL)::graphile_worker.job_spec,
+    ('sla-check', json_build_object('ticketId', t.id), NULL, $14::timestamptz, NULL, 'sla:' || t.id || ':resolution', NULL, NULL)::graphile_worker.job_spec
+  ])
+)
+SELECT t.number, (SELECT jobs FROM j) AS jobs FROM t`;
+
+export interface WriteReference {
+  concurrency: number;
+  seconds: number;
+  tickets: number;
+  ticketsPerS: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errors: number;
+  firstError?: string;
+  /** POST /api/v1/tickets req/s divided by ticketsPerS. */
+  apiRatio: number | null;
+  apiRps: number | null;
+  rows: string[];
+  statement: string;
+  /** Where it ran: PostgreSQL alone, after the helpdesk had stopped. */
+  setting: string;
+}
+
+export async function writeReference(databaseUrl: string, apiRps: number | null): Promise<WriteReference> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: REFERENCE_CONCURRENCY, application_name: "bench-write-reference" });
+  pool.on("error", () => {});
+  try {
+    const { rows } = await pool.query<{ customerId: string; userId: string; tier: "key" | "growth" | "standard"; categoryId: string; teamId: string | null }>(
+      `SELECT c.id AS "customerId", u.id AS "userId", c.tier::text AS tier, cat.id AS "categoryId", cat."teamId"
+       FROM "User" u JOIN "Customer" c ON c."userId" = u.id, "Category" cat
+       WHERE u.email = $1 AND cat.key = 'technical'`,
+      [CUSTOMER.email],
+    );
+    if (rows.length === 0) throw new Error(`the write reference needs ${CUSTOMER.email} and the category "technical"`);
+    const who = rows[0];
+    const policies = await pool.query<SlaPolicyRule>(
+      `SELECT id, position, "matchType", "matchPriority", "matchTier", "firstResponseMinutes", "resolutionMinutes" FROM "SlaPolicy"`,
+    );
+    const policy = selectPolicy(policies.rows, { type: "inquiry", priority: "normal", tier: who.tier });
+    let n = 0;
+    const insert = () => {
+      const now = new Date();
+      const due = policy ? dueTimes(policy, now) : null;
+      const iso = (d: Date | undefined) => d?.toISOString() ?? null;
+      return pool.query(REFERENCE_STATEMENT, [
+        randomUUID(),
+        `Plain SQL reference ticket ${++n}`,
+        who.customerId,
+        who.categoryId,
+        who.teamId,
+        policy?.id ?? null,
+        now.toISOString(),
+        iso(due?.firstResponseDueAt),
+        iso(due?.resolutionDueAt),
+        randomUUID(),
+        who.userId,
+        "Created by the benchmark's plain-SQL reference.",
+        iso(due?.firstResponseDueAt),
+        iso(due?.resolutionDueAt),
+      ]);
+    };
+    for (let i = 0; i < WARMUP; i++) await insert(); // connections and plans, not counted
+
+    const latencies: number[] = [];
+    let errors = 0;
+    let firstError: string | undefined;
+    const started = performance.now();
+    const deadline = started + REFERENCE_SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: REFERENCE_CONCURRENCY }, async () => {
+        while (performance.now() < deadline && !interrupt.aborted) {
+          const t0 = performance.now();
+          try {
+            await insert();
+            latencies.push(performance.now() - t0);
+          } catch (error) {
+            errors++;
+            firstError ??= (error as Error).message.slice(0, 300);
+          }
+        }
+      }),
+    );
+    if (interrupt.aborted) throw new Error("interrupted");
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const ticketsPerS = latencies.length / seconds;
+    const result: WriteReference = {
+      concurrency: REFERENCE_CONCURRENCY,
+      seconds: round(seconds, 1),
+      tickets: latencies.length,
+      ticketsPerS: round(ticketsPerS, 1),
+      p50Ms: round(percentile(latencies, 50)),
+      p95Ms: round(percentile(latencies, 95)),
+      p99Ms: round(percentile(latencies, 99)),
+      maxMs: round(latencies[latencies.length - 1] ?? NaN),
+      errors,
+      apiRatio: apiRps !== null && ticketsPerS > 0 ? round(apiRps / ticketsPerS, 3) : null,
+      apiRps,
+      rows: REFERENCE_ROWS,
+      statement: REFERENCE_STATEMENT.replace(/\s+/g, " "),
+      setting: "the helpdesk stopped, on the same data; one autocommitted statement per ticket over pg",
+    };
+    if (firstError) result.firstError = firstError;
+    return result;
+  } finally {
+    await pool.end();
+  }
+}
