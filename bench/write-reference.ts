@@ -2,7 +2,7 @@
 // ticket through the API writes, inserted by plain SQL over pg, one
 // transaction per ticket, several clients at once. The API's rate divided by
 // this one says how much of PostgreSQL's own rate for the same work the whole
-// write path (HTTP, validation, Prisma, the listeners) keeps.
+// write path (HTTP, authentication, validation, the listeners, live delivery) keeps.
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
@@ -17,8 +17,8 @@ const WARMUP = 50;
 export const REFERENCE_ROWS = [
   "the Ticket row (next number from its sequence, SLA policy and both due times, team from the category)",
   "its first Message (public, written by the customer)",
-  "two DomainEvent rows: ticket.created (number, type, channel, priority, team, due times, version) and ticket.message_added; their insert fires the statement trigger that NOTIFYs the readers",
-  "two SLA timer jobs (graphile_worker.add_jobs: first response and resolution, keyed sla:<ticket>:<target>), as the sla-timers listener enqueues them",
+  "two DomainEvent rows: ticket.created (number, type, channel, priority, team, due times, version) and ticket.message_added",
+  "two SLA timer jobs (graphile_worker.add_jobs: first response and resolution, keyed sla:<ticket>:<target>); the API enqueues them after commit, a batch of tickets per call (sla-timers listener), here they go with the ticket",
   "not written for an inquiry, so not here either: health score (complaints only), CSAT survey (on solving)",
 ];
 
