@@ -9,20 +9,21 @@ export type Db = PrismaClient;
 export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
 // Prisma and plain SQL (sql.ts) share one pool per client: one set of
-// connections, closed by $disconnect.
-const pools = new WeakMap<PrismaClient, pg.Pool>();
+// connections, closed by $disconnect. On globalThis: the Remix build's copy
+// of this module must find the pool of a client the server made.
+const pools = () => singleton("dbPools", () => new WeakMap<PrismaClient, pg.Pool>());
 
 export function createDb(databaseUrl: string): PrismaClient {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, types: sqlTypes });
   // An idle connection dropped by a database restart is replaced on next use; it must not crash the process.
   pool.on("error", (error) => console.warn("[db]", error.message));
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  pools.set(client, pool);
+  pools().set(client, pool);
   return client;
 }
 
 function poolOf(db: Db): pg.Pool {
-  const pool = pools.get(db);
+  const pool = pools().get(db);
   if (!pool) throw new Error("This Prisma client was not made by createDb()");
   return pool;
 }

@@ -3,6 +3,7 @@
 // about 0.3 ms of this process's CPU (its query compiler runs per query);
 // through pg with a prepared statement about 0.05 ms (docs/decisions/010).
 // Both run over the same pool: Prisma's adapter is built on it (client.ts).
+import { createHash } from "node:crypto";
 import pg from "pg";
 import type { Tx } from "./client.ts";
 
@@ -27,11 +28,13 @@ export const sqlTypes: pg.CustomTypesConfig = {
 };
 
 // Each distinct statement text gets one name, so every connection parses and
-// plans it once and then only binds values.
+// plans it once and then only binds values. The name comes from the text
+// itself: the Remix build has its own copy of this module, and both copies
+// share connections, so a counter would give one name to two statements.
 const statementNames = new Map<string, string>();
 function statementName(text: string): string {
   let name = statementNames.get(text);
-  if (!name) statementNames.set(text, (name = `s${statementNames.size + 1}`));
+  if (!name) statementNames.set(text, (name = `q${createHash("sha256").update(text).digest("hex").slice(0, 24)}`));
   return name;
 }
 
