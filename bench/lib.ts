@@ -172,6 +172,26 @@ export function memoryOf(pid: number | undefined): Memory | null {
   }
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's times (100 on Linux, asked once). */
+let clockTicks: number | undefined;
+
+/**
+ * CPU time (user and system) a process has used so far, in ms; null when it
+ * cannot be read. Differences over a scenario give the server's CPU per
+ * request, which another load on the machine changes far less than latency.
+ */
+export function cpuMsOf(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    clockTicks ??= Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
 // ------------------------------------------------------------------ requests
 
 const REQUEST_TIMEOUT_MS = 30_000;

@@ -24,6 +24,7 @@ import {
   machineLine,
   markdownTable,
   memoryOf,
+  cpuMsOf,
   percentile,
   resultsDir,
   root,
@@ -223,6 +224,8 @@ interface ScenarioResult {
   maxMs: number;
   non2xx: number;
   errors: number;
+  /** CPU time of the server's node process per counted request, ms (PostgreSQL and Meilisearch not included). */
+  serverCpuMsPerRequest: number | null;
   limits: { maxRequests: number; maxSeconds: number; warmup: number };
   firstFailure?: string;
 }
@@ -232,7 +235,7 @@ interface ScenarioResult {
  * have been sent or `maxSeconds` have passed, whichever comes first. Latency is
  * from just before the request is written to the end of the response body.
  */
-async function scenario(name: string, limits: Limits, send: () => Promise<Reply>): Promise<ScenarioResult> {
+async function scenario(name: string, limits: Limits, send: () => Promise<Reply>, serverPid?: number): Promise<ScenarioResult> {
   log(`${name}: ${limits.concurrency} in flight, up to ${limits.maxRequests} requests or ${limits.maxSeconds} s`);
   let firstFailure: string | undefined;
   const note = (text: string) => (firstFailure ??= text.slice(0, 300));
@@ -252,6 +255,7 @@ async function scenario(name: string, limits: Limits, send: () => Promise<Reply>
   let sent = 0;
   let non2xx = 0;
   let errors = 0;
+  const cpuBefore = cpuMsOf(serverPid);
   const started = performance.now();
   const deadline = started + limits.maxSeconds * 1000;
   await Promise.all(
@@ -274,6 +278,7 @@ async function scenario(name: string, limits: Limits, send: () => Promise<Reply>
     }),
   );
   const durationS = (performance.now() - started) / 1000;
+  const cpuAfter = cpuMsOf(serverPid);
   if (interrupt.aborted) throw new Error("interrupted");
   latencies.sort((a, b) => a - b);
   const result: ScenarioResult = {
@@ -288,6 +293,10 @@ async function scenario(name: string, limits: Limits, send: () => Promise<Reply>
     maxMs: round(latencies[latencies.length - 1] ?? NaN),
     non2xx,
     errors,
+    serverCpuMsPerRequest:
+      cpuBefore !== null && cpuAfter !== null && latencies.length + errors > 0
+        ? round((cpuAfter - cpuBefore) / (latencies.length + errors), 1)
+        : null,
     limits: { maxRequests: limits.maxRequests, maxSeconds: limits.maxSeconds, warmup: limits.warmup },
   };
   if (firstFailure) result.firstFailure = firstFailure;
@@ -420,7 +429,7 @@ interface Results {
 const POST_TICKETS = "POST /api/v1/tickets (customer)";
 
 function table(results: Results): string {
-  const header = ["Scenario", "Conc.", "Requests", "Time (s)", "Req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "non-2xx", "errors"];
+  const header = ["Scenario", "Conc.", "Requests", "Time (s)", "Req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "Server CPU ms/req", "non-2xx", "errors"];
   const rows = results.scenarios.map((s) => [
     s.name,
     String(s.concurrency),
@@ -431,6 +440,7 @@ function table(results: Results): string {
     s.p95Ms.toFixed(1),
     s.p99Ms.toFixed(1),
     s.maxMs.toFixed(1),
+    s.serverCpuMsPerRequest?.toFixed(1) ?? "?",
     String(s.non2xx),
     String(s.errors),
   ]);
@@ -448,6 +458,7 @@ function table(results: Results): string {
       reference.p95Ms.toFixed(1),
       reference.p99Ms.toFixed(1),
       reference.maxMs.toFixed(1),
+      "–",
       "–",
       String(reference.errors),
     ]);
@@ -542,6 +553,7 @@ async function main(): Promise<number> {
       "Latency: from writing the request to the end of the response body, over keep-alive loopback connections; nearest-rank percentiles.",
       "Each scenario runs after a short uncounted warm-up and stops at its request cap or time cap, whichever comes first.",
       "GET /agent is sent with Accept-Encoding: gzip like a browser; the API requests ask for no compression.",
+      "Server CPU: user and system time of the helpdesk's node process per counted request (PostgreSQL not included); less sensitive than latency to other work on the machine.",
       "The plain-SQL row runs after the helpdesk has stopped, on its PostgreSQL alone: see bench/README.md for the rows it writes.",
     ],
   };
@@ -597,7 +609,7 @@ async function main(): Promise<number> {
     const bearer = (token: string) => ({ Authorization: `Bearer ${token}`, Accept: "application/json" });
 
     const run = async (name: string, limits: Limits, send: () => Promise<Reply>) => {
-      const result = await scenario(name, limits, send);
+      const result = await scenario(name, limits, send, server.pid);
       results.scenarios.push(result);
       if (result.non2xx || result.errors) log(`  ${result.non2xx} non-2xx, ${result.errors} errors; first: ${result.firstFailure}`);
       return result;
