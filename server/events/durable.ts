@@ -22,6 +22,12 @@ export interface DurableListener {
 export const MAX_ATTEMPTS = 12;
 const LEASE_MS = 30_000;
 const BATCH = 200;
+/**
+ * Under load, a durable listener reads at most about this often: its work
+ * (timers, indexing) can wait a tenth of a second, and each read it saves is a
+ * query per listener per commit.
+ */
+const DURABLE_GATHER_MS = 100;
 /** How often the runner looks for dead letters an admin asked to replay. */
 const REPLAY_CHECK_MS = 2_000;
 
@@ -70,7 +76,9 @@ export class DurableRunner {
         [listener.name],
       );
       const state = new ListenerState(this.pool, listener, this.owner, this.onError, this.retry);
-      this.loops.push(new Loop(() => state.step(), (e) => this.onError(e, `listener ${listener.name}`), this.pollMs));
+      this.loops.push(
+        new Loop(() => state.step(), (e) => this.onError(e, `listener ${listener.name}`), this.pollMs, DURABLE_GATHER_MS),
+      );
     }
     this.unsubscribe = this.wakeup.subscribe(() => this.loops.forEach((loop) => loop.kick()));
     this.loops.forEach((loop) => loop.start());

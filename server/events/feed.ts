@@ -344,11 +344,6 @@ export class Wakeup {
   }
 }
 
-/**
- * Woken again while it worked: under load, wait this long first, so the
- * commits arriving meanwhile are read as one batch instead of one read each.
- */
-const GATHER_MS = 5;
 
 /**
  * Runs `work` whenever woken (coalescing wake-ups that arrive meanwhile), and
@@ -366,6 +361,11 @@ export class Loop {
     private work: () => Promise<"idle" | "more">,
     private onError: (error: Error) => void,
     private pollMs = 1_000,
+    /**
+     * Woken again while it worked (under load): wait this long first, so the
+     * commits arriving meanwhile are read as one batch instead of one read each.
+     */
+    private gatherMs = 5,
   ) {}
 
   start() {
@@ -388,7 +388,7 @@ export class Loop {
       do {
         this.again = false;
         while ((await this.work()) === "more" && !this.stopped);
-        if (this.again && !this.stopped) await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+        if (this.again && !this.stopped) await new Promise((resolve) => setTimeout(resolve, this.gatherMs));
       } while (this.again && !this.stopped);
     } catch (error) {
       this.onError(error as Error);

@@ -65,6 +65,11 @@ export class RealtimeDelivery {
     await this.loop?.stop();
   }
 
+  private watched(ticketId: string): boolean {
+    const local = this.io.sockets.adapter.rooms;
+    return local.has(rooms.ticket(ticketId)) || local.has(rooms.ticketStaff(ticketId));
+  }
+
   private async deliver(events: StoredEvent[]) {
     // Nobody connected to this process: nothing to look up or send.
     if (this.io.engine.clientsCount === 0) return;
@@ -73,7 +78,8 @@ export class RealtimeDelivery {
     const accessChanged = new Set<string>();
     for (const event of events) {
       if (event.type.startsWith("ticket.") && event.ticketId) ticketIds.add(event.ticketId);
-      if (event.type === "ticket.message_added") messageIds.push(event.data.messageId);
+      // A message goes only to the ticket's own rooms: not looked up when nobody here is in them.
+      if (event.type === "ticket.message_added" && event.ticketId && this.watched(event.ticketId)) messageIds.push(event.data.messageId);
       if (ACCESS_CHANGES.includes(event.type) && event.ticketId) accessChanged.add(event.ticketId);
     }
     const [tickets, messages] = await Promise.all([
