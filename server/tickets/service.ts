@@ -656,27 +656,16 @@ export class StaleTicketError extends DomainError {
   }
 }
 
-/** The same shape as `summarySelect`, in plain SQL: live delivery reads it for every batch of changes. */
-const TICKET_SUMMARIES_SQL = `
-  SELECT t."id", t."number", t."type", t."channel", t."priority", t."status", t."subject", t."tags",
-         t."createdAt", t."updatedAt", t."version", t."firstResponseDueAt", t."resolutionDueAt",
-         t."firstRespondedAt", t."solvedAt", t."firstResponseBreachedAt", t."resolutionBreachedAt",
-         t."requesterId", t."assigneeId", t."teamId",
-         json_build_object('id', r."id", 'name', r."name", 'email', r."email", 'tier', r."tier",
-                           'company', CASE WHEN co."id" IS NULL THEN NULL ELSE json_build_object('name', co."name") END) AS "requester",
-         CASE WHEN a."id" IS NULL THEN NULL ELSE json_build_object('id', a."id", 'name', a."name") END AS "assignee",
-         CASE WHEN tm."id" IS NULL THEN NULL ELSE json_build_object('id', tm."id", 'name', tm."name") END AS "team",
-         json_build_object('key', c."key", 'nameEn', c."nameEn", 'nameZh', c."nameZh") AS "category"
-    FROM "Ticket" t
-    JOIN "Customer" r ON r."id" = t."requesterId"
-    LEFT JOIN "Company" co ON co."id" = r."companyId"
-    LEFT JOIN "User" a ON a."id" = t."assigneeId"
-    LEFT JOIN "Team" tm ON tm."id" = t."teamId"
-    JOIN "Category" c ON c."id" = t."categoryId"
-   WHERE t."id" = ANY($1::text[])`;
-
+/** Tickets by id, as listTickets shows them (one SQL query: live delivery reads them for every batch of changes). */
 export async function getTicketSummaries(db: Db, ticketIds: string[]): Promise<TicketSummary[]> {
-  return sqlOf(db).query<TicketSummary>(TICKET_SUMMARIES_SQL, [ticketIds]);
+  const rows = await sqlOf(db).query<SummaryRow>(
+    `SELECT page.*, ${RELATED_COLUMNS}
+     FROM (SELECT ${TICKET_COLUMNS} FROM "Ticket" t WHERE t."id" = ANY($1::text[])) page
+       JOIN "Customer" r ON r."id" = page."requesterId"
+       JOIN "Category" c ON c."id" = page."categoryId"`,
+    [ticketIds],
+  );
+  return rows.map(summaryFromRow);
 }
 
 /** Staff a ticket can be assigned to. */
