@@ -53,14 +53,17 @@ async function main() {
     throw error;
   }
 
-  if (env.ROLE === "worker") console.log("\nHelpdesk worker is running (listeners and jobs).");
-  else console.log(`\nHelpdesk is running at http://localhost:${env.PORT}${env.ROLE === "web" ? " (web only)" : ""}`);
+  // The banner is written at once, so whoever reads "is running" also reads the accounts.
+  const banner: string[] = [];
+  if (env.ROLE === "worker") banner.push("\nHelpdesk worker is running (listeners and jobs).");
+  else banner.push(`\nHelpdesk is running at http://localhost:${env.PORT}${env.ROLE === "web" ? " (web only)" : ""}`);
   // Only where the demo accounts exist: a real installation has other users.
   const demo = await db().user.findUnique({ where: { email: DEMO_ACCOUNTS[0].email }, select: { id: true } });
   if (demo && env.ROLE !== "worker") {
-    console.log("Demo accounts:");
-    for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(10)} ${a.email.padEnd(30)} ${a.password}`);
+    banner.push("Demo accounts:");
+    for (const a of DEMO_ACCOUNTS) banner.push(`  ${a.role.padEnd(10)} ${a.email.padEnd(30)} ${a.password}`);
   }
+  console.log(banner.join("\n"));
 
   let stopping = false;
   const shutdown = async (reason: string, exitCode = 0) => {

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { afterAll, describe, expect, inject, test } from "vitest";
+import { afterAll, afterEach, describe, expect, inject, test } from "vitest";
 import { processesUsing } from "../../server/embedded.ts";
 import { freshDatabase } from "../support/services.ts";
 
@@ -71,10 +71,11 @@ const api = async (p: string, init: RequestInit = {}) => {
 };
 
 let current: Run | undefined;
-afterAll(async () => {
+// A test that failed half-way must not leave its process for the next test to trip over.
+afterEach(async () => {
   if (current && current.child.exitCode === null) await stop(current);
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe("the helpdesk process", () => {
   test("starts on embedded servers, stops cleanly, and keeps its data", async () => {
