@@ -59,23 +59,49 @@ export function useT(): { t: TFunction; language: string } {
 
 const remembering = new WeakMap<i18n, TFunction>();
 
+/** Options that change which text i18next picks, or how: those calls go to i18next itself. */
+const SELECTING_OPTIONS = new Set(["count", "context", "defaultValue", "lng", "lngs", "ns", "ordinal", "returnObjects", "replace", "interpolation", "skipInterpolation", "postProcess"]);
+const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
+
+/** Fills `{{name}}` from plain values; null when a value is missing or not plain (i18next decides then). */
+function fill(template: string, values: Record<string, unknown>): string | null {
+  let complete = true;
+  const text = template.replace(PLACEHOLDER, (match, name: string) => {
+    const value = values[name];
+    if (typeof value === "string") return value;
+    if (typeof value === "number") return String(value);
+    complete = false;
+    return match;
+  });
+  return complete ? text : null;
+}
+
 /**
- * The instance's `t`, remembering texts without options (a status, a column
- * heading): an instance's language and texts never change, and a queue page
- * asks for the same few dozen labels hundreds of times.
+ * The instance's `t`, remembering texts (a status, a column heading, "due
+ * {{time}}"): an instance's language and texts never change, and a queue page
+ * asks for the same few dozen labels hundreds of times. Values are filled in
+ * here when they are plain strings or numbers (escaping is React's, as
+ * configured); plurals, contexts and anything else go to i18next.
  */
-function rememberingT(instance: i18n): TFunction {
+export function rememberingT(instance: i18n): TFunction {
   let t = remembering.get(instance);
   if (!t) {
     const texts = new Map<string, string>();
-    t = ((key: string | string[], options?: unknown) => {
-      if (options !== undefined || typeof key !== "string") return instance.t(key as never, options as never);
+    const remembered = (key: string) => {
       let text = texts.get(key);
       if (text === undefined) {
-        text = instance.t(key) as string;
+        text = instance.t(key, { skipInterpolation: true }) as string;
         texts.set(key, text);
       }
       return text;
+    };
+    t = ((key: string | string[], options?: unknown) => {
+      if (typeof key !== "string") return instance.t(key as never, options as never);
+      if (options === undefined) return remembered(key);
+      if (typeof options !== "object" || options === null || Object.keys(options).some((name) => SELECTING_OPTIONS.has(name))) {
+        return instance.t(key, options as never);
+      }
+      return fill(remembered(key), options as Record<string, unknown>) ?? instance.t(key, options as never);
     }) as TFunction;
     remembering.set(instance, t);
   }

@@ -5,7 +5,7 @@
 // Guards throw responses, so a loader or action reads top to bottom.
 import { createHash, randomBytes } from "node:crypto";
 import { createCookieSessionStorage, redirect } from "@remix-run/node";
-import { db, type Tx } from "../db/client.ts";
+import { db, sqlOf, type Db, type Tx } from "../db/client.ts";
 import { runtimeSettings, singleton } from "../runtime.ts";
 import { AUTH_USER_COLUMNS, type AuthUserRow } from "./users.ts";
 import { can, type AuthUser, type Permission, type Role } from "./policy.ts";
@@ -67,38 +67,38 @@ export interface LiveSession {
  * in one query: every page asks. Ends a session that has run out and records
  * use now and then.
  */
-async function readSession(database: Tx, sid: string, now: Date): Promise<{ sessionKey: string; user: AuthUser } | null> {
+async function readSession(database: Db, sid: string, now: Date): Promise<{ sessionKey: string; user: AuthUser } | null> {
   const id = digest(sid);
-  const rows = await database.$queryRawUnsafe<(AuthUserRow & { expiresAt: Date; lastSeenAt: Date })[]>(
+  const sql = sqlOf(database);
+  const [row] = await sql.query<AuthUserRow & { expiresAt: Date; lastSeenAt: Date }>(
     `SELECT s."expiresAt", s."lastSeenAt", ${AUTH_USER_COLUMNS}
      FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."id" = $1 AND u."deactivatedAt" IS NULL`,
-    id,
+    [id],
   );
-  const row = rows[0];
   if (!row) return null;
   if (row.expiresAt <= now || now.getTime() - row.lastSeenAt.getTime() > IDLE_DAYS * DAY_MS) {
-    await database.session.deleteMany({ where: { id } });
+    await sql.query(`DELETE FROM "Session" WHERE "id" = $1`, [id]);
     return null;
   }
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    await database.session.updateMany({ where: { id }, data: { lastSeenAt: now } });
+    await sql.query(`UPDATE "Session" SET "lastSeenAt" = $2::timestamp(3) WHERE "id" = $1`, [id, now.toISOString()]);
   }
   const { expiresAt: _expiresAt, lastSeenAt: _lastSeenAt, ...user } = row;
   return { sessionKey: id, user };
 }
 
-async function liveSession(database: Tx, sid: string, now: Date): Promise<LiveSession | null> {
+async function liveSession(database: Db, sid: string, now: Date): Promise<LiveSession | null> {
   const session = await readSession(database, sid, now);
   return session && { userId: session.user.id, sessionKey: session.sessionKey };
 }
 
 /** The user a session id belongs to while the session is good. */
-export async function sessionUserId(database: Tx, sid: string, now = new Date()): Promise<string | null> {
+export async function sessionUserId(database: Db, sid: string, now = new Date()): Promise<string | null> {
   return (await readSession(database, sid, now))?.user.id ?? null;
 }
 
 /** The signed-in user of a session id while the session is good. */
-export async function sessionUser(database: Tx, sid: string, now = new Date()): Promise<AuthUser | null> {
+export async function sessionUser(database: Db, sid: string, now = new Date()): Promise<AuthUser | null> {
   return (await readSession(database, sid, now))?.user ?? null;
 }
 

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { sqlOf, type Db, type Tx } from "../db/client.ts";
 import { inSqlTransaction, inTransaction } from "../events/transaction.ts";
 import { asSql } from "../db/sql.ts";
+import { ticketCounts } from "./counts.ts";
 import { recordIdempotencyKey, type IdempotencyClaim } from "../idempotency.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { assertCan, can, rolesWith, ticketsSql, type AuthUser } from "../auth/policy.ts";
@@ -236,12 +237,12 @@ export const COUNT_LIMIT = 10_000;
 /**
  * Tickets the user may see, newest first, a page at a time (keyset on
  * createdAt, id). One SQL query for the page with everything a row shows
- * (the queue is the busiest page), and with `counts` one more that counts up
- * to COUNT_LIMIT. The active statuses are written out so that PostgreSQL uses
+ * (the queue is the busiest page), and with `counts` its total, counted up
+ * to COUNT_LIMIT when no count is remembered since the last change (counts.ts). The active statuses are written out so that PostgreSQL uses
  * the small index of active tickets (see the migration ticket_queue_indexes).
  */
 export async function listTickets(
-  db: Tx,
+  db: Db,
   user: AuthUser,
   rawQuery: unknown = {},
   options: { counts?: boolean } = {},
@@ -259,15 +260,17 @@ export async function listTickets(
   if (query.view === "mine") where.push(`t."assigneeId" = ${param(user.id)}`);
   if (query.view === "unassigned") where.push(`t."assigneeId" IS NULL`);
   const filter = where.join(" AND ");
-  const key = cursor ? `(${param(cursor.createdAt)}::timestamp(3), ${param(cursor.id)}::text)` : null;
+  // The total is remembered until a ticket changes (counts.ts); the offset is counted on later pages only.
+  const total = options.counts ? ticketCounts().lookup(`${filter}\u0000${JSON.stringify(params)}`) : null;
+  const key = cursor ? `(${param(cursor.createdAt.toISOString())}::timestamp(3), ${param(cursor.id)}::text)` : null;
 
   // The page and, with `counts`, its counts, in one round trip.
   const counted = (condition: string) =>
     `(SELECT count(*)::int FROM (SELECT 1 FROM "Ticket" t WHERE ${condition} LIMIT ${COUNT_LIMIT + 1}) x)`;
-  const counts = options.counts
-    ? `${counted(filter)} AS "_total", ${key ? counted(`${filter} AND (t."createdAt", t."id") >= ${key}`) : "0"} AS "_offset"`
+  const counts = total
+    ? `${total.count === undefined ? counted(filter) : "NULL::int"} AS "_total", ${key ? counted(`${filter} AND (t."createdAt", t."id") >= ${key}`) : "0"} AS "_offset"`
     : `NULL::int AS "_total", NULL::int AS "_offset"`;
-  const rows = await db.$queryRawUnsafe<(SummaryRow & { _total: number | null; _offset: number | null })[]>(
+  const rows = await sqlOf(db).query<SummaryRow & { _total: number | null; _offset: number | null }>(
     `WITH page AS (
        SELECT ${TICKET_COLUMNS} FROM "Ticket" t
        WHERE ${filter}${key ? ` AND (t."createdAt", t."id") < ${key}` : ""}
@@ -279,15 +282,16 @@ export async function listTickets(
        LEFT JOIN "Customer" r ON r."id" = page."requesterId"
        LEFT JOIN "Category" c ON c."id" = page."categoryId"
      ORDER BY page."createdAt" DESC, page."id" DESC`,
-    ...params,
+    params,
   );
   // An empty page still brings the counts: one row with nothing of a ticket.
   const page: TicketPage = keysetPage(rows.filter((row) => row.id !== null).map(summaryFromRow), query.limit);
-  if (options.counts) {
-    const total = rows[0]._total ?? 0;
+  if (total) {
+    const totalCount = total.count ?? rows[0]._total ?? 0;
+    if (total.count === undefined) total.remember(totalCount);
     const offset = rows[0]._offset ?? 0;
-    page.total = Math.min(total, COUNT_LIMIT);
-    page.totalCapped = total > COUNT_LIMIT;
+    page.total = Math.min(totalCount, COUNT_LIMIT);
+    page.totalCapped = totalCount > COUNT_LIMIT;
     page.offset = Math.min(offset, COUNT_LIMIT);
     page.offsetCapped = offset > COUNT_LIMIT;
   }

@@ -99,6 +99,33 @@ test("a ticket filed through one web process reaches an agent connected to the o
   expect(live.subject).toBe("Filed on A, seen on B");
 });
 
+test("a list's count follows every ticket filed, through this web process or the other", async () => {
+  const agentOnA = await webA.tokenFor(fx.agent.email);
+  const agentOnB = await webB.tokenFor(fx.agent.email);
+  const customer = await webA.tokenFor("ada@key.example");
+  const countOn = async (web: typeof webA, token: string) =>
+    (await web.api("/tickets?status=active&limit=1", { token })).body.total as number;
+  const file = async () =>
+    expect(
+      (
+        await webA.api("/tickets", {
+          method: "POST",
+          token: customer,
+          body: { type: "inquiry", category: "technical", subject: "Counted at once", description: "The queue's count must include this." },
+        })
+      ).status,
+    ).toBe(201);
+
+  // Each process counts once and keeps the count until a ticket changes.
+  const before = await countOn(webA, agentOnA);
+  expect(await countOn(webB, agentOnB)).toBe(before);
+  await file();
+  // Filed here: this process's next count includes it, without waiting.
+  expect(await countOn(webA, agentOnA)).toBe(before + 1);
+  // Filed on the other process: heard within moments, well before a kept count would expire by age.
+  await waitFor(async () => ((await countOn(webB, agentOnB)) === before + 1 ? true : null), "the count on the other process", 600);
+});
+
 test("timers and durable listeners run in the worker, each effect once", async () => {
   // Filed ten hours ago: both SLA timers are already due when the worker sees them.
   const ticket = await createTicket(
