@@ -27,9 +27,25 @@ export async function emit(tx: Tx | Sql, events: NewEvent[]): Promise<void> {
   await appendAndHandle(asSql(tx), events, 0);
 }
 
+/**
+ * For the busiest command (filing a ticket), which appends its events in its
+ * own INSERT statement (appendEventsSql with eventsJson): one round trip
+ * less. Call after that statement, in the same transaction: runs what emit()
+ * runs once the events are in the log.
+ */
+export async function emitted(tx: Tx | Sql, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  noteAppended(tx);
+  await handle(asSql(tx), events, 0);
+}
+
 async function appendAndHandle(sql: Sql, events: NewEvent[], depth: number): Promise<void> {
   if (events.length === 0) return;
-  await appendEvents(sql, events);
+  await sql.query(appendEventsSql("$1"), [eventsJson(events)]);
+  await handle(sql, events, depth);
+}
+
+async function handle(sql: Sql, events: NewEvent[], depth: number): Promise<void> {
   const follow: NewEvent[] = [];
   for (const listener of inTransactionListeners()) {
     const mine = events.filter((e) => listener.on.includes(e.type));
@@ -42,22 +58,26 @@ async function appendAndHandle(sql: Sql, events: NewEvent[], depth: number): Pro
   await appendAndHandle(sql, follow, depth + 1);
 }
 
-async function appendEvents(sql: Sql, events: NewEvent[]) {
+/** The events as the JSON parameter appendEventsSql reads, each checked against its type's schema. */
+export function eventsJson(events: NewEvent[]): string {
   // Checked on the way in: a malformed event is a bug in the command and must never reach the readers.
   for (const e of events) EVENT_DATA[e.type].parse(e.data);
-  const rows = events.map((e) => ({
-    type: e.type,
-    ticketId: e.ticketId ?? null,
-    customerId: e.customerId ?? null,
-    actorId: e.actorId,
-    at: e.at.toISOString(),
-    data: e.data,
-  }));
-  await sql.query(
-    `INSERT INTO "DomainEvent" ("type", "ticketId", "customerId", "actorId", "at", "data")
-     SELECT x.type, x."ticketId", x."customerId", x."actorId", x.at, x.data
-     FROM jsonb_to_recordset($1::jsonb)
-       AS x(type text, "ticketId" text, "customerId" text, "actorId" text, at timestamp(3), data jsonb)`,
-    [JSON.stringify(rows)],
+  return JSON.stringify(
+    events.map((e) => ({
+      type: e.type,
+      ticketId: e.ticketId ?? null,
+      customerId: e.customerId ?? null,
+      actorId: e.actorId,
+      at: e.at.toISOString(),
+      data: e.data,
+    })),
   );
+}
+
+/** The INSERT appending the events of eventsJson, given as the parameter `param` (e.g. "$1"). */
+export function appendEventsSql(param: string): string {
+  return `INSERT INTO "DomainEvent" ("type", "ticketId", "customerId", "actorId", "at", "data")
+     SELECT x.type, x."ticketId", x."customerId", x."actorId", x.at, x.data
+     FROM jsonb_to_recordset(${param}::jsonb)
+       AS x(type text, "ticketId" text, "customerId" text, "actorId" text, at timestamp(3), data jsonb)`;
 }

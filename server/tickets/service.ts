@@ -11,7 +11,7 @@ import { recordIdempotencyKey, type IdempotencyClaim } from "../idempotency.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { assertCan, can, rolesWith, ticketsSql, type AuthUser } from "../auth/policy.ts";
 import { DomainError, forbidden, notFound } from "../errors.ts";
-import { emit } from "../events/emit.ts";
+import { appendEventsSql, emit, emitted, eventsJson } from "../events/emit.ts";
 import { parseEventRows, FIELD_EVENTS, type EventRow, type NewEvent, type StoredEvent } from "../events/types.ts";
 import { dueTimes, selectPolicy, type CustomerTier, type SlaPolicyRule } from "../sla/policy.ts";
 import { parseInput } from "../validation.ts";
@@ -64,39 +64,53 @@ interface FilingContext {
   requester: { id: string; name: string; email: string; tier: CustomerTier; companyName: string | null } | null;
   category: { id: string; key: string; nameEn: string; nameZh: string; teamId: string | null; teamName: string | null } | null;
   policies: SlaPolicyRule[];
+  /** The new ticket's number, when the requester and category exist. */
+  number: number | null;
 }
 
 /** Who the ticket is for, its category with the team it routes to, and the SLA policies: one round trip. */
 const FILING_CONTEXT_SQL = `
-  SELECT
-    (SELECT json_build_object('id', cu."id", 'name', cu."name", 'email', cu."email", 'tier', cu."tier", 'companyName', co."name")
+  SELECT r."requester", c."category", p."policies",
+    -- The number is taken here, so the events can name the ticket before it is written; only for a
+    -- filing that can go ahead (a refused one must not use up numbers).
+    CASE WHEN r."requester" IS NOT NULL AND c."category" IS NOT NULL
+      THEN nextval(pg_get_serial_sequence('"Ticket"', 'number'))::int END AS "number"
+  FROM
+    (SELECT json_build_object('id', cu."id", 'name', cu."name", 'email', cu."email", 'tier', cu."tier", 'companyName', co."name") AS "requester"
        FROM "Customer" cu LEFT JOIN "Company" co ON co."id" = cu."companyId"
-      WHERE cu."id" = coalesce($1, (SELECT "id" FROM "Customer" WHERE "email" = $2))) AS "requester",
-    (SELECT json_build_object('id', c."id", 'key', c."key", 'nameEn', c."nameEn", 'nameZh', c."nameZh", 'teamId', c."teamId", 'teamName', t."name")
+      WHERE cu."id" = coalesce($1, (SELECT "id" FROM "Customer" WHERE "email" = $2))
+     UNION ALL SELECT NULL LIMIT 1) r,
+    (SELECT json_build_object('id', c."id", 'key', c."key", 'nameEn', c."nameEn", 'nameZh', c."nameZh", 'teamId', c."teamId", 'teamName', t."name") AS "category"
        FROM "Category" c LEFT JOIN "Team" t ON t."id" = c."teamId"
-      WHERE c."key" = $3) AS "category",
-    (SELECT coalesce(json_agg(p), '[]')
+      WHERE c."key" = $3
+     UNION ALL SELECT NULL LIMIT 1) c,
+    (SELECT coalesce(json_agg(p), '[]') AS "policies"
        FROM (SELECT "id", "position", "matchType", "matchPriority", "matchTier", "firstResponseMinutes", "resolutionMinutes"
-               FROM "SlaPolicy") p) AS "policies"`;
+               FROM "SlaPolicy") p) p`;
 
-/** The ticket and its first message, in one statement. */
+/** A new ticket's version: the events name it. */
+const FIRST_VERSION = 1;
+
+/**
+ * The ticket, its first message and its events, in one statement (the event
+ * log's foreign keys are checked at its end, when the ticket is there).
+ */
 const INSERT_TICKET_SQL = `
   WITH ticket AS (
-    INSERT INTO "Ticket" ("id", "type", "channel", "priority", "subject", "requesterId", "categoryId", "teamId",
+    INSERT INTO "Ticket" ("id", "number", "version", "type", "channel", "priority", "subject", "requesterId", "categoryId", "teamId",
                           "slaPolicyId", "createdAt", "updatedAt", "firstResponseDueAt", "resolutionDueAt")
-    VALUES ($1, $2::"TicketType", $3::"Channel", $4::"Priority", $5, $6, $7, $8,
+    VALUES ($1, $16, ${FIRST_VERSION}, $2::"TicketType", $3::"Channel", $4::"Priority", $5, $6, $7, $8,
             $9, $10::timestamp(3), $10::timestamp(3), $11::timestamp(3), $12::timestamp(3))
-    RETURNING "number", "version"
   ), message AS (
     INSERT INTO "Message" ("id", "ticketId", "authorId", "kind", "body", "createdAt")
     VALUES ($13, $1, $14, 'public', $15, $10::timestamp(3))
   )
-  SELECT "number", "version" FROM ticket`;
+  ${appendEventsSql("$17")}`;
 
 /**
  * Files a ticket. The busiest write of all, so it speaks plain SQL (sql.ts):
- * five statements in one transaction, events and in-transaction listeners
- * included.
+ * a read and one INSERT statement (ticket, first message and events) in one
+ * transaction, then the in-transaction listeners.
  */
 export async function createTicket(
   db: Db,
@@ -121,19 +135,39 @@ export async function createTicket(
         [randomUUID(), requesterEmail, requesterEmail.split("@")[0], now.toISOString()],
       );
     }
-    const [{ requester, category, policies }] = await sql.query<FilingContext>(FILING_CONTEXT_SQL, [
+    const [{ requester, category, policies, number }] = await sql.query<FilingContext>(FILING_CONTEXT_SQL, [
       requesterEmail ? null : user.customerId,
       requesterEmail,
       input.category,
     ]);
     if (!requester) throw forbidden();
     if (!category) throw new DomainError("validation_failed", "errors.validation", { category: ["validation.category"] });
+    if (number === null) throw new Error("No ticket number was taken although requester and category exist");
 
     const priority = input.priority ?? "normal";
     const policy = selectPolicy(policies, { type: input.type, priority, tier: requester.tier });
     const due = policy ? dueTimes(policy, now) : null;
     const messageId = randomUUID();
-    const [{ number, version }] = await sql.query<{ number: number; version: number }>(INSERT_TICKET_SQL, [
+    const version = FIRST_VERSION;
+    const about = { ticketId, customerId: requester.id, actorId: user.id, at: now };
+    const events: NewEvent[] = [
+      {
+        ...about,
+        type: "ticket.created",
+        data: {
+          number,
+          type: input.type,
+          channel,
+          priority,
+          teamId: category.teamId,
+          firstResponseDueAt: due?.firstResponseDueAt.toISOString() ?? null,
+          resolutionDueAt: due?.resolutionDueAt.toISOString() ?? null,
+          version,
+        },
+      },
+      { ...about, type: "ticket.message_added", data: { messageId, kind: "public", version } },
+    ];
+    await sql.query(INSERT_TICKET_SQL, [
       ticketId,
       input.type,
       channel,
@@ -150,25 +184,10 @@ export async function createTicket(
       // Staff filing on a customer's behalf are the author of the text, not the customer.
       user.id,
       input.description,
+      number,
+      eventsJson(events),
     ]);
-    const about = { ticketId, customerId: requester.id, actorId: user.id, at: now };
-    await emit(sql, [
-      {
-        ...about,
-        type: "ticket.created",
-        data: {
-          number,
-          type: input.type,
-          channel,
-          priority,
-          teamId: category.teamId,
-          firstResponseDueAt: due?.firstResponseDueAt.toISOString() ?? null,
-          resolutionDueAt: due?.resolutionDueAt.toISOString() ?? null,
-          version,
-        },
-      },
-      { ...about, type: "ticket.message_added", data: { messageId, kind: "public", version } },
-    ]);
+    await emitted(sql, events);
     return {
       id: ticketId,
       number,

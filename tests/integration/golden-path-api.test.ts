@@ -217,4 +217,19 @@ describe("API contract", () => {
       setRuntimeSettings(settings);
     }
   });
+  test("a refused filing uses up no ticket number: the next one follows on", async () => {
+    const customerToken = await tokenFor("ada@key.example");
+    const file = (category: string) =>
+      api("/tickets", {
+        method: "POST",
+        token: customerToken,
+        body: { type: "inquiry", category, subject: "Numbering check", description: "Which number does this one get?" },
+      });
+    const first = await file("technical");
+    expect(first.status).toBe(201);
+    expect((await file("no-such-category")).status).toBe(400);
+    const next = await file("technical");
+    expect(next.status).toBe(201);
+    expect(next.body.number).toBe(first.body.number + 1);
+  });
 });
