@@ -159,7 +159,7 @@ async function startWeb(
   const sockets = attachRealtime(server);
   const realtime = new RealtimeDelivery(sockets.io, pool, wakeup, warn);
   await realtime.start();
-  const stopCounting = ticketCounts().follow(wakeup);
+  const stopCounting = ticketCounts(db()).follow(wakeup);
   stops.push(async () => {
     stopCounting();
     closing = true;

@@ -58,8 +58,12 @@ async function main() {
   if (env.ROLE === "worker") banner.push("\nHelpdesk worker is running (listeners and jobs).");
   else banner.push(`\nHelpdesk is running at http://localhost:${env.PORT}${env.ROLE === "web" ? " (web only)" : ""}`);
   // Only where the demo accounts exist: a real installation has other users.
-  const demo = await db().user.findUnique({ where: { email: DEMO_ACCOUNTS[0].email }, select: { id: true } });
-  if (demo && env.ROLE !== "worker") {
+  const demo =
+    env.ROLE !== "worker" &&
+    (await db()
+      .user.findUnique({ where: { email: DEMO_ACCOUNTS[0].email }, select: { id: true } })
+      .catch(() => null));
+  if (demo) {
     banner.push("Demo accounts:");
     for (const a of DEMO_ACCOUNTS) banner.push(`  ${a.role.padEnd(10)} ${a.email.padEnd(30)} ${a.password}`);
   }

@@ -59,21 +59,28 @@ export function useT(): { t: TFunction; language: string } {
 
 const remembering = new WeakMap<i18n, TFunction>();
 
-/** Options that change which text i18next picks, or how: those calls go to i18next itself. */
-const SELECTING_OPTIONS = new Set(["count", "context", "defaultValue", "lng", "lngs", "ns", "ordinal", "returnObjects", "replace", "interpolation", "skipInterpolation", "postProcess"]);
 const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
 
-/** Fills `{{name}}` from plain values; null when a value is missing or not plain (i18next decides then). */
+/**
+ * `{{name}}` filled from plain values; null when anything else is asked for
+ * (an option that is not one of the text's placeholders: a plural's count, a
+ * context, a default) or left (a formatted value, a nested text): i18next
+ * decides those.
+ */
 function fill(template: string, values: Record<string, unknown>): string | null {
+  // A count or a context picks among forms of the text: i18next's job.
+  if ("count" in values || "context" in values) return null;
+  const names = new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]));
+  for (const [name, value] of Object.entries(values)) {
+    if (!names.has(name) || (typeof value !== "string" && typeof value !== "number")) return null;
+  }
   let complete = true;
   const text = template.replace(PLACEHOLDER, (match, name: string) => {
     const value = values[name];
-    if (typeof value === "string") return value;
-    if (typeof value === "number") return String(value);
-    complete = false;
-    return match;
+    if (value === undefined) complete = false;
+    return value === undefined ? match : String(value);
   });
-  return complete ? text : null;
+  return complete && !text.includes("{{") && !text.includes("$t(") ? text : null;
 }
 
 /**
@@ -98,9 +105,7 @@ export function rememberingT(instance: i18n): TFunction {
     t = ((key: string | string[], options?: unknown) => {
       if (typeof key !== "string") return instance.t(key as never, options as never);
       if (options === undefined) return remembered(key);
-      if (typeof options !== "object" || options === null || Object.keys(options).some((name) => SELECTING_OPTIONS.has(name))) {
-        return instance.t(key, options as never);
-      }
+      if (typeof options !== "object" || options === null) return instance.t(key, options as never);
       return fill(remembered(key), options as Record<string, unknown>) ?? instance.t(key, options as never);
     }) as TFunction;
     remembering.set(instance, t);

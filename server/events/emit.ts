@@ -29,13 +29,16 @@ export async function emit(tx: Tx | Sql, events: NewEvent[]): Promise<void> {
 
 /**
  * For the busiest command (filing a ticket), which appends its events in its
- * own INSERT statement (appendEventsSql with eventsJson): one round trip
- * less. Call after that statement, in the same transaction: runs what emit()
- * runs once the events are in the log.
+ * own INSERT statement: one round trip less. `appendingEvents` checks the
+ * events and the transaction and gives the parameter of appendEventsSql;
+ * after the statement, `emitted` runs what emit() runs once events are in the log.
  */
-export async function emitted(tx: Tx | Sql, events: NewEvent[]): Promise<void> {
-  if (events.length === 0) return;
+export function appendingEvents(tx: Tx | Sql, events: NewEvent[]): string {
   noteAppended(tx);
+  return eventsJson(events);
+}
+
+export async function emitted(tx: Tx | Sql, events: NewEvent[]): Promise<void> {
   await handle(asSql(tx), events, 0);
 }
 
@@ -59,7 +62,7 @@ async function handle(sql: Sql, events: NewEvent[], depth: number): Promise<void
 }
 
 /** The events as the JSON parameter appendEventsSql reads, each checked against its type's schema. */
-export function eventsJson(events: NewEvent[]): string {
+function eventsJson(events: NewEvent[]): string {
   // Checked on the way in: a malformed event is a bug in the command and must never reach the readers.
   for (const e of events) EVENT_DATA[e.type].parse(e.data);
   return JSON.stringify(

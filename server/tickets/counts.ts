@@ -3,10 +3,12 @@
 // index) at every load, and most loads come while nothing has changed since
 // the last one. Every change to a ticket is an event, and every committed
 // event rings the event wake-up (at once for this process's commits, by
-// NOTIFY for other processes'), which forgets every count. A process that
-// writes without a wake-up of its own (a script) is not heard: like the live
-// channel's safety-net poll, a count is never used more than a second after
-// it was read. While the wake-up connection is down, nothing is kept.
+// NOTIFY for other processes'), which forgets every count. What is not
+// heard (a script writing without a wake-up of its own, a NOTIFY lost while
+// the writer's wake-up connection is down, or one still on its way) is
+// covered like the live channel's safety-net poll covers it: a count is never
+// used more than a second after it was read. While this process's wake-up
+// connection is down, nothing is kept.
 import { singleton } from "../runtime.ts";
 
 /** What tells this process that tickets may have changed (the event wake-up). */
@@ -64,5 +66,14 @@ export class CountCache {
   }
 }
 
-/** The process's cache: the Remix build's copy of this module must share the server's. */
-export const ticketCounts = () => singleton("ticketCounts", () => new CountCache());
+/**
+ * The counts kept for one database client (the one whose wake-up the app
+ * follows; any other client, as in tests, keeps nothing). On globalThis: the
+ * Remix build's copy of this module must share the server's.
+ */
+export function ticketCounts(db: object): CountCache {
+  const caches = singleton("ticketCounts", () => new WeakMap<object, CountCache>());
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new CountCache()));
+  return cache;
+}

@@ -11,7 +11,7 @@ import { recordIdempotencyKey, type IdempotencyClaim } from "../idempotency.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { assertCan, can, rolesWith, ticketsSql, type AuthUser } from "../auth/policy.ts";
 import { DomainError, forbidden, notFound } from "../errors.ts";
-import { appendEventsSql, emit, emitted, eventsJson } from "../events/emit.ts";
+import { appendEventsSql, appendingEvents, emit, emitted } from "../events/emit.ts";
 import { parseEventRows, FIELD_EVENTS, type EventRow, type NewEvent, type StoredEvent } from "../events/types.ts";
 import { dueTimes, selectPolicy, type CustomerTier, type SlaPolicyRule } from "../sla/policy.ts";
 import { parseInput } from "../validation.ts";
@@ -76,17 +76,15 @@ const FILING_CONTEXT_SQL = `
     CASE WHEN r."requester" IS NOT NULL AND c."category" IS NOT NULL
       THEN nextval(pg_get_serial_sequence('"Ticket"', 'number'))::int END AS "number"
   FROM
-    (SELECT json_build_object('id', cu."id", 'name', cu."name", 'email', cu."email", 'tier', cu."tier", 'companyName', co."name") AS "requester"
-       FROM "Customer" cu LEFT JOIN "Company" co ON co."id" = cu."companyId"
-      WHERE cu."id" = coalesce($1, (SELECT "id" FROM "Customer" WHERE "email" = $2))
-     UNION ALL SELECT NULL LIMIT 1) r,
-    (SELECT json_build_object('id', c."id", 'key', c."key", 'nameEn', c."nameEn", 'nameZh', c."nameZh", 'teamId', c."teamId", 'teamName', t."name") AS "category"
-       FROM "Category" c LEFT JOIN "Team" t ON t."id" = c."teamId"
-      WHERE c."key" = $3
-     UNION ALL SELECT NULL LIMIT 1) c,
-    (SELECT coalesce(json_agg(p), '[]') AS "policies"
+    (SELECT (SELECT json_build_object('id', cu."id", 'name', cu."name", 'email', cu."email", 'tier', cu."tier", 'companyName', co."name")
+               FROM "Customer" cu LEFT JOIN "Company" co ON co."id" = cu."companyId"
+              WHERE cu."id" = coalesce($1, (SELECT "id" FROM "Customer" WHERE "email" = $2))) AS "requester") r,
+    (SELECT (SELECT json_build_object('id', ca."id", 'key', ca."key", 'nameEn', ca."nameEn", 'nameZh', ca."nameZh", 'teamId', ca."teamId", 'teamName', tm."name")
+               FROM "Category" ca LEFT JOIN "Team" tm ON tm."id" = ca."teamId"
+              WHERE ca."key" = $3) AS "category") c,
+    (SELECT coalesce(json_agg(sp), '[]') AS "policies"
        FROM (SELECT "id", "position", "matchType", "matchPriority", "matchTier", "firstResponseMinutes", "resolutionMinutes"
-               FROM "SlaPolicy") p) p`;
+               FROM "SlaPolicy") sp) p`;
 
 /** A new ticket's version: the events name it. */
 const FIRST_VERSION = 1;
@@ -97,10 +95,10 @@ const FIRST_VERSION = 1;
  */
 const INSERT_TICKET_SQL = `
   WITH ticket AS (
-    INSERT INTO "Ticket" ("id", "number", "version", "type", "channel", "priority", "subject", "requesterId", "categoryId", "teamId",
-                          "slaPolicyId", "createdAt", "updatedAt", "firstResponseDueAt", "resolutionDueAt")
-    VALUES ($1, $16, ${FIRST_VERSION}, $2::"TicketType", $3::"Channel", $4::"Priority", $5, $6, $7, $8,
-            $9, $10::timestamp(3), $10::timestamp(3), $11::timestamp(3), $12::timestamp(3))
+    INSERT INTO "Ticket" ("id", "type", "channel", "priority", "subject", "requesterId", "categoryId", "teamId",
+                          "slaPolicyId", "createdAt", "updatedAt", "firstResponseDueAt", "resolutionDueAt", "number", "version")
+    VALUES ($1, $2::"TicketType", $3::"Channel", $4::"Priority", $5, $6, $7, $8,
+            $9, $10::timestamp(3), $10::timestamp(3), $11::timestamp(3), $12::timestamp(3), $16, ${FIRST_VERSION})
   ), message AS (
     INSERT INTO "Message" ("id", "ticketId", "authorId", "kind", "body", "createdAt")
     VALUES ($13, $1, $14, 'public', $15, $10::timestamp(3))
@@ -185,7 +183,7 @@ export async function createTicket(
       user.id,
       input.description,
       number,
-      eventsJson(events),
+      appendingEvents(sql, events),
     ]);
     await emitted(sql, events);
     return {
@@ -274,27 +272,29 @@ export async function listTickets(
     return `$${params.length}`;
   };
   const where = [ticketsSql(user, param)];
+  // Statuses are written into the text (checked against the enum above): a prepared statement's
+  // generic plan must not guess how common "a status" is, and "active" must match the partial index.
   if (query.status === "active") where.push(`t."status" IN (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(", ")})`);
-  else if (query.status) where.push(`t."status" = ${param(query.status)}::"TicketStatus"`);
+  else if (query.status) where.push(`t."status" = '${query.status}'`);
   if (query.view === "mine") where.push(`t."assigneeId" = ${param(user.id)}`);
   if (query.view === "unassigned") where.push(`t."assigneeId" IS NULL`);
   const filter = where.join(" AND ");
-  // The total is remembered until a ticket changes (counts.ts); the offset is counted on later pages only.
-  const total = options.counts ? ticketCounts().lookup(`${filter}\u0000${JSON.stringify(params)}`) : null;
+  // The total is kept until a ticket changes (counts.ts); the offset is counted on later pages only.
+  const keptTotal = options.counts ? ticketCounts(db).lookup(`${filter}\u0000${JSON.stringify(params)}`) : null;
   const key = cursor ? `(${param(cursor.createdAt.toISOString())}::timestamp(3), ${param(cursor.id)}::text)` : null;
 
   // The page and, with `counts`, its counts, in one round trip.
   const counted = (condition: string) =>
     `(SELECT count(*)::int FROM (SELECT 1 FROM "Ticket" t WHERE ${condition} LIMIT ${COUNT_LIMIT + 1}) x)`;
-  const counts = total
-    ? `${total.count === undefined ? counted(filter) : "NULL::int"} AS "_total", ${key ? counted(`${filter} AND (t."createdAt", t."id") >= ${key}`) : "0"} AS "_offset"`
+  const counts = keptTotal
+    ? `${keptTotal.count === undefined ? counted(filter) : "NULL::int"} AS "_total", ${key ? counted(`${filter} AND (t."createdAt", t."id") >= ${key}`) : "0"} AS "_offset"`
     : `NULL::int AS "_total", NULL::int AS "_offset"`;
   const rows = await sqlOf(db).query<SummaryRow & { _total: number | null; _offset: number | null }>(
     `WITH page AS (
        SELECT ${TICKET_COLUMNS} FROM "Ticket" t
        WHERE ${filter}${key ? ` AND (t."createdAt", t."id") < ${key}` : ""}
        ORDER BY t."createdAt" DESC, t."id" DESC
-       LIMIT ${query.limit + 1}
+       LIMIT ${param(query.limit + 1)}
      )
      SELECT page.*, ${RELATED_COLUMNS}, ${counts}
      FROM (SELECT 1) one LEFT JOIN page ON true
@@ -305,12 +305,18 @@ export async function listTickets(
   );
   // An empty page still brings the counts: one row with nothing of a ticket.
   const page: TicketPage = keysetPage(rows.filter((row) => row.id !== null).map(summaryFromRow), query.limit);
-  if (total) {
-    const totalCount = total.count ?? rows[0]._total ?? 0;
-    if (total.count === undefined) total.remember(totalCount);
+  if (keptTotal) {
     const offset = rows[0]._offset ?? 0;
-    page.total = Math.min(totalCount, COUNT_LIMIT);
-    page.totalCapped = totalCount > COUNT_LIMIT;
+    let total = keptTotal.count ?? rows[0]._total ?? 0;
+    if (keptTotal.count === undefined) keptTotal.remember(total);
+    // What this page shows is certain: a count kept from a moment ago (another process's change
+    // not yet heard) must not say fewer, and the last page knows its total exactly.
+    if (offset <= COUNT_LIMIT) {
+      const shown = offset + page.items.length;
+      total = page.nextCursor ? Math.max(total, shown + 1) : shown;
+    }
+    page.total = Math.min(total, COUNT_LIMIT);
+    page.totalCapped = total > COUNT_LIMIT;
     page.offset = Math.min(offset, COUNT_LIMIT);
     page.offsetCapped = offset > COUNT_LIMIT;
   }

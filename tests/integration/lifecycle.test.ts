@@ -73,7 +73,8 @@ const api = async (p: string, init: RequestInit = {}) => {
 let current: Run | undefined;
 // A test that failed half-way must not leave its process for the next test to trip over.
 afterEach(async () => {
-  if (current && current.child.exitCode === null) await stop(current);
+  // The whole group: a start that failed half-way may have left its embedded servers in it.
+  if (current && current.child.exitCode === null) await stop(current, "SIGINT");
 });
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 

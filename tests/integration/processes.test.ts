@@ -12,6 +12,7 @@ import { createFixtures } from "../support/factories.ts";
 import { liveClient, record, until, waitFor } from "../support/live.ts";
 import { forgetSingleton, runtimeSettings } from "../../server/runtime.ts";
 import { createTicket } from "../../server/tickets/service.ts";
+import { COUNT_MAX_AGE_MS } from "../../server/tickets/counts.ts";
 import { searchArticles } from "../../search/articles.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -118,12 +119,27 @@ test("a list's count follows every ticket filed, through this web process or the
 
   // Each process counts once and keeps the count until a ticket changes.
   const before = await countOn(webA, agentOnA);
+  const keptOnB = Date.now();
   expect(await countOn(webB, agentOnB)).toBe(before);
   await file();
   // Filed here: this process's next count includes it, without waiting.
   expect(await countOn(webA, agentOnA)).toBe(before + 1);
-  // Filed on the other process: heard within moments, well before a kept count would expire by age.
+  // Filed on the other process: heard by its NOTIFY within moments, well before B's kept count
+  // (read at keptOnB) would expire by age (COUNT_MAX_AGE_MS).
   await waitFor(async () => ((await countOn(webB, agentOnB)) === before + 1 ? true : null), "the count on the other process", 600);
+  expect(Date.now() - keptOnB).toBeLessThan(COUNT_MAX_AGE_MS);
+
+  // Any change to a ticket counts, not only filing: solving one leaves the active count on both.
+  const [newest] = (await webB.api("/tickets?status=active&limit=1", { token: agentOnB })).body.data;
+  const solved = await webA.api(`/tickets/${newest.number}`, {
+    method: "PATCH",
+    token: agentOnA,
+    body: { status: "solved" },
+    headers: { "If-Match": `"${newest.version}"` },
+  });
+  expect(solved.status).toBe(200);
+  expect(await countOn(webA, agentOnA)).toBe(before);
+  await waitFor(async () => ((await countOn(webB, agentOnB)) === before ? true : null), "the solved ticket leaving the count", 600);
 });
 
 test("timers and durable listeners run in the worker, each effect once", async () => {
