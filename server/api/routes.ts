@@ -39,6 +39,8 @@ import {
   updateTicket,
 } from "../tickets/service.ts";
 import { IdempotencyKeySchema } from "../idempotency.ts";
+import { SlaPreviewSchema } from "../sla/schemas.ts";
+import { previewDueTime } from "../sla/service.ts";
 import { MAX_SEARCH_OFFSET, searchArticles } from "../../search/articles.ts";
 import { defineRoute, type ApiRoute } from "./contract.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
@@ -422,6 +424,22 @@ export const API_ROUTES: ApiRoute[] = [
         nextCursor: result.hasMore && next <= MAX_SEARCH_OFFSET ? encodeOffset(next) : null,
       };
     },
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/sla/preview",
+    auth: "bearer",
+    summary: "When a clock of N business minutes that starts at T runs out (supervisors and admins)",
+    description:
+      "`calendar` is a calendar given in full (IANA `timezone`; `hours` per weekday `mon`…`sun` as `[start, end]` periods, " +
+      '"24:00" ending a day, an end before its start running past midnight; `holidays` as "YYYY-MM-DD", or "--MM-DD" every year) ' +
+      "or the id of a stored one. Time counts only inside open periods and outside `pauses`; a clock that starts while closed starts " +
+      "at the next opening; time that runs out at a closing time is due then. docs/sla-clocks.md has every rule.",
+    body: SlaPreviewSchema,
+    response: S.SlaPreview,
+    errors: [403, 404],
+    handle: async ({ user, body }) => previewDueTime(db(), user, body),
   }),
 ];
 

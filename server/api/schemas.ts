@@ -264,3 +264,11 @@ export const ArticleSearchPage = z
 export const OpenApiDocument = z
   .looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) })
   .openapi("OpenApiDocument");
+
+export const SlaPreview = z
+  .strictObject({
+    dueAt: z.string().openapi({
+      description: "When the time runs out, as ISO 8601 with the calendar's own offset (e.g. 2026-11-24T14:00:00+01:00)",
+    }),
+  })
+  .openapi("SlaPreview");

@@ -58,6 +58,8 @@ export const PERMISSIONS = [
   "customers.view_all",
   /** See the SLA, satisfaction and customer-health boards. */
   "boards.view",
+  /** Set up SLA policies and business calendars (and preview their due times). */
+  "sla.manage",
   /** See how background work is doing: listeners' progress and dead letters. */
   "system.monitor",
   /** Look up accounts, deactivate and reactivate them (which ends their sessions and API tokens). */
@@ -84,6 +86,7 @@ const SUPERVISOR: readonly Permission[] = [
   ...AGENT.filter((p) => !["tickets.view_assigned", "tickets.view_team", "tickets.view_untriaged"].includes(p)),
   "tickets.view_all",
   "boards.view",
+  "sla.manage",
 ];
 
 /** The built-in roles. Custom roles (an admin screen, later) will be rows mapping to the same permissions. */

@@ -512,6 +512,21 @@ describe("knowledge base search", () => {
   });
 });
 
+describe("SLA", () => {
+  test("the due-time preview answers supervisors and admins, names bad fields, and knows stored calendars", async () => {
+    const calendar = { timezone: "Asia/Shanghai", hours: { mon: [["09:00", "18:00"]], tue: [["09:00", "18:00"]] } };
+    const ok = await call("/sla/preview", { method: "post", token: tokens.supervisor, body: { calendar, start: "2026-11-23T17:30:00+08:00", minutes: 60 } });
+    expect(ok.body).toEqual({ dueAt: "2026-11-24T09:30:00+08:00" });
+    const bad = await call("/sla/preview", { method: "post", token: tokens.admin, body: { calendar, start: "tomorrow", minutes: 60 } });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.details)).toEqual(["start"]);
+    const unknown = await call("/sla/preview", { method: "post", token: tokens.admin, body: { calendar: "00000000-0000-4000-8000-00000000beef", start: "2026-11-23T09:00:00Z", minutes: 1 } });
+    expect(unknown.status).toBe(404);
+    expect((await call("/sla/preview", { method: "post", token: tokens.agent, body: { calendar, start: "2026-11-23T09:00:00Z", minutes: 1 } })).status).toBe(403);
+    expect((await call("/sla/preview", { method: "post", body: {} })).status).toBe(401);
+  });
+});
+
 // Last on purpose: the tests above record what they exercised.
 test("every documented route and status was exercised", () => {
   const documented = Object.entries(doc.paths).flatMap(([path, operations]) =>

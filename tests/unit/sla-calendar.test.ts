@@ -13,6 +13,7 @@ import {
   type BusinessCalendar,
   type Weekday,
 } from "../../server/sla/calendar.ts";
+import { BusinessCalendarSchema } from "../../server/sla/schemas.ts";
 
 /** An instant from a wall-clock time in a zone ("compatible" for gaps and overlaps). */
 const at = (zone: string, wall: string) => Temporal.PlainDateTime.from(wall).toZonedDateTime(zone).epochMilliseconds;
@@ -175,5 +176,31 @@ describe("a due time never falls in closed hours, unless it is a closing time", 
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("calendars as supervisors write them", () => {
+  const parse = (hours: unknown, holidays: unknown = []) =>
+    BusinessCalendarSchema.safeParse({ timezone: "Asia/Shanghai", hours, holidays }).success;
+
+  test("a whole day is 00:00 to 24:00; a period cannot start at 24:00 or end when it starts", () => {
+    expect(parse({ mon: [["00:00", "24:00"]] })).toBe(true);
+    expect(parse({ mon: [["22:00", "06:00"]] })).toBe(true);
+    expect(parse({ mon: [["24:00", "06:00"]] })).toBe(false);
+    expect(parse({ mon: [["09:00", "09:00"]] })).toBe(false);
+    expect(parse({ mon: [["9:00", "17:00"]] })).toBe(false);
+  });
+
+  test("periods of a day may not overlap, a shift past midnight included; a calendar needs some open time", () => {
+    expect(parse({ mon: [["09:00", "12:00"], ["12:00", "18:00"]] })).toBe(true);
+    expect(parse({ mon: [["09:00", "12:30"], ["12:00", "18:00"]] })).toBe(false);
+    expect(parse({ mon: [["20:00", "02:00"], ["21:00", "22:00"]] })).toBe(false);
+    expect(parse({ mon: [] })).toBe(false);
+  });
+
+  test("holidays are real dates, once or every year", () => {
+    expect(parse({ mon: [["09:00", "17:00"]] }, ["2026-12-25", "--02-29"])).toBe(true);
+    expect(parse({ mon: [["09:00", "17:00"]] }, ["2026-02-30"])).toBe(false);
+    expect(parse({ mon: [["09:00", "17:00"]] }, ["12-25"])).toBe(false);
   });
 });

@@ -1,0 +1,81 @@
+// Outside input about SLA clocks: business calendars and the due-time
+// preview. Messages are i18n keys (validation.*); a refused field is named by
+// its path, e.g. "calendar.hours.mon.0".
+import { z } from "zod";
+import { minutesOf, WEEKDAYS, type BusinessCalendar } from "./calendar.ts";
+
+/** A zone name that the runtime's time-zone data knows. */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const WallTimeSchema = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, "validation.openPeriod");
+
+/** [start, end]: "24:00" ends a day and cannot start one; an end before its start runs past midnight. */
+const PeriodSchema = z
+  .tuple([WallTimeSchema, WallTimeSchema], { error: "validation.openPeriod" })
+  .refine(([start, end]) => start !== "24:00" && start !== end, "validation.openPeriod");
+
+/** A day's periods must not overlap: a period past midnight only meets the next day's. */
+const DaySchema = z.array(PeriodSchema, { error: "validation.openPeriod" }).max(12, "validation.openPeriod").refine((periods) => {
+  const spans = periods
+    .map(([start, end]) => {
+      const from = minutesOf(start);
+      const to = minutesOf(end) <= from ? minutesOf(end) + 1440 : minutesOf(end);
+      return [from, to] as const;
+    })
+    .sort((a, b) => a[0] - b[0]);
+  return spans.every((span, i) => i === 0 || span[0] >= spans[i - 1][1]);
+}, "validation.overlappingPeriods");
+
+const HolidaySchema = z
+  .string({ error: "validation.holiday" })
+  .regex(/^(?:\d{4}|-)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, "validation.holiday")
+  .refine((holiday) => {
+    // A real date: 2026-02-30 is not one; --02-29 is (in leap years).
+    const [year, month, day] = holiday.startsWith("--") ? [2000, ...holiday.slice(2).split("-").map(Number)] : holiday.split("-").map(Number);
+    const date = new Date(Date.UTC(year, month - 1, day));
+    return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  }, "validation.holiday");
+
+export const BusinessCalendarSchema = z
+  .object(
+    {
+      timezone: z.string({ error: "validation.timezone" }).refine(isTimeZone, "validation.timezone"),
+      hours: z.partialRecord(z.enum(WEEKDAYS, { error: "validation.weekday" }), DaySchema, { error: "validation.hours" }),
+      holidays: z.array(HolidaySchema, { error: "validation.holiday" }).max(1000, "validation.holiday").default([]),
+    },
+    { error: "validation.calendar" },
+  )
+  .refine((calendar) => Object.values(calendar.hours).some((periods) => periods && periods.length > 0), {
+    message: "validation.noOpenHours",
+    path: ["hours"],
+  }) satisfies z.ZodType<BusinessCalendar>;
+
+/** An instant as ISO 8601 with its offset (or Z): a wall time alone would be ambiguous. */
+const InstantSchema = z.iso.datetime({ offset: true, error: "validation.instant" });
+
+/** Up to a year of minutes. */
+const MinutesSchema = z.number({ error: "validation.minutes" }).int("validation.minutes").min(0, "validation.minutes").max(525_600, "validation.minutes");
+
+export const SlaPreviewSchema = z.object({
+  /** A calendar given in full, or the id of a stored one. */
+  calendar: z.union([BusinessCalendarSchema, z.uuid({ error: "validation.calendar" })], { error: "validation.calendar" }),
+  start: InstantSchema,
+  minutes: MinutesSchema,
+  pauses: z
+    .array(
+      z
+        .object({ from: InstantSchema, to: InstantSchema }, { error: "validation.pause" })
+        .refine((pause) => Date.parse(pause.to) > Date.parse(pause.from), "validation.pause"),
+      { error: "validation.pause" },
+    )
+    .max(500, "validation.pause")
+    .default([]),
+});
+export type SlaPreviewInput = z.infer<typeof SlaPreviewSchema>;

@@ -1,0 +1,78 @@
+// POST /api/v1/sla/preview as supervisors use it while setting up calendars:
+// the due time in the calendar's own zone, bad input named by its field in
+// the caller's language, stored calendars by id, and only for those who set
+// up SLAs.
+import { describe, expect, test } from "vitest";
+import { useLiveServer } from "../support/live.ts";
+
+const { api, tokenFor } = useLiveServer();
+
+const OFFICE = {
+  timezone: "Europe/Berlin",
+  hours: { mon: [["09:00", "12:00"], ["13:00", "18:00"]], tue: [["09:00", "18:00"]], wed: [["09:00", "18:00"]], thu: [["09:00", "18:00"]], fri: [["09:00", "18:00"]] },
+  holidays: ["2026-12-25", "--01-01"],
+};
+/** The calendar every installation starts with (its migration). */
+const ALWAYS_OPEN_ID = "00000000-0000-4000-8000-000000002407";
+
+describe("previewing a due time", () => {
+  test("a supervisor sees when a ticket filed at T would be due, lunch, holidays and pauses left out", async () => {
+    const token = await tokenFor("sup@test.example");
+    const preview = (body: unknown) => api("/sla/preview", { method: "POST", token, body });
+
+    // Monday 11:00 in Berlin, 4 business hours: 1 before lunch, 3 after it.
+    const monday = await preview({ calendar: OFFICE, start: "2026-11-23T10:00:00Z", minutes: 240 });
+    expect(monday).toMatchObject({ status: 200, body: { dueAt: "2026-11-23T16:00:00+01:00" } });
+    // Thursday 24 December 17:30: half an hour that day, Christmas is closed, the weekend too.
+    const christmas = await preview({ calendar: OFFICE, start: "2026-12-24T17:30:00+01:00", minutes: 60 });
+    expect(christmas.body.dueAt).toBe("2026-12-28T09:30:00+01:00");
+    // Paused from 14:00 to 16:00 on Monday: due two hours later.
+    const paused = await preview({
+      calendar: OFFICE,
+      start: "2026-11-23T10:00:00Z",
+      minutes: 240,
+      pauses: [{ from: "2026-11-23T14:00:00+01:00", to: "2026-11-23T16:00:00+01:00" }],
+    });
+    expect(paused.body.dueAt).toBe("2026-11-23T18:00:00+01:00");
+    // A stored calendar by id: always open, so calendar minutes.
+    const stored = await preview({ calendar: ALWAYS_OPEN_ID, start: "2026-11-23T23:30:00+08:00", minutes: 45 });
+    expect(stored.body.dueAt).toBe("2026-11-23T16:15:00+00:00");
+  });
+
+  test("bad input is refused naming the field, in the caller's language; an unknown calendar is a 404", async () => {
+    const token = await tokenFor("admin@test.example");
+    const bad = await api("/sla/preview", {
+      method: "POST",
+      token,
+      lang: "zh-CN",
+      body: { calendar: { ...OFFICE, timezone: "Europe/Atlantis", hours: { mon: [["09:00", "25:00"]] } }, start: "2026-11-23T10:00", minutes: 60 },
+    });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.details).sort()).toEqual(["calendar.hours.mon.0.1", "calendar.timezone", "start"]);
+    expect(bad.body.error.details["calendar.timezone"][0]).toContain("IANA");
+    expect(bad.body.error.details.start[0]).toMatch(/[\u4e00-\u9fff]/);
+
+    const overlapping = await api("/sla/preview", {
+      method: "POST",
+      token,
+      body: { calendar: { ...OFFICE, hours: { mon: [["09:00", "13:00"], ["12:00", "18:00"]] } }, start: "2026-11-23T10:00:00Z", minutes: 60 },
+    });
+    expect(overlapping.body.error.details["calendar.hours.mon"]).toEqual(["The open periods of this day overlap: make them separate."]);
+
+    const unknown = await api("/sla/preview", {
+      method: "POST",
+      token,
+      body: { calendar: "00000000-0000-4000-8000-00000000dead", start: "2026-11-23T10:00:00Z", minutes: 60 },
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe("There is no calendar with that id.");
+  });
+
+  test("agents and customers may not use it", async () => {
+    const body = { calendar: OFFICE, start: "2026-11-23T10:00:00Z", minutes: 60 };
+    for (const email of ["li@test.example", "ada@key.example"]) {
+      expect((await api("/sla/preview", { method: "POST", token: await tokenFor(email), body })).status).toBe(403);
+    }
+    expect((await api("/sla/preview", { method: "POST", body })).status).toBe(401);
+  });
+});
