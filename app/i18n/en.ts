@@ -297,6 +297,8 @@ const en = {
     instant: "Give a date and time with its offset, such as 2026-11-24T09:30:00+01:00.",
     minutes: "Minutes must be a whole number from 0 to 525,600 (a year).",
     pause: "Each pause needs a start (from) before its end (to), both dates and times with their offset.",
+    calendarName: "Give the calendar a name of 1 to 80 characters.",
+    calendarNameTaken: "Another calendar already has this name.",
   },
   errors: {
     title: "Something went wrong",
@@ -310,6 +312,7 @@ const en = {
     tooManyPasswordAttempts: "Too many wrong passwords. Wait 15 minutes and try again.",
     userNotFound: "That account does not exist.",
     calendarNotFound: "There is no calendar with that id.",
+    builtInCalendar: "The built-in always-open calendar cannot be changed or removed.",
     cannotDeactivateSelf: "You cannot deactivate your own account.",
     ticketClosed: "This request is closed and cannot take new messages.",
     staleTicket: "Someone else changed this ticket while you were editing it. Nothing was saved; check their change and try again.",

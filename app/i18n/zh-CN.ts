@@ -297,6 +297,8 @@ const zhCN: Resources = {
     instant: "请提供带时区偏移的日期时间，例如 2026-11-24T09:30:00+08:00。",
     minutes: "分钟数须为 0 到 525,600（一年）之间的整数。",
     pause: "每个暂停时段都需要开始时间（from）早于结束时间（to），且均带时区偏移。",
+    calendarName: "请为日历命名（1 至 80 个字符）。",
+    calendarNameTaken: "已有其他日历使用此名称。",
   },
   errors: {
     title: "出错了",
@@ -310,6 +312,7 @@ const zhCN: Resources = {
     tooManyPasswordAttempts: "密码错误次数过多，请 15 分钟后再试。",
     userNotFound: "该账户不存在。",
     calendarNotFound: "不存在该 ID 的日历。",
+    builtInCalendar: "内置的全天候日历不能修改或删除。",
     cannotDeactivateSelf: "不能停用您自己的账户。",
     ticketClosed: "此工单已关闭，无法再发送消息。",
     staleTicket: "在您编辑期间，其他人修改了此工单。您的修改未保存；请查看对方的修改后再试。",

@@ -39,8 +39,8 @@ import {
   updateTicket,
 } from "../tickets/service.ts";
 import { IdempotencyKeySchema } from "../idempotency.ts";
-import { SlaPreviewSchema } from "../sla/schemas.ts";
-import { previewDueTime } from "../sla/service.ts";
+import { CalendarChangeSchema, CalendarListQuerySchema, NewCalendarSchema, SlaPreviewSchema } from "../sla/schemas.ts";
+import { createCalendar, deleteCalendar, getCalendar, listCalendars, previewDueTime, updateCalendar } from "../sla/service.ts";
 import { MAX_SEARCH_OFFSET, searchArticles } from "../../search/articles.ts";
 import { defineRoute, type ApiRoute } from "./contract.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
@@ -424,6 +424,72 @@ export const API_ROUTES: ApiRoute[] = [
         nextCursor: result.hasMore && next <= MAX_SEARCH_OFFSET ? encodeOffset(next) : null,
       };
     },
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/sla/calendars",
+    auth: "bearer",
+    summary: "Business calendars, by name (supervisors and admins)",
+    query: CalendarListQuerySchema,
+    response: S.CalendarPage,
+    errors: [403],
+    handle: async ({ user, query }) => {
+      const page = await listCalendars(db(), user, query);
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/sla/calendars",
+    auth: "bearer",
+    summary: "Set up a business calendar (supervisors and admins)",
+    description: "A name, and a calendar as in POST /sla/preview. A name already taken is a 400 on `name`.",
+    body: NewCalendarSchema,
+    status: 201,
+    response: S.Calendar,
+    errors: [403],
+    handle: async ({ user, body }) => createCalendar(db(), user, body),
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/sla/calendars/{id}",
+    auth: "bearer",
+    summary: "One business calendar (supervisors and admins)",
+    params: z.object({ id: z.uuid() }),
+    notFoundKey: "errors.calendarNotFound",
+    response: S.Calendar,
+    errors: [403],
+    handle: async ({ user, params }) => getCalendar(db(), user, params.id),
+  }),
+
+  defineRoute({
+    method: "patch",
+    path: "/sla/calendars/{id}",
+    auth: "bearer",
+    summary: "Change a business calendar's name, zone, hours or holidays (supervisors and admins)",
+    description: "The fields given replace the stored ones; the calendar they make together is checked as a whole. The built-in always-open calendar cannot be changed (409).",
+    params: z.object({ id: z.uuid() }),
+    notFoundKey: "errors.calendarNotFound",
+    body: CalendarChangeSchema,
+    response: S.Calendar,
+    errors: [403, 409],
+    handle: async ({ user, params, body }) => updateCalendar(db(), user, params.id, body),
+  }),
+
+  defineRoute({
+    method: "delete",
+    path: "/sla/calendars/{id}",
+    auth: "bearer",
+    summary: "Remove a business calendar (supervisors and admins)",
+    description: "Answers with the calendar removed. The built-in always-open calendar cannot be removed (409).",
+    params: z.object({ id: z.uuid() }),
+    notFoundKey: "errors.calendarNotFound",
+    response: S.Calendar,
+    errors: [403, 409],
+    handle: async ({ user, params }) => deleteCalendar(db(), user, params.id),
   }),
 
   defineRoute({

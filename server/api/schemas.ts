@@ -272,3 +272,21 @@ export const SlaPreview = z
     }),
   })
   .openapi("SlaPreview");
+
+const WallTime = z.string().openapi({ example: "09:00", description: '"HH:MM" from 00:00 to 24:00' });
+export const Calendar = z
+  .strictObject({
+    id: Uuid,
+    name: z.string(),
+    timezone: z.string().openapi({ example: "Europe/Berlin" }),
+    hours: z
+      .partialRecord(z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), z.array(z.tuple([WallTime, WallTime])))
+      .openapi({ description: "Open periods per weekday; an end before its start runs past midnight" }),
+    holidays: z.array(z.string()).openapi({ description: '"YYYY-MM-DD" once, "--MM-DD" every year' }),
+    builtIn: z.boolean().openapi({ description: "The always-open calendar every installation has: it cannot be changed or removed" }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("Calendar");
+
+export const CalendarPage = z.strictObject({ data: z.array(Calendar), nextCursor: z.string().nullable() }).openapi("CalendarPage");

@@ -44,6 +44,8 @@ export const EVENT_DATA = {
   /** An admin deactivated the account, ending its sessions and API tokens. */
   "user.deactivated": z.object({ userId: z.string(), sessionsEnded: z.number().int(), tokensRevoked: z.number().int() }),
   "user.reactivated": z.object({ userId: z.string() }),
+  /** A business calendar was set up, changed or removed (open tickets' clocks may need recomputing). */
+  "sla.calendar_changed": z.object({ calendarId: z.string(), change: z.enum(["created", "updated", "deleted"]) }),
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;

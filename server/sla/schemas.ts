@@ -79,3 +79,24 @@ export const SlaPreviewSchema = z.object({
     .default([]),
 });
 export type SlaPreviewInput = z.infer<typeof SlaPreviewSchema>;
+
+const CalendarNameSchema = z.string({ error: "validation.calendarName" }).trim().min(1, "validation.calendarName").max(80, "validation.calendarName");
+
+/** A new calendar: a name and the calendar itself. */
+export const NewCalendarSchema = z.object({ name: CalendarNameSchema }).and(BusinessCalendarSchema);
+
+/** A change: any of the fields; the calendar they make together is checked as a whole. */
+export const CalendarChangeSchema = z
+  .object({
+    name: CalendarNameSchema.optional(),
+    timezone: z.string({ error: "validation.timezone" }).optional(),
+    hours: z.unknown().optional(),
+    holidays: z.unknown().optional(),
+  })
+  .refine((change) => Object.values(change).some((value) => value !== undefined), "validation.nothingToUpdate");
+
+export const CalendarListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1, "validation.limit").max(100, "validation.limit").default(50),
+  /** The id of the last calendar of the previous page. */
+  cursor: z.uuid("validation.cursor").optional(),
+});

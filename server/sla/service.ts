@@ -2,11 +2,108 @@
 // preview of a due time. The clock math itself is in calendar.ts.
 import { Temporal } from "temporal-polyfill";
 import type { Db } from "../db/client.ts";
+import type { Prisma } from "../db/generated/client.ts";
 import { assertCan, type AuthUser } from "../auth/policy.ts";
 import { DomainError, notFound } from "../errors.ts";
-import { parseInput } from "../validation.ts";
-import { addBusinessMinutes, ClosedCalendarError, type BusinessCalendar } from "./calendar.ts";
-import { BusinessCalendarSchema, SlaPreviewSchema } from "./schemas.ts";
+import { emit } from "../events/emit.ts";
+import { inTransaction } from "../events/transaction.ts";
+import { isUniqueViolation, parseInput } from "../validation.ts";
+import { addBusinessMinutes, ClosedCalendarError, type BusinessCalendar, type Weekday } from "./calendar.ts";
+import { BusinessCalendarSchema, CalendarChangeSchema, CalendarListQuerySchema, NewCalendarSchema, SlaPreviewSchema } from "./schemas.ts";
+
+/** The calendar every installation starts with (its migration): always open, so it is not edited or removed. */
+export const ALWAYS_OPEN_CALENDAR_ID = "00000000-0000-4000-8000-000000002407";
+
+const calendarView = { id: true, name: true, timezone: true, hours: true, holidays: true, createdAt: true, updatedAt: true } as const;
+type CalendarRow = Prisma.BusinessCalendarGetPayload<{ select: typeof calendarView }>;
+
+/** A calendar as the API shows it. */
+export function calendarJson(row: CalendarRow) {
+  const { hours, ...rest } = row;
+  return { ...rest, hours: hours as Partial<Record<Weekday, [string, string][]>>, builtIn: row.id === ALWAYS_OPEN_CALENDAR_ID };
+}
+
+export async function listCalendars(db: Db, user: AuthUser, rawQuery: unknown) {
+  assertCan(user, "sla.manage");
+  const query = parseInput(CalendarListQuerySchema, rawQuery);
+  const rows = await db.businessCalendar.findMany({
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    select: calendarView,
+    take: query.limit + 1,
+    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+  });
+  const items = rows.slice(0, query.limit).map(calendarJson);
+  return { items, nextCursor: rows.length > query.limit ? items[items.length - 1].id : null };
+}
+
+export async function getCalendar(db: Db, user: AuthUser, id: string) {
+  assertCan(user, "sla.manage");
+  const row = await db.businessCalendar.findUnique({ where: { id }, select: calendarView });
+  if (!row) throw notFound("errors.calendarNotFound");
+  return calendarJson(row);
+}
+
+/** A name already taken is a field error, whichever of two racing requests gets there second. */
+async function namedUniquely<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError("validation_failed", "errors.validation", { name: ["validation.calendarNameTaken"] });
+    throw error;
+  }
+}
+
+export async function createCalendar(db: Db, user: AuthUser, raw: unknown, now = new Date()) {
+  assertCan(user, "sla.manage");
+  const { name, timezone, hours, holidays } = parseInput(NewCalendarSchema, raw);
+  return namedUniquely(() =>
+    inTransaction(db, async (tx) => {
+      const row = await tx.businessCalendar.create({
+        data: { name, timezone, hours, holidays, createdAt: now, updatedAt: now },
+        select: calendarView,
+      });
+      await emit(tx, [{ type: "sla.calendar_changed", actorId: user.id, at: now, data: { calendarId: row.id, change: "created" } }]);
+      return calendarJson(row);
+    }),
+  );
+}
+
+/** Changes some fields; the calendar they make together must hold as a whole. */
+export async function updateCalendar(db: Db, user: AuthUser, id: string, raw: unknown, now = new Date()) {
+  assertCan(user, "sla.manage");
+  const change = parseInput(CalendarChangeSchema, raw);
+  if (id === ALWAYS_OPEN_CALENDAR_ID) throw new DomainError("conflict", "errors.builtInCalendar");
+  return namedUniquely(() =>
+    inTransaction(db, async (tx) => {
+      const current = await tx.businessCalendar.findUnique({ where: { id }, select: calendarView });
+      if (!current) throw notFound("errors.calendarNotFound");
+      const calendar = parseInput(BusinessCalendarSchema, {
+        timezone: change.timezone ?? current.timezone,
+        hours: change.hours ?? current.hours,
+        holidays: change.holidays ?? current.holidays,
+      });
+      const row = await tx.businessCalendar.update({
+        where: { id },
+        data: { ...calendar, ...(change.name ? { name: change.name } : {}), updatedAt: now },
+        select: calendarView,
+      });
+      await emit(tx, [{ type: "sla.calendar_changed", actorId: user.id, at: now, data: { calendarId: id, change: "updated" } }]);
+      return calendarJson(row);
+    }),
+  );
+}
+
+export async function deleteCalendar(db: Db, user: AuthUser, id: string, now = new Date()) {
+  assertCan(user, "sla.manage");
+  if (id === ALWAYS_OPEN_CALENDAR_ID) throw new DomainError("conflict", "errors.builtInCalendar");
+  return inTransaction(db, async (tx) => {
+    const row = await tx.businessCalendar.findUnique({ where: { id }, select: calendarView });
+    if (!row) throw notFound("errors.calendarNotFound");
+    await tx.businessCalendar.delete({ where: { id } });
+    await emit(tx, [{ type: "sla.calendar_changed", actorId: user.id, at: now, data: { calendarId: id, change: "deleted" } }]);
+    return calendarJson(row);
+  });
+}
 
 /** A stored calendar as the clock math reads it; a 404 naming calendars when there is none with that id. */
 export async function storedCalendar(db: Db, id: string): Promise<BusinessCalendar> {

@@ -513,6 +513,47 @@ describe("knowledge base search", () => {
 });
 
 describe("SLA", () => {
+  test("business calendars: set up, listed, read, changed and removed by supervisors and admins", async () => {
+    const hours = { mon: [["09:00", "17:00"]], fri: [["09:00", "15:00"]] };
+    const created = await call("/sla/calendars", { method: "post", token: tokens.supervisor, body: { name: "Contract office", timezone: "Europe/Berlin", hours } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: "Contract office", hours, holidays: [], builtIn: false });
+    const id = created.body.id as string;
+    const taken = await call("/sla/calendars", { method: "post", token: tokens.admin, body: { name: "Contract office", timezone: "UTC", hours } });
+    expect(taken.body.error.details.name).toEqual(["Another calendar already has this name."]);
+    expect((await call("/sla/calendars", { method: "post", token: tokens.agent, body: { name: "x", timezone: "UTC", hours } })).status).toBe(403);
+    expect((await call("/sla/calendars", { method: "post", body: {} })).status).toBe(401);
+
+    const list = await call("/sla/calendars?limit=1", { token: tokens.admin });
+    expect(list.body.data).toHaveLength(1);
+    const next = await call(`/sla/calendars?limit=100&cursor=${list.body.nextCursor}`, { token: tokens.admin });
+    expect([...list.body.data, ...next.body.data].map((c: { name: string }) => c.name)).toEqual(["Always open (24x7)", "Contract office"]);
+    expect((await call("/sla/calendars?limit=0", { token: tokens.admin })).status).toBe(400);
+    expect((await call("/sla/calendars", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/sla/calendars")).status).toBe(401);
+
+    expect((await call(`/sla/calendars/${id}`, { token: tokens.supervisor })).body.name).toBe("Contract office");
+    expect((await call("/sla/calendars/00000000-0000-4000-8000-00000000beef", { token: tokens.supervisor })).status).toBe(404);
+    expect((await call(`/sla/calendars/${id}`, { token: tokens.customer })).status).toBe(403);
+    expect((await call(`/sla/calendars/${id}`)).status).toBe(401);
+
+    const changed = await call(`/sla/calendars/${id}`, { method: "patch", token: tokens.supervisor, body: { holidays: ["--12-24"], timezone: "Asia/Shanghai" } });
+    expect(changed.body).toMatchObject({ timezone: "Asia/Shanghai", holidays: ["--12-24"], hours, name: "Contract office" });
+    const overlapping = await call(`/sla/calendars/${id}`, { method: "patch", token: tokens.supervisor, body: { hours: { mon: [["09:00", "12:00"], ["11:00", "17:00"]] } } });
+    expect(Object.keys(overlapping.body.error.details)).toEqual(["hours.mon"]);
+    const builtIn = "00000000-0000-4000-8000-000000002407";
+    expect((await call(`/sla/calendars/${builtIn}`, { method: "patch", token: tokens.admin, body: { name: "Mine now" } })).status).toBe(409);
+    expect((await call("/sla/calendars/00000000-0000-4000-8000-00000000beef", { method: "patch", token: tokens.admin, body: { name: "Gone" } })).status).toBe(404);
+    expect((await call(`/sla/calendars/${id}`, { method: "patch", token: tokens.agent, body: { name: "Mine" } })).status).toBe(403);
+    expect((await call(`/sla/calendars/${id}`, { method: "patch", body: {} })).status).toBe(401);
+
+    expect((await call(`/sla/calendars/${builtIn}`, { method: "delete", token: tokens.admin })).status).toBe(409);
+    expect((await call(`/sla/calendars/${id}`, { method: "delete", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/sla/calendars/${id}`, { method: "delete" })).status).toBe(401);
+    expect((await call(`/sla/calendars/${id}`, { method: "delete", token: tokens.admin })).body.id).toBe(id);
+    expect((await call(`/sla/calendars/${id}`, { method: "delete", token: tokens.admin })).status).toBe(404);
+  });
+
   test("the due-time preview answers supervisors and admins, names bad fields, and knows stored calendars", async () => {
     const calendar = { timezone: "Asia/Shanghai", hours: { mon: [["09:00", "18:00"]], tue: [["09:00", "18:00"]] } };
     const ok = await call("/sla/preview", { method: "post", token: tokens.supervisor, body: { calendar, start: "2026-11-23T17:30:00+08:00", minutes: 60 } });
