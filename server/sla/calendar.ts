@@ -39,12 +39,17 @@ export interface Span {
 }
 
 const MINUTE = 60_000;
-/** How far ahead a clock looks for open time before deciding the calendar has none. */
-const SEARCH_DAYS = 5 * 366;
+/**
+ * How far past its start a clock looks for open time: a bound on the work a
+ * sparse calendar or a long pause can cause (a year of business minutes on
+ * office hours is about four years of dates).
+ */
+export const SEARCH_DAYS = 5 * 366;
 
+/** The calendar has no open time (outside the pauses) for the time asked within SEARCH_DAYS of the start. */
 export class ClosedCalendarError extends Error {
   constructor() {
-    super(`The calendar has no open time within ${SEARCH_DAYS} days`);
+    super(`Not enough open time within ${SEARCH_DAYS} days`);
   }
 }
 
@@ -137,10 +142,8 @@ export function* openSpans(calendar: BusinessCalendar, at: number): Generator<Sp
   // Start a day early: a period of yesterday may run past midnight into `at`.
   let date = Temporal.Instant.fromEpochMilliseconds(at).toZonedDateTimeISO(calendar.timezone).toPlainDate().subtract({ days: 1 });
   let reached = at;
-  for (let closedDays = 0; closedDays <= SEARCH_DAYS; date = date.add({ days: 1 })) {
-    const spans = spansOf(calendar, date);
-    closedDays = spans.length === 0 ? closedDays + 1 : 0;
-    for (const span of spans) {
+  for (let days = 0; days <= SEARCH_DAYS + 1; days++, date = date.add({ days: 1 })) {
+    for (const span of spansOf(calendar, date)) {
       // A date's periods all start after the previous date's: only what an earlier span covered is cut.
       const from = Math.max(span.from, reached);
       if (span.to <= from) continue;

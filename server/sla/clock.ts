@@ -51,7 +51,6 @@ export interface Cycle {
   state: TargetState;
 }
 
-const MINUTE = 60_000;
 const ACTIVE: ReadonlySet<TicketStatus> = new Set(["new", "open", "pending", "on_hold"]);
 
 /** Spans in which a ticket's clocks stand still: pending (and on hold when the policy says so), and while solved or closed. */
@@ -113,7 +112,9 @@ function cyclesOf(facts: readonly Fact[], targets: ClockPolicy["targets"]): { ta
  * (and on hold when the policy says so) pauses every running clock; so do
  * solved and closed, which fulfil the resolution target (until reopened).
  */
-export function ticketClocks(policy: ClockPolicy, facts: readonly Fact[], now: number): Cycle[] {
+export function ticketClocks(policy: ClockPolicy, allFacts: readonly Fact[], now: number): Cycle[] {
+  // What has not happened yet does not count (a clock is asked about a moment of the ticket's past too).
+  const facts = allFacts.filter((f) => f.at <= now);
   const still = stillSpans(facts, policy);
   return cyclesOf(facts, policy.targets).map(({ target, startedAt, fulfilledAt }) => {
     const spec = policy.targets[target]!;
@@ -122,7 +123,7 @@ export function ticketClocks(policy: ClockPolicy, facts: readonly Fact[], now: n
     // Stillness that began before the cycle ended; an open one (now paused) is cut at the end.
     const pauses = still.filter((p) => p.from < end).map((p) => ({ from: p.from, to: Math.min(p.to, end) }));
     const open = still.find((p) => p.to === Number.POSITIVE_INFINITY && p.from < end);
-    const pausedSince = fulfilledAt === null && open ? open.from : null;
+    const pausedSince = fulfilledAt === null && open ? Math.max(open.from, startedAt) : null;
     const usedMs = businessMsBetween(calendar, startedAt, end, pauses);
     // A due time reached before an open pause began is known; one after it depends on when the pause ends.
     const known = (minutes: number) => {
@@ -132,11 +133,13 @@ export function ticketClocks(policy: ClockPolicy, facts: readonly Fact[], now: n
     const dueAt = known(spec.minutes);
     const riskMinutes = "share" in policy.atRisk ? spec.minutes * policy.atRisk.share : Math.max(0, spec.minutes - policy.atRisk.minutesBefore);
     const atRiskAt = known(riskMinutes);
-    const limit = spec.minutes * MINUTE;
+    // States go by instants: time that ran out at a closing time is late from that moment on, although
+    // no more business time passes until the next opening.
     let state: TargetState;
-    if (fulfilledAt !== null) state = usedMs <= limit ? "met" : "met_late";
-    else if (usedMs >= limit) state = "breached";
-    else if (atRiskAt !== null && now >= atRiskAt) state = "at_risk";
+    if (fulfilledAt !== null) state = dueAt !== null && fulfilledAt > dueAt ? "met_late" : "met";
+    else if (dueAt !== null && now >= dueAt) state = "breached";
+    // A clock that stands still is not getting later: shown as paused (pausedSince), not at risk.
+    else if (pausedSince === null && atRiskAt !== null && now >= atRiskAt) state = "at_risk";
     else state = "on_track";
     return { target, startedAt, dueAt, atRiskAt, fulfilledAt, pausedSince, usedMs, state };
   });

@@ -46,7 +46,11 @@ const HolidaySchema = z
 export const BusinessCalendarSchema = z
   .object(
     {
-      timezone: z.string({ error: "validation.timezone" }).refine(isTimeZone, "validation.timezone"),
+      // Stored as the runtime names it ("europe/berlin" becomes "Europe/Berlin").
+      timezone: z
+        .string({ error: "validation.timezone" })
+        .refine(isTimeZone, "validation.timezone")
+        .transform((name) => new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone),
       hours: z.partialRecord(z.enum(WEEKDAYS, { error: "validation.weekday" }), DaySchema, { error: "validation.hours" }),
       holidays: z.array(HolidaySchema, { error: "validation.holiday" }).max(1000, "validation.holiday").default([]),
     },
@@ -57,8 +61,13 @@ export const BusinessCalendarSchema = z
     path: ["hours"],
   }) satisfies z.ZodType<BusinessCalendar>;
 
-/** An instant as ISO 8601 with its offset (or Z): a wall time alone would be ambiguous. */
-const InstantSchema = z.iso.datetime({ offset: true, error: "validation.instant" });
+/** An instant as ISO 8601 with its offset (or Z): a wall time alone would be ambiguous. Years 1970 to 2100. */
+const InstantSchema = z.iso
+  .datetime({ offset: true, error: "validation.instant" })
+  .refine((value) => {
+    const year = new Date(value).getUTCFullYear();
+    return year >= 1970 && year <= 2100;
+  }, "validation.instant");
 
 /** Up to a year of minutes. */
 const MinutesSchema = z.number({ error: "validation.minutes" }).int("validation.minutes").min(0, "validation.minutes").max(525_600, "validation.minutes");

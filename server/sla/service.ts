@@ -53,9 +53,22 @@ async function namedUniquely<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A calendar whose holidays leave it no open time (within SEARCH_DAYS) would stop every clock on it: refused when stored. */
+function assertHasOpenTime(calendar: BusinessCalendar, now: Date) {
+  try {
+    addBusinessMinutes(calendar, now.getTime(), 1);
+  } catch (error) {
+    if (error instanceof ClosedCalendarError) {
+      throw new DomainError("validation_failed", "errors.validation", { hours: ["validation.noOpenHours"] });
+    }
+    throw error;
+  }
+}
+
 export async function createCalendar(db: Db, user: AuthUser, raw: unknown, now = new Date()) {
   assertCan(user, "sla.manage");
   const { name, timezone, hours, holidays } = parseInput(NewCalendarSchema, raw);
+  assertHasOpenTime({ timezone, hours, holidays }, now);
   return namedUniquely(() =>
     inTransaction(db, async (tx) => {
       const row = await tx.businessCalendar.create({
@@ -75,13 +88,16 @@ export async function updateCalendar(db: Db, user: AuthUser, id: string, raw: un
   if (id === ALWAYS_OPEN_CALENDAR_ID) throw new DomainError("conflict", "errors.builtInCalendar");
   return namedUniquely(() =>
     inTransaction(db, async (tx) => {
-      const current = await tx.businessCalendar.findUnique({ where: { id }, select: calendarView });
+      // Locked: two changes at once (one to the hours, one to the holidays) must not undo each other.
+      const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "BusinessCalendar" WHERE "id" = ${id} FOR UPDATE`;
+      const current = locked && (await tx.businessCalendar.findUnique({ where: { id }, select: calendarView }));
       if (!current) throw notFound("errors.calendarNotFound");
       const calendar = parseInput(BusinessCalendarSchema, {
         timezone: change.timezone ?? current.timezone,
         hours: change.hours ?? current.hours,
         holidays: change.holidays ?? current.holidays,
       });
+      assertHasOpenTime(calendar, now);
       const row = await tx.businessCalendar.update({
         where: { id },
         data: { ...calendar, ...(change.name ? { name: change.name } : {}), updatedAt: now },
@@ -97,7 +113,8 @@ export async function deleteCalendar(db: Db, user: AuthUser, id: string, now = n
   assertCan(user, "sla.manage");
   if (id === ALWAYS_OPEN_CALENDAR_ID) throw new DomainError("conflict", "errors.builtInCalendar");
   return inTransaction(db, async (tx) => {
-    const row = await tx.businessCalendar.findUnique({ where: { id }, select: calendarView });
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "BusinessCalendar" WHERE "id" = ${id} FOR UPDATE`;
+    const row = locked && (await tx.businessCalendar.findUnique({ where: { id }, select: calendarView }));
     if (!row) throw notFound("errors.calendarNotFound");
     await tx.businessCalendar.delete({ where: { id } });
     await emit(tx, [{ type: "sla.calendar_changed", actorId: user.id, at: now, data: { calendarId: id, change: "deleted" } }]);

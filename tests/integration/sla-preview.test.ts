@@ -68,6 +68,18 @@ describe("previewing a due time", () => {
     expect(unknown.body.error.message).toBe("There is no calendar with that id.");
   });
 
+  test("a calendar without enough open time is refused, not searched for ever", async () => {
+    const token = await tokenFor("sup@test.example");
+    const sparse = { timezone: "Europe/Berlin", hours: { mon: [["09:00", "09:01"]] } };
+    const preview = await api("/sla/preview", { method: "POST", token, body: { calendar: sparse, start: "2026-11-23T08:00:00Z", minutes: 525_600 } });
+    expect(preview.status).toBe(400);
+    expect(preview.body.error.details.calendar).toEqual(["The calendar has no open hours: add at least one open period."]);
+    const everyDay = Array.from({ length: 366 }, (_, i) => new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(4, 10).replace(/^/, "-"));
+    const stored = await api("/sla/calendars", { method: "POST", token, body: { name: "Never open", ...sparse, holidays: everyDay } });
+    expect(stored.status).toBe(400);
+    expect(stored.body.error.details).toHaveProperty("hours");
+  });
+
   test("agents and customers may not use it", async () => {
     const body = { calendar: OFFICE, start: "2026-11-23T10:00:00Z", minutes: 60 };
     for (const email of ["li@test.example", "ada@key.example"]) {

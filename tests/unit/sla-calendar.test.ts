@@ -6,6 +6,7 @@ import { Temporal } from "temporal-polyfill";
 import {
   ALWAYS_OPEN,
   addBusinessMinutes,
+  ClosedCalendarError,
   businessMsBetween,
   isOpen,
   openSpans,
@@ -94,6 +95,19 @@ describe("counting business minutes", () => {
     // Written both ways at once, the overlap counts once: Monday 22:00 to Tuesday 06:00 is 8 hours.
     const both: BusinessCalendar = { ...twoPeriods, hours: { ...twoPeriods.hours, mon: [["22:00", "06:00"]] } };
     expect(businessMsBetween(both, at("Asia/Shanghai", "2026-11-23T12:00"), at("Asia/Shanghai", "2026-11-24T12:00"))).toBe(8 * H);
+  });
+
+  test("a calendar with too little open time for the clock is refused, after a bounded search", () => {
+    const oneMinuteAWeek = calendar("Europe/Berlin", ["mon"], [["09:00", "09:01"]]);
+    const started = performance.now();
+    expect(() => addBusinessMinutes(oneMinuteAWeek, at("Europe/Berlin", "2026-11-23T08:00"), 525_600)).toThrow(ClosedCalendarError);
+    expect(addBusinessMinutes(oneMinuteAWeek, at("Europe/Berlin", "2026-11-23T08:00"), 3)).toBe(at("Europe/Berlin", "2026-12-07T09:01"));
+    expect(performance.now() - started).toBeLessThan(5_000); // generous: it walks five years of dates once
+    const christmasOnly = { ...calendar("UTC", [...WEEKDAYS], [["00:00", "24:00"]]), holidays: Array.from({ length: 366 }, (_, i) => {
+      const d = new Date(Date.UTC(2000, 0, 1 + i));
+      return `--${String(d.getUTCMonth() + 1).padStart(2, "0")}-${String(d.getUTCDate()).padStart(2, "0")}`;
+    }) };
+    expect(() => addBusinessMinutes(christmasOnly, Date.UTC(2026, 0, 1), 1)).toThrow(ClosedCalendarError);
   });
 
   test("24:00 is the end of the day: open all week is calendar time", () => {
@@ -196,6 +210,11 @@ describe("calendars as supervisors write them", () => {
     expect(parse({ mon: [["09:00", "12:30"], ["12:00", "18:00"]] })).toBe(false);
     expect(parse({ mon: [["20:00", "02:00"], ["21:00", "22:00"]] })).toBe(false);
     expect(parse({ mon: [] })).toBe(false);
+  });
+
+  test("time zones are stored as the runtime names them", () => {
+    const parsed = BusinessCalendarSchema.parse({ timezone: "europe/berlin", hours: { mon: [["09:00", "17:00"]] } });
+    expect(parsed.timezone).toBe("Europe/Berlin");
   });
 
   test("holidays are real dates, once or every year", () => {

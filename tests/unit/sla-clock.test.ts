@@ -46,6 +46,22 @@ describe("first response", () => {
     expect(ticketClocks(early, [created], min(50))[0].state).toBe("at_risk");
   });
 
+  test("time that runs out at closing time is late from then on, though no business time passes until the next opening", () => {
+    const business = policy({ first_response: { minutes: 60, business: true } });
+    const monday4pm = Temporal.ZonedDateTime.from("2026-11-23T16:00[Europe/Berlin]").epochMilliseconds;
+    const filed: Fact = { at: monday4pm, kind: "created" };
+    const hour = 3_600_000;
+    expect(ticketClocks(business, [filed], monday4pm + 1.5 * hour)[0]).toMatchObject({ state: "breached", dueAt: monday4pm + hour });
+    expect(ticketClocks(business, [filed, agent(monday4pm + 2 * hour)], monday4pm + 3 * hour)[0].state).toBe("met_late");
+    expect(ticketClocks(business, [filed, agent(monday4pm + hour)], monday4pm + 3 * hour)[0].state).toBe("met");
+    // No time at all, filed on a Saturday: due at Monday's opening, not breached over the weekend.
+    const saturday = Temporal.ZonedDateTime.from("2026-11-28T10:00[Europe/Berlin]").epochMilliseconds;
+    const instant = policy({ first_response: { minutes: 0, business: true } });
+    const [clock] = ticketClocks(instant, [{ at: saturday, kind: "created" }], saturday + hour);
+    expect(clock.state).toBe("on_track");
+    expect(new Date(clock.dueAt!).toISOString()).toBe("2026-11-30T08:00:00.000Z");
+  });
+
   test("in business minutes: filed on Friday afternoon, due on Monday morning", () => {
     const friday = Temporal.ZonedDateTime.from("2026-11-27T16:30[Europe/Berlin]").epochMilliseconds;
     const [clock] = ticketClocks(policy({ first_response: { minutes: 60, business: true } }), [{ at: friday, kind: "created" }], friday + 3_600_000);
