@@ -6,7 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { dueTimes, selectPolicy, type SlaPolicyRule } from "../server/sla/policy.ts";
+import { dueTimes, selectPolicy } from "../server/sla/policy.ts";
+import { policiesFromStored, POLICIES_JSON_SQL, type StoredPolicy } from "../server/sla/stored.ts";
 import { CUSTOMER, interrupt, percentile, round } from "./lib.ts";
 
 export const REFERENCE_CONCURRENCY = 10;
@@ -84,15 +85,20 @@ export async function writeReference(databaseUrl: string, apiRps: number | null)
     );
     if (rows.length === 0) throw new Error(`the write reference needs ${CUSTOMER.email} and the category "technical"`);
     const who = rows[0];
-    const policies = await pool.query<SlaPolicyRule>(
-      `SELECT id, position, "matchType", "matchPriority", "matchTier", "firstResponseMinutes", "resolutionMinutes" FROM "SlaPolicy"`,
-    );
-    const policy = selectPolicy(policies.rows, { type: "inquiry", priority: "normal", tier: who.tier });
+    const stored = await pool.query<{ policies: StoredPolicy[] }>(`SELECT ${POLICIES_JSON_SQL} AS policies`);
+    const policy = selectPolicy(policiesFromStored(stored.rows[0].policies), {
+      type: "inquiry",
+      priority: "normal",
+      tier: who.tier,
+      channel: "api",
+      categoryId: who.categoryId,
+      teamId: who.teamId,
+    });
     let n = 0;
     const insert = () => {
       const now = new Date();
-      const due = policy ? dueTimes(policy, now) : null;
-      const iso = (d: Date | undefined) => d?.toISOString() ?? null;
+      const due = policy ? dueTimes(policy, "normal", now) : null;
+      const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
       return pool.query(REFERENCE_STATEMENT, [
         randomUUID(),
         `Plain SQL reference ticket ${++n}`,

@@ -59,6 +59,7 @@ import { parseEnv } from "../server/config.ts";
 import { claimDataDir, loadOrCreateSecrets, startEmbeddedPostgres, type RunningService } from "../server/embedded.ts";
 import { computeHealth, LOOKBACK_DAYS } from "../server/health/score.ts";
 import { selectPolicy, type SlaPolicyRule } from "../server/sla/policy.ts";
+import { policiesFromStored, POLICIES_JSON_SQL, type StoredPolicy } from "../server/sla/stored.ts";
 import { SURVEY_VALID_DAYS, LOW_RATING, LOW_RATING_TAG } from "../server/surveys/service.ts";
 import { DEMO_CUSTOMER_PASSWORD } from "./demo-accounts.ts";
 import {
@@ -189,10 +190,20 @@ async function loadOrganisation(client: pg.ClientBase): Promise<Organisation> {
              FROM "TeamMember" m JOIN "User" u ON u.id = m."userId" WHERE m."teamId" = c."teamId" AND u.role = 'agent') AS agents
      FROM "Category" c ORDER BY c.key`,
   );
-  const policies = await client.query<SlaPolicyRule & { id: string }>(
-    `SELECT id, position, "matchType" AS "matchType", "matchPriority" AS "matchPriority", "matchTier" AS "matchTier",
-            "firstResponseMinutes", "resolutionMinutes" FROM "SlaPolicy"`,
+  const stored = await client.query<{ policies: StoredPolicy[] }>(`SELECT ${POLICIES_JSON_SQL} AS policies`);
+  const policies = { rows: policiesFromStored(stored.rows[0].policies) };
+  // Due times are worked out in SQL per type, priority and tier: the policies must not ask for more.
+  const unsupported = policies.rows.find(
+    (p) =>
+      p.channels.length + p.categoryIds.length + p.teamIds.length > 0 ||
+      Object.values(p.targets).some((t) => Object.values(t ?? {}).some((spec) => spec?.business)),
   );
+  if (unsupported) {
+    throw new Error(
+      "seed:scale works out due times for policies with conditions on type, priority and tier and targets in calendar minutes; " +
+        "a policy with channel, category or team conditions or business-hours targets is not supported yet",
+    );
+  }
   const usable = categories.rows.filter((c) => c.teamId && c.agents?.length && c.key in CATEGORY_TAGS);
   const supervisor = staff.rows.find((s) => s.role === "supervisor") ?? staff.rows.find((s) => s.role === "agent");
   if (!supervisor || usable.length === 0) {
@@ -480,7 +491,14 @@ async function stageTickets(client: pg.ClientBase, org: Organisation, o: { n: nu
   const priorities = ["low", "normal", "high", "urgent"] as const;
   const tiers = ["key", "growth", "standard"] as const;
   const policies = types.flatMap((type) =>
-    priorities.flatMap((priority) => tiers.map((tier) => selectPolicy(org.policies, { type, priority, tier }) ?? null)),
+    priorities.flatMap((priority) =>
+      tiers.map((tier) => {
+        // No policy here looks at channel, category or team (checked when the organisation was read).
+        const policy = selectPolicy(org.policies, { type, priority, tier, channel: "portal", categoryId: "", teamId: null });
+        const targets = policy?.targets[priority];
+        return policy ? { id: policy.id, fr: targets?.first_response?.minutes ?? null, res: targets?.resolution?.minutes ?? null } : null;
+      }),
+    ),
   );
   const policyIndex = `1 + CASE type WHEN 'complaint' THEN 0 ELSE 12 END
     + CASE priority0 WHEN 'low' THEN 0 WHEN 'normal' THEN 3 WHEN 'high' THEN 6 ELSE 9 END
@@ -579,8 +597,8 @@ async function stageTickets(client: pg.ClientBase, org: Organisation, o: { n: nu
               (${p.p(agentGrid.map((row) => row.map((a) => a.id)))}::text[][])[cat][1 + floor(r_agent * ${slots})::int] AS responder_id,
               (${p.p(agentGrid.map((row) => row.map((a) => a.name)))}::text[][])[cat][1 + floor(r_agent * ${slots})::int] AS responder_name,
               (${p.p(policies.map((x) => x?.id ?? null))}::text[])[policy] AS policy_id,
-              (${p.p(policies.map((x) => x?.firstResponseMinutes ?? null))}::int[])[policy] AS fr_min,
-              (${p.p(policies.map((x) => x?.resolutionMinutes ?? null))}::int[])[policy] AS res_min
+              (${p.p(policies.map((x) => x?.fr ?? null))}::int[])[policy] AS fr_min,
+              (${p.p(policies.map((x) => x?.res ?? null))}::int[])[policy] AS res_min
        FROM ${from}, LATERAL (SELECT (${p.p(categoryOf)}::int[])[d.scenario] AS cat, ${policyIndex} AS policy) x
       `,
     ],

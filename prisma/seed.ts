@@ -11,7 +11,9 @@ import { createDb, type Db, type Tx } from "../server/db/client.ts";
 import type { Prisma } from "../server/db/generated/client.ts";
 import { hashPassword } from "../server/auth/password.ts";
 import type { Role } from "../server/auth/policy.ts";
-import { dueTimes, selectPolicy, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "../server/sla/policy.ts";
+import { dueTimes, samePerPriority, selectPolicy, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "../server/sla/policy.ts";
+import { ALWAYS_OPEN } from "../server/sla/calendar.ts";
+import { ALWAYS_OPEN_CALENDAR_ID } from "../server/sla/stored.ts";
 import { recomputeHealth } from "../server/health/service.ts";
 import { bandFor, computeHealth, LOOKBACK_DAYS, type HealthBand } from "../server/health/score.ts";
 import { LOW_RATING, SURVEY_VALID_DAYS } from "../server/surveys/service.ts";
@@ -39,23 +41,49 @@ import { DEMO_ACCOUNTS, DEMO_CUSTOMER_PASSWORD } from "./demo-accounts.ts";
 
 export { DEMO_ACCOUNTS, DEMO_CUSTOMER_PASSWORD, DEMO_PASSWORD, type DemoAccount } from "./demo-accounts.ts";
 
-export type SeedSlaPolicy = Omit<SlaPolicyRule, "id"> & { name: string };
+/** A demo policy: conditions on type, priority and tier; both targets in calendar minutes, for every priority. */
+export interface SeedSlaPolicy {
+  name: string;
+  position: number;
+  types?: TicketType[];
+  priorities?: Priority[];
+  tiers?: CustomerTier[];
+  firstResponseMinutes: number;
+  resolutionMinutes: number;
+}
 
-/** Default SLA policies: lowest position first, the first whose set conditions all match applies. */
+/** Default SLA policies: lowest position first, the first whose conditions all hold applies. */
 export const SLA_POLICIES: readonly SeedSlaPolicy[] = [
-  { name: "Key account complaints", position: 10, matchType: "complaint", matchPriority: null, matchTier: "key",
-    firstResponseMinutes: 60, resolutionMinutes: 8 * 60 },
-  { name: "Urgent", position: 20, matchType: null, matchPriority: "urgent", matchTier: null,
-    firstResponseMinutes: 30, resolutionMinutes: 4 * 60 },
-  { name: "Key accounts", position: 30, matchType: null, matchPriority: null, matchTier: "key",
-    firstResponseMinutes: 2 * 60, resolutionMinutes: 24 * 60 },
-  { name: "Complaints", position: 40, matchType: "complaint", matchPriority: null, matchTier: null,
-    firstResponseMinutes: 4 * 60, resolutionMinutes: 48 * 60 },
-  { name: "High priority", position: 50, matchType: null, matchPriority: "high", matchTier: null,
-    firstResponseMinutes: 4 * 60, resolutionMinutes: 48 * 60 },
-  { name: "Default", position: 100, matchType: null, matchPriority: null, matchTier: null,
-    firstResponseMinutes: 8 * 60, resolutionMinutes: 72 * 60 },
+  { name: "Key account complaints", position: 10, types: ["complaint"], tiers: ["key"], firstResponseMinutes: 60, resolutionMinutes: 8 * 60 },
+  { name: "Urgent", position: 20, priorities: ["urgent"], firstResponseMinutes: 30, resolutionMinutes: 4 * 60 },
+  { name: "Key accounts", position: 30, tiers: ["key"], firstResponseMinutes: 2 * 60, resolutionMinutes: 24 * 60 },
+  { name: "Complaints", position: 40, types: ["complaint"], firstResponseMinutes: 4 * 60, resolutionMinutes: 48 * 60 },
+  { name: "High priority", position: 50, priorities: ["high"], firstResponseMinutes: 4 * 60, resolutionMinutes: 48 * 60 },
+  { name: "Default", position: 100, firstResponseMinutes: 8 * 60, resolutionMinutes: 72 * 60 },
 ];
+
+/** A demo policy as the app's rule (policy.ts), on the always-open calendar. */
+function asRule(policy: SeedSlaPolicy, id: string): SlaPolicyRule {
+  return {
+    id,
+    position: policy.position,
+    enabled: true,
+    types: policy.types ?? [],
+    priorities: policy.priorities ?? [],
+    tiers: policy.tiers ?? [],
+    channels: [],
+    categoryIds: [],
+    teamIds: [],
+    calendar: ALWAYS_OPEN,
+    pauseOnHold: false,
+    atRiskShare: 0.75,
+    atRiskMinutesBefore: null,
+    targets: samePerPriority({
+      first_response: { minutes: policy.firstResponseMinutes, business: false },
+      resolution: { minutes: policy.resolutionMinutes, business: false },
+    }),
+  };
+}
 
 export interface SeedResult {
   tickets: number;
@@ -145,7 +173,7 @@ interface PlannedCustomer {
   createdAt: Date;
 }
 
-type Policy = SeedSlaPolicy & { id: string };
+type Policy = SlaPolicyRule & Pick<SeedSlaPolicy, "name" | "firstResponseMinutes" | "resolutionMinutes">;
 
 /** What should happen to a ticket, decided before any times are worked out. */
 interface TicketSpec {
@@ -320,7 +348,7 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
   }
 
   // SLA policies
-  const policies: Policy[] = SLA_POLICIES.map((p) => ({ ...p, id: randomUUID() }));
+  const policies: Policy[] = SLA_POLICIES.map((p) => ({ ...p, ...asRule(p, randomUUID()) }));
 
   // Tickets: decide what each one is, then work out its times and people.
   const specs = planTicketSpecs(rng, customers);
@@ -430,7 +458,19 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
       teamId: teamIds.get(c.team)!,
     })),
   });
-  await tx.slaPolicy.createMany({ data: policies.map((p) => ({ ...p, createdAt: ago(500 * DAY) })) });
+  await tx.slaPolicy.createMany({
+    data: policies.map((p) => ({
+      id: p.id,
+      name: p.name,
+      position: p.position,
+      types: [...p.types],
+      priorities: [...p.priorities],
+      tiers: [...p.tiers],
+      calendarId: ALWAYS_OPEN_CALENDAR_ID,
+      targets: p.targets,
+      createdAt: ago(500 * DAY),
+    })),
+  });
   await tx.company.createMany({ data: companies });
   await tx.customer.createMany({
     data: customers.map((c) => ({
@@ -605,7 +645,15 @@ interface RealizeContext {
 function realizeTicket(rng: Rng, spec: TicketSpec, ctx: RealizeContext): PlannedTicket {
   const { now } = ctx;
   const at = (ms: number) => new Date(Math.round(ms));
-  const policy = selectPolicy(ctx.policies, { type: spec.type, priority: spec.priority, tier: spec.customer.tier })!;
+  // The demo policies set no channel, category or team conditions.
+  const policy = selectPolicy(ctx.policies, {
+    type: spec.type,
+    priority: spec.priority,
+    tier: spec.customer.tier,
+    channel: spec.channel,
+    categoryId: spec.scenario.category,
+    teamId: null,
+  })!;
   const fr = policy.firstResponseMinutes * MINUTE;
   const res = policy.resolutionMinutes * MINUTE;
 
@@ -657,7 +705,7 @@ function realizeTicket(rng: Rng, spec: TicketSpec, ctx: RealizeContext): Planned
   }
 
   const createdAt = at(created);
-  const due = dueTimes(policy, createdAt);
+  const due = dueTimes(policy, spec.priority, createdAt) as { firstResponseDueAt: Date; resolutionDueAt: Date };
   // Missed targets are recorded by a late reply/solve or by the sweeper shortly after the due time.
   const missedAt = (doneAt: number | null, dueAt: number) => {
     const by = doneAt ?? now.getTime();

@@ -9,11 +9,12 @@ import { addBusinessMinutes, ALWAYS_OPEN, businessMsBetween, type BusinessCalend
 export const TARGETS = ["first_response", "next_response", "periodic_update", "resolution"] as const;
 export type TargetName = (typeof TARGETS)[number];
 
-export interface TargetSpec {
+/** A type, not an interface: stored as JSON, it must fit Prisma's JSON input type. */
+export type TargetSpec = {
   minutes: number;
   /** Business minutes of the policy's calendar, or calendar minutes (always open). */
   business: boolean;
-}
+};
 
 export interface ClockPolicy {
   targets: Partial<Record<TargetName, TargetSpec>>;

@@ -1,46 +1,80 @@
-// SLA rules as plain functions: which policy applies to a ticket, the due
-// times it sets, and the state of a target at a given moment. No I/O.
-// Targets are in calendar minutes for now; business calendars come later.
+// SLA rules as plain functions: which policy applies to a ticket and the due
+// times it sets (server/sla/clock.ts counts them), and the state of a target
+// at a given moment. No I/O.
+import { addBusinessMinutes, type BusinessCalendar } from "./calendar.ts";
+import type { TargetName, TargetSpec } from "./clock.ts";
 
 export type TicketType = "complaint" | "inquiry";
 export type Priority = "low" | "normal" | "high" | "urgent";
 export type CustomerTier = "key" | "growth" | "standard";
+export type Channel = "portal" | "email" | "api" | "agent";
+
+/** A policy's targets for each priority (a priority left out has none). */
+export type PolicyTargets = Partial<Record<Priority, Partial<Record<TargetName, TargetSpec>>>>;
 
 export interface SlaPolicyRule {
   id: string;
   position: number;
-  matchType: TicketType | null;
-  matchPriority: Priority | null;
-  matchTier: CustomerTier | null;
-  firstResponseMinutes: number;
-  resolutionMinutes: number;
+  enabled: boolean;
+  /** The ticket's value must be in each list that is not empty. */
+  types: readonly TicketType[];
+  priorities: readonly Priority[];
+  tiers: readonly CustomerTier[];
+  channels: readonly Channel[];
+  categoryIds: readonly string[];
+  teamIds: readonly string[];
+  calendar: BusinessCalendar;
+  pauseOnHold: boolean;
+  atRiskShare: number;
+  atRiskMinutesBefore: number | null;
+  targets: PolicyTargets;
 }
 
+export const PRIORITIES: readonly Priority[] = ["low", "normal", "high", "urgent"];
+
+/** The same targets for every priority. */
+export function samePerPriority(targets: Partial<Record<TargetName, TargetSpec>>): PolicyTargets {
+  return Object.fromEntries(PRIORITIES.map((priority) => [priority, targets]));
+}
+
+/** What a policy's conditions look at. */
 export interface SlaSubject {
   type: TicketType;
   priority: Priority;
   tier: CustomerTier;
+  channel: Channel;
+  categoryId: string;
+  teamId: string | null;
 }
 
-/** The first policy (by position) whose set conditions all match; unset conditions match anything. */
+const holds = <T>(allowed: readonly T[], value: T) => allowed.length === 0 || allowed.includes(value);
+
+/** The first enabled policy (by position) whose conditions all hold; an empty condition matches anything. */
 export function selectPolicy<P extends SlaPolicyRule>(policies: readonly P[], subject: SlaSubject): P | undefined {
   return [...policies]
     .sort((a, b) => a.position - b.position)
     .find(
       (p) =>
-        (p.matchType === null || p.matchType === subject.type) &&
-        (p.matchPriority === null || p.matchPriority === subject.priority) &&
-        (p.matchTier === null || p.matchTier === subject.tier),
+        p.enabled &&
+        holds(p.types, subject.type) &&
+        holds(p.priorities, subject.priority) &&
+        holds(p.tiers, subject.tier) &&
+        holds(p.channels, subject.channel) &&
+        holds(p.categoryIds, subject.categoryId) &&
+        (p.teamIds.length === 0 || (subject.teamId !== null && p.teamIds.includes(subject.teamId))),
     );
 }
 
-const MINUTE = 60_000;
-
-export function dueTimes(policy: Pick<SlaPolicyRule, "firstResponseMinutes" | "resolutionMinutes">, from: Date) {
-  return {
-    firstResponseDueAt: new Date(from.getTime() + policy.firstResponseMinutes * MINUTE),
-    resolutionDueAt: new Date(from.getTime() + policy.resolutionMinutes * MINUTE),
+/** When a new ticket's first response and resolution are due under the policy (null for a target it does not set). */
+export function dueTimes(policy: Pick<SlaPolicyRule, "targets" | "calendar">, priority: Priority, from: Date) {
+  const due = (spec: TargetSpec | undefined) => {
+    if (!spec) return null;
+    // Calendar minutes need no calendar walk: filing a ticket is the busiest write.
+    if (!spec.business) return new Date(from.getTime() + spec.minutes * 60_000);
+    return new Date(addBusinessMinutes(policy.calendar, from.getTime(), spec.minutes));
   };
+  const targets = policy.targets[priority] ?? {};
+  return { firstResponseDueAt: due(targets.first_response), resolutionDueAt: due(targets.resolution) };
 }
 
 export type SlaState = "none" | "met" | "on_track" | "at_risk" | "breached";

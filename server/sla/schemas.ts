@@ -109,3 +109,14 @@ export const CalendarListQuerySchema = z.object({
   /** The id of the last calendar of the previous page. */
   cursor: z.uuid("validation.cursor").optional(),
 });
+
+const TargetSpecSchema = z.object({
+  minutes: z.number({ error: "validation.minutes" }).int("validation.minutes").min(1, "validation.minutes").max(525_600, "validation.minutes"),
+  business: z.boolean({ error: "validation.business" }),
+});
+
+/** A policy's targets per priority: first response, next response, periodic update, resolution (each optional). */
+export const PolicyTargetsSchema = z.partialRecord(
+  z.enum(["low", "normal", "high", "urgent"], { error: "validation.priority" }),
+  z.partialRecord(z.enum(["first_response", "next_response", "periodic_update", "resolution"], { error: "validation.target" }), TargetSpecSchema),
+);

@@ -9,10 +9,9 @@ import { emit } from "../events/emit.ts";
 import { inTransaction } from "../events/transaction.ts";
 import { isUniqueViolation, parseInput } from "../validation.ts";
 import { addBusinessMinutes, ClosedCalendarError, type BusinessCalendar, type Weekday } from "./calendar.ts";
+import { ALWAYS_OPEN_CALENDAR_ID } from "./stored.ts";
 import { BusinessCalendarSchema, CalendarChangeSchema, CalendarListQuerySchema, NewCalendarSchema, SlaPreviewSchema } from "./schemas.ts";
 
-/** The calendar every installation starts with (its migration): always open, so it is not edited or removed. */
-export const ALWAYS_OPEN_CALENDAR_ID = "00000000-0000-4000-8000-000000002407";
 
 const calendarView = { id: true, name: true, timezone: true, hours: true, holidays: true, createdAt: true, updatedAt: true } as const;
 type CalendarRow = Prisma.BusinessCalendarGetPayload<{ select: typeof calendarView }>;

@@ -13,7 +13,8 @@ import { assertCan, can, rolesWith, ticketsSql, type AuthUser } from "../auth/po
 import { DomainError, forbidden, notFound } from "../errors.ts";
 import { appendEventsSql, appendingEvents, emit, emitted } from "../events/emit.ts";
 import { parseEventRows, FIELD_EVENTS, type EventRow, type NewEvent, type StoredEvent } from "../events/types.ts";
-import { dueTimes, selectPolicy, type CustomerTier, type SlaPolicyRule } from "../sla/policy.ts";
+import { dueTimes, selectPolicy, type Channel, type CustomerTier } from "../sla/policy.ts";
+import { currentPolicies, POLICIES_VERSION_SQL } from "../sla/stored.ts";
 import { parseInput } from "../validation.ts";
 import { ACTIVE_STATUSES, canChangeStatus, isActive } from "./status.ts";
 import { planUpdate, tagDiff, type FieldChange, type FieldName, type TicketFields } from "./changes.ts";
@@ -29,7 +30,7 @@ import {
   type StaffNewTicketInput,
 } from "./schemas.ts";
 
-export type Channel = "portal" | "email" | "api" | "agent";
+export type { Channel } from "../sla/policy.ts";
 
 const summarySelect = {
   id: true,
@@ -63,14 +64,15 @@ export type TicketSummary = Prisma.TicketGetPayload<{ select: typeof summarySele
 interface FilingContext {
   requester: { id: string; name: string; email: string; tier: CustomerTier; companyName: string | null } | null;
   category: { id: string; key: string; nameEn: string; nameZh: string; teamId: string | null; teamName: string | null } | null;
-  policies: SlaPolicyRule[];
+  /** Which version of the SLA policies is stored (stored.ts). */
+  policiesVersion: string;
   /** The new ticket's number, when the requester and category exist. */
   number: number | null;
 }
 
 /** Who the ticket is for, its category with the team it routes to, and the SLA policies: one round trip. */
 const FILING_CONTEXT_SQL = `
-  SELECT r."requester", c."category", p."policies",
+  SELECT r."requester", c."category", p."policiesVersion",
     -- The number is taken here, so the events can name the ticket before it is written; only for a
     -- filing that can go ahead (a refused one must not use up numbers).
     CASE WHEN r."requester" IS NOT NULL AND c."category" IS NOT NULL
@@ -82,9 +84,7 @@ const FILING_CONTEXT_SQL = `
     (SELECT (SELECT json_build_object('id', ca."id", 'key', ca."key", 'nameEn', ca."nameEn", 'nameZh', ca."nameZh", 'teamId', ca."teamId", 'teamName', tm."name")
                FROM "Category" ca LEFT JOIN "Team" tm ON tm."id" = ca."teamId"
               WHERE ca."key" = $3) AS "category") c,
-    (SELECT coalesce(json_agg(sp), '[]') AS "policies"
-       FROM (SELECT "id", "position", "matchType", "matchPriority", "matchTier", "firstResponseMinutes", "resolutionMinutes"
-               FROM "SlaPolicy") sp) p`;
+    (SELECT ${POLICIES_VERSION_SQL} AS "policiesVersion") p`;
 
 /** A new ticket's version: the events name it. */
 const FIRST_VERSION = 1;
@@ -133,7 +133,7 @@ export async function createTicket(
         [randomUUID(), requesterEmail, requesterEmail.split("@")[0], now.toISOString()],
       );
     }
-    const [{ requester, category, policies, number }] = await sql.query<FilingContext>(FILING_CONTEXT_SQL, [
+    const [{ requester, category, policiesVersion, number }] = await sql.query<FilingContext>(FILING_CONTEXT_SQL, [
       requesterEmail ? null : user.customerId,
       requesterEmail,
       input.category,
@@ -143,8 +143,15 @@ export async function createTicket(
     if (number === null) throw new Error("No ticket number was taken although requester and category exist");
 
     const priority = input.priority ?? "normal";
-    const policy = selectPolicy(policies, { type: input.type, priority, tier: requester.tier });
-    const due = policy ? dueTimes(policy, now) : null;
+    const policy = selectPolicy(await currentPolicies(sql, policiesVersion), {
+      type: input.type,
+      priority,
+      tier: requester.tier,
+      channel,
+      categoryId: category.id,
+      teamId: category.teamId,
+    });
+    const due = policy ? dueTimes(policy, priority, now) : null;
     const messageId = randomUUID();
     const version = FIRST_VERSION;
     const about = { ticketId, customerId: requester.id, actorId: user.id, at: now };
@@ -158,8 +165,8 @@ export async function createTicket(
           channel,
           priority,
           teamId: category.teamId,
-          firstResponseDueAt: due?.firstResponseDueAt.toISOString() ?? null,
-          resolutionDueAt: due?.resolutionDueAt.toISOString() ?? null,
+          firstResponseDueAt: due?.firstResponseDueAt?.toISOString() ?? null,
+          resolutionDueAt: due?.resolutionDueAt?.toISOString() ?? null,
           version,
         },
       },
@@ -176,8 +183,8 @@ export async function createTicket(
       category.teamId,
       policy?.id ?? null,
       now.toISOString(),
-      due?.firstResponseDueAt.toISOString() ?? null,
-      due?.resolutionDueAt.toISOString() ?? null,
+      due?.firstResponseDueAt?.toISOString() ?? null,
+      due?.resolutionDueAt?.toISOString() ?? null,
       messageId,
       // Staff filing on a customer's behalf are the author of the text, not the customer.
       user.id,

@@ -3,7 +3,8 @@
 // and restarting the app does not load everything a second time.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { verifyPassword } from "../../server/auth/password.ts";
-import { ticketSlaState } from "../../server/sla/policy.ts";
+import { PRIORITIES, ticketSlaState } from "../../server/sla/policy.ts";
+import { ALWAYS_OPEN_CALENDAR_ID } from "../../server/sla/stored.ts";
 import { DEMO_ACCOUNTS, SLA_POLICIES, seedDemoData, type SeedResult } from "../../prisma/seed.ts";
 import { freshDatabase, type TestDatabase } from "../support/services.ts";
 
@@ -65,7 +66,25 @@ describe("demo seed", () => {
 
   test("SLA policies are the exported defaults", async () => {
     const rows = await t.db.slaPolicy.findMany({ orderBy: { position: "asc" } });
-    expect(rows.map(({ id: _id, createdAt: _c, ...p }) => p)).toEqual([...SLA_POLICIES]);
+    expect(rows.map((p) => p.name)).toEqual(SLA_POLICIES.map((p) => p.name));
+    for (const [i, seeded] of SLA_POLICIES.entries()) {
+      expect(rows[i]).toMatchObject({
+        position: seeded.position,
+        enabled: true,
+        types: seeded.types ?? [],
+        priorities: seeded.priorities ?? [],
+        tiers: seeded.tiers ?? [],
+        channels: [],
+        calendarId: ALWAYS_OPEN_CALENDAR_ID,
+      });
+      // Both targets, in calendar minutes, for every priority.
+      for (const priority of PRIORITIES) {
+        expect((rows[i].targets as Record<string, unknown>)[priority]).toEqual({
+          first_response: { minutes: seeded.firstResponseMinutes, business: false },
+          resolution: { minutes: seeded.resolutionMinutes, business: false },
+        });
+      }
+    }
   });
 
   test("there is plenty of work: tickets in every status, customers in every tier", async () => {

@@ -4,6 +4,8 @@ import type { Db } from "../../server/db/client.ts";
 import { hashPassword } from "../../server/auth/password.ts";
 import { loadAuthUser } from "../../server/auth/users.ts";
 import type { AuthUser } from "../../server/auth/policy.ts";
+import { samePerPriority } from "../../server/sla/policy.ts";
+import { ALWAYS_OPEN_CALENDAR_ID } from "../../server/sla/stored.ts";
 
 export const PASSWORD = "correct-horse-battery";
 
@@ -17,11 +19,13 @@ export async function createFixtures(db: Db) {
       { key: "billing", nameEn: "Billing", nameZh: "账单", teamId: billingTeam.id },
     ],
   });
+  const targets = (firstResponse: number, resolution: number) =>
+    samePerPriority({ first_response: { minutes: firstResponse, business: false }, resolution: { minutes: resolution, business: false } });
   await db.slaPolicy.createMany({
     data: [
-      { name: "Key-account complaints", position: 10, matchType: "complaint", matchTier: "key", firstResponseMinutes: 60, resolutionMinutes: 480 },
-      { name: "Complaints", position: 40, matchType: "complaint", firstResponseMinutes: 240, resolutionMinutes: 2880 },
-      { name: "Default", position: 100, firstResponseMinutes: 480, resolutionMinutes: 4320 },
+      { name: "Key-account complaints", position: 10, types: ["complaint"], tiers: ["key"], targets: targets(60, 480), calendarId: ALWAYS_OPEN_CALENDAR_ID },
+      { name: "Complaints", position: 40, types: ["complaint"], targets: targets(240, 2880), calendarId: ALWAYS_OPEN_CALENDAR_ID },
+      { name: "Default", position: 100, targets: targets(480, 4320), calendarId: ALWAYS_OPEN_CALENDAR_ID },
     ],
   });
 

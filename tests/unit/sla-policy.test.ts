@@ -1,46 +1,82 @@
 import { describe, expect, test } from "vitest";
-import { dueTimes, selectPolicy, targetState, ticketSlaState, type SlaPolicyRule } from "../../server/sla/policy.ts";
+import { dueTimes, samePerPriority, selectPolicy, targetState, ticketSlaState, type SlaPolicyRule, type SlaSubject } from "../../server/sla/policy.ts";
+import { ALWAYS_OPEN, type BusinessCalendar } from "../../server/sla/calendar.ts";
 
 const policy = (p: Partial<SlaPolicyRule> & Pick<SlaPolicyRule, "id" | "position">): SlaPolicyRule => ({
-  matchType: null,
-  matchPriority: null,
-  matchTier: null,
-  firstResponseMinutes: 480,
-  resolutionMinutes: 4320,
+  enabled: true,
+  types: [],
+  priorities: [],
+  tiers: [],
+  channels: [],
+  categoryIds: [],
+  teamIds: [],
+  calendar: ALWAYS_OPEN,
+  pauseOnHold: false,
+  atRiskShare: 0.75,
+  atRiskMinutesBefore: null,
+  targets: samePerPriority({ first_response: { minutes: 480, business: false }, resolution: { minutes: 4320, business: false } }),
   ...p,
 });
 
 const policies = [
   policy({ id: "default", position: 100 }),
-  policy({ id: "key-complaint", position: 10, matchType: "complaint", matchTier: "key", firstResponseMinutes: 60 }),
-  policy({ id: "complaint", position: 40, matchType: "complaint", firstResponseMinutes: 240 }),
-  policy({ id: "urgent", position: 20, matchPriority: "urgent", firstResponseMinutes: 30 }),
+  policy({ id: "key-complaint", position: 10, types: ["complaint"], tiers: ["key"] }),
+  policy({ id: "complaint", position: 40, types: ["complaint"] }),
+  policy({ id: "urgent", position: 20, priorities: ["urgent"] }),
+  policy({ id: "billing-email", position: 5, channels: ["email"], categoryIds: ["billing"], teamIds: ["finance"] }),
+  policy({ id: "switched-off", position: 1, enabled: false }),
 ];
+const subject = (s: Partial<SlaSubject>): SlaSubject => ({
+  type: "inquiry",
+  priority: "normal",
+  tier: "standard",
+  channel: "portal",
+  categoryId: "technical",
+  teamId: "support",
+  ...s,
+});
 
 describe("selectPolicy", () => {
   test("a key-tier complaint gets the strictest policy", () => {
-    expect(selectPolicy(policies, { type: "complaint", priority: "normal", tier: "key" })?.id).toBe("key-complaint");
+    expect(selectPolicy(policies, subject({ type: "complaint", tier: "key" }))?.id).toBe("key-complaint");
   });
   test("a standard complaint gets the complaint policy, not the key-tier one", () => {
-    expect(selectPolicy(policies, { type: "complaint", priority: "normal", tier: "standard" })?.id).toBe("complaint");
+    expect(selectPolicy(policies, subject({ type: "complaint" }))?.id).toBe("complaint");
   });
   test("position decides between several matches", () => {
-    expect(selectPolicy(policies, { type: "complaint", priority: "urgent", tier: "standard" })?.id).toBe("urgent");
+    expect(selectPolicy(policies, subject({ type: "complaint", priority: "urgent" }))?.id).toBe("urgent");
   });
-  test("an inquiry falls through to the catch-all", () => {
-    expect(selectPolicy(policies, { type: "inquiry", priority: "low", tier: "growth" })?.id).toBe("default");
+  test("an inquiry falls through to the catch-all; a disabled policy never applies", () => {
+    expect(selectPolicy(policies, subject({ priority: "low", tier: "growth" }))?.id).toBe("default");
+  });
+  test("channel, category and team conditions must all hold", () => {
+    expect(selectPolicy(policies, subject({ channel: "email", categoryId: "billing", teamId: "finance" }))?.id).toBe("billing-email");
+    expect(selectPolicy(policies, subject({ channel: "email", categoryId: "billing", teamId: null }))?.id).toBe("default");
+    expect(selectPolicy(policies, subject({ channel: "portal", categoryId: "billing", teamId: "finance" }))?.id).toBe("default");
   });
   test("no policy when nothing matches", () => {
-    expect(selectPolicy([policies[1]], { type: "inquiry", priority: "low", tier: "key" })).toBeUndefined();
+    expect(selectPolicy([policies[1]], subject({ priority: "low", tier: "key" }))).toBeUndefined();
   });
 });
 
 describe("dueTimes", () => {
-  test("adds the targets to the start time", () => {
-    const from = new Date("2026-11-23T10:00:00Z");
-    const due = dueTimes({ firstResponseMinutes: 60, resolutionMinutes: 480 }, from);
-    expect(due.firstResponseDueAt.toISOString()).toBe("2026-11-23T11:00:00.000Z");
-    expect(due.resolutionDueAt.toISOString()).toBe("2026-11-23T18:00:00.000Z");
+  test("adds the priority's targets to the start time, in calendar or business minutes", () => {
+    const from = new Date("2026-11-23T16:00:00Z"); // Monday
+    const office: BusinessCalendar = { timezone: "UTC", hours: { mon: [["09:00", "17:00"]], tue: [["09:00", "17:00"]] }, holidays: [] };
+    const p = policy({
+      id: "p",
+      position: 1,
+      calendar: office,
+      targets: {
+        normal: { first_response: { minutes: 60, business: false }, resolution: { minutes: 120, business: true } },
+        urgent: { first_response: { minutes: 15, business: false } },
+      },
+    });
+    const normal = dueTimes(p, "normal", from);
+    expect(normal.firstResponseDueAt?.toISOString()).toBe("2026-11-23T17:00:00.000Z");
+    expect(normal.resolutionDueAt?.toISOString()).toBe("2026-11-24T10:00:00.000Z"); // an hour on Monday, an hour on Tuesday
+    expect(dueTimes(p, "urgent", from)).toEqual({ firstResponseDueAt: new Date("2026-11-23T16:15:00Z"), resolutionDueAt: null });
+    expect(dueTimes(p, "low", from)).toEqual({ firstResponseDueAt: null, resolutionDueAt: null });
   });
 });
 
