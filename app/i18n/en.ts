@@ -313,6 +313,7 @@ const en = {
     userNotFound: "That account does not exist.",
     calendarNotFound: "There is no calendar with that id.",
     builtInCalendar: "The built-in always-open calendar cannot be changed or removed.",
+    calendarInUse: "SLA policies use this calendar: give them another one first.",
     cannotDeactivateSelf: "You cannot deactivate your own account.",
     ticketClosed: "This request is closed and cannot take new messages.",
     staleTicket: "Someone else changed this ticket while you were editing it. Nothing was saved; check their change and try again.",

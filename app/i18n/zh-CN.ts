@@ -313,6 +313,7 @@ const zhCN: Resources = {
     userNotFound: "该账户不存在。",
     calendarNotFound: "不存在该 ID 的日历。",
     builtInCalendar: "内置的全天候日历不能修改或删除。",
+    calendarInUse: "有 SLA 策略正在使用此日历，请先为它们换用其他日历。",
     cannotDeactivateSelf: "不能停用您自己的账户。",
     ticketClosed: "此工单已关闭，无法再发送消息。",
     staleTicket: "在您编辑期间，其他人修改了此工单。您的修改未保存；请查看对方的修改后再试。",

@@ -484,7 +484,7 @@ export const API_ROUTES: ApiRoute[] = [
     path: "/sla/calendars/{id}",
     auth: "bearer",
     summary: "Remove a business calendar (supervisors and admins)",
-    description: "Answers with the calendar removed. The built-in always-open calendar cannot be removed (409).",
+    description: "Answers with the calendar removed. The built-in always-open calendar, and a calendar SLA policies use, cannot be removed (409).",
     params: z.object({ id: z.uuid() }),
     notFoundKey: "errors.calendarNotFound",
     response: S.Calendar,

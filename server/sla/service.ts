@@ -115,6 +115,8 @@ export async function deleteCalendar(db: Db, user: AuthUser, id: string, now = n
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "BusinessCalendar" WHERE "id" = ${id} FOR UPDATE`;
     const row = locked && (await tx.businessCalendar.findUnique({ where: { id }, select: calendarView }));
     if (!row) throw notFound("errors.calendarNotFound");
+    // Policies keep their calendar: moving them to another comes first.
+    if ((await tx.slaPolicy.count({ where: { calendarId: id } })) > 0) throw new DomainError("conflict", "errors.calendarInUse");
     await tx.businessCalendar.delete({ where: { id } });
     await emit(tx, [{ type: "sla.calendar_changed", actorId: user.id, at: now, data: { calendarId: id, change: "deleted" } }]);
     return calendarJson(row);

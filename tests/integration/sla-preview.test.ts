@@ -5,7 +5,7 @@
 import { describe, expect, test } from "vitest";
 import { useLiveServer } from "../support/live.ts";
 
-const { api, tokenFor } = useLiveServer();
+const { ctx, api, tokenFor } = useLiveServer();
 
 const OFFICE = {
   timezone: "Europe/Berlin",
@@ -78,6 +78,16 @@ describe("previewing a due time", () => {
     const stored = await api("/sla/calendars", { method: "POST", token, body: { name: "Never open", ...sparse, holidays: everyDay } });
     expect(stored.status).toBe(400);
     expect(stored.body.error.details).toHaveProperty("hours");
+  });
+
+  test("a calendar that SLA policies use cannot be removed", async () => {
+    const token = await tokenFor("admin@test.example");
+    const created = await api("/sla/calendars", { method: "POST", token, body: { name: "Used by a policy", ...OFFICE } });
+    expect(created.status).toBe(201);
+    await ctx.db.slaPolicy.updateMany({ where: { name: "Default" }, data: { calendarId: created.body.id } });
+    const refused = await api(`/sla/calendars/${created.body.id}`, { method: "DELETE", token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe("SLA policies use this calendar: give them another one first.");
   });
 
   test("agents and customers may not use it", async () => {
