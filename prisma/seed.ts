@@ -11,8 +11,7 @@ import { createDb, type Db, type Tx } from "../server/db/client.ts";
 import type { Prisma } from "../server/db/generated/client.ts";
 import { hashPassword } from "../server/auth/password.ts";
 import type { Role } from "../server/auth/policy.ts";
-import { dueTimes, samePerPriority, selectPolicy, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "../server/sla/policy.ts";
-import { ALWAYS_OPEN } from "../server/sla/calendar.ts";
+import { dueTimes, POLICY_DEFAULTS, samePerPriority, selectPolicy, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "../server/sla/policy.ts";
 import { ALWAYS_OPEN_CALENDAR_ID } from "../server/sla/stored.ts";
 import { recomputeHealth } from "../server/health/service.ts";
 import { bandFor, computeHealth, LOOKBACK_DAYS, type HealthBand } from "../server/health/score.ts";
@@ -65,19 +64,12 @@ export const SLA_POLICIES: readonly SeedSlaPolicy[] = [
 /** A demo policy as the app's rule (policy.ts), on the always-open calendar. */
 function asRule(policy: SeedSlaPolicy, id: string): SlaPolicyRule {
   return {
+    ...POLICY_DEFAULTS,
     id,
     position: policy.position,
-    enabled: true,
     types: policy.types ?? [],
     priorities: policy.priorities ?? [],
     tiers: policy.tiers ?? [],
-    channels: [],
-    categoryIds: [],
-    teamIds: [],
-    calendar: ALWAYS_OPEN,
-    pauseOnHold: false,
-    atRiskShare: 0.75,
-    atRiskMinutesBefore: null,
     targets: samePerPriority({
       first_response: { minutes: policy.firstResponseMinutes, business: false },
       resolution: { minutes: policy.resolutionMinutes, business: false },

@@ -1,7 +1,7 @@
 // SLA rules as plain functions: which policy applies to a ticket and the due
 // times it sets (server/sla/clock.ts counts them), and the state of a target
 // at a given moment. No I/O.
-import { addBusinessMinutes, type BusinessCalendar } from "./calendar.ts";
+import { addBusinessMinutes, ALWAYS_OPEN, type BusinessCalendar } from "./calendar.ts";
 import type { TargetName, TargetSpec } from "./clock.ts";
 
 export type TicketType = "complaint" | "inquiry";
@@ -36,6 +36,21 @@ export const PRIORITIES: readonly Priority[] = ["low", "normal", "high", "urgent
 export function samePerPriority(targets: Partial<Record<TargetName, TargetSpec>>): PolicyTargets {
   return Object.fromEntries(PRIORITIES.map((priority) => [priority, targets]));
 }
+
+/** A new policy's settings until told otherwise: for every ticket, on the always-open calendar, at risk at 75 %. */
+export const POLICY_DEFAULTS = {
+  enabled: true,
+  types: [],
+  priorities: [],
+  tiers: [],
+  channels: [],
+  categoryIds: [],
+  teamIds: [],
+  calendar: ALWAYS_OPEN,
+  pauseOnHold: false,
+  atRiskShare: 0.75,
+  atRiskMinutesBefore: null,
+} satisfies Omit<SlaPolicyRule, "id" | "position" | "targets">;
 
 /** What a policy's conditions look at. */
 export interface SlaSubject {

@@ -1,19 +1,9 @@
 import { describe, expect, test } from "vitest";
-import { dueTimes, samePerPriority, selectPolicy, targetState, ticketSlaState, type SlaPolicyRule, type SlaSubject } from "../../server/sla/policy.ts";
-import { ALWAYS_OPEN, type BusinessCalendar } from "../../server/sla/calendar.ts";
+import { dueTimes, POLICY_DEFAULTS, samePerPriority, selectPolicy, targetState, ticketSlaState, type SlaPolicyRule, type SlaSubject } from "../../server/sla/policy.ts";
+import type { BusinessCalendar } from "../../server/sla/calendar.ts";
 
 const policy = (p: Partial<SlaPolicyRule> & Pick<SlaPolicyRule, "id" | "position">): SlaPolicyRule => ({
-  enabled: true,
-  types: [],
-  priorities: [],
-  tiers: [],
-  channels: [],
-  categoryIds: [],
-  teamIds: [],
-  calendar: ALWAYS_OPEN,
-  pauseOnHold: false,
-  atRiskShare: 0.75,
-  atRiskMinutesBefore: null,
+  ...POLICY_DEFAULTS,
   targets: samePerPriority({ first_response: { minutes: 480, business: false }, resolution: { minutes: 4320, business: false } }),
   ...p,
 });
