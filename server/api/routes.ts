@@ -39,8 +39,29 @@ import {
   updateTicket,
 } from "../tickets/service.ts";
 import { IdempotencyKeySchema } from "../idempotency.ts";
-import { CalendarChangeSchema, CalendarListQuerySchema, NewCalendarSchema, SlaPreviewSchema } from "../sla/schemas.ts";
-import { createCalendar, deleteCalendar, getCalendar, listCalendars, previewDueTime, updateCalendar } from "../sla/service.ts";
+import {
+  CalendarChangeSchema,
+  CalendarListQuerySchema,
+  NewCalendarSchema,
+  NewPolicySchema,
+  PolicyChangeSchema,
+  PolicyOrderSchema,
+  SlaPreviewSchema,
+} from "../sla/schemas.ts";
+import {
+  createCalendar,
+  createPolicy,
+  deleteCalendar,
+  deletePolicy,
+  getCalendar,
+  getPolicy,
+  listCalendars,
+  listPolicies,
+  previewDueTime,
+  reorderPolicies,
+  updateCalendar,
+  updatePolicy,
+} from "../sla/service.ts";
 import { MAX_SEARCH_OFFSET, searchArticles } from "../../search/articles.ts";
 import { defineRoute, type ApiRoute } from "./contract.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
@@ -490,6 +511,83 @@ export const API_ROUTES: ApiRoute[] = [
     response: S.Calendar,
     errors: [403, 409],
     handle: async ({ user, params }) => deleteCalendar(db(), user, params.id),
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/sla/policies",
+    auth: "bearer",
+    summary: "Every SLA policy, in the order they are tried (supervisors and admins)",
+    response: S.SlaPolicyList,
+    errors: [403],
+    handle: async ({ user }) => ({ data: await listPolicies(db(), user) }),
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/sla/policies",
+    auth: "bearer",
+    summary: "Set up an SLA policy; it is tried last (supervisors and admins)",
+    description:
+      "Conditions are lists (`types`, `priorities`, `tiers`, `channels`, `categoryIds`, `teamIds`); an empty list matches anything. " +
+      "`targets` gives per priority `first_response`, `next_response`, `periodic_update` and `resolution`, each `{ minutes, business }`: " +
+      "business minutes count on the calendar's open hours, others are calendar minutes.",
+    body: NewPolicySchema,
+    status: 201,
+    response: S.SlaPolicy,
+    errors: [403],
+    handle: async ({ user, body }) => createPolicy(db(), user, body),
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/sla/policies/order",
+    auth: "bearer",
+    summary: "Put the SLA policies in the order to try them (supervisors and admins)",
+    description: "`ids`: every policy's id once, first to last. Answers with the policies in their new order.",
+    body: PolicyOrderSchema,
+    response: S.SlaPolicyList,
+    errors: [403],
+    handle: async ({ user, body }) => ({ data: await reorderPolicies(db(), user, body) }),
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/sla/policies/{id}",
+    auth: "bearer",
+    summary: "One SLA policy (supervisors and admins)",
+    params: z.object({ id: z.uuid() }),
+    notFoundKey: "errors.policyNotFound",
+    response: S.SlaPolicy,
+    errors: [403],
+    handle: async ({ user, params }) => getPolicy(db(), user, params.id),
+  }),
+
+  defineRoute({
+    method: "patch",
+    path: "/sla/policies/{id}",
+    auth: "bearer",
+    summary: "Change an SLA policy, or turn it on or off (supervisors and admins)",
+    description: "The fields given replace the stored ones. Tickets filed from now on follow the change.",
+    params: z.object({ id: z.uuid() }),
+    notFoundKey: "errors.policyNotFound",
+    body: PolicyChangeSchema,
+    response: S.SlaPolicy,
+    errors: [403],
+    handle: async ({ user, params, body }) => updatePolicy(db(), user, params.id, body),
+  }),
+
+  defineRoute({
+    method: "delete",
+    path: "/sla/policies/{id}",
+    auth: "bearer",
+    summary: "Remove an SLA policy no ticket was filed under (supervisors and admins)",
+    description: "A policy tickets were filed under stays as their history (409): turn it off instead.",
+    params: z.object({ id: z.uuid() }),
+    notFoundKey: "errors.policyNotFound",
+    response: S.SlaPolicy,
+    errors: [403, 409],
+    handle: async ({ user, params }) => deletePolicy(db(), user, params.id),
   }),
 
   defineRoute({

@@ -290,3 +290,33 @@ export const Calendar = z
   .openapi("Calendar");
 
 export const CalendarPage = z.strictObject({ data: z.array(Calendar), nextCursor: z.string().nullable() }).openapi("CalendarPage");
+
+const TargetSpec = z.strictObject({ minutes: z.number().int(), business: z.boolean() });
+export const SlaPolicy = z
+  .strictObject({
+    id: Uuid,
+    name: z.string(),
+    position: z.number().int().openapi({ description: "Lower is tried first; the first enabled policy whose conditions all hold applies" }),
+    enabled: z.boolean(),
+    types: z.array(z.enum(["complaint", "inquiry"])).openapi({ description: "Conditions: an empty list matches anything" }),
+    priorities: z.array(z.enum(["low", "normal", "high", "urgent"])),
+    tiers: z.array(z.enum(["key", "growth", "standard"])),
+    channels: z.array(z.enum(["portal", "email", "api", "agent"])),
+    categoryIds: z.array(Uuid),
+    teamIds: z.array(Uuid),
+    calendarId: Uuid.openapi({ description: "Business minutes count on this calendar" }),
+    pauseOnHold: z.boolean(),
+    atRiskShare: z.number(),
+    atRiskMinutesBefore: z.number().int().nullable(),
+    targets: z
+      .partialRecord(
+        z.enum(["low", "normal", "high", "urgent"]),
+        z.partialRecord(z.enum(["first_response", "next_response", "periodic_update", "resolution"]), TargetSpec),
+      )
+      .openapi({ description: "Per priority: each target's minutes, business (the calendar's open hours) or calendar minutes" }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("SlaPolicy");
+
+export const SlaPolicyList = z.strictObject({ data: z.array(SlaPolicy) }).openapi("SlaPolicyList");

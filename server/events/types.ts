@@ -46,6 +46,8 @@ export const EVENT_DATA = {
   "user.reactivated": z.object({ userId: z.string() }),
   /** A business calendar was set up, changed or removed (open tickets' clocks may need recomputing). */
   "sla.calendar_changed": z.object({ calendarId: z.string(), change: z.enum(["created", "updated", "deleted"]) }),
+  /** An SLA policy was set up, changed or removed, or the policies were put in another order. */
+  "sla.policy_changed": z.object({ policyId: z.string().nullable(), change: z.enum(["created", "updated", "deleted", "reordered"]) }),
 } as const;
 
 export type EventType = keyof typeof EVENT_DATA;

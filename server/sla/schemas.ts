@@ -120,3 +120,55 @@ export const PolicyTargetsSchema = z.partialRecord(
   z.enum(["low", "normal", "high", "urgent"], { error: "validation.priority" }),
   z.partialRecord(z.enum(["first_response", "next_response", "periodic_update", "resolution"], { error: "validation.target" }), TargetSpecSchema),
 );
+
+const PolicyNameSchema = z.string({ error: "validation.policyName" }).trim().min(1, "validation.policyName").max(80, "validation.policyName");
+const list = <T extends string>(values: readonly [T, ...T[]], key: string) =>
+  z.array(z.enum(values, { error: key }), { error: key }).max(values.length, key);
+
+/** A policy's fields, each as given (no defaults: a change names only what changes). */
+const POLICY_FIELDS = {
+  name: PolicyNameSchema,
+  enabled: z.boolean({ error: "validation.enabled" }),
+  types: list(["complaint", "inquiry"], "validation.type"),
+  priorities: list(["low", "normal", "high", "urgent"], "validation.priority"),
+  tiers: list(["key", "growth", "standard"], "validation.tier"),
+  channels: list(["portal", "email", "api", "agent"], "validation.channel"),
+  categoryIds: z.array(z.uuid({ error: "validation.category" }), { error: "validation.category" }).max(100, "validation.category"),
+  teamIds: z.array(z.uuid({ error: "validation.team" }), { error: "validation.team" }).max(100, "validation.team"),
+  calendarId: z.uuid({ error: "validation.calendar" }),
+  pauseOnHold: z.boolean({ error: "validation.pauseOnHold" }),
+  atRiskShare: z.number({ error: "validation.atRiskShare" }).gt(0, "validation.atRiskShare").lt(1, "validation.atRiskShare"),
+  atRiskMinutesBefore: z
+    .number({ error: "validation.atRiskMinutesBefore" })
+    .int("validation.atRiskMinutesBefore")
+    .min(1, "validation.atRiskMinutesBefore")
+    .max(525_600, "validation.atRiskMinutesBefore")
+    .nullable(),
+  targets: PolicyTargetsSchema,
+};
+
+/** A policy as supervisors set it up: conditions (empty lists match anything), calendar, pauses, at-risk rule, targets. */
+export const NewPolicySchema = z.object({
+  ...POLICY_FIELDS,
+  enabled: POLICY_FIELDS.enabled.default(true),
+  types: POLICY_FIELDS.types.default([]),
+  priorities: POLICY_FIELDS.priorities.default([]),
+  tiers: POLICY_FIELDS.tiers.default([]),
+  channels: POLICY_FIELDS.channels.default([]),
+  categoryIds: POLICY_FIELDS.categoryIds.default([]),
+  teamIds: POLICY_FIELDS.teamIds.default([]),
+  pauseOnHold: POLICY_FIELDS.pauseOnHold.default(false),
+  atRiskShare: POLICY_FIELDS.atRiskShare.default(0.75),
+  atRiskMinutesBefore: POLICY_FIELDS.atRiskMinutesBefore.default(null),
+});
+
+/** A change: any of a policy's fields; what is not named stays as it is. */
+export const PolicyChangeSchema = z
+  .object(POLICY_FIELDS)
+  .partial()
+  .refine((change) => Object.values(change).some((value) => value !== undefined), "validation.nothingToUpdate");
+
+/** The order to apply policies in: every policy's id, first to last. */
+export const PolicyOrderSchema = z.object({
+  ids: z.array(z.uuid({ error: "validation.policyOrder" }), { error: "validation.policyOrder" }).min(1, "validation.policyOrder").max(500, "validation.policyOrder"),
+});

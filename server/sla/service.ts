@@ -10,7 +10,17 @@ import { inTransaction } from "../events/transaction.ts";
 import { isUniqueViolation, parseInput } from "../validation.ts";
 import { addBusinessMinutes, ClosedCalendarError, type BusinessCalendar, type Weekday } from "./calendar.ts";
 import { ALWAYS_OPEN_CALENDAR_ID } from "./stored.ts";
-import { BusinessCalendarSchema, CalendarChangeSchema, CalendarListQuerySchema, NewCalendarSchema, SlaPreviewSchema } from "./schemas.ts";
+import {
+  BusinessCalendarSchema,
+  CalendarChangeSchema,
+  CalendarListQuerySchema,
+  NewCalendarSchema,
+  NewPolicySchema,
+  PolicyChangeSchema,
+  PolicyOrderSchema,
+  SlaPreviewSchema,
+} from "./schemas.ts";
+import type { Tx } from "../db/client.ts";
 
 
 const calendarView = { id: true, name: true, timezone: true, hours: true, holidays: true, createdAt: true, updatedAt: true } as const;
@@ -148,4 +158,136 @@ export async function previewDueTime(db: Db, user: AuthUser, raw: unknown): Prom
   }
   // In the calendar's own zone: the offset tells the reader which local time that is.
   return { dueAt: Temporal.Instant.fromEpochMilliseconds(due).toZonedDateTimeISO(calendar.timezone).toString({ timeZoneName: "never" }) };
+}
+
+// ---------------------------------------------------------------- policies
+
+const policyView = {
+  id: true,
+  name: true,
+  position: true,
+  enabled: true,
+  types: true,
+  priorities: true,
+  tiers: true,
+  channels: true,
+  categoryIds: true,
+  teamIds: true,
+  calendarId: true,
+  pauseOnHold: true,
+  atRiskShare: true,
+  atRiskMinutesBefore: true,
+  targets: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+type PolicyRow = Prisma.SlaPolicyGetPayload<{ select: typeof policyView }>;
+
+export function policyJson(row: PolicyRow) {
+  return { ...row, targets: row.targets as Record<string, Record<string, { minutes: number; business: boolean }>> };
+}
+
+/** Every policy in the order they are tried. */
+export async function listPolicies(db: Db, user: AuthUser) {
+  assertCan(user, "sla.manage");
+  const rows = await db.slaPolicy.findMany({ orderBy: [{ position: "asc" }, { id: "asc" }], select: policyView });
+  return rows.map(policyJson);
+}
+
+export async function getPolicy(db: Db, user: AuthUser, id: string) {
+  assertCan(user, "sla.manage");
+  const row = await db.slaPolicy.findUnique({ where: { id }, select: policyView });
+  if (!row) throw notFound("errors.policyNotFound");
+  return policyJson(row);
+}
+
+/** The calendar, categories and teams a policy names must exist: a field error naming each that does not. */
+async function assertReferencesExist(tx: Tx, policy: { calendarId?: string; categoryIds?: readonly string[]; teamIds?: readonly string[] }) {
+  const errors: Record<string, string[]> = {};
+  if (policy.calendarId && !(await tx.businessCalendar.findUnique({ where: { id: policy.calendarId }, select: { id: true } }))) {
+    errors.calendarId = ["validation.calendar"];
+  }
+  if (policy.categoryIds?.length && (await tx.category.count({ where: { id: { in: [...policy.categoryIds] } } })) < new Set(policy.categoryIds).size) {
+    errors.categoryIds = ["validation.category"];
+  }
+  if (policy.teamIds?.length && (await tx.team.count({ where: { id: { in: [...policy.teamIds] } } })) < new Set(policy.teamIds).size) {
+    errors.teamIds = ["validation.team"];
+  }
+  if (Object.keys(errors).length > 0) throw new DomainError("validation_failed", "errors.validation", errors);
+}
+
+async function policyNamedUniquely<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError("validation_failed", "errors.validation", { name: ["validation.policyNameTaken"] });
+    throw error;
+  }
+}
+
+/** A new policy goes last: the one tried when no other applies first. */
+export async function createPolicy(db: Db, user: AuthUser, raw: unknown, now = new Date()) {
+  assertCan(user, "sla.manage");
+  const input = parseInput(NewPolicySchema, raw);
+  return policyNamedUniquely(() =>
+    inTransaction(db, async (tx) => {
+      await assertReferencesExist(tx, input);
+      // Serialises new policies, so two at once do not take the same position.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('sla-policy-order'))`;
+      const last = await tx.slaPolicy.aggregate({ _max: { position: true } });
+      const row = await tx.slaPolicy.create({
+        data: { ...input, position: (last._max.position ?? 0) + 10, createdAt: now, updatedAt: now },
+        select: policyView,
+      });
+      await emit(tx, [{ type: "sla.policy_changed", actorId: user.id, at: now, data: { policyId: row.id, change: "created" } }]);
+      return policyJson(row);
+    }),
+  );
+}
+
+export async function updatePolicy(db: Db, user: AuthUser, id: string, raw: unknown, now = new Date()) {
+  assertCan(user, "sla.manage");
+  const change = parseInput(PolicyChangeSchema, raw);
+  return policyNamedUniquely(() =>
+    inTransaction(db, async (tx) => {
+      const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "SlaPolicy" WHERE "id" = ${id} FOR UPDATE`;
+      if (!locked) throw notFound("errors.policyNotFound");
+      await assertReferencesExist(tx, change);
+      const row = await tx.slaPolicy.update({ where: { id }, data: { ...change, updatedAt: now }, select: policyView });
+      await emit(tx, [{ type: "sla.policy_changed", actorId: user.id, at: now, data: { policyId: id, change: "updated" } }]);
+      return policyJson(row);
+    }),
+  );
+}
+
+/** Only a policy no ticket was filed under: the others stay as their tickets' history, and can be disabled. */
+export async function deletePolicy(db: Db, user: AuthUser, id: string, now = new Date()) {
+  assertCan(user, "sla.manage");
+  return inTransaction(db, async (tx) => {
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "SlaPolicy" WHERE "id" = ${id} FOR UPDATE`;
+    const row = locked && (await tx.slaPolicy.findUnique({ where: { id }, select: policyView }));
+    if (!row) throw notFound("errors.policyNotFound");
+    if (await tx.ticket.findFirst({ where: { slaPolicyId: id }, select: { id: true } })) throw new DomainError("conflict", "errors.policyInUse");
+    await tx.slaPolicy.delete({ where: { id } });
+    await emit(tx, [{ type: "sla.policy_changed", actorId: user.id, at: now, data: { policyId: id, change: "deleted" } }]);
+    return policyJson(row);
+  });
+}
+
+/** Puts every policy in the order given (each id once, all of them): positions 10, 20, 30 … */
+export async function reorderPolicies(db: Db, user: AuthUser, raw: unknown, now = new Date()) {
+  assertCan(user, "sla.manage");
+  const { ids } = parseInput(PolicyOrderSchema, raw);
+  return inTransaction(db, async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('sla-policy-order'))`;
+    const existing = await tx.slaPolicy.findMany({ select: { id: true } });
+    const all = new Set(existing.map((p) => p.id));
+    if (new Set(ids).size !== ids.length || ids.length !== all.size || ids.some((id) => !all.has(id))) {
+      throw new DomainError("validation_failed", "errors.validation", { ids: ["validation.policyOrder"] });
+    }
+    for (const [i, id] of ids.entries()) await tx.slaPolicy.update({ where: { id }, data: { position: (i + 1) * 10, updatedAt: now } });
+    await emit(tx, [{ type: "sla.policy_changed", actorId: user.id, at: now, data: { policyId: null, change: "reordered" } }]);
+    const rows = await tx.slaPolicy.findMany({ orderBy: [{ position: "asc" }, { id: "asc" }], select: policyView });
+    return rows.map(policyJson);
+  });
 }

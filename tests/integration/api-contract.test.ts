@@ -554,6 +554,53 @@ describe("SLA", () => {
     expect((await call(`/sla/calendars/${id}`, { method: "delete", token: tokens.admin })).status).toBe(404);
   });
 
+  test("SLA policies: listed in order, set up, reordered, read, changed and removed by supervisors and admins", async () => {
+    const always = "00000000-0000-4000-8000-000000002407";
+    const body = { name: "Contract policy", priorities: ["urgent"], calendarId: always, targets: { urgent: { first_response: { minutes: 15, business: false } } } };
+    const created = await call("/sla/policies", { method: "post", token: tokens.supervisor, body });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: "Contract policy", enabled: true, types: [], priorities: ["urgent"], atRiskShare: 0.75, atRiskMinutesBefore: null });
+    const id = created.body.id as string;
+    const bad = await call("/sla/policies", { method: "post", token: tokens.admin, body: { ...body, name: "Other", tiers: ["gold"], calendarId: "00000000-0000-4000-8000-00000000beef" } });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.details)).toEqual(["tiers.0"]);
+    const noCalendar = await call("/sla/policies", { method: "post", token: tokens.admin, body: { ...body, name: "Other", calendarId: "00000000-0000-4000-8000-00000000beef" } });
+    expect(noCalendar.body.error.details).toEqual({ calendarId: ["Give a calendar (time zone, hours and holidays) or the id of a stored one."] });
+    expect((await call("/sla/policies", { method: "post", token: tokens.agent, body })).status).toBe(403);
+    expect((await call("/sla/policies", { method: "post", body })).status).toBe(401);
+
+    const list = await call("/sla/policies", { token: tokens.admin });
+    const ids = (list.body.data as { id: string }[]).map((p) => p.id);
+    expect(ids.at(-1)).toBe(id);
+    expect((await call("/sla/policies", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/sla/policies")).status).toBe(401);
+
+    const reordered = await call("/sla/policies/order", { method: "post", token: tokens.supervisor, body: { ids: [id, ...ids.slice(0, -1)] } });
+    expect(reordered.body.data[0].id).toBe(id);
+    expect((await call("/sla/policies/order", { method: "post", token: tokens.supervisor, body: { ids: [id] } })).body.error.details).toHaveProperty("ids");
+    expect((await call("/sla/policies/order", { method: "post", token: tokens.agent, body: { ids } })).status).toBe(403);
+    expect((await call("/sla/policies/order", { method: "post", body: { ids } })).status).toBe(401);
+
+    expect((await call(`/sla/policies/${id}`, { token: tokens.supervisor })).body.position).toBe(10);
+    expect((await call("/sla/policies/00000000-0000-4000-8000-00000000beef", { token: tokens.supervisor })).status).toBe(404);
+    expect((await call(`/sla/policies/${id}`, { token: tokens.customer })).status).toBe(403);
+    expect((await call(`/sla/policies/${id}`)).status).toBe(401);
+
+    const changed = await call(`/sla/policies/${id}`, { method: "patch", token: tokens.supervisor, body: { enabled: false, atRiskMinutesBefore: 5 } });
+    expect(changed.body).toMatchObject({ enabled: false, atRiskMinutesBefore: 5, priorities: ["urgent"], name: "Contract policy" });
+    expect((await call(`/sla/policies/${id}`, { method: "patch", token: tokens.supervisor, body: {} })).status).toBe(400);
+    expect((await call("/sla/policies/00000000-0000-4000-8000-00000000beef", { method: "patch", token: tokens.admin, body: { enabled: true } })).status).toBe(404);
+    expect((await call(`/sla/policies/${id}`, { method: "patch", token: tokens.agent, body: { enabled: true } })).status).toBe(403);
+    expect((await call(`/sla/policies/${id}`, { method: "patch", body: {} })).status).toBe(401);
+
+    const used = (list.body.data as { id: string; name: string }[]).find((p) => p.name === "Default")!.id;
+    expect((await call(`/sla/policies/${used}`, { method: "delete", token: tokens.admin })).status).toBe(409);
+    expect((await call(`/sla/policies/${id}`, { method: "delete", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/sla/policies/${id}`, { method: "delete" })).status).toBe(401);
+    expect((await call(`/sla/policies/${id}`, { method: "delete", token: tokens.admin })).body.id).toBe(id);
+    expect((await call(`/sla/policies/${id}`, { method: "delete", token: tokens.admin })).status).toBe(404);
+  });
+
   test("the due-time preview answers supervisors and admins, names bad fields, and knows stored calendars", async () => {
     const calendar = { timezone: "Asia/Shanghai", hours: { mon: [["09:00", "18:00"]], tue: [["09:00", "18:00"]] } };
     const ok = await call("/sla/preview", { method: "post", token: tokens.supervisor, body: { calendar, start: "2026-11-23T17:30:00+08:00", minutes: 60 } });

@@ -1,7 +1,7 @@
-// POST /api/v1/sla/preview as supervisors use it while setting up calendars:
-// the due time in the calendar's own zone, bad input named by its field in
-// the caller's language, stored calendars by id, and only for those who set
-// up SLAs.
+// Setting up SLAs as supervisors do: the due-time preview (in the
+// calendar's own zone, bad input named by its field in the caller's
+// language, stored calendars by id), calendars, and policies that new
+// tickets follow at once. Only for those who set up SLAs.
 import { describe, expect, test } from "vitest";
 import { useLiveServer } from "../support/live.ts";
 
@@ -88,6 +88,45 @@ describe("previewing a due time", () => {
     const refused = await api(`/sla/calendars/${created.body.id}`, { method: "DELETE", token });
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toBe("SLA policies use this calendar: give them another one first.");
+  });
+
+  test("a policy set up and moved first applies to the next ticket filed, in business minutes of its calendar", async () => {
+    const supervisor = await tokenFor("sup@test.example");
+    const calendar = await api("/sla/calendars", { method: "POST", token: supervisor, body: { name: "Shanghai office", timezone: "Asia/Shanghai", hours: { mon: [["09:00", "18:00"]], tue: [["09:00", "18:00"]], wed: [["09:00", "18:00"]], thu: [["09:00", "18:00"]], fri: [["09:00", "18:00"]] } } });
+    const created = await api("/sla/policies", {
+      method: "POST",
+      token: supervisor,
+      body: {
+        name: "Inquiries through the API",
+        types: ["inquiry"],
+        channels: ["api"],
+        calendarId: calendar.body.id,
+        targets: { normal: { first_response: { minutes: 120, business: true }, resolution: { minutes: 60 * 9 * 2, business: true } } },
+      },
+    });
+    expect(created.status).toBe(201);
+    const policies = (await api("/sla/policies", { token: supervisor })).body.data as { id: string; name: string }[];
+    expect(policies.at(-1)!.name).toBe("Inquiries through the API"); // a new policy is tried last
+    const reordered = await api("/sla/policies/order", {
+      method: "POST",
+      token: supervisor,
+      body: { ids: [created.body.id, ...policies.filter((p) => p.id !== created.body.id).map((p) => p.id)] },
+    });
+    expect(reordered.body.data.map((p: { name: string; position: number }) => [p.name, p.position])[0]).toEqual(["Inquiries through the API", 10]);
+
+    const customer = await tokenFor("otto@std.example");
+    const filed = await api("/tickets", { method: "POST", token: customer, body: { type: "inquiry", category: "technical", subject: "Under the new policy", description: "Which targets does this one get?" } });
+    expect(filed.status).toBe(201);
+    // Two business hours of 09:00-18:00 on weekdays in Shanghai, from the moment it was filed.
+    const expected = (await api("/sla/preview", { method: "POST", token: supervisor, body: { calendar: calendar.body.id, start: filed.body.createdAt, minutes: 120 } })).body.dueAt;
+    expect(new Date(filed.body.firstResponseDueAt).getTime()).toBe(new Date(expected).getTime());
+
+    // Turned off, it no longer applies: the next ticket gets the default policy's 8 calendar hours.
+    await api(`/sla/policies/${created.body.id}`, { method: "PATCH", token: supervisor, body: { enabled: false } });
+    const next = await api("/tickets", { method: "POST", token: customer, body: { type: "inquiry", category: "technical", subject: "After it was turned off", description: "Back to the default targets?" } });
+    expect(new Date(next.body.firstResponseDueAt).getTime() - new Date(next.body.createdAt).getTime()).toBe(480 * 60_000);
+    // A policy tickets were filed under stays as their history.
+    expect((await api(`/sla/policies/${created.body.id}`, { method: "DELETE", token: supervisor })).status).toBe(409);
   });
 
   test("agents and customers may not use it", async () => {
