@@ -195,6 +195,7 @@ async function loadOrganisation(client: pg.ClientBase): Promise<Organisation> {
   // Due times are worked out in SQL per type, priority and tier: the policies must not ask for more.
   const unsupported = policies.rows.find(
     (p) =>
+      p.enabled &&
       p.channels.length + p.categoryIds.length + p.teamIds.length > 0 ||
       Object.values(p.targets).some((t) => Object.values(t ?? {}).some((spec) => spec?.business)),
   );

@@ -308,6 +308,8 @@ const en = {
     atRiskShare: "The at-risk share must be a number between 0 and 1, such as 0.75.",
     atRiskMinutesBefore: "Minutes before due must be a whole number from 1 to 525,600, or null.",
     policyOrder: "Give every policy's id once, in the order to try them.",
+    policyCalendar: "Choose the policy's calendar by the id of a stored calendar.",
+    targetTooLong: "The calendar has too little open time for this target: shorten it, or count calendar minutes.",
     business: "Say whether a target counts business minutes (true) or calendar minutes (false).",
     target: "Targets are first_response, next_response, periodic_update and resolution.",
   },

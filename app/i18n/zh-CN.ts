@@ -308,6 +308,8 @@ const zhCN: Resources = {
     atRiskShare: "风险比例须为 0 到 1 之间的数字，例如 0.75。",
     atRiskMinutesBefore: "到期前分钟数须为 1 到 525,600 之间的整数，或为 null。",
     policyOrder: "请按尝试顺序列出每个策略的 ID，每个一次。",
+    policyCalendar: "请用已保存日历的 ID 为策略选择日历。",
+    targetTooLong: "该日历的营业时间不足以容纳此目标：请缩短目标，或改用自然时间计算。",
     business: "请说明目标按营业时间（true）还是自然时间（false）计算。",
     target: "目标包括 first_response、next_response、periodic_update 和 resolution。",
   },

@@ -1,7 +1,7 @@
 // SLA rules as plain functions: which policy applies to a ticket and the due
 // times it sets (server/sla/clock.ts counts them), and the state of a target
 // at a given moment. No I/O.
-import { addBusinessMinutes, ALWAYS_OPEN, type BusinessCalendar } from "./calendar.ts";
+import { addBusinessMinutes, ALWAYS_OPEN, ClosedCalendarError, type BusinessCalendar } from "./calendar.ts";
 import type { TargetName, TargetSpec } from "./clock.ts";
 
 export type TicketType = "complaint" | "inquiry";
@@ -67,7 +67,7 @@ const holds = <T>(allowed: readonly T[], value: T) => allowed.length === 0 || al
 /** The first enabled policy (by position) whose conditions all hold; an empty condition matches anything. */
 export function selectPolicy<P extends SlaPolicyRule>(policies: readonly P[], subject: SlaSubject): P | undefined {
   return [...policies]
-    .sort((a, b) => a.position - b.position)
+    .sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .find(
       (p) =>
         p.enabled &&
@@ -86,7 +86,14 @@ export function dueTimes(policy: Pick<SlaPolicyRule, "targets" | "calendar">, pr
     if (!spec) return null;
     // Calendar minutes need no calendar walk: filing a ticket is the busiest write.
     if (!spec.business) return new Date(from.getTime() + spec.minutes * 60_000);
-    return new Date(addBusinessMinutes(policy.calendar, from.getTime(), spec.minutes));
+    try {
+      return new Date(addBusinessMinutes(policy.calendar, from.getTime(), spec.minutes));
+    } catch (error) {
+      // The calendar has too little open time for the target (it changed after the policy was set up):
+      // the ticket is filed without that due time rather than refused.
+      if (error instanceof ClosedCalendarError) return null;
+      throw error;
+    }
   };
   const targets = policy.targets[priority] ?? {};
   return { firstResponseDueAt: due(targets.first_response), resolutionDueAt: due(targets.resolution) };

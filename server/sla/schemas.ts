@@ -122,8 +122,10 @@ export const PolicyTargetsSchema = z.partialRecord(
 );
 
 const PolicyNameSchema = z.string({ error: "validation.policyName" }).trim().min(1, "validation.policyName").max(80, "validation.policyName");
+/** A condition's values, each once. */
+const unique = <T>(values: T[]) => [...new Set(values)];
 const list = <T extends string>(values: readonly [T, ...T[]], key: string) =>
-  z.array(z.enum(values, { error: key }), { error: key }).max(values.length, key);
+  z.array(z.enum(values, { error: key }), { error: key }).max(values.length * 2, key).transform(unique);
 
 /** A policy's fields, each as given (no defaults: a change names only what changes). */
 const POLICY_FIELDS = {
@@ -133,9 +135,9 @@ const POLICY_FIELDS = {
   priorities: list(["low", "normal", "high", "urgent"], "validation.priority"),
   tiers: list(["key", "growth", "standard"], "validation.tier"),
   channels: list(["portal", "email", "api", "agent"], "validation.channel"),
-  categoryIds: z.array(z.uuid({ error: "validation.category" }), { error: "validation.category" }).max(100, "validation.category"),
-  teamIds: z.array(z.uuid({ error: "validation.team" }), { error: "validation.team" }).max(100, "validation.team"),
-  calendarId: z.uuid({ error: "validation.calendar" }),
+  categoryIds: z.array(z.uuid({ error: "validation.category" }), { error: "validation.category" }).max(100, "validation.category").transform(unique),
+  teamIds: z.array(z.uuid({ error: "validation.team" }), { error: "validation.team" }).max(100, "validation.team").transform(unique),
+  calendarId: z.uuid({ error: "validation.policyCalendar" }),
   pauseOnHold: z.boolean({ error: "validation.pauseOnHold" }),
   atRiskShare: z.number({ error: "validation.atRiskShare" }).gt(0, "validation.atRiskShare").lt(1, "validation.atRiskShare"),
   atRiskMinutesBefore: z
@@ -147,8 +149,12 @@ const POLICY_FIELDS = {
   targets: PolicyTargetsSchema,
 };
 
-/** A policy as supervisors set it up: conditions (empty lists match anything), calendar, pauses, at-risk rule, targets. */
-export const NewPolicySchema = z.object({
+/**
+ * A policy as supervisors set it up: conditions (empty lists match anything), calendar, pauses, at-risk
+ * rule (minutes before due, when given, instead of the share), targets. Unknown fields are refused: a
+ * misspelt condition must not make a policy that matches every ticket.
+ */
+export const NewPolicySchema = z.strictObject({
   ...POLICY_FIELDS,
   enabled: POLICY_FIELDS.enabled.default(true),
   types: POLICY_FIELDS.types.default([]),
@@ -164,7 +170,7 @@ export const NewPolicySchema = z.object({
 
 /** A change: any of a policy's fields; what is not named stays as it is. */
 export const PolicyChangeSchema = z
-  .object(POLICY_FIELDS)
+  .strictObject(POLICY_FIELDS)
   .partial()
   .refine((change) => Object.values(change).some((value) => value !== undefined), "validation.nothingToUpdate");
 

@@ -21,6 +21,7 @@ import {
   SlaPreviewSchema,
 } from "./schemas.ts";
 import type { Tx } from "../db/client.ts";
+import type { PolicyTargets } from "./policy.ts";
 
 
 const calendarView = { id: true, name: true, timezone: true, hours: true, holidays: true, createdAt: true, updatedAt: true } as const;
@@ -204,9 +205,11 @@ export async function getPolicy(db: Db, user: AuthUser, id: string) {
 /** The calendar, categories and teams a policy names must exist: a field error naming each that does not. */
 async function assertReferencesExist(tx: Tx, policy: { calendarId?: string; categoryIds?: readonly string[]; teamIds?: readonly string[] }) {
   const errors: Record<string, string[]> = {};
-  if (policy.calendarId && !(await tx.businessCalendar.findUnique({ where: { id: policy.calendarId }, select: { id: true } }))) {
-    errors.calendarId = ["validation.calendar"];
-  }
+  // KEY SHARE: the calendar cannot be removed before this policy is written (its removal waits, then sees the policy).
+  const calendar = policy.calendarId
+    ? (await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "BusinessCalendar" WHERE "id" = ${policy.calendarId} FOR KEY SHARE`)[0]
+    : undefined;
+  if (policy.calendarId && !calendar) errors.calendarId = ["validation.policyCalendar"];
   if (policy.categoryIds?.length && (await tx.category.count({ where: { id: { in: [...policy.categoryIds] } } })) < new Set(policy.categoryIds).size) {
     errors.categoryIds = ["validation.category"];
   }
@@ -215,6 +218,29 @@ async function assertReferencesExist(tx: Tx, policy: { calendarId?: string; cate
   }
   if (Object.keys(errors).length > 0) throw new DomainError("validation_failed", "errors.validation", errors);
 }
+
+/** Every business-minute target must fit in its calendar's open time (within the search of calendar.ts). */
+async function assertTargetsFit(tx: Tx, calendarId: string, targets: PolicyTargets, now: Date) {
+  const row = await tx.businessCalendar.findUnique({ where: { id: calendarId }, select: { timezone: true, hours: true, holidays: true } });
+  if (!row) return; // named a calendar that does not exist: assertReferencesExist said so
+  const calendar = BusinessCalendarSchema.parse(row);
+  const errors: Record<string, string[]> = {};
+  for (const [priority, byTarget] of Object.entries(targets)) {
+    for (const [target, spec] of Object.entries(byTarget ?? {})) {
+      if (!spec?.business) continue;
+      try {
+        addBusinessMinutes(calendar, now.getTime(), spec.minutes);
+      } catch (error) {
+        if (!(error instanceof ClosedCalendarError)) throw error;
+        errors[`targets.${priority}.${target}`] = ["validation.targetTooLong"];
+      }
+    }
+  }
+  if (Object.keys(errors).length > 0) throw new DomainError("validation_failed", "errors.validation", errors);
+}
+
+/** Serialises what changes policies' positions (a new policy goes last; reordering; removing). */
+const lockPolicyOrder = (tx: Tx) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('sla-policy-order'))`;
 
 async function policyNamedUniquely<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -232,8 +258,8 @@ export async function createPolicy(db: Db, user: AuthUser, raw: unknown, now = n
   return policyNamedUniquely(() =>
     inTransaction(db, async (tx) => {
       await assertReferencesExist(tx, input);
-      // Serialises new policies, so two at once do not take the same position.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('sla-policy-order'))`;
+      await assertTargetsFit(tx, input.calendarId, input.targets, now);
+      await lockPolicyOrder(tx);
       const last = await tx.slaPolicy.aggregate({ _max: { position: true } });
       const row = await tx.slaPolicy.create({
         data: { ...input, position: (last._max.position ?? 0) + 10, createdAt: now, updatedAt: now },
@@ -250,9 +276,14 @@ export async function updatePolicy(db: Db, user: AuthUser, id: string, raw: unkn
   const change = parseInput(PolicyChangeSchema, raw);
   return policyNamedUniquely(() =>
     inTransaction(db, async (tx) => {
-      const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "SlaPolicy" WHERE "id" = ${id} FOR UPDATE`;
+      // NO KEY UPDATE: filings that check their ticket's reference to this policy need not wait.
+      const [locked] = await tx.$queryRaw<{ calendarId: string; targets: PolicyTargets }[]>`
+        SELECT "calendarId", "targets" FROM "SlaPolicy" WHERE "id" = ${id} FOR NO KEY UPDATE`;
       if (!locked) throw notFound("errors.policyNotFound");
       await assertReferencesExist(tx, change);
+      if (change.calendarId || change.targets) {
+        await assertTargetsFit(tx, change.calendarId ?? locked.calendarId, change.targets ?? locked.targets, now);
+      }
       const row = await tx.slaPolicy.update({ where: { id }, data: { ...change, updatedAt: now }, select: policyView });
       await emit(tx, [{ type: "sla.policy_changed", actorId: user.id, at: now, data: { policyId: id, change: "updated" } }]);
       return policyJson(row);
@@ -264,6 +295,7 @@ export async function updatePolicy(db: Db, user: AuthUser, id: string, raw: unkn
 export async function deletePolicy(db: Db, user: AuthUser, id: string, now = new Date()) {
   assertCan(user, "sla.manage");
   return inTransaction(db, async (tx) => {
+    await lockPolicyOrder(tx); // a reorder at the same moment must not name a policy gone meanwhile
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "SlaPolicy" WHERE "id" = ${id} FOR UPDATE`;
     const row = locked && (await tx.slaPolicy.findUnique({ where: { id }, select: policyView }));
     if (!row) throw notFound("errors.policyNotFound");
@@ -279,7 +311,7 @@ export async function reorderPolicies(db: Db, user: AuthUser, raw: unknown, now 
   assertCan(user, "sla.manage");
   const { ids } = parseInput(PolicyOrderSchema, raw);
   return inTransaction(db, async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('sla-policy-order'))`;
+    await lockPolicyOrder(tx);
     const existing = await tx.slaPolicy.findMany({ select: { id: true } });
     const all = new Set(existing.map((p) => p.id));
     if (new Set(ids).size !== ids.length || ids.length !== all.size || ids.some((id) => !all.has(id))) {

@@ -15,8 +15,9 @@ export const POLICIES_JSON_SQL = `(SELECT coalesce(json_agg(json_build_object(
     'id', sp."id", 'position', sp."position", 'enabled', sp."enabled", 'types', sp."types", 'priorities', sp."priorities",
     'tiers', sp."tiers", 'channels', sp."channels", 'categoryIds', sp."categoryIds", 'teamIds', sp."teamIds",
     'pauseOnHold', sp."pauseOnHold", 'atRiskShare', sp."atRiskShare", 'atRiskMinutesBefore', sp."atRiskMinutesBefore",
-    'targets', sp."targets", 'version', sp."updatedAt", 'calendarId', sp."calendarId", 'calendarVersion', bc."updatedAt",
-    'calendar', json_build_object('timezone', bc."timezone", 'hours', bc."hours", 'holidays', bc."holidays"))), '[]')
+    'targets', sp."targets", 'version', sp.xmin::text, 'calendarId', sp."calendarId", 'calendarVersion', bc.xmin::text,
+    'calendar', json_build_object('timezone', bc."timezone", 'hours', bc."hours", 'holidays', bc."holidays"))
+    ORDER BY sp."position", sp."id"), '[]')
   FROM "SlaPolicy" sp JOIN "BusinessCalendar" bc ON bc."id" = sp."calendarId")`;
 
 export type StoredPolicy = Omit<SlaPolicyRule, "calendar" | "targets"> & {
@@ -33,7 +34,7 @@ const KEPT = 1_000;
 /** The rules of stored policies; a row that does not parse (edited by hand) fails loudly rather than counting wrong. */
 export function policiesFromStored(rows: readonly StoredPolicy[]): SlaPolicyRule[] {
   return rows.map((row) => {
-    const key = `${row.id}@${row.version}@${row.calendarVersion}`;
+    const key = `${row.id}@${row.version}@${row.calendarId}@${row.calendarVersion}`;
     let rule = parsed.get(key);
     if (!rule) {
       const { version: _v, calendarVersion: _cv, calendarId: _c, ...fields } = row;
@@ -45,18 +46,25 @@ export function policiesFromStored(rows: readonly StoredPolicy[]): SlaPolicyRule
   });
 }
 
-/** Changes with any change to a policy or its calendar (an expression for a SELECT list). */
-export const POLICIES_VERSION_SQL = `(SELECT md5(coalesce(string_agg(sp."id" || sp."updatedAt"::text || bc."updatedAt"::text, ',' ORDER BY sp."id"), ''))
+/**
+ * Changes with any committed change to a policy or its calendar, however it
+ * was written (a row's xmin is the transaction that wrote its current
+ * version): an expression for a SELECT list.
+ */
+export const POLICIES_VERSION_SQL = `(SELECT md5(coalesce(string_agg(sp."id" || ':' || sp.xmin::text || ':' || sp."calendarId" || ':' || bc.xmin::text, ',' ORDER BY sp."id"), ''))
   FROM "SlaPolicy" sp JOIN "BusinessCalendar" bc ON bc."id" = sp."calendarId")`;
 
-let current: { version: string; rules: SlaPolicyRule[] } | undefined;
+/** Per database client: the version read last and its rules. */
+const current = new WeakMap<object, { version: string; rules: SlaPolicyRule[] }>();
 
-/** The stored policies as rules, read again only when `version` (POLICIES_VERSION_SQL, just read) is not the one kept. */
-export async function currentPolicies(sql: Sql, version: string): Promise<SlaPolicyRule[]> {
-  if (current?.version === version) return current.rules;
+/** The stored policies as rules, read again only when `version` (POLICIES_VERSION_SQL, just read through `db`) is not the one kept. */
+export async function currentPolicies(db: object, sql: Sql, version: string): Promise<SlaPolicyRule[]> {
+  const kept = current.get(db);
+  if (kept?.version === version) return kept.rules;
   const [row] = await sql.query<{ policies: StoredPolicy[]; version: string }>(
     `SELECT ${POLICIES_JSON_SQL} AS policies, ${POLICIES_VERSION_SQL} AS version`,
   );
-  current = { version: row.version, rules: policiesFromStored(row.policies) };
-  return current.rules;
+  const fresh = { version: row.version, rules: policiesFromStored(row.policies) };
+  current.set(db, fresh);
+  return fresh.rules;
 }

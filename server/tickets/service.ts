@@ -70,7 +70,10 @@ interface FilingContext {
   number: number | null;
 }
 
-/** Who the ticket is for, its category with the team it routes to, and the SLA policies: one round trip. */
+/**
+ * Who the ticket is for, its category with the team it routes to, the fingerprint of the SLA
+ * policies (read again only when it changed: sla/stored.ts) and the ticket's number: one round trip.
+ */
 const FILING_CONTEXT_SQL = `
   SELECT r."requester", c."category", p."policiesVersion",
     -- The number is taken here, so the events can name the ticket before it is written; only for a
@@ -143,7 +146,7 @@ export async function createTicket(
     if (number === null) throw new Error("No ticket number was taken although requester and category exist");
 
     const priority = input.priority ?? "normal";
-    const policy = selectPolicy(await currentPolicies(sql, policiesVersion), {
+    const policy = selectPolicy(await currentPolicies(db, sql, policiesVersion), {
       type: input.type,
       priority,
       tier: requester.tier,

@@ -565,7 +565,7 @@ describe("SLA", () => {
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.details)).toEqual(["tiers.0"]);
     const noCalendar = await call("/sla/policies", { method: "post", token: tokens.admin, body: { ...body, name: "Other", calendarId: "00000000-0000-4000-8000-00000000beef" } });
-    expect(noCalendar.body.error.details).toEqual({ calendarId: ["Give a calendar (time zone, hours and holidays) or the id of a stored one."] });
+    expect(noCalendar.body.error.details).toEqual({ calendarId: ["Choose the policy's calendar by the id of a stored calendar."] });
     expect((await call("/sla/policies", { method: "post", token: tokens.agent, body })).status).toBe(403);
     expect((await call("/sla/policies", { method: "post", body })).status).toBe(401);
 

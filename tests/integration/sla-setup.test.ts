@@ -85,9 +85,13 @@ describe("previewing a due time", () => {
     const created = await api("/sla/calendars", { method: "POST", token, body: { name: "Used by a policy", ...OFFICE } });
     expect(created.status).toBe(201);
     await ctx.db.slaPolicy.updateMany({ where: { name: "Default" }, data: { calendarId: created.body.id } });
-    const refused = await api(`/sla/calendars/${created.body.id}`, { method: "DELETE", token });
-    expect(refused.status).toBe(409);
-    expect(refused.body.error.message).toBe("SLA policies use this calendar: give them another one first.");
+    try {
+      const refused = await api(`/sla/calendars/${created.body.id}`, { method: "DELETE", token });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toBe("SLA policies use this calendar: give them another one first.");
+    } finally {
+      await ctx.db.slaPolicy.updateMany({ where: { name: "Default" }, data: { calendarId: ALWAYS_OPEN_ID } });
+    }
   });
 
   test("a policy set up and moved first applies to the next ticket filed, in business minutes of its calendar", async () => {
@@ -127,6 +131,33 @@ describe("previewing a due time", () => {
     expect(new Date(next.body.firstResponseDueAt).getTime() - new Date(next.body.createdAt).getTime()).toBe(480 * 60_000);
     // A policy tickets were filed under stays as their history.
     expect((await api(`/sla/policies/${created.body.id}`, { method: "DELETE", token: supervisor })).status).toBe(409);
+
+    // Turned on again and its calendar's hours changed: the next ticket follows the new hours at once.
+    await api(`/sla/policies/${created.body.id}`, { method: "PATCH", token: supervisor, body: { enabled: true } });
+    const allWeek = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [["00:00", "24:00"]]]));
+    expect((await api(`/sla/calendars/${calendar.body.id}`, { method: "PATCH", token: supervisor, body: { hours: allWeek } })).status).toBe(200);
+    const later = await api("/tickets", { method: "POST", token: customer, body: { type: "inquiry", category: "technical", subject: "After the hours changed", description: "Open all week now." } });
+    expect(new Date(later.body.firstResponseDueAt).getTime() - new Date(later.body.createdAt).getTime()).toBe(120 * 60_000);
+  });
+
+  test("a policy is refused when a field is unknown, a target cannot fit its calendar, or an order names a policy twice", async () => {
+    const token = await tokenFor("sup@test.example");
+    const base = { name: "Careful", calendarId: ALWAYS_OPEN_ID, targets: { urgent: { first_response: { minutes: 30, business: false } } } };
+    const misspelt = await api("/sla/policies", { method: "POST", token, body: { ...base, priority: ["urgent"] } });
+    expect(misspelt.status).toBe(400);
+    const sparse = await api("/sla/calendars", { method: "POST", token, body: { name: "An hour on Mondays", timezone: "UTC", hours: { mon: [["09:00", "10:00"]] } } });
+    const tooLong = await api("/sla/policies", {
+      method: "POST",
+      token,
+      body: { ...base, calendarId: sparse.body.id, targets: { urgent: { resolution: { minutes: 525_600, business: true } } } },
+    });
+    expect(tooLong.body.error.details).toEqual({
+      "targets.urgent.resolution": ["The calendar has too little open time for this target: shorten it, or count calendar minutes."],
+    });
+    const ids = ((await api("/sla/policies", { token })).body.data as { id: string }[]).map((p) => p.id);
+    const twice = await api("/sla/policies/order", { method: "POST", token, body: { ids: [ids[0], ...ids.slice(0, -1)] } });
+    expect(twice.status).toBe(400);
+    expect(twice.body.error.details).toHaveProperty("ids");
   });
 
   test("agents and customers may not use it", async () => {

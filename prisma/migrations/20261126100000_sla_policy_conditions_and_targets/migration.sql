@@ -18,14 +18,19 @@ ALTER TABLE "SlaPolicy"
   ADD COLUMN "targets" JSONB,
   ADD COLUMN "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
 
+-- Names become unique: a name used twice keeps its first use, the others get their id added.
+UPDATE "SlaPolicy" p SET "name" = p."name" || ' (' || p."id" || ')'
+WHERE EXISTS (SELECT 1 FROM "SlaPolicy" q WHERE q."name" = p."name" AND (q."createdAt", q."id") < (p."createdAt", p."id"));
+
 UPDATE "SlaPolicy" SET
   "types" = CASE WHEN "matchType" IS NULL THEN ARRAY[]::"TicketType"[] ELSE ARRAY["matchType"] END,
   "priorities" = CASE WHEN "matchPriority" IS NULL THEN ARRAY[]::"Priority"[] ELSE ARRAY["matchPriority"] END,
   "tiers" = CASE WHEN "matchTier" IS NULL THEN ARRAY[]::"CustomerTier"[] ELSE ARRAY["matchTier"] END,
   "targets" = (
     SELECT jsonb_object_agg(p, jsonb_build_object(
-      'first_response', jsonb_build_object('minutes', "firstResponseMinutes", 'business', false),
-      'resolution', jsonb_build_object('minutes', "resolutionMinutes", 'business', false)))
+      -- Within what a target may be (1 minute to a year), as the application checks it.
+      'first_response', jsonb_build_object('minutes', least(greatest("firstResponseMinutes", 1), 525600), 'business', false),
+      'resolution', jsonb_build_object('minutes', least(greatest("resolutionMinutes", 1), 525600), 'business', false)))
     FROM unnest(ARRAY['low', 'normal', 'high', 'urgent']) AS p);
 
 ALTER TABLE "SlaPolicy"
