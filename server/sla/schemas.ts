@@ -2,17 +2,8 @@
 // preview. Messages are i18n keys (validation.*); a refused field is named by
 // its path, e.g. "calendar.hours.mon.0".
 import { z } from "zod";
+import { isTimeZone } from "../../app/utils/format.ts";
 import { minutesOf, WEEKDAYS, type BusinessCalendar } from "./calendar.ts";
-
-/** A zone name that the runtime's time-zone data knows. */
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const WallTimeSchema = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, "validation.openPeriod");
 

@@ -53,12 +53,12 @@ export async function getCalendar(db: Db, user: AuthUser, id: string) {
   return calendarJson(row);
 }
 
-/** A name already taken is a field error, whichever of two racing requests gets there second. */
-async function namedUniquely<T>(work: () => Promise<T>): Promise<T> {
+/** A name already taken is a field error (`takenKey`), whichever of two racing requests gets there second. */
+async function namedUniquely<T>(takenKey: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new DomainError("validation_failed", "errors.validation", { name: ["validation.calendarNameTaken"] });
+    if (isUniqueViolation(error)) throw new DomainError("validation_failed", "errors.validation", { name: [takenKey] });
     throw error;
   }
 }
@@ -79,7 +79,7 @@ export async function createCalendar(db: Db, user: AuthUser, raw: unknown, now =
   assertCan(user, "sla.manage");
   const { name, timezone, hours, holidays } = parseInput(NewCalendarSchema, raw);
   assertHasOpenTime({ timezone, hours, holidays }, now);
-  return namedUniquely(() =>
+  return namedUniquely("validation.calendarNameTaken", () =>
     inTransaction(db, async (tx) => {
       const row = await tx.businessCalendar.create({
         data: { name, timezone, hours, holidays, createdAt: now, updatedAt: now },
@@ -96,7 +96,7 @@ export async function updateCalendar(db: Db, user: AuthUser, id: string, raw: un
   assertCan(user, "sla.manage");
   const change = parseInput(CalendarChangeSchema, raw);
   if (id === ALWAYS_OPEN_CALENDAR_ID) throw new DomainError("conflict", "errors.builtInCalendar");
-  return namedUniquely(() =>
+  return namedUniquely("validation.calendarNameTaken", () =>
     inTransaction(db, async (tx) => {
       // Locked: two changes at once (one to the hours, one to the holidays) must not undo each other.
       const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "BusinessCalendar" WHERE "id" = ${id} FOR UPDATE`;
@@ -242,20 +242,11 @@ async function assertTargetsFit(tx: Tx, calendarId: string, targets: PolicyTarge
 /** Serialises what changes policies' positions (a new policy goes last; reordering; removing). */
 const lockPolicyOrder = (tx: Tx) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('sla-policy-order'))`;
 
-async function policyNamedUniquely<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new DomainError("validation_failed", "errors.validation", { name: ["validation.policyNameTaken"] });
-    throw error;
-  }
-}
-
 /** A new policy goes last: the one tried when no other applies first. */
 export async function createPolicy(db: Db, user: AuthUser, raw: unknown, now = new Date()) {
   assertCan(user, "sla.manage");
   const input = parseInput(NewPolicySchema, raw);
-  return policyNamedUniquely(() =>
+  return namedUniquely("validation.policyNameTaken", () =>
     inTransaction(db, async (tx) => {
       await assertReferencesExist(tx, input);
       await assertTargetsFit(tx, input.calendarId, input.targets, now);
@@ -274,7 +265,7 @@ export async function createPolicy(db: Db, user: AuthUser, raw: unknown, now = n
 export async function updatePolicy(db: Db, user: AuthUser, id: string, raw: unknown, now = new Date()) {
   assertCan(user, "sla.manage");
   const change = parseInput(PolicyChangeSchema, raw);
-  return policyNamedUniquely(() =>
+  return namedUniquely("validation.policyNameTaken", () =>
     inTransaction(db, async (tx) => {
       // NO KEY UPDATE: filings that check their ticket's reference to this policy need not wait.
       const [locked] = await tx.$queryRaw<{ calendarId: string; targets: PolicyTargets }[]>`
