@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { dueTimes, selectPolicy } from "../server/sla/policy.ts";
+import { newTicketSla } from "../server/sla/engine.ts";
 import { policiesFromStored, POLICIES_JSON_SQL, type StoredPolicy } from "../server/sla/stored.ts";
 import { CUSTOMER, interrupt, percentile, round } from "./lib.ts";
 
@@ -16,10 +16,11 @@ const WARMUP = 50;
 
 /** Everything one ticket filed by the demo customer through the API writes today (createTicket, emit, the in-transaction listeners). */
 export const REFERENCE_ROWS = [
-  "the Ticket row (next number from its sequence, SLA policy and both due times, team from the category)",
+  "the Ticket row (next number from its sequence, SLA policy, SLA state and next due time, team from the category)",
   "its first Message (public, written by the customer)",
-  "two DomainEvent rows: ticket.created (number, type, channel, priority, team, due times, version) and ticket.message_added",
-  "two SLA timer jobs (graphile_worker.add_jobs: first response and resolution, keyed sla:<ticket>:<target>); the API enqueues them after commit, a batch of tickets per call (sla-timers listener), here they go with the ticket",
+  "two SlaTarget rows: the first-response and resolution runs (due, at-risk and alarm times)",
+  "four DomainEvent rows: ticket.created (number, type, channel, priority, team, version), ticket.message_added, and a ticket.sla_changed per run",
+  "two SLA firing jobs (graphile_worker.add_jobs, at the runs' alarm seconds, keyed sla-fire:<second>); the API enqueues them after commit, a batch of tickets per call (sla-timers listener), here they go with the ticket",
   "not written for an inquiry, so not here either: health score (complaints only), CSAT survey (on solving)",
 ];
 
@@ -31,24 +32,34 @@ export const REFERENCE_ROWS = [
  */
 export const REFERENCE_STATEMENT = `WITH t AS (
   INSERT INTO "Ticket" (id, type, channel, priority, subject, "requesterId", "categoryId", "teamId", "slaPolicyId",
-                        "createdAt", "updatedAt", "firstResponseDueAt", "resolutionDueAt")
-  VALUES ($1, 'inquiry', 'api', 'normal', $2, $3, $4, $5, $6, $7, $7, $8, $9)
+                        "createdAt", "updatedAt", "slaState", "slaDueAt")
+  VALUES ($1, 'inquiry', 'api', 'normal', $2, $3, $4, $5, $6, $7, $7, 'on_track', least($8::timestamp, $10::timestamp))
   RETURNING id, number, "teamId", version
 ), m AS (
   INSERT INTO "Message" (id, "ticketId", "authorId", kind, body, "createdAt")
-  SELECT $10, t.id, $11, 'public', $12, $7 FROM t
+  SELECT $12, t.id, $13, 'public', $14, $7 FROM t
+), s AS (
+  INSERT INTO "SlaTarget" ("ticketId", target, cycle, "policyId", "startedAt", "dueAt", "atRiskAt", "alarmAt", "updatedAt")
+  SELECT t.id, x.target::"SlaTargetName", 1, $6, $7, x.due, x.risk, x.risk, $7
+  FROM t, LATERAL (VALUES ('first_response', $8::timestamp, $9::timestamp), ('resolution', $10::timestamp, $11::timestamp)) AS x(target, due, risk)
 ), e AS (
   INSERT INTO "DomainEvent" (type, "ticketId", "customerId", "actorId", at, data)
-  SELECT x.type, t.id, $3, $11, $7, x.data
+  SELECT x.type, t.id, $3, x.actor, $7, x.data
   FROM t, LATERAL (VALUES
-    ('ticket.created', jsonb_build_object('number', t.number, 'type', 'inquiry', 'channel', 'api', 'priority', 'normal',
-       'teamId', t."teamId", 'firstResponseDueAt', $13::text, 'resolutionDueAt', $14::text, 'version', t.version)),
-    ('ticket.message_added', jsonb_build_object('messageId', $10::text, 'kind', 'public', 'version', t.version))
-  ) AS x(type, data)
+    ('ticket.created', $13, jsonb_build_object('number', t.number, 'type', 'inquiry', 'channel', 'api', 'priority', 'normal',
+       'teamId', t."teamId", 'version', t.version)),
+    ('ticket.message_added', $13, jsonb_build_object('messageId', $12::text, 'kind', 'public', 'version', t.version)),
+    ('ticket.sla_changed', NULL, jsonb_build_object('target', 'first_response', 'cycle', 1, 'change', 'applied', 'policyId', $6::text,
+       'dueAt', $15::text, 'atRiskAt', $16::text, 'alarmAt', $16::text)),
+    ('ticket.sla_changed', NULL, jsonb_build_object('target', 'resolution', 'cycle', 1, 'change', 'applied', 'policyId', $6::text,
+       'dueAt', $17::text, 'atRiskAt', $18::text, 'alarmAt', $18::text))
+  ) AS x(type, actor, data)
 ), j AS (
-  SELECT count(*) AS jobs FROM t, graphile_worker.add_jobs(ARRAY[
-    ('sla-check', json_build_object('ticketId', t.id), NULL, $13::timestamptz, NULL, 'sla:' || t.id || ':first_response', NULL, NULL)::graphile_worker.job_spec,
-    ('sla-check', json_build_object('ticketId', t.id), NULL, $14::timestamptz, NULL, 'sla:' || t.id || ':resolution', NULL, NULL)::graphile_worker.job_spec
+  SELECT count(*) AS jobs FROM graphile_worker.add_jobs(ARRAY[
+    ('sla-fire', '{}'::json, NULL, date_trunc('second', $9::timestamptz) + interval '1 second', NULL,
+     'sla-fire:' || ceil(extract(epoch FROM $9::timestamptz))::bigint, NULL, NULL)::graphile_worker.job_spec,
+    ('sla-fire', '{}'::json, NULL, date_trunc('second', $11::timestamptz) + interval '1 second', NULL,
+     'sla-fire:' || ceil(extract(epoch FROM $11::timestamptz))::bigint, NULL, NULL)::graphile_worker.job_spec
   ])
 )
 SELECT t.number, (SELECT jobs FROM j) AS jobs FROM t`;
@@ -86,34 +97,37 @@ export async function writeReference(databaseUrl: string, apiRps: number | null)
     if (rows.length === 0) throw new Error(`the write reference needs ${CUSTOMER.email} and the category "technical"`);
     const who = rows[0];
     const stored = await pool.query<{ policies: StoredPolicy[] }>(`SELECT ${POLICIES_JSON_SQL} AS policies`);
-    const policy = selectPolicy(policiesFromStored(stored.rows[0].policies), {
-      type: "inquiry",
-      priority: "normal",
-      tier: who.tier,
-      channel: "api",
-      categoryId: who.categoryId,
-      teamId: who.teamId,
-    });
+    const policies = policiesFromStored(stored.rows[0].policies);
+    const subject = { type: "inquiry", priority: "normal", tier: who.tier, channel: "api", categoryId: who.categoryId, teamId: who.teamId } as const;
+    const first = newTicketSla(policies, subject, new Date());
+    if (first.runs.map((r) => r.target).join() !== "first_response,resolution") {
+      throw new Error("the write reference writes the first-response and resolution runs of the demo policies; the policy for its ticket sets others");
+    }
     let n = 0;
     const insert = () => {
       const now = new Date();
-      const due = policy ? dueTimes(policy, "normal", now) : null;
-      const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+      // The due times as the API works them out (the same rule, no I/O), not part of the database's work.
+      const [fr, res] = newTicketSla(policies, subject, now).runs;
+      const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
       return pool.query(REFERENCE_STATEMENT, [
         randomUUID(),
         `Plain SQL reference ticket ${++n}`,
         who.customerId,
         who.categoryId,
         who.teamId,
-        policy?.id ?? null,
+        first.policyId,
         now.toISOString(),
-        iso(due?.firstResponseDueAt),
-        iso(due?.resolutionDueAt),
+        iso(fr.dueAt),
+        iso(fr.atRiskAt),
+        iso(res.dueAt),
+        iso(res.atRiskAt),
         randomUUID(),
         who.userId,
         "Created by the benchmark's plain-SQL reference.",
-        iso(due?.firstResponseDueAt),
-        iso(due?.resolutionDueAt),
+        iso(fr.dueAt),
+        iso(fr.atRiskAt),
+        iso(res.dueAt),
+        iso(res.atRiskAt),
       ]);
     };
     for (let i = 0; i < WARMUP; i++) await insert(); // connections and plans, not counted

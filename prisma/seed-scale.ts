@@ -33,9 +33,11 @@
 //   below the oldest in the log and below every durable listener's position,
 //   so no reader (durable listeners, live delivery) reads them again; they
 //   show in ticket timelines and the stale-form rule like any other event.
-// - No timers for the past: SLA timer jobs are created only for the active
-//   tickets' targets that are still ahead (as the app would still have them);
-//   misses already due are recorded as events at their due time.
+// - SLA targets are rows as the engine keeps them (first response and
+//   resolution, calendar minutes, waiting on the customer standing still);
+//   warnings and misses already due are recorded at their moment (misses
+//   also as events). No timer jobs: the app's worker looks for what is due
+//   when it starts and keeps one job at the next moment from then on.
 // - customer.health_changed events are not replayed for two years of
 //   history: each new customer gets its current score and one history entry
 //   (reason "seed"), as the demo data does.
@@ -101,8 +103,6 @@ export interface ScaleResult {
   messages: number;
   events: number;
   surveys: number;
-  /** SLA timer jobs created for targets still ahead. */
-  timers: number;
   activeTickets: number;
   firstNumber: number;
   lastNumber: number;
@@ -196,13 +196,17 @@ async function loadOrganisation(client: pg.ClientBase): Promise<Organisation> {
   const unsupported = policies.rows.find(
     (p) =>
       p.enabled &&
-      p.channels.length + p.categoryIds.length + p.teamIds.length > 0 ||
-      Object.values(p.targets).some((t) => Object.values(t ?? {}).some((spec) => spec?.business)),
+      (p.channels.length + p.categoryIds.length + p.teamIds.length > 0 ||
+        p.pauseOnHold ||
+        p.atRiskMinutesBefore !== null ||
+        Object.values(p.targets).some((t) =>
+          Object.entries(t ?? {}).some(([target, spec]) => spec?.business || (target !== "first_response" && target !== "resolution")),
+        )),
   );
   if (unsupported) {
     throw new Error(
-      "seed:scale works out due times for policies with conditions on type, priority and tier and targets in calendar minutes; " +
-        "a policy with channel, category or team conditions or business-hours targets is not supported yet",
+      "seed:scale works out SLA targets for policies with conditions on type, priority and tier, first response and resolution " +
+        "in calendar minutes, and an at-risk share; a policy with more (" + unsupported.id + ") is not supported yet",
     );
   }
   const usable = categories.rows.filter((c) => c.teamId && c.agents?.length && c.key in CATEGORY_TAGS);
@@ -321,13 +325,12 @@ export async function seedScale(databaseUrl: string, options: ScaleOptions): Pro
       if (failure) throw (failure as PromiseRejectedResult).reason;
     });
 
-    const { timers, active } = await step("SLA timers and customer health", async () => {
-      const timers = await scheduleTimers(main, now);
+    const { active } = await step("Customer health", async () => {
       await insertHealth(main, now);
       const { rows } = await main.query<{ active: number }>(
         `SELECT count(*)::int AS active FROM ${STAGE}.ticket WHERE status NOT IN ('solved', 'closed')`,
       );
-      return { timers, active: rows[0].active };
+      return { active: rows[0].active };
     });
 
     await main.query(`DROP SCHEMA ${STAGE} CASCADE`);
@@ -337,14 +340,13 @@ export async function seedScale(databaseUrl: string, options: ScaleOptions): Pro
     log(
       `done in ${duration(seconds)}: ${fmt(n)} tickets (#${numbers.first}–#${numbers.last}, ${fmt(active)} active), ` +
         `${fmt(counts.messages)} messages, ${fmt(counts.events)} events, ${fmt(counts.surveys)} surveys, ` +
-        `${fmt(customers)} customers, ${fmt(companies)} companies, ${fmt(timers)} SLA timers.`,
+        `${fmt(customers)} customers, ${fmt(companies)} companies.`,
     );
     return {
       tickets: n,
       customers,
       companies,
       ...counts,
-      timers,
       activeTickets: active,
       firstNumber: numbers.first,
       lastNumber: numbers.last,
@@ -497,7 +499,9 @@ async function stageTickets(client: pg.ClientBase, org: Organisation, o: { n: nu
         // No policy here looks at channel, category or team (checked when the organisation was read).
         const policy = selectPolicy(org.policies, { type, priority, tier, channel: "portal", categoryId: "", teamId: null });
         const targets = policy?.targets[priority];
-        return policy ? { id: policy.id, fr: targets?.first_response?.minutes ?? null, res: targets?.resolution?.minutes ?? null } : null;
+        return policy
+          ? { id: policy.id, fr: targets?.first_response?.minutes ?? null, res: targets?.resolution?.minutes ?? null, share: policy.atRiskShare }
+          : null;
       }),
     ),
   );
@@ -599,7 +603,8 @@ async function stageTickets(client: pg.ClientBase, org: Organisation, o: { n: nu
               (${p.p(agentGrid.map((row) => row.map((a) => a.name)))}::text[][])[cat][1 + floor(r_agent * ${slots})::int] AS responder_name,
               (${p.p(policies.map((x) => x?.id ?? null))}::text[])[policy] AS policy_id,
               (${p.p(policies.map((x) => x?.fr ?? null))}::int[])[policy] AS fr_min,
-              (${p.p(policies.map((x) => x?.res ?? null))}::int[])[policy] AS res_min
+              (${p.p(policies.map((x) => x?.res ?? null))}::int[])[policy] AS res_min,
+              (${p.p(policies.map((x) => x?.share ?? null))}::float8[])[policy] AS risk_share
        FROM ${from}, LATERAL (SELECT (${p.p(categoryOf)}::int[])[d.scenario] AS cat, ${policyIndex} AS policy) x
       `,
     ],
@@ -659,9 +664,10 @@ async function stageTickets(client: pg.ClientBase, org: Organisation, o: { n: nu
               CASE WHEN status IN ('pending', 'on_hold') THEN ${ms(`t_reply + after_reply * (0.85 + 0.05 * r_pend_at)`)} END AS t_pend,
               ${ms(`t_reply + after_reply * (0.95 + 0.04 * r_closing)`)} AS t_closing,
               CASE WHEN escalated THEN CASE priority0 WHEN 'low' THEN 'normal' WHEN 'normal' THEN 'high' ELSE 'urgent' END ELSE priority0 END AS priority,
-              -- What the SLA timers (or the sweep) recorded: a target missed is marked at its due time.
+              -- Targets missed (their due time): first response by a late reply or none yet; resolution by a
+              -- late solve or none yet, unless the ticket started waiting on the customer before it was due.
               CASE WHEN fr_due IS NOT NULL AND coalesce(t_reply, CASE WHEN status NOT IN ('solved', 'closed') THEN ${now} END) > fr_due THEN fr_due END AS fr_breached,
-              CASE WHEN res_due IS NOT NULL AND coalesce(t_solved, ${now}) > res_due THEN res_due END AS res_breached,
+              CASE WHEN res_due IS NOT NULL AND coalesce(t_solved, CASE WHEN status = 'pending' THEN ${ms(`t_reply + after_reply * (0.85 + 0.05 * r_pend_at)`)} END, ${now}) > res_due THEN res_due END AS res_breached,
               ${uuid7("t0")} AS id,
               -- A survey for every solved ticket (the app sends one on solving); most are answered.
               t_solved IS NOT NULL AND r_survey < 0.65 AS answered
@@ -728,14 +734,53 @@ async function insertChunk(
   try {
     await client.query(
       `INSERT INTO "Ticket" (id, number, type, channel, priority, status, subject, tags, "requesterId", "assigneeId", "teamId",
-         "categoryId", "slaPolicyId", "createdAt", "updatedAt", version, "firstResponseDueAt", "resolutionDueAt",
-         "firstRespondedAt", "solvedAt", "closedAt", "firstResponseBreachedAt", "resolutionBreachedAt")
+         "categoryId", "slaPolicyId", "createdAt", "updatedAt", version, "firstRespondedAt", "solvedAt", "closedAt",
+         "slaState", "slaDueAt")
        SELECT t.id, t.number, t.type::"TicketType", t.channel::"Channel", t.priority::"Priority", t.status::"TicketStatus",
               ${fill(`CASE WHEN t.lang = 'zh' THEN ($1::text[])[t.scenario] ELSE ($2::text[])[t.scenario] END`)},
               t.tags, t.customer_id, CASE WHEN t.assigned THEN t.responder_id END, t.team_id, t.category_id, t.policy_id,
-              t.t0, t.updated_at, t.version, t.fr_due, t.res_due, t.t_reply, t.t_solved, t.t_closed, t.fr_breached, t.res_breached
+              t.t0, t.updated_at, t.version, t.t_reply, t.t_solved, t.t_closed,
+              -- The summary of the runs written below (server/sla/targets.ts ticketSla).
+              (CASE WHEN t.policy_id IS NULL THEN 'none'
+                    WHEN t.status IN ('solved', 'closed') THEN CASE WHEN t.fr_breached IS NOT NULL OR t.res_breached IS NOT NULL THEN 'missed' ELSE 'met' END
+                    WHEN (t.t_reply IS NULL AND t.fr_breached IS NOT NULL) OR t.res_breached IS NOT NULL THEN 'breached'
+                    WHEN t.status = 'pending' THEN 'paused'
+                    WHEN (t.t_reply IS NULL AND t.t0 + (t.fr_due - t.t0) * t.risk_share <= $3::timestamp)
+                      OR t.t0 + (t.res_due - t.t0) * t.risk_share <= $3::timestamp THEN 'at_risk'
+                    ELSE 'on_track' END)::"TicketSlaState",
+              CASE WHEN t.policy_id IS NOT NULL AND t.status IN ('new', 'open', 'on_hold')
+                   THEN least(CASE WHEN t.t_reply IS NULL THEN t.fr_due END, t.res_due) END
        FROM ${STAGE}.ticket t WHERE ${inChunk} ORDER BY t.g`,
-      [SCENARIOS.map((s) => s.zh.subject), SCENARIOS.map((s) => s.en.subject)],
+      [SCENARIOS.map((s) => s.zh.subject), SCENARIOS.map((s) => s.en.subject), o.now.toISOString()],
+    );
+
+    // The runs: met by the first reply and the solve; standing still once solved (first response
+    // never given) or while waiting on the customer. Warnings are recorded a little after their time
+    // for runs still going; the next moment of a running one is its alarm.
+    await client.query(
+      `INSERT INTO "SlaTarget" ("ticketId", "target", "cycle", "policyId", "startedAt", "dueAt", "atRiskAt", "fulfilledAt",
+         "pausedSince", "warnedAt", "breachedAt", "alarmAt", "updatedAt")
+       SELECT t.id, r.target::"SlaTargetName", 1, t.policy_id, t.t0,
+              CASE WHEN r.paused IS NULL OR r.due <= r.paused THEN r.due END,
+              CASE WHEN r.paused IS NULL OR r.risk <= r.paused THEN r.risk END,
+              r.done, r.paused,
+              CASE WHEN r.running AND r.breached IS NULL AND r.risk <= $1::timestamp
+                   THEN least(r.risk + interval '1 minute', $1::timestamp) END,
+              r.breached,
+              CASE WHEN r.running AND r.breached IS NULL THEN CASE WHEN r.risk > $1::timestamp THEN r.risk ELSE r.due END END,
+              $1::timestamp
+       FROM ${STAGE}.ticket t CROSS JOIN LATERAL (
+         SELECT x.*, x.done IS NULL AND x.paused IS NULL AS running FROM (VALUES
+           ('first_response', t.fr_due, ${ms(`t.t0 + (t.fr_due - t.t0) * t.risk_share`)}, t.t_reply,
+            CASE WHEN t.t_reply IS NULL AND t.status IN ('solved', 'closed') THEN coalesce(t.t_solved, t.t_closed) END,
+            CASE WHEN t.fr_breached IS NOT NULL THEN ${ms(`least(t.fr_breached + (1 + 59 * t.r_frb) * interval '1 second', $1::timestamp)`)} END),
+           ('resolution', t.res_due, ${ms(`t.t0 + (t.res_due - t.t0) * t.risk_share`)}, t.t_solved,
+            CASE WHEN t.t_solved IS NULL AND t.status = 'pending' THEN t.t_pend END,
+            CASE WHEN t.res_breached IS NOT NULL THEN ${ms(`least(t.res_breached + (1 + 59 * t.r_rb) * interval '1 second', $1::timestamp)`)} END)
+         ) AS x(target, due, risk, done, paused, breached)
+       ) r
+       WHERE ${inChunk} AND t.policy_id IS NOT NULL AND r.due IS NOT NULL`,
+      [o.now.toISOString()],
     );
 
     const m = new Params();
@@ -774,7 +819,7 @@ async function insertChunk(
        FROM ${STAGE}.ticket t CROSS JOIN LATERAL (
          SELECT 1 AS ord, 'ticket.created' AS type, t.customer_user_id AS actor, t.t0 AS at,
                 jsonb_build_object('number', t.number, 'type', t.type, 'channel', t.channel, 'priority', t.priority0, 'teamId', t.team_id,
-                  'firstResponseDueAt', ${iso("t.fr_due")}, 'resolutionDueAt', ${iso("t.res_due")}, ${version("1")}) AS data
+                  ${version("1")}) AS data
          UNION ALL SELECT 2, 'ticket.message_added', t.customer_user_id, t.t0,
                 jsonb_build_object('messageId', ${childId(1, "t.t0")}, 'kind', 'public', ${version("1")})
          UNION ALL SELECT 3, 'ticket.assignee_changed', t.assigner_id, t.t_assign,
@@ -806,9 +851,9 @@ async function insertChunk(
          UNION ALL SELECT 16, 'ticket.status_changed', t.responder_id, t.t_closed,
                 jsonb_build_object('from', 'solved', 'to', 'closed', ${version("t.version")}) WHERE t.t_closed IS NOT NULL
          UNION ALL SELECT 17, 'ticket.sla_breached', NULL, ${ms(`least(t.fr_breached + (1 + 59 * t.r_frb) * interval '1 second', ${e.p(o.now.toISOString())}::timestamp)`)},
-                jsonb_build_object('target', 'first_response', 'dueAt', ${iso("t.fr_breached")}) WHERE t.fr_breached IS NOT NULL
+                jsonb_build_object('target', 'first_response', 'cycle', 1, 'dueAt', ${iso("t.fr_breached")}) WHERE t.fr_breached IS NOT NULL
          UNION ALL SELECT 18, 'ticket.sla_breached', NULL, ${ms(`least(t.res_breached + (1 + 59 * t.r_rb) * interval '1 second', ${e.p(o.now.toISOString())}::timestamp)`)},
-                jsonb_build_object('target', 'resolution', 'dueAt', ${iso("t.res_breached")}) WHERE t.res_breached IS NOT NULL
+                jsonb_build_object('target', 'resolution', 'cycle', 1, 'dueAt', ${iso("t.res_breached")}) WHERE t.res_breached IS NOT NULL
        ) x
        WHERE ${inChunk} ORDER BY t.g, x.at, x.ord`,
       e.values,
@@ -819,30 +864,6 @@ async function insertChunk(
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   }
-}
-
-/**
- * Timer jobs for the targets of active tickets that are still ahead, keyed
- * as the app keys them; everything already due was recorded above.
- */
-async function scheduleTimers(client: pg.ClientBase, now: Date): Promise<number> {
-  const { rows } = await client.query<{ timers: number }>(
-    `WITH due AS (
-       SELECT id, 'first_response' AS target, fr_due AS run_at FROM ${STAGE}.ticket
-       WHERE status NOT IN ('solved', 'closed') AND t_reply IS NULL AND fr_due > $1::timestamp
-       UNION ALL
-       SELECT id, 'resolution', res_due FROM ${STAGE}.ticket
-       WHERE status NOT IN ('solved', 'closed') AND res_due > $1::timestamp
-     ), added AS (
-       SELECT graphile_worker.add_jobs(array_agg((
-         'sla-check', json_build_object('ticketId', id), NULL, (run_at AT TIME ZONE 'UTC'), NULL, 'sla:' || id || ':' || target, NULL, NULL
-       )::graphile_worker.job_spec)) AS job
-       FROM due HAVING count(*) > 0
-     )
-     SELECT count(*)::int AS timers FROM added`,
-    [now.toISOString()],
-  );
-  return rows[0].timers;
 }
 
 /**

@@ -11,7 +11,11 @@ import { createDb, type Db, type Tx } from "../server/db/client.ts";
 import type { Prisma } from "../server/db/generated/client.ts";
 import { hashPassword } from "../server/auth/password.ts";
 import type { Role } from "../server/auth/policy.ts";
-import { dueTimes, POLICY_DEFAULTS, samePerPriority, selectPolicy, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "../server/sla/policy.ts";
+import { clockPolicyOf, POLICY_DEFAULTS, samePerPriority, selectPolicy, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "../server/sla/policy.ts";
+import { planRuns, ticketSla, type TargetRun } from "../server/sla/targets.ts";
+import type { Fact } from "../server/sla/clock.ts";
+import { runsJson, upsertRunsSql } from "../server/sla/engine.ts";
+import { asSql } from "../server/db/sql.ts";
 import { ALWAYS_OPEN_CALENDAR_ID } from "../server/sla/stored.ts";
 import { recomputeHealth } from "../server/health/service.ts";
 import { bandFor, computeHealth, LOOKBACK_DAYS, type HealthBand } from "../server/health/score.ts";
@@ -207,13 +211,12 @@ interface PlannedTicket {
   /** Who replies when nobody is assigned. */
   responder: Staff;
   createdAt: Date;
-  firstResponseDueAt: Date;
-  resolutionDueAt: Date;
+
   firstRespondedAt: Date | null;
   solvedAt: Date | null;
   closedAt: Date | null;
-  firstResponseBreachedAt: Date | null;
-  resolutionBreachedAt: Date | null;
+  /** The SLA targets' runs, as the engine counts them from the ticket's history (server/sla/targets.ts). */
+  slaRuns: TargetRun[];
   survey: PlannedSurvey | null;
   vars: Record<string, string>;
 }
@@ -354,10 +357,12 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
   const messageRows: Prisma.MessageCreateManyInput[] = [];
   const eventRows: Prisma.DomainEventCreateManyInput[] = [];
   const surveyRows: Prisma.SurveyCreateManyInput[] = [];
+  const slaTargetRows: { ticketId: string; run: TargetRun }[] = [];
   for (const t of tickets) {
     if (t.survey?.rating != null) t.survey.comment = csatComment(rng, t) || null;
     const { messages, events } = buildMessages(rng, t, supervisor, now);
-    eventRows.push(...events);
+    eventRows.push(...events, ...slaEventRows(t));
+    for (const run of t.slaRuns) slaTargetRows.push({ ticketId: t.id, run });
     const lowRated = t.survey?.rating != null && t.survey.rating <= LOW_RATING;
     const tags: string[] = [];
     if (t.spec.customer.tier === "key") tags.push("key-account");
@@ -378,13 +383,11 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
       slaPolicyId: t.policy.id,
       createdAt: t.createdAt,
       updatedAt: new Date(Math.max(...messages.map((m) => m.createdAt.getTime()), t.closedAt?.getTime() ?? 0)),
-      firstResponseDueAt: t.firstResponseDueAt,
-      resolutionDueAt: t.resolutionDueAt,
+
       firstRespondedAt: t.firstRespondedAt,
       solvedAt: t.solvedAt,
       closedAt: t.closedAt,
-      firstResponseBreachedAt: t.firstResponseBreachedAt,
-      resolutionBreachedAt: t.resolutionBreachedAt,
+      ...slaSummary(t),
     });
     for (const m of messages) messageRows.push({ id: randomUUID(), ticketId: t.id, ...m });
     if (t.survey) {
@@ -480,6 +483,7 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
   await tx.survey.createMany({ data: surveyRows });
   eventRows.sort((a, b) => new Date(a.at!).getTime() - new Date(b.at!).getTime());
   await tx.domainEvent.createMany({ data: eventRows });
+  await asSql(tx).query(upsertRunsSql("$1", "$2::timestamp(3)"), [runsJson(slaTargetRows), now.toISOString()]);
   await tx.article.createMany({ data: articleRows });
 
   // Health is derived from the data just written, by the same code the app uses.
@@ -697,14 +701,8 @@ function realizeTicket(rng: Rng, spec: TicketSpec, ctx: RealizeContext): Planned
   }
 
   const createdAt = at(created);
-  const due = dueTimes(policy, spec.priority, createdAt) as { firstResponseDueAt: Date; resolutionDueAt: Date };
-  // Missed targets are recorded by a late reply/solve or by the sweeper shortly after the due time.
-  const missedAt = (doneAt: number | null, dueAt: number) => {
-    const by = doneAt ?? now.getTime();
-    return by > dueAt ? at(Math.min(dueAt + SWEEP_LAG, by)) : null;
-  };
-  const firstResponseBreachedAt = missedAt(firstResponded, due.firstResponseDueAt.getTime());
-  const resolutionBreachedAt = missedAt(solved, due.resolutionDueAt.getTime());
+  const ms = (t: number | null) => (t === null ? null : Math.round(t));
+  const slaRuns = seedRuns(policy, spec.priority, { created: Math.round(created), firstResponded: ms(firstResponded), solved: ms(solved), closed: ms(closed) }, now.getTime());
 
   const teamKey = ctx.categoryTeam.get(spec.scenario.category)!;
   const agents = ctx.agentsOf(teamKey);
@@ -743,16 +741,75 @@ function realizeTicket(rng: Rng, spec: TicketSpec, ctx: RealizeContext): Planned
     assignee: assigned ? responder : null,
     responder,
     createdAt,
-    firstResponseDueAt: due.firstResponseDueAt,
-    resolutionDueAt: due.resolutionDueAt,
+
     firstRespondedAt: firstResponded === null ? null : at(firstResponded),
     solvedAt: solved === null ? null : at(solved),
     closedAt: closed === null ? null : at(closed),
-    firstResponseBreachedAt,
-    resolutionBreachedAt,
+    slaRuns,
     survey,
     vars,
   };
+}
+
+/**
+ * The runs of a demo ticket's targets, counted by the SLA engine from its history: filed, first
+ * answered, solved, closed. (A ticket waiting on the customer stands still from its next change
+ * on: the demo has no record of when it started waiting.) What fell due is recorded as it would
+ * have been: a warning or breach by the firing job shortly after its moment, a late answer's
+ * breach by the answer itself.
+ */
+function seedRuns(
+  policy: Policy,
+  priority: Priority,
+  history: { created: number; firstResponded: number | null; solved: number | null; closed: number | null },
+  now: number,
+): TargetRun[] {
+  const facts: Fact[] = [{ at: history.created, kind: "created" }];
+  if (history.firstResponded !== null) facts.push({ at: history.firstResponded, kind: "reply", by: "agent" });
+  if (history.solved !== null) facts.push({ at: history.solved, kind: "status", to: "solved" });
+  if (history.closed !== null) facts.push({ at: history.closed, kind: "status", to: "closed" });
+  const { runs } = planRuns({ id: policy.id, clock: clockPolicyOf(policy, priority) }, facts, [], now);
+  return runs.map((run) => ({
+    ...run,
+    warnedAt: run.warnedAt === null ? null : Math.min(run.atRiskAt! + SWEEP_LAG, now),
+    breachedAt: run.breachedAt === null ? null : Math.min(run.dueAt! + SWEEP_LAG, run.fulfilledAt ?? now, now),
+  }));
+}
+
+/** The ticket's SLA summary columns. */
+function slaSummary(t: PlannedTicket) {
+  const { state, dueAt } = ticketSla(t.spec.status, t.slaRuns);
+  return { slaState: state, slaDueAt: dueAt === null ? null : new Date(dueAt) };
+}
+
+/** Each run's history as the engine records it: started, warned, breached, met. */
+function slaEventRows(t: PlannedTicket): Prisma.DomainEventCreateManyInput[] {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const about = { ticketId: t.id, customerId: t.spec.customer.id, actorId: null };
+  return t.slaRuns.flatMap((run) => {
+    const { target, cycle } = run;
+    const rows: Prisma.DomainEventCreateManyInput[] = [
+      {
+        ...about,
+        type: "ticket.sla_changed",
+        at: new Date(run.startedAt),
+        data: { target, cycle, change: "applied", policyId: run.policyId, dueAt: iso(run.dueAt), atRiskAt: iso(run.atRiskAt), alarmAt: null },
+      },
+    ];
+    if (run.warnedAt !== null) {
+      rows.push({ ...about, type: "ticket.sla_warned", at: new Date(run.warnedAt), data: { target, cycle, atRiskAt: iso(run.atRiskAt), dueAt: iso(run.dueAt), alarmAt: null } });
+    }
+    if (run.breachedAt !== null) rows.push({ ...about, type: "ticket.sla_breached", at: new Date(run.breachedAt), data: { target, cycle, dueAt: iso(run.dueAt) } });
+    if (run.fulfilledAt !== null) {
+      rows.push({
+        ...about,
+        type: "ticket.sla_changed",
+        at: new Date(run.fulfilledAt),
+        data: { target, cycle, change: "fulfilled", policyId: run.policyId, dueAt: iso(run.dueAt), atRiskAt: iso(run.atRiskAt), alarmAt: null },
+      });
+    }
+    return rows;
+  });
 }
 
 /** The health score recomputeHealth will store, predicted from the plan. */
@@ -768,7 +825,7 @@ function predictHealth(tickets: PlannedTicket[], now: Date) {
       .filter((t) => t.survey?.rating != null && t.survey.respondedAt!.getTime() >= since)
       .map((t) => t.survey!.rating!),
     complaints: inWindow.filter((t) => t.spec.type === "complaint").length,
-    slaBreaches: inWindow.filter((t) => t.firstResponseBreachedAt || t.resolutionBreachedAt).length,
+    slaBreaches: inWindow.filter((t) => t.slaRuns.some((r) => r.breachedAt !== null)).length,
     oldestOpenDays: waiting.length ? (now.getTime() - waiting[0]) / DAY : null,
   });
 }

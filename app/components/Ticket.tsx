@@ -18,19 +18,6 @@ export function PriorityBadge({ priority }: { priority: string }) {
   return <span className={`badge priority-${priority}`}>{t(`ticket.priority.${priority}`)}</span>;
 }
 
-export function SlaBadge({ state, dueAt }: { state: string; dueAt?: string | null }) {
-  const { t } = useT();
-  const fmt = useTimeFormat();
-  const detail =
-    dueAt && (state === "on_track" || state === "at_risk") ? t("sla.dueIn", { time: fmt.relative(dueAt) }) : null;
-  return (
-    <span className={`badge sla-${state}`} data-sla={state} title={dueAt ? fmt.dateTime(dueAt) : undefined}>
-      {t(`sla.state.${state}`)}
-      {detail ? <span className="sla-detail"> · {detail}</span> : null}
-    </span>
-  );
-}
-
 export interface ThreadMessage {
   id: string;
   ticketId?: string;
@@ -73,6 +60,8 @@ function useChangeText() {
         return t("timeline.rated", { rating: c.rating });
       case "sla_breached":
         return t(`timeline.slaMissed.${c.target}`, { time: fmt.dateTime(c.dueAt) });
+      case "sla_warned":
+        return t(`timeline.slaWarned.${c.target}`, { time: c.dueAt ? fmt.dateTime(c.dueAt) : "—" });
       case "legacy":
         return c.text;
     }
@@ -89,8 +78,8 @@ function TimelineItem({ entry, viewerId }: { entry: TimelineEntry; viewerId: str
   const { t, i18n } = useTranslation();
   const fmt = useTimeFormat();
   const text = useChangeText();
-  // Missed targets are facts, not someone's doing: they read as sentences of their own.
-  const facts: TimelineChange[] = entry.actor ? [] : entry.changes.filter((c) => c.kind === "sla_breached");
+  // Warnings and missed targets are facts, not someone's doing: they read as sentences of their own.
+  const facts: TimelineChange[] = entry.actor ? [] : entry.changes.filter((c) => c.kind === "sla_breached" || c.kind === "sla_warned");
   const acts = entry.changes.filter((c) => !facts.includes(c));
   const actor = entry.actor ? (entry.actor.id === viewerId ? t("ticket.you") : entry.actor.name) : t("timeline.systemActor");
   const comments = entry.changes.flatMap((c) => (c.kind === "rated" && c.comment ? [c.comment] : []));

@@ -5,8 +5,8 @@ import { useEffect, useRef, useState, type MouseEvent } from "react";
 import { useT } from "../i18n/i18n.ts";
 import { z } from "zod";
 import type { QueueTicket } from "../../server/realtime/protocol.ts";
-import { ticketSlaState } from "../../server/sla/policy.ts";
-import { PriorityBadge, SlaBadge, StatusBadge } from "../components/Ticket.tsx";
+import { PriorityBadge, StatusBadge } from "../components/Ticket.tsx";
+import { SlaTargets } from "../components/Sla.tsx";
 import { useSocket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
 import { db, DomainError, requirePermission, listTickets, toQueueTicket } from "../services.server.ts";
@@ -87,7 +87,8 @@ export default function Queue() {
   const [tickets, setTickets] = useState(data.tickets);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const freshTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
-  const now = useNow(30_000);
+  // Countdowns in minutes: a tick every 10 s keeps them and their colours on time.
+  const now = useNow(10_000);
   const fmt = useTimeFormat();
   const followLink = useFollowLinks();
 
@@ -193,17 +194,6 @@ export default function Queue() {
           </thead>
           <tbody>
             {tickets.map((ticket) => {
-              const state = ticketSlaState(
-                {
-                  createdAt: new Date(ticket.createdAt),
-                  firstResponseDueAt: ticket.firstResponseDueAt ? new Date(ticket.firstResponseDueAt) : null,
-                  firstRespondedAt: ticket.firstRespondedAt ? new Date(ticket.firstRespondedAt) : null,
-                  resolutionDueAt: ticket.resolutionDueAt ? new Date(ticket.resolutionDueAt) : null,
-                  solvedAt: ticket.solvedAt ? new Date(ticket.solvedAt) : null,
-                },
-                new Date(now),
-              );
-              const nextDue = ticket.firstRespondedAt ? ticket.resolutionDueAt : ticket.firstResponseDueAt;
               return (
                 <tr key={ticket.id} className={fresh.has(ticket.id) ? "fresh" : undefined} data-ticket={ticket.number}>
                   <td>
@@ -226,7 +216,7 @@ export default function Queue() {
                     <PriorityBadge priority={ticket.priority} />
                   </td>
                   <td>
-                    <SlaBadge state={state} dueAt={nextDue} />
+                    <SlaTargets state={ticket.slaState} targets={ticket.slaTargets} now={now} />
                   </td>
                   <td>{ticket.assigneeName ?? <span className="muted">{t("ticket.unassigned")}</span>}</td>
                   <td className="muted small">{fmt.relative(ticket.updatedAt)}</td>

@@ -4,10 +4,11 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PRIORITIES, STATUSES } from "../../server/tickets/schemas.ts";
-import { ticketSlaState, targetState } from "../../server/sla/policy.ts";
 import { Field, FormError } from "../components/Field.tsx";
 import { HealthBadge, HealthComponents } from "../components/Health.tsx";
-import { MessageThread, PriorityBadge, SlaBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
+import { MessageThread, PriorityBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
+import { SlaPanel, SlaTargets } from "../components/Sla.tsx";
+import { slaTargetsView } from "../../server/tickets/present.ts";
 import type { Locale } from "../i18n/config.ts";
 import { localName } from "../i18n/config.ts";
 import { data as respond } from "@remix-run/node";
@@ -34,7 +35,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "workspace.use");
-  const { ticket, messages, survey, timeline } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
+  const { ticket, messages, survey, timeline, slaHistory } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
   const [overview, assignable] = await Promise.all([
     getCustomerOverview(db(), user, ticket.requesterId),
     listAssignableAgents(db(), user),
@@ -51,11 +52,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ...ticket,
       createdAt: ticket.createdAt.toISOString(),
       updatedAt: ticket.updatedAt.toISOString(),
-      firstResponseDueAt: ticket.firstResponseDueAt?.toISOString() ?? null,
-      resolutionDueAt: ticket.resolutionDueAt?.toISOString() ?? null,
       firstRespondedAt: ticket.firstRespondedAt?.toISOString() ?? null,
       solvedAt: ticket.solvedAt?.toISOString() ?? null,
+      slaDueAt: ticket.slaDueAt?.toISOString() ?? null,
+      slaTargets: slaTargetsView(ticket.slaTargets),
     },
+    slaHistory,
     messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) as ThreadMessage[],
     timeline,
     survey,
@@ -104,10 +106,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-function toDate(value: string | null) {
-  return value ? new Date(value) : null;
-}
-
 export default function AgentTicket() {
   const data = useLoaderData<typeof loader>();
   const { ticket, overview, agents, survey } = data;
@@ -130,16 +128,6 @@ export default function AgentTicket() {
   }, [result]);
 
 
-  const dates = {
-    createdAt: new Date(ticket.createdAt),
-    firstResponseDueAt: toDate(ticket.firstResponseDueAt),
-    firstRespondedAt: toDate(ticket.firstRespondedAt),
-    resolutionDueAt: toDate(ticket.resolutionDueAt),
-    solvedAt: toDate(ticket.solvedAt),
-  };
-  const nowDate = new Date(now);
-  const firstState = targetState({ startedAt: dates.createdAt, dueAt: dates.firstResponseDueAt, doneAt: dates.firstRespondedAt }, nowDate);
-  const resolutionState = targetState({ startedAt: dates.createdAt, dueAt: dates.resolutionDueAt, doneAt: dates.solvedAt }, nowDate);
   const busy = navigation.state === "submitting";
   const { customer, health } = overview;
 
@@ -156,7 +144,7 @@ export default function AgentTicket() {
           <div className="badges">
             <StatusBadge status={ticket.status} staff />
             <PriorityBadge priority={ticket.priority} />
-            <SlaBadge state={ticketSlaState(dates, nowDate)} />
+            <SlaTargets state={ticket.slaState} targets={ticket.slaTargets} now={now} />
           </div>
         </div>
         <p className="muted small">
@@ -249,15 +237,8 @@ export default function AgentTicket() {
 
         <div className="card">
           <h2>{t("agent.sla")}</h2>
+          <SlaPanel targets={ticket.slaTargets} history={data.slaHistory} now={now} />
           <dl className="facts">
-            <dt>{t("agent.firstResponse")}</dt>
-            <dd>
-              <SlaBadge state={firstState} dueAt={ticket.firstResponseDueAt} />
-            </dd>
-            <dt>{t("agent.resolution")}</dt>
-            <dd>
-              <SlaBadge state={resolutionState} dueAt={ticket.resolutionDueAt} />
-            </dd>
             {survey?.rating && (
               <>
                 <dt>{t("agent.csat")}</dt>

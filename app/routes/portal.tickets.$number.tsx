@@ -12,6 +12,7 @@ import { useTimeFormat } from "../utils/time.tsx";
 import { db, requirePermission, addMessage, getTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { ticketNumberParam } from "../utils/params.ts";
+import { replyDueAt } from "../../server/tickets/present.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, null, data ? `#${data.ticket.number} ${data.ticket.subject}` : undefined);
@@ -30,8 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       type: ticket.type,
       category: ticket.category,
       createdAt: ticket.createdAt.toISOString(),
-      firstResponseDueAt: ticket.firstRespondedAt ? null : (ticket.firstResponseDueAt?.toISOString() ?? null),
-      resolutionDueAt: ticket.solvedAt ? null : (ticket.resolutionDueAt?.toISOString() ?? null),
+      replyDueAt: replyDueAt(ticket)?.toISOString() ?? null,
     },
     messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) as ThreadMessage[],
     survey,
@@ -75,9 +75,7 @@ export default function CustomerTicket() {
       {params.get("created") && (
         <div className="notice success" role="status" data-testid="ticket-created">
           <strong>{t("portal.created", { number: ticket.number })}</strong>
-          {ticket.firstResponseDueAt && (
-            <span> {t("portal.firstResponseDue", { time: fmt.dateTime(ticket.firstResponseDueAt) })}</span>
-          )}
+          {ticket.replyDueAt && <span> {t("portal.replyDue", { time: fmt.dateTime(ticket.replyDueAt) })}</span>}
         </div>
       )}
       <div className="page-head">
@@ -89,8 +87,8 @@ export default function CustomerTicket() {
       <p className="muted small">
         {t(`ticket.type.${ticket.type}`)} · {localName(ticket.category, locale)} ·{" "}
         {t("ticket.created")} {fmt.dateTime(ticket.createdAt)}
-        {ticket.firstResponseDueAt && (
-          <> · {t("portal.firstResponseDue", { time: fmt.dateTime(ticket.firstResponseDueAt) })}</>
+        {ticket.replyDueAt && (
+          <span data-testid="reply-due"> · {t("portal.replyDue", { time: fmt.dateTime(ticket.replyDueAt) })}</span>
         )}
       </p>
 

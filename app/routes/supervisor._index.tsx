@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "boards.view");
   const now = new Date();
   const [sla, csat, health] = await Promise.all([
-    slaBoard(db(), user, now),
+    slaBoard(db(), user),
     csatBoard(db(), user, now),
     healthBoard(db(), user),
   ]);
@@ -67,7 +67,7 @@ export default function Boards() {
           <h2>{t("board.sla")}</h2>
           <p className="muted small">{t("board.slaLead")}</p>
           <div className="stat-row">
-            {(["on_track", "at_risk", "breached"] as const).map((state) => (
+            {(["on_track", "at_risk", "breached", "paused"] as const).map((state) => (
               <div key={state} className={`stat sla-${state}`} data-sla-count={state}>
                 <span className="stat-value">{sla.totals[state]}</span>
                 <span className="stat-label">{t(`sla.state.${state}`)}</span>
@@ -82,6 +82,7 @@ export default function Boards() {
                 <th>{t("sla.state.on_track")}</th>
                 <th>{t("sla.state.at_risk")}</th>
                 <th>{t("sla.state.breached")}</th>
+                <th>{t("sla.state.paused")}</th>
               </tr>
             </thead>
             <tbody>
@@ -91,6 +92,7 @@ export default function Boards() {
                   <td>{row.on_track}</td>
                   <td>{row.at_risk}</td>
                   <td>{row.breached}</td>
+                  <td>{row.paused}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,6 +1,7 @@
 // JSON shapes of the API. Customers get only what concerns them.
 import { can, type AuthUser } from "../auth/policy.ts";
-import { ticketSlaState } from "../sla/policy.ts";
+import { runState } from "../sla/state.ts";
+import { replyDueAt, runningDue } from "../tickets/present.ts";
 import type { MessageView, TicketSummary } from "../tickets/service.ts";
 
 export function ticketJson(t: TicketSummary, viewer: AuthUser, now: Date) {
@@ -15,8 +16,9 @@ export function ticketJson(t: TicketSummary, viewer: AuthUser, now: Date) {
     category: t.category.key,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
-    firstResponseDueAt: t.firstResponseDueAt,
-    resolutionDueAt: t.resolutionDueAt,
+    firstResponseDueAt: runningDue(t, "first_response"),
+    resolutionDueAt: runningDue(t, "resolution"),
+    replyDueAt: replyDueAt(t),
     firstRespondedAt: t.firstRespondedAt,
     solvedAt: t.solvedAt,
   };
@@ -25,11 +27,18 @@ export function ticketJson(t: TicketSummary, viewer: AuthUser, now: Date) {
     ...base,
     version: t.version,
     tags: t.tags,
-    sla: ticketSlaState(t, now),
+    sla: t.slaState,
+    slaDueAt: t.slaDueAt,
+    slaTargets: t.slaTargets.map((run) => ({ ...run, state: runState(instants(run), now.getTime()) })),
     requester: { id: t.requester.id, name: t.requester.name, email: t.requester.email, tier: t.requester.tier },
     assignee: t.assignee,
     team: t.team,
   };
+}
+
+const ms = (d: Date | null) => d?.getTime() ?? null;
+function instants(run: TicketSummary["slaTargets"][number]) {
+  return { dueAt: ms(run.dueAt), atRiskAt: ms(run.atRiskAt), fulfilledAt: ms(run.fulfilledAt), pausedSince: ms(run.pausedSince) };
 }
 
 export function messageJson(m: MessageView) {

@@ -9,6 +9,8 @@
 import { extendZodWithOpenApi } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { PRIORITIES, STATUSES, TICKET_TYPES } from "../tickets/schemas.ts";
+import { RUN_STATES, TICKET_SLA_STATES } from "../sla/state.ts";
+import { TARGETS } from "../sla/clock.ts";
 
 extendZodWithOpenApi(z);
 
@@ -82,11 +84,27 @@ const customerTicketFields = {
   category: z.string().openapi({ description: "Category key" }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
-  firstResponseDueAt: orNull(Timestamp),
-  resolutionDueAt: orNull(Timestamp),
+  firstResponseDueAt: orNull(Timestamp).openapi({ description: "When the first response is due (null when met, paused or not set)" }),
+  resolutionDueAt: orNull(Timestamp).openapi({ description: "When the resolution is due (null when solved, paused or not set)" }),
+  replyDueAt: orNull(Timestamp).openapi({ description: "When the team's next reply is due: the first response, or the answer to the customer's latest message" }),
   firstRespondedAt: orNull(Timestamp),
   solvedAt: orNull(Timestamp),
 };
+
+const SlaTargetRun = z
+  .strictObject({
+    target: z.enum(TARGETS),
+    cycle: z.number().int().positive().openapi({ description: "1 for the target's first run on the ticket; next response and periodic update run again with each exchange" }),
+    state: z.enum(RUN_STATES),
+    startedAt: Timestamp,
+    dueAt: orNull(Timestamp).openapi({ description: "Null while the clock stands still with time left" }),
+    atRiskAt: orNull(Timestamp),
+    fulfilledAt: orNull(Timestamp),
+    pausedSince: orNull(Timestamp),
+    warnedAt: orNull(Timestamp).openapi({ description: "When the warning was recorded" }),
+    breachedAt: orNull(Timestamp).openapi({ description: "When the breach was recorded" }),
+  })
+  .openapi("SlaTargetRun");
 
 /** What staff see on top. */
 const staffTicketFields = {
@@ -97,7 +115,9 @@ const staffTicketFields = {
     .positive()
     .openapi({ description: "Goes up with every change. Send it back as `If-Match` (or `version`) with an update to be told about others' changes." }),
   tags: z.array(z.string()),
-  sla: z.enum(["none", "met", "on_track", "at_risk", "breached"]),
+  sla: z.enum(TICKET_SLA_STATES).openapi({ description: "The worst state of the running SLA targets; met or missed once none runs" }),
+  slaDueAt: orNull(Timestamp).openapi({ description: "The earliest due time of a running SLA target" }),
+  slaTargets: z.array(SlaTargetRun).openapi({ description: "The current run of each SLA target of the ticket's policy" }),
   requester: z.strictObject({
     id: Uuid,
     name: z.string(),

@@ -1,43 +1,50 @@
-// Figures for the supervisor boards. SLA states come from the stored due
-// times (sla/policy.ts); CSAT from answered surveys; health from stored scores.
+// Figures for the supervisor boards. SLA states come from the tickets' SLA
+// summaries (kept by server/sla/); CSAT from answered surveys; health from stored scores.
 import type { Tx } from "../db/client.ts";
 import { assertCan, customersWhere, type AuthUser } from "../auth/policy.ts";
-import { ticketSlaState, type SlaState } from "../sla/policy.ts";
+import type { TicketSlaState } from "../sla/state.ts";
 import { ACTIVE_STATUSES } from "../tickets/status.ts";
 import { drivers, type HealthComponent } from "../health/score.ts";
 
-type Counted = Exclude<SlaState, "met">;
+/** How the board counts a worked ticket by its SLA summary: all met still counts as on track, a miss as breached. */
+const COUNTED_AS = {
+  none: "none",
+  on_track: "on_track",
+  at_risk: "at_risk",
+  breached: "breached",
+  paused: "paused",
+  met: "on_track",
+  missed: "breached",
+} as const satisfies Record<TicketSlaState, string>;
+type Counted = (typeof COUNTED_AS)[TicketSlaState];
 
-export async function slaBoard(db: Tx, user: AuthUser, now = new Date()) {
+/** Worked tickets by SLA state, in all and per team, as the SLA engine recorded them (server/sla/targets.ts). */
+export async function slaBoard(db: Tx, user: AuthUser) {
   assertCan(user, "boards.view");
-  const tickets = await db.ticket.findMany({
+  const groups = await db.ticket.groupBy({
+    by: ["teamId", "slaState"],
     where: { status: { in: [...ACTIVE_STATUSES] } },
-    select: {
-      createdAt: true,
-      firstResponseDueAt: true,
-      firstRespondedAt: true,
-      resolutionDueAt: true,
-      solvedAt: true,
-      team: { select: { name: true } },
-      assignee: { select: { name: true } },
-    },
+    _count: { _all: true },
   });
-  const empty = (): Record<Counted, number> => ({ on_track: 0, at_risk: 0, breached: 0, none: 0 });
+  const teams = await db.team.findMany({ select: { id: true, name: true } });
+  const teamName = new Map(teams.map((t) => [t.id, t.name]));
+  const empty = (): Record<Counted, number> => ({ on_track: 0, at_risk: 0, breached: 0, paused: 0, none: 0 });
   const totals = empty();
   const byTeam = new Map<string, Record<Counted, number>>();
-  for (const ticket of tickets) {
-    const raw = ticketSlaState(ticket, now);
-    // An open ticket whose first response was on time is judged by its next target.
-    const state: Counted = raw === "met" ? "on_track" : raw;
-    totals[state] += 1;
-    const team = ticket.team?.name ?? "—";
+  let open = 0;
+  for (const group of groups) {
+    const state = COUNTED_AS[group.slaState];
+    const count = group._count._all;
+    open += count;
+    totals[state] += count;
+    const team = (group.teamId && teamName.get(group.teamId)) ?? "—";
     if (!byTeam.has(team)) byTeam.set(team, empty());
-    byTeam.get(team)![state] += 1;
+    byTeam.get(team)![state] += count;
   }
   return {
-    open: tickets.length,
+    open,
     totals,
-    byTeam: [...byTeam.entries()].map(([team, counts]) => ({ team, ...counts })).sort((a, b) => b.breached - a.breached),
+    byTeam: [...byTeam.entries()].map(([team, counts]) => ({ team, ...counts })).sort((a, b) => b.breached - a.breached || a.team.localeCompare(b.team)),
   };
 }
 

@@ -3,8 +3,11 @@
 // changes, the values before and after. Pure types and schemas, no I/O.
 import { z } from "zod";
 import { PRIORITIES, STATUSES } from "../tickets/schemas.ts";
+import { TARGETS } from "../sla/clock.ts";
 
 const status = z.enum(STATUSES);
+const slaTarget = z.enum(TARGETS);
+const instant = z.string();
 const priority = z.enum(PRIORITIES);
 /** The ticket's version after the command that produced the event. */
 const version = z.number().int().positive().optional();
@@ -17,8 +20,9 @@ export const EVENT_DATA = {
     channel: z.string(),
     priority,
     teamId: z.string().nullable(),
-    firstResponseDueAt: z.string().nullable(),
-    resolutionDueAt: z.string().nullable(),
+    // Written by releases before SLA targets were rows (the due times are now ticket.sla_changed events).
+    firstResponseDueAt: z.string().nullable().optional(),
+    resolutionDueAt: z.string().nullable().optional(),
     version,
   }),
   "ticket.message_added": z.object({ messageId: z.string(), kind: z.enum(["public", "internal"]), version }),
@@ -27,7 +31,27 @@ export const EVENT_DATA = {
   "ticket.assignee_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version }),
   "ticket.team_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version }),
   "ticket.tags_changed": z.object({ added: z.array(z.string()), removed: z.array(z.string()), version }),
-  "ticket.sla_breached": z.object({ target: z.enum(["first_response", "resolution"]), dueAt: z.string() }),
+  /** A run of an SLA target's clock began, paused, resumed, was met, was recomputed or went away (server/sla/targets.ts). */
+  "ticket.sla_changed": z.object({
+    target: slaTarget,
+    cycle: z.number().int().positive(),
+    change: z.enum(["applied", "paused", "resumed", "fulfilled", "recomputed", "removed"]),
+    policyId: z.string(),
+    dueAt: instant.nullable(),
+    atRiskAt: instant.nullable(),
+    /** The next moment something falls due for the run (the firing job is scheduled for it). */
+    alarmAt: instant.nullable(),
+  }),
+  /** A running target reached its at-risk time (recorded once). */
+  "ticket.sla_warned": z.object({
+    target: slaTarget,
+    cycle: z.number().int().positive(),
+    atRiskAt: instant,
+    dueAt: instant.nullable(),
+    alarmAt: instant.nullable(),
+  }),
+  /** A target's time ran out before it was met (recorded once). Older releases wrote no cycle. */
+  "ticket.sla_breached": z.object({ target: slaTarget, cycle: z.number().int().positive().optional(), dueAt: instant }),
   /** A line of an old system message that named nothing we could resolve; kept as it was. */
   "ticket.legacy_note": z.object({ text: z.string() }),
   "survey.answered": z.object({ surveyId: z.string(), rating: z.number().int(), comment: z.string().nullable() }),

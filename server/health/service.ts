@@ -36,9 +36,9 @@ export async function recomputeHealth(
              WHERE "customerId" = $1 AND "respondedAt" >= $2::timestamp(3) AND "rating" IS NOT NULL) AS "ratings",
        (SELECT count(*)::int FROM "Ticket"
         WHERE "requesterId" = $1 AND "type" = 'complaint' AND "createdAt" >= $2::timestamp(3)) AS "complaints",
-       (SELECT count(*)::int FROM "Ticket"
-        WHERE "requesterId" = $1 AND "createdAt" >= $2::timestamp(3)
-          AND ("firstResponseBreachedAt" IS NOT NULL OR "resolutionBreachedAt" IS NOT NULL)) AS "slaBreaches",
+       (SELECT count(*)::int FROM "Ticket" t
+        WHERE t."requesterId" = $1 AND t."createdAt" >= $2::timestamp(3)
+          AND EXISTS (SELECT 1 FROM "SlaTarget" s WHERE s."ticketId" = t."id" AND s."breachedAt" IS NOT NULL)) AS "slaBreaches",
        (SELECT min("createdAt") FROM "Ticket"
         WHERE "requesterId" = $1 AND "status" IN ('new', 'open', 'on_hold')) AS "oldestOpenAt",
        (SELECT json_build_object('score', "score", 'band', "band") FROM "CustomerHealth"

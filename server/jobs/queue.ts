@@ -1,26 +1,31 @@
 // The job queue: graphile-worker on the helpdesk's own PostgreSQL (see
 // docs/decisions/007-events-and-jobs.md). Timers are jobs scheduled at their
-// exact time (enqueued after commit by the sla-timers listener, decision
-// 010); periodic work is a crontab entry, run once across all processes.
+// exact second (SLA warnings and breaches: enqueued after commit by the
+// sla-timers listener, decisions 010 and 013); periodic work is a crontab
+// entry, run once across all processes.
 import { Logger, run, runMigrations, type Runner, type TaskList } from "graphile-worker";
 import { createBoundedPool } from "../db/pool.ts";
 import type { Sql } from "../db/sql.ts";
-import { db } from "../db/client.ts";
-import { recordMissedTargets } from "../sla/breaches.ts";
+import { db, sqlOf } from "../db/client.ts";
+import { fireDue } from "../sla/engine.ts";
+import { inSqlTransaction } from "../events/transaction.ts";
+import { emit } from "../events/emit.ts";
 import { pruneSessions } from "../auth/session.ts";
 import { pruneIdempotencyKeys } from "../idempotency.ts";
-import { z } from "zod";
-
-const SlaCheckPayload = z.object({ ticketId: z.string() });
 
 export const TASKS: TaskList = {
-  /** At a ticket's due time: record the miss if the target is still open. */
-  "sla-check": async (payload) => {
-    await recordMissedTargets(db(), new Date(), SlaCheckPayload.parse(payload).ticketId);
-  },
-  /** Safety net for tickets without timers (filed before timers existed, or imported). */
-  "sla-sweep": async () => {
-    await recordMissedTargets(db(), new Date());
+  /** At a second when SLA warnings or breaches fall due (and once when the worker starts): record them. */
+  "sla-fire": async () => {
+    const now = new Date();
+    const { skipped } = await fireDue((work) => inSqlTransaction(db(), work), emit, now);
+    // The next moment anything falls due always has a job, whoever set it (a timer may be missing for
+    // targets written by a migration or the demo data); tickets held by commands just now are looked
+    // at again in a second.
+    const sql = sqlOf(db());
+    const [{ next }] = await sql.query<{ next: Date | null }>(`SELECT min("alarmAt") AS "next" FROM "SlaTarget" WHERE "alarmAt" > $1::timestamp(3)`, [
+      now.toISOString(),
+    ]);
+    await fireAt(sql, [...(next ? [next] : []), ...(skipped ? [new Date(Date.now() + 1_000)] : [])]);
   },
   /** Tidies away ended sessions (they are refused the moment they end). */
   "prune-sessions": async () => {
@@ -34,7 +39,6 @@ export const TASKS: TaskList = {
 
 /** Minute fields as in cron; each line runs once per minute across all worker processes. */
 export const CRONTAB = [
-  "* * * * * sla-sweep ?max=1",
   "17 3 * * * prune-sessions ?max=1",
   "23 3 * * * prune-idempotency-keys ?max=1",
 ].join("\n");
@@ -57,6 +61,22 @@ export async function scheduleJobs(sql: Sql, jobs: JobSpec[]): Promise<void> {
        FROM jsonb_to_recordset($1::jsonb) AS j(task text, payload json, run_at timestamptz, key text)))`,
     [JSON.stringify(jobs.map((j) => ({ task: j.task, payload: j.payload, run_at: j.runAt.toISOString(), key: j.key ?? null })))],
   );
+}
+
+/** The firing job's key for a moment: its second, rounded up so the job never runs before the moment. */
+function fireKey(at: Date): { key: string; runAt: Date } {
+  const second = Math.ceil(at.getTime() / 1_000);
+  return { key: `sla-fire:${second}`, runAt: new Date(second * 1_000) };
+}
+
+/** Schedules the SLA firing job at each moment's second (once per second, however many moments share it). */
+export async function fireAt(sql: Sql, moments: readonly Date[]): Promise<void> {
+  const seconds = new Map<string, Date>();
+  for (const moment of moments) {
+    const { key, runAt } = fireKey(moment);
+    seconds.set(key, runAt);
+  }
+  await scheduleJobs(sql, [...seconds].map(([key, runAt]) => ({ task: "sla-fire", payload: {}, runAt, key })));
 }
 
 /** Quiet unless something is wrong: graphile-worker logs every job at info level. */
@@ -84,7 +104,8 @@ export async function startJobRunner(databaseUrl: string, onError: (message: str
       pgPool: pool,
       concurrency: 4,
       noHandleSignals: true,
-      pollInterval: 2_000,
+      // Jobs due in the future are found by polling: SLA timers fire within this of their second.
+      pollInterval: 1_000,
       taskList: TASKS,
       crontab: CRONTAB,
       logger: logger(onError),
@@ -93,6 +114,8 @@ export async function startJobRunner(databaseUrl: string, onError: (message: str
     await pool.end().catch(() => {});
     throw error;
   }
+  // Catch-up: what fell due while no worker ran (a job that was due then also runs now).
+  await fireAt(sqlOf(db()), [new Date()]);
   return {
     async stop() {
       await runner.stop();

@@ -9,10 +9,11 @@ import type { DurableListener } from "../events/durable.ts";
 import { healthScore } from "./health-score.ts";
 import { csatSurvey } from "./csat-survey.ts";
 import { slaTimers } from "./sla-timers.ts";
+import { slaClocks } from "./sla-clocks.ts";
 import { searchIndex } from "./search-index.ts";
 
 export function inTransactionListeners(): readonly InTransactionListener[] {
-  return [csatSurvey, healthScore];
+  return [slaClocks, csatSurvey, healthScore];
 }
 
 export function durableListeners(): readonly DurableListener[] {

@@ -20,6 +20,7 @@ const TYPES: readonly EventType[] = [
   "ticket.assignee_changed",
   "ticket.team_changed",
   "ticket.tags_changed",
+  "ticket.sla_warned",
   "ticket.sla_breached",
   "survey.answered",
   "customer.health_changed",

@@ -1,30 +1,23 @@
-// After commit, durable: a new ticket's SLA targets get timer jobs at their
-// due times. A whole batch of tickets is enqueued with one call, which keeps
-// the queue's per-call cost off the filing transaction (docs/decisions/010).
-// Scheduling again under the same job key moves the job, so a repeated event
-// is harmless; the once-a-minute sweep is the safety net behind the timers.
+// After commit, durable: every moment at which an SLA warning or breach will
+// fall due gets the firing job at that second (server/sla/engine.ts fireDue).
+// One job per second, not per target: its job key is the second, so the
+// targets of every ticket due in that second share it, and scheduling it
+// again changes nothing. A whole batch of events is enqueued with one call,
+// which keeps the queue's per-call cost off the filing transaction
+// (docs/decisions/010).
 import type { DurableListener } from "../events/durable.ts";
 import { db, sqlOf } from "../db/client.ts";
-import { scheduleJobs, type JobSpec } from "../jobs/queue.ts";
+import { fireAt } from "../jobs/queue.ts";
 
 export const slaTimers: DurableListener = {
   name: "sla-timers",
-  on: ["ticket.created"],
+  on: ["ticket.sla_changed", "ticket.sla_warned"],
   async handle(events) {
-    const jobs: JobSpec[] = [];
+    const moments: Date[] = [];
     for (const event of events) {
-      if (event.type !== "ticket.created" || !event.ticketId) continue;
-      const { firstResponseDueAt, resolutionDueAt } = event.data;
-      for (const [target, due] of [["first_response", firstResponseDueAt], ["resolution", resolutionDueAt]] as const) {
-        if (!due) continue;
-        jobs.push({
-          task: "sla-check",
-          payload: { ticketId: event.ticketId },
-          runAt: new Date(due),
-          key: `sla:${event.ticketId}:${target}`,
-        });
-      }
+      if (event.type !== "ticket.sla_changed" && event.type !== "ticket.sla_warned") continue;
+      if (event.data.alarmAt) moments.push(new Date(event.data.alarmAt));
     }
-    await scheduleJobs(sqlOf(db()), jobs);
+    await fireAt(sqlOf(db()), moments);
   },
 };

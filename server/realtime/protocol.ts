@@ -2,6 +2,7 @@
 // sides; what a client sends is also parsed with zod on the server.
 import { z } from "zod";
 import { MAX_TICKET_NUMBER } from "../tickets/schemas.ts";
+import type { TicketSlaState } from "../sla/state.ts";
 
 export interface QueueTicket {
   id: string;
@@ -18,10 +19,25 @@ export interface QueueTicket {
   assigneeName: string | null;
   createdAt: string;
   updatedAt: string;
-  firstResponseDueAt: string | null;
-  resolutionDueAt: string | null;
   firstRespondedAt: string | null;
   solvedAt: string | null;
+  /** The ticket's SLA at a glance (server/sla/targets.ts ticketSla) and the current run of each target. */
+  slaState: TicketSlaState;
+  slaDueAt: string | null;
+  slaTargets: SlaTargetJson[];
+}
+
+/** One run of an SLA target's clock; instants as ISO strings, null when not (yet) known. */
+export interface SlaTargetJson {
+  target: "first_response" | "next_response" | "periodic_update" | "resolution";
+  cycle: number;
+  startedAt: string;
+  dueAt: string | null;
+  atRiskAt: string | null;
+  fulfilledAt: string | null;
+  pausedSince: string | null;
+  warnedAt: string | null;
+  breachedAt: string | null;
 }
 
 export interface LiveMessage {

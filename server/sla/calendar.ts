@@ -175,6 +175,7 @@ function withoutPauses(span: Span, pauses: readonly Span[]): Span[] {
  */
 export function addBusinessMinutes(calendar: BusinessCalendar, start: number, minutes: number, pauses: readonly Span[] = []): number {
   let left = minutes * MINUTE;
+  if (calendar === ALWAYS_OPEN) return addAroundPauses(start, left, pauses);
   for (const open of openSpans(calendar, start)) {
     for (const part of withoutPauses({ from: Math.max(open.from, start), to: open.to }, pauses)) {
       const available = part.to - part.from;
@@ -185,9 +186,28 @@ export function addBusinessMinutes(calendar: BusinessCalendar, start: number, mi
   throw new ClosedCalendarError(); // unreachable: openSpans throws first
 }
 
+/**
+ * Calendar time (always open) needs no walk through dates: filing a ticket and recomputing many
+ * are the busiest users. Due exactly where a pause begins when the time runs out there.
+ */
+function addAroundPauses(start: number, ms: number, pauses: readonly Span[]): number {
+  let at = start;
+  let left = ms;
+  for (const pause of [...pauses].sort((a, b) => a.from - b.from)) {
+    if (pause.to <= at) continue;
+    const available = pause.from - at;
+    if (left <= available) break;
+    if (available > 0) left -= available;
+    at = pause.to;
+  }
+  if (!Number.isFinite(at)) throw new ClosedCalendarError();
+  return at + left;
+}
+
 /** Open time between two instants, outside pauses, in ms. */
 export function businessMsBetween(calendar: BusinessCalendar, from: number, to: number, pauses: readonly Span[] = []): number {
   if (to <= from) return 0;
+  if (calendar === ALWAYS_OPEN) return withoutPauses({ from, to }, pauses).reduce((sum, part) => sum + part.to - part.from, 0);
   let total = 0;
   for (const open of openSpans(calendar, from)) {
     if (open.from >= to) break;

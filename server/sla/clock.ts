@@ -4,7 +4,8 @@
 // Everything is recomputed from the facts, never from "now" alone, so a
 // change of policy or calendar gives the same answer as if it had always
 // applied (docs/sla-clocks.md, "Targets").
-import { addBusinessMinutes, ALWAYS_OPEN, businessMsBetween, type BusinessCalendar, type Span } from "./calendar.ts";
+import { runState, type RunState } from "./state.ts";
+import { addBusinessMinutes, ALWAYS_OPEN, businessMsBetween, ClosedCalendarError, type BusinessCalendar, type Span } from "./calendar.ts";
 
 export const TARGETS = ["first_response", "next_response", "periodic_update", "resolution"] as const;
 export type TargetName = (typeof TARGETS)[number];
@@ -33,7 +34,7 @@ export type Fact =
   | { at: number; kind: "status"; to: TicketStatus }
   | { at: number; kind: "reply"; by: "agent" | "customer" };
 
-export type TargetState = "on_track" | "at_risk" | "breached" | "met" | "met_late";
+export type TargetState = RunState;
 
 /** One run of a target's clock: first response and resolution have one, next response and periodic update one per exchange. */
 export interface Cycle {
@@ -108,6 +109,15 @@ function cyclesOf(facts: readonly Fact[], targets: ClockPolicy["targets"]): { ta
   return out;
 }
 
+function orIfClosed<T, F>(count: () => T, fallback: F): T | F {
+  try {
+    return count();
+  } catch (error) {
+    if (error instanceof ClosedCalendarError) return fallback;
+    throw error;
+  }
+}
+
 /**
  * Every cycle of every target of the policy, with its state at `now`. Pending
  * (and on hold when the policy says so) pauses every running clock; so do
@@ -121,27 +131,24 @@ export function ticketClocks(policy: ClockPolicy, allFacts: readonly Fact[], now
     const spec = policy.targets[target]!;
     const calendar = spec.business ? policy.calendar : ALWAYS_OPEN;
     const end = fulfilledAt ?? now;
-    // Stillness that began before the cycle ended; an open one (now paused) is cut at the end.
-    const pauses = still.filter((p) => p.from < end).map((p) => ({ from: p.from, to: Math.min(p.to, end) }));
-    const open = still.find((p) => p.to === Number.POSITIVE_INFINITY && p.from < end);
+    // Stillness that began by the cycle's end (a clock paused this very moment is paused); an open
+    // one (paused now) is cut at the end.
+    const pauses = still.filter((p) => p.from <= end).map((p) => ({ from: p.from, to: Math.min(p.to, end) }));
+    const open = still.find((p) => p.to === Number.POSITIVE_INFINITY && p.from <= end);
     const pausedSince = fulfilledAt === null && open ? Math.max(open.from, startedAt) : null;
-    const usedMs = businessMsBetween(calendar, startedAt, end, pauses);
+    const usedMs = orIfClosed(() => businessMsBetween(calendar, startedAt, end, pauses), 0);
     // A due time reached before an open pause began is known; one after it depends on when the pause ends.
+    // A calendar with too little open time (changed after the policy was set up) leaves it unknown.
     const known = (minutes: number) => {
-      const at = addBusinessMinutes(calendar, startedAt, minutes, pausedSince === null ? pauses : pauses.filter((p) => p.from < pausedSince));
-      return pausedSince !== null && at > pausedSince ? null : at;
+      const at = orIfClosed(() => addBusinessMinutes(calendar, startedAt, minutes, pausedSince === null ? pauses : pauses.filter((p) => p.from < pausedSince)), null);
+      return at === null || (pausedSince !== null && at > pausedSince) ? null : at;
     };
     const dueAt = known(spec.minutes);
     const riskMinutes = "share" in policy.atRisk ? spec.minutes * policy.atRisk.share : Math.max(0, spec.minutes - policy.atRisk.minutesBefore);
     const atRiskAt = known(riskMinutes);
     // States go by instants: time that ran out at a closing time is late from that moment on, although
     // no more business time passes until the next opening.
-    let state: TargetState;
-    if (fulfilledAt !== null) state = dueAt !== null && fulfilledAt > dueAt ? "met_late" : "met";
-    else if (dueAt !== null && now >= dueAt) state = "breached";
-    // A clock that stands still is not getting later: shown as paused (pausedSince), not at risk.
-    else if (pausedSince === null && atRiskAt !== null && now >= atRiskAt) state = "at_risk";
-    else state = "on_track";
+    const state = runState({ dueAt, atRiskAt, fulfilledAt, pausedSince }, now);
     return { target, startedAt, dueAt, atRiskAt, fulfilledAt, pausedSince, usedMs, state };
   });
 }

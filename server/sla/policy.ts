@@ -1,8 +1,8 @@
-// SLA rules as plain functions: which policy applies to a ticket and the due
-// times it sets (server/sla/clock.ts counts them), and the state of a target
-// at a given moment. No I/O.
-import { addBusinessMinutes, ALWAYS_OPEN, ClosedCalendarError, type BusinessCalendar } from "./calendar.ts";
-import type { TargetName, TargetSpec } from "./clock.ts";
+// SLA rules as plain functions: which policy applies to a ticket, and the
+// clocks it sets for the ticket's priority (server/sla/clock.ts counts them).
+// No I/O.
+import { ALWAYS_OPEN, type BusinessCalendar } from "./calendar.ts";
+import type { ClockPolicy, TargetName, TargetSpec } from "./clock.ts";
 
 export type TicketType = "complaint" | "inquiry";
 export type Priority = "low" | "normal" | "high" | "urgent";
@@ -80,61 +80,12 @@ export function selectPolicy<P extends SlaPolicyRule>(policies: readonly P[], su
     );
 }
 
-/** When a new ticket's first response and resolution are due under the policy (null for a target it does not set). */
-export function dueTimes(policy: Pick<SlaPolicyRule, "targets" | "calendar">, priority: Priority, from: Date) {
-  const due = (spec: TargetSpec | undefined) => {
-    if (!spec) return null;
-    // Calendar minutes need no calendar walk: filing a ticket is the busiest write.
-    if (!spec.business) return new Date(from.getTime() + spec.minutes * 60_000);
-    try {
-      return new Date(addBusinessMinutes(policy.calendar, from.getTime(), spec.minutes));
-    } catch (error) {
-      // The calendar has too little open time for the target (it changed after the policy was set up):
-      // the ticket is filed without that due time rather than refused.
-      if (error instanceof ClosedCalendarError) return null;
-      throw error;
-    }
+/** The clocks of a ticket of this priority under the policy (no targets when the policy sets none for it). */
+export function clockPolicyOf(policy: SlaPolicyRule, priority: Priority): ClockPolicy {
+  return {
+    targets: policy.targets[priority] ?? {},
+    calendar: policy.calendar,
+    pauseOnHold: policy.pauseOnHold,
+    atRisk: policy.atRiskMinutesBefore !== null ? { minutesBefore: policy.atRiskMinutesBefore } : { share: policy.atRiskShare },
   };
-  const targets = policy.targets[priority] ?? {};
-  return { firstResponseDueAt: due(targets.first_response), resolutionDueAt: due(targets.resolution) };
-}
-
-export type SlaState = "none" | "met" | "on_track" | "at_risk" | "breached";
-
-/** Share of the target window left below which a target counts as at risk. */
-export const AT_RISK_SHARE = 0.25;
-
-/**
- * State of one target. `startedAt` is when the clock started (ticket created),
- * `doneAt` when the target was achieved (first reply, solve), if it was.
- */
-export function targetState(
-  target: { startedAt: Date; dueAt: Date | null; doneAt: Date | null },
-  now: Date,
-): SlaState {
-  if (!target.dueAt) return "none";
-  const due = target.dueAt.getTime();
-  if (target.doneAt) return target.doneAt.getTime() <= due ? "met" : "breached";
-  if (now.getTime() > due) return "breached";
-  const window = due - target.startedAt.getTime();
-  const left = due - now.getTime();
-  return window > 0 && left / window <= AT_RISK_SHARE ? "at_risk" : "on_track";
-}
-
-const severity: Record<SlaState, number> = { none: 0, met: 1, on_track: 2, at_risk: 3, breached: 4 };
-
-/** The ticket's SLA state: the worst of its targets that are still open or were missed. */
-export function ticketSlaState(
-  t: {
-    createdAt: Date;
-    firstResponseDueAt: Date | null;
-    firstRespondedAt: Date | null;
-    resolutionDueAt: Date | null;
-    solvedAt: Date | null;
-  },
-  now: Date,
-): SlaState {
-  const first = targetState({ startedAt: t.createdAt, dueAt: t.firstResponseDueAt, doneAt: t.firstRespondedAt }, now);
-  const resolution = targetState({ startedAt: t.createdAt, dueAt: t.resolutionDueAt, doneAt: t.solvedAt }, now);
-  return severity[first] >= severity[resolution] ? first : resolution;
 }

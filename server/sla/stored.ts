@@ -6,6 +6,7 @@
 import type { Sql } from "../db/sql.ts";
 import { BusinessCalendarSchema, PolicyTargetsSchema } from "./schemas.ts";
 import type { SlaPolicyRule } from "./policy.ts";
+import { ALWAYS_OPEN } from "./calendar.ts";
 
 /** The calendar every installation starts with (its migration): always open, so it is not edited or removed. */
 export const ALWAYS_OPEN_CALENDAR_ID = "00000000-0000-4000-8000-000000002407";
@@ -38,7 +39,9 @@ export function policiesFromStored(rows: readonly StoredPolicy[]): SlaPolicyRule
     let rule = parsed.get(key);
     if (!rule) {
       const { version: _v, calendarVersion: _cv, calendarId: _c, ...fields } = row;
-      rule = { ...fields, calendar: BusinessCalendarSchema.parse(row.calendar), targets: PolicyTargetsSchema.parse(row.targets) };
+      // The built-in calendar is always open: its math needs no walk through dates.
+      const calendar = row.calendarId === ALWAYS_OPEN_CALENDAR_ID ? ALWAYS_OPEN : BusinessCalendarSchema.parse(row.calendar);
+      rule = { ...fields, calendar, targets: PolicyTargetsSchema.parse(row.targets) };
       if (parsed.size >= KEPT) parsed.clear();
       parsed.set(key, rule);
     }
@@ -54,17 +57,22 @@ export function policiesFromStored(rows: readonly StoredPolicy[]): SlaPolicyRule
 export const POLICIES_VERSION_SQL = `(SELECT md5(coalesce(string_agg(sp."id" || ':' || sp.xmin::text || ':' || sp."calendarId" || ':' || bc.xmin::text, ',' ORDER BY sp."id"), ''))
   FROM "SlaPolicy" sp JOIN "BusinessCalendar" bc ON bc."id" = sp."calendarId")`;
 
-/** Per database client: the version read last and its rules. */
-const current = new WeakMap<object, { version: string; rules: SlaPolicyRule[] }>();
+/**
+ * The last versions read and their rules. A version is a digest of row ids (random) and
+ * transaction ids, so two databases (tests run several) never share one.
+ */
+const current = new Map<string, SlaPolicyRule[]>();
+const VERSIONS_KEPT = 8;
 
-/** The stored policies as rules, read again only when `version` (POLICIES_VERSION_SQL, just read through `db`) is not the one kept. */
-export async function currentPolicies(db: object, sql: Sql, version: string): Promise<SlaPolicyRule[]> {
-  const kept = current.get(db);
-  if (kept?.version === version) return kept.rules;
+/** The stored policies as rules, read again only when `version` (POLICIES_VERSION_SQL, just read through `sql`) is not one kept. */
+export async function currentPolicies(sql: Sql, version: string): Promise<SlaPolicyRule[]> {
+  const kept = current.get(version);
+  if (kept) return kept;
   const [row] = await sql.query<{ policies: StoredPolicy[]; version: string }>(
     `SELECT ${POLICIES_JSON_SQL} AS policies, ${POLICIES_VERSION_SQL} AS version`,
   );
-  const fresh = { version: row.version, rules: policiesFromStored(row.policies) };
-  current.set(db, fresh);
-  return fresh.rules;
+  const rules = policiesFromStored(row.policies);
+  if (current.size >= VERSIONS_KEPT) current.delete(current.keys().next().value!);
+  current.set(row.version, rules);
+  return rules;
 }

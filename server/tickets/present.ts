@@ -1,5 +1,5 @@
-// Plain shapes of a ticket for the workspace queue (page and live channel).
-import type { QueueTicket } from "../realtime/protocol.ts";
+// Plain shapes of a ticket for the workspace queue and pages (and the live channel).
+import type { QueueTicket, SlaTargetJson } from "../realtime/protocol.ts";
 import type { TicketSummary } from "./service.ts";
 
 export function toQueueTicket(t: TicketSummary): QueueTicket {
@@ -18,9 +18,37 @@ export function toQueueTicket(t: TicketSummary): QueueTicket {
     assigneeName: t.assignee?.name ?? null,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
-    firstResponseDueAt: t.firstResponseDueAt?.toISOString() ?? null,
-    resolutionDueAt: t.resolutionDueAt?.toISOString() ?? null,
     firstRespondedAt: t.firstRespondedAt?.toISOString() ?? null,
     solvedAt: t.solvedAt?.toISOString() ?? null,
+    slaState: t.slaState,
+    slaDueAt: t.slaDueAt?.toISOString() ?? null,
+    slaTargets: slaTargetsView(t.slaTargets),
   };
+}
+
+/** The due time of the target's current run while it runs (not met, not standing still). */
+export function runningDue(t: Pick<TicketSummary, "slaTargets">, target: TicketSummary["slaTargets"][number]["target"]): Date | null {
+  const run = t.slaTargets.find((r) => r.target === target);
+  return run && !run.fulfilledAt && !run.pausedSince ? run.dueAt : null;
+}
+
+/** When the team's next reply to the customer is due: the first response, or the answer to their latest message. */
+export function replyDueAt(t: Pick<TicketSummary, "slaTargets">): Date | null {
+  return runningDue(t, "first_response") ?? runningDue(t, "next_response");
+}
+
+/** The current run of each SLA target, with instants as ISO strings (pages and the live channel). */
+export function slaTargetsView(runs: TicketSummary["slaTargets"]): SlaTargetJson[] {
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return runs.map((r) => ({
+    target: r.target,
+    cycle: r.cycle,
+    startedAt: r.startedAt.toISOString(),
+    dueAt: iso(r.dueAt),
+    atRiskAt: iso(r.atRiskAt),
+    fulfilledAt: iso(r.fulfilledAt),
+    pausedSince: iso(r.pausedSince),
+    warnedAt: iso(r.warnedAt),
+    breachedAt: iso(r.breachedAt),
+  }));
 }

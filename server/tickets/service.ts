@@ -13,12 +13,14 @@ import { assertCan, can, rolesWith, ticketsSql, type AuthUser } from "../auth/po
 import { DomainError, forbidden, notFound } from "../errors.ts";
 import { appendEventsSql, appendingEvents, emit, emitted } from "../events/emit.ts";
 import { parseEventRows, FIELD_EVENTS, type EventRow, type NewEvent, type StoredEvent } from "../events/types.ts";
-import { dueTimes, selectPolicy, type Channel, type CustomerTier } from "../sla/policy.ts";
+import type { Channel, CustomerTier } from "../sla/policy.ts";
+import { newTicketSla, runsJson, slaEvents, upsertRunsSql } from "../sla/engine.ts";
+import type { TargetRun } from "../sla/targets.ts";
 import { currentPolicies, POLICIES_VERSION_SQL } from "../sla/stored.ts";
 import { parseInput } from "../validation.ts";
 import { ACTIVE_STATUSES, canChangeStatus, isActive } from "./status.ts";
 import { planUpdate, tagDiff, type FieldChange, type FieldName, type TicketFields } from "./changes.ts";
-import { buildTimeline, mentionedIds } from "./timeline.ts";
+import { buildSlaHistory, buildTimeline, mentionedIds } from "./timeline.ts";
 import { afterKeyset, decodeKeyset, keysetPage, type Page } from "../pagination.ts";
 import {
   MessageListQuerySchema,
@@ -32,6 +34,18 @@ import {
 
 export type { Channel } from "../sla/policy.ts";
 
+const slaTargetSelect = {
+  target: true,
+  cycle: true,
+  startedAt: true,
+  dueAt: true,
+  atRiskAt: true,
+  fulfilledAt: true,
+  pausedSince: true,
+  warnedAt: true,
+  breachedAt: true,
+} satisfies Prisma.SlaTargetSelect;
+
 const summarySelect = {
   id: true,
   number: true,
@@ -44,12 +58,12 @@ const summarySelect = {
   createdAt: true,
   updatedAt: true,
   version: true,
-  firstResponseDueAt: true,
-  resolutionDueAt: true,
   firstRespondedAt: true,
   solvedAt: true,
-  firstResponseBreachedAt: true,
-  resolutionBreachedAt: true,
+  slaState: true,
+  slaDueAt: true,
+  // Every run; summaries keep the current one of each target (currentTargets).
+  slaTargets: { select: slaTargetSelect, orderBy: [{ target: "asc" }, { cycle: "desc" }] },
   requesterId: true,
   assigneeId: true,
   teamId: true,
@@ -60,6 +74,29 @@ const summarySelect = {
 } satisfies Prisma.TicketSelect;
 
 export type TicketSummary = Prisma.TicketGetPayload<{ select: typeof summarySelect }>;
+export type SlaTargetView = TicketSummary["slaTargets"][number];
+
+/** The latest run of each target (rows ordered by target, then cycle from the last). */
+function currentTargets<T extends { slaTargets: SlaTargetView[] }>(ticket: T): T {
+  const seen = new Set<string>();
+  return { ...ticket, slaTargets: ticket.slaTargets.filter((run) => !seen.has(run.target) && seen.add(run.target)) };
+}
+
+/** A run as a summary shows it. */
+function targetView(run: TargetRun): SlaTargetView {
+  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+  return {
+    target: run.target,
+    cycle: run.cycle,
+    startedAt: new Date(run.startedAt),
+    dueAt: date(run.dueAt),
+    atRiskAt: date(run.atRiskAt),
+    fulfilledAt: date(run.fulfilledAt),
+    pausedSince: date(run.pausedSince),
+    warnedAt: date(run.warnedAt),
+    breachedAt: date(run.breachedAt),
+  };
+}
 
 interface FilingContext {
   requester: { id: string; name: string; email: string; tier: CustomerTier; companyName: string | null } | null;
@@ -99,12 +136,14 @@ const FIRST_VERSION = 1;
 const INSERT_TICKET_SQL = `
   WITH ticket AS (
     INSERT INTO "Ticket" ("id", "type", "channel", "priority", "subject", "requesterId", "categoryId", "teamId",
-                          "slaPolicyId", "createdAt", "updatedAt", "firstResponseDueAt", "resolutionDueAt", "number", "version")
+                          "slaPolicyId", "createdAt", "updatedAt", "slaState", "slaDueAt", "number", "version")
     VALUES ($1, $2::"TicketType", $3::"Channel", $4::"Priority", $5, $6, $7, $8,
-            $9, $10::timestamp(3), $10::timestamp(3), $11::timestamp(3), $12::timestamp(3), $16, ${FIRST_VERSION})
+            $9, $10::timestamp(3), $10::timestamp(3), $11::"TicketSlaState", $12::timestamp(3), $16, ${FIRST_VERSION})
   ), message AS (
     INSERT INTO "Message" ("id", "ticketId", "authorId", "kind", "body", "createdAt")
     VALUES ($13, $1, $14, 'public', $15, $10::timestamp(3))
+  ), targets AS (
+    ${upsertRunsSql("$18", "$10::timestamp(3)")}
   )
   ${appendEventsSql("$17")}`;
 
@@ -146,15 +185,11 @@ export async function createTicket(
     if (number === null) throw new Error("No ticket number was taken although requester and category exist");
 
     const priority = input.priority ?? "normal";
-    const policy = selectPolicy(await currentPolicies(db, sql, policiesVersion), {
-      type: input.type,
-      priority,
-      tier: requester.tier,
-      channel,
-      categoryId: category.id,
-      teamId: category.teamId,
-    });
-    const due = policy ? dueTimes(policy, priority, now) : null;
+    const sla = newTicketSla(
+      await currentPolicies(sql, policiesVersion),
+      { type: input.type, priority, tier: requester.tier, channel, categoryId: category.id, teamId: category.teamId },
+      now,
+    );
     const messageId = randomUUID();
     const version = FIRST_VERSION;
     const about = { ticketId, customerId: requester.id, actorId: user.id, at: now };
@@ -168,12 +203,11 @@ export async function createTicket(
           channel,
           priority,
           teamId: category.teamId,
-          firstResponseDueAt: due?.firstResponseDueAt?.toISOString() ?? null,
-          resolutionDueAt: due?.resolutionDueAt?.toISOString() ?? null,
           version,
         },
       },
       { ...about, type: "ticket.message_added", data: { messageId, kind: "public", version } },
+      ...slaEvents({ id: ticketId, requesterId: requester.id }, sla.events, now),
     ];
     await sql.query(INSERT_TICKET_SQL, [
       ticketId,
@@ -184,16 +218,17 @@ export async function createTicket(
       requester.id,
       category.id,
       category.teamId,
-      policy?.id ?? null,
+      sla.policyId,
       now.toISOString(),
-      due?.firstResponseDueAt?.toISOString() ?? null,
-      due?.resolutionDueAt?.toISOString() ?? null,
+      sla.state,
+      sla.dueAt === null ? null : new Date(sla.dueAt).toISOString(),
       messageId,
       // Staff filing on a customer's behalf are the author of the text, not the customer.
       user.id,
       input.description,
       number,
       appendingEvents(sql, events),
+      runsJson(sla.runs.map((run) => ({ ticketId, run }))),
     ]);
     await emitted(sql, events);
     return {
@@ -208,12 +243,11 @@ export async function createTicket(
       createdAt: now,
       updatedAt: now,
       version,
-      firstResponseDueAt: due?.firstResponseDueAt ?? null,
-      resolutionDueAt: due?.resolutionDueAt ?? null,
       firstRespondedAt: null,
       solvedAt: null,
-      firstResponseBreachedAt: null,
-      resolutionBreachedAt: null,
+      slaState: sla.state,
+      slaDueAt: sla.dueAt === null ? null : new Date(sla.dueAt),
+      slaTargets: sla.runs.map(targetView),
       requesterId: requester.id,
       assigneeId: null,
       teamId: category.teamId,
@@ -340,17 +374,22 @@ export async function listTickets(
  * (done for every request) cheap.
  */
 const TICKET_COLUMNS = `t."id", t."number", t."type"::text, t."channel"::text, t."priority"::text, t."status"::text,
-  t."subject", t."tags", t."createdAt", t."updatedAt", t."version", t."firstResponseDueAt", t."resolutionDueAt",
-  t."firstRespondedAt", t."solvedAt", t."firstResponseBreachedAt", t."resolutionBreachedAt",
-  t."requesterId", t."assigneeId", t."teamId", t."categoryId"`;
+  t."subject", t."tags", t."createdAt", t."updatedAt", t."version", t."firstRespondedAt", t."solvedAt",
+  t."slaState"::text, t."slaDueAt", t."requesterId", t."assigneeId", t."teamId", t."categoryId"`;
 
-const RELATED_COLUMNS = `r."name" AS "requesterName", r."email" AS "requesterEmail", r."tier"::text AS "requesterTier",
+const RELATED_COLUMNS = `(SELECT coalesce(json_agg(json_build_object('target', s."target", 'cycle', s."cycle", 'startedAt', s."startedAt",
+      'dueAt', s."dueAt", 'atRiskAt', s."atRiskAt", 'fulfilledAt', s."fulfilledAt", 'pausedSince', s."pausedSince",
+      'warnedAt', s."warnedAt", 'breachedAt', s."breachedAt") ORDER BY s."target"), '[]')
+     FROM (SELECT DISTINCT ON (st."target") st.* FROM "SlaTarget" st WHERE st."ticketId" = page."id" ORDER BY st."target", st."cycle" DESC) s) AS "slaTargets",
+  r."name" AS "requesterName", r."email" AS "requesterEmail", r."tier"::text AS "requesterTier",
   (SELECT co."name" FROM "Company" co WHERE co."id" = r."companyId") AS "companyName",
   (SELECT a."name" FROM "User" a WHERE a."id" = page."assigneeId") AS "assigneeName",
   (SELECT tm."name" FROM "Team" tm WHERE tm."id" = page."teamId") AS "teamName",
   c."key" AS "categoryKey", c."nameEn" AS "categoryNameEn", c."nameZh" AS "categoryNameZh"`;
 
-type SummaryRow = Omit<TicketSummary, "requester" | "assignee" | "team" | "category"> & {
+type SummaryRow = Omit<TicketSummary, "requester" | "assignee" | "team" | "category" | "slaTargets"> & {
+  /** As JSON: instants are strings (timestamp(3) without zone, so UTC). */
+  slaTargets: Record<keyof SlaTargetView, string | number | null>[];
   requesterName: string;
   requesterEmail: string;
   requesterTier: TicketSummary["requester"]["tier"];
@@ -361,6 +400,21 @@ type SummaryRow = Omit<TicketSummary, "requester" | "assignee" | "team" | "categ
   categoryNameEn: string;
   categoryNameZh: string;
 };
+
+function targetFromJson(json: SummaryRow["slaTargets"][number]): SlaTargetView {
+  const date = (value: string | number | null) => (value === null ? null : new Date(`${value}Z`));
+  return {
+    target: json.target as SlaTargetView["target"],
+    cycle: json.cycle as number,
+    startedAt: date(json.startedAt)!,
+    dueAt: date(json.dueAt),
+    atRiskAt: date(json.atRiskAt),
+    fulfilledAt: date(json.fulfilledAt),
+    pausedSince: date(json.pausedSince),
+    warnedAt: date(json.warnedAt),
+    breachedAt: date(json.breachedAt),
+  };
+}
 
 function summaryFromRow(row: SummaryRow): TicketSummary {
   return {
@@ -375,12 +429,11 @@ function summaryFromRow(row: SummaryRow): TicketSummary {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     version: row.version,
-    firstResponseDueAt: row.firstResponseDueAt,
-    resolutionDueAt: row.resolutionDueAt,
     firstRespondedAt: row.firstRespondedAt,
     solvedAt: row.solvedAt,
-    firstResponseBreachedAt: row.firstResponseBreachedAt,
-    resolutionBreachedAt: row.resolutionBreachedAt,
+    slaState: row.slaState,
+    slaDueAt: row.slaDueAt,
+    slaTargets: row.slaTargets.map(targetFromJson),
     requesterId: row.requesterId,
     assigneeId: row.assigneeId,
     teamId: row.teamId,
@@ -428,7 +481,7 @@ async function lockTicket(tx: Tx, number: number) {
 export async function getTicketSummary(db: Tx, user: AuthUser, ticketId: string): Promise<TicketSummary> {
   const ticket = await db.ticket.findUnique({ where: { id: ticketId }, select: summarySelect });
   if (!ticket || !can(user, "tickets.view", ticket)) throw notFound("errors.ticketNotFound");
-  return ticket;
+  return currentTargets(ticket);
 }
 
 /** A message this user added (an idempotent retry's answer), if they may still see it. */
@@ -443,7 +496,7 @@ async function findVisibleTicket(db: Tx, user: AuthUser, number: number) {
   const ticket = await db.ticket.findUnique({ where: { number }, select: summarySelect });
   // Someone else's ticket is "not found", so numbers cannot be probed.
   if (!ticket || !can(user, "tickets.view", ticket)) throw notFound("errors.ticketNotFound");
-  return ticket;
+  return currentTargets(ticket);
 }
 
 export async function getTicket(db: Tx, user: AuthUser, number: number) {
@@ -454,7 +507,7 @@ export async function getTicket(db: Tx, user: AuthUser, number: number) {
     select: messageSelect,
   });
   // The history of changes is for staff, like the internal notes.
-  const timeline = can(user, "tickets.internal", ticket) ? await ticketTimeline(db, ticket.id) : [];
+  const { timeline, slaHistory } = can(user, "tickets.internal", ticket) ? await ticketTimeline(db, ticket.id) : { timeline: [], slaHistory: [] };
   const survey = await db.survey.findUnique({
     where: { ticketId: ticket.id },
     select: { token: true, rating: true, comment: true, respondedAt: true, expiresAt: true },
@@ -468,7 +521,7 @@ export async function getTicket(db: Tx, user: AuthUser, number: number) {
         token: user.customerId === ticket.requesterId && !survey.respondedAt && survey.expiresAt > new Date() ? survey.token : null,
       }
     : null;
-  return { ticket, messages, survey: surveyView, timeline };
+  return { ticket, messages, survey: surveyView, timeline, slaHistory };
 }
 
 async function ticketEvents(db: Tx, ticketId: string, afterVersion?: number): Promise<StoredEvent[]> {
@@ -487,14 +540,22 @@ async function ticketTimeline(db: Tx, ticketId: string) {
   // In the order things happened (a missed target is dated at its due time).
   const events = (await ticketEvents(db, ticketId)).sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id - b.id));
   const ids = mentionedIds(events);
-  const [users, teams] = await Promise.all([
+  const slaHistory = buildSlaHistory(events);
+  const policyIds = [...new Set(slaHistory.flatMap((h) => (h.policyId ? [h.policyId] : [])))];
+  const [users, teams, policies] = await Promise.all([
     ids.users.length ? db.user.findMany({ where: { id: { in: ids.users } }, select: { id: true, name: true } }) : [],
     ids.teams.length ? db.team.findMany({ where: { id: { in: ids.teams } }, select: { id: true, name: true } }) : [],
+    policyIds.length ? db.slaPolicy.findMany({ where: { id: { in: policyIds } }, select: { id: true, name: true } }) : [],
   ]);
-  return buildTimeline(events, {
-    users: new Map(users.map((u) => [u.id, u.name])),
-    teams: new Map(teams.map((t) => [t.id, t.name])),
-  });
+  const policyNames = new Map(policies.map((p) => [p.id, p.name]));
+  return {
+    timeline: buildTimeline(events, {
+      users: new Map(users.map((u) => [u.id, u.name])),
+      teams: new Map(teams.map((t) => [t.id, t.name])),
+    }),
+    // A policy removed since keeps no name: the history says "a removed policy".
+    slaHistory: slaHistory.map((h) => ({ ...h, policy: h.policyId ? (policyNames.get(h.policyId) ?? null) : null })),
+  };
 }
 
 const messageSelect = {
@@ -546,19 +607,11 @@ export async function addMessage(
     });
 
     const changes: Prisma.TicketUpdateInput = {};
-    const missed: NewEvent[] = [];
     let status: TicketFields["status"] = ticket.status;
-    // Who wrote decides the SLA and status effects: the requester or the team.
+    // Who wrote decides the status effects (and the SLA clocks: server/listeners/sla-clocks.ts).
     const fromRequester = user.customerId === ticket.requesterId;
     if (input.kind === "public" && !fromRequester) {
-      if (!ticket.firstRespondedAt) {
-        changes.firstRespondedAt = now;
-        // The miss is recorded once: the sweeper may already have noted it.
-        if (ticket.firstResponseDueAt && now > ticket.firstResponseDueAt && !ticket.firstResponseBreachedAt) {
-          changes.firstResponseBreachedAt = ticket.firstResponseDueAt;
-          missed.push(slaMissed(ticket, "first_response", ticket.firstResponseDueAt, now));
-        }
-      }
+      if (!ticket.firstRespondedAt) changes.firstRespondedAt = now;
       if (ticket.status === "new") status = "open";
     }
     // A customer writing back re-opens a ticket that was waiting on them or solved.
@@ -570,10 +623,7 @@ export async function addMessage(
     const version = ticket.version + 1;
     await tx.ticket.update({ where: { id: ticket.id }, data: { ...changes, updatedAt: now, version } });
     const about = { ticketId: ticket.id, customerId: ticket.requesterId, actorId: user.id, at: now };
-    const events: NewEvent[] = [
-      { ...about, type: "ticket.message_added", data: { messageId: message.id, kind: input.kind, version } },
-      ...missed,
-    ];
+    const events: NewEvent[] = [{ ...about, type: "ticket.message_added", data: { messageId: message.id, kind: input.kind, version } }];
     if (status !== ticket.status) {
       events.push({ ...about, type: "ticket.status_changed", data: { from: ticket.status, to: status, version } });
     }
@@ -642,12 +692,7 @@ export async function updateTicket(
     if (apply.status === "solved") data.solvedAt = now;
     if (apply.status === "closed") data.closedAt = now;
     if (apply.status && isActive(apply.status)) data.solvedAt = null;
-    const missed: NewEvent[] = [];
-    if (apply.status === "solved" && ticket.resolutionDueAt && now > ticket.resolutionDueAt && !ticket.resolutionBreachedAt) {
-      data.resolutionBreachedAt = ticket.resolutionDueAt;
-      missed.push(slaMissed(ticket, "resolution", ticket.resolutionDueAt, now));
-    }
-    const updated = await tx.ticket.update({ where: { id: ticket.id }, data, select: summarySelect });
+    await tx.ticket.update({ where: { id: ticket.id }, data, select: { id: true } });
 
     const about = { ticketId: ticket.id, customerId: ticket.requesterId, actorId: user.id, at: now };
     const events: NewEvent[] = [];
@@ -658,19 +703,10 @@ export async function updateTicket(
     }
     if (apply.teamId !== undefined) events.push({ ...about, type: "ticket.team_changed", data: { from: ticket.teamId, to: apply.teamId, version } });
     if (apply.tags) events.push({ ...about, type: "ticket.tags_changed", data: { ...tagDiff(ticket.tags, apply.tags), version } });
-    await emit(tx, [...events, ...missed]);
-    return updated;
+    await emit(tx, events);
+    // Read after the listeners: the SLA clocks may have moved with the change.
+    return getTicketSummary(tx, user, ticket.id);
   });
-}
-
-/** A target missed and noticed by a command (a late first reply, a late solve) rather than by its timer. */
-function slaMissed(
-  ticket: { id: string; requesterId: string },
-  target: "first_response" | "resolution",
-  dueAt: Date,
-  now: Date,
-): NewEvent {
-  return { type: "ticket.sla_breached", ticketId: ticket.id, customerId: ticket.requesterId, actorId: null, at: now, data: { target, dueAt: dueAt.toISOString() } };
 }
 
 /** Property changes recorded in a ticket's events, for the stale-form rule. */

@@ -3,6 +3,7 @@
 // event log: changes made together (one actor, one moment) form one entry.
 // Plain data, no I/O and no wording: the page says it in the reader's language.
 import type { StoredEvent } from "../events/types.ts";
+import type { TargetName } from "../sla/clock.ts";
 
 export type TimelineChange =
   | { kind: "status"; from: string | null; to: string }
@@ -10,7 +11,8 @@ export type TimelineChange =
   | { kind: "assignee"; from: string | null; to: string | null; toSelf: boolean }
   | { kind: "team"; from: string | null; to: string | null }
   | { kind: "tags"; added: string[]; removed: string[] }
-  | { kind: "sla_breached"; target: "first_response" | "resolution"; dueAt: string }
+  | { kind: "sla_warned"; target: TargetName; dueAt: string | null }
+  | { kind: "sla_breached"; target: TargetName; dueAt: string }
   | { kind: "rated"; rating: number; comment: string | null }
   | { kind: "legacy"; text: string };
 
@@ -63,6 +65,8 @@ function toChange(e: StoredEvent, names: Names): TimelineChange | null {
       };
     case "ticket.tags_changed":
       return { kind: "tags", added: e.data.added, removed: e.data.removed };
+    case "ticket.sla_warned":
+      return { kind: "sla_warned", target: e.data.target, dueAt: e.data.dueAt };
     case "ticket.sla_breached":
       return { kind: "sla_breached", target: e.data.target, dueAt: e.data.dueAt };
     case "survey.answered":
@@ -94,4 +98,32 @@ export function buildTimeline(events: StoredEvent[], names: Names): TimelineEntr
     last = { actorId: event.actorId, at };
   }
   return entries;
+}
+
+/** One metric event of an SLA target's run: why it is due when it is, and what happened to it. */
+export interface SlaHistoryEntry {
+  id: string;
+  at: string;
+  target: TargetName;
+  /** Absent on breaches recorded by older releases (those ran once per target). */
+  cycle: number | null;
+  event: "applied" | "paused" | "resumed" | "fulfilled" | "recomputed" | "removed" | "warned" | "breached";
+  dueAt: string | null;
+  /** The policy the run counted under (changes only). */
+  policyId: string | null;
+}
+
+/** The SLA targets' metric events, oldest first, for the ticket's SLA panel (the conversation's timeline shows warnings and breaches). */
+export function buildSlaHistory(events: StoredEvent[]): SlaHistoryEntry[] {
+  return events.flatMap((e): SlaHistoryEntry[] => {
+    const base = { id: e.id.toString(), at: e.at.toISOString() };
+    if (e.type === "ticket.sla_changed") {
+      return [{ ...base, target: e.data.target, cycle: e.data.cycle, event: e.data.change, dueAt: e.data.dueAt, policyId: e.data.policyId }];
+    }
+    if (e.type === "ticket.sla_warned") return [{ ...base, target: e.data.target, cycle: e.data.cycle, event: "warned", dueAt: e.data.dueAt, policyId: null }];
+    if (e.type === "ticket.sla_breached") {
+      return [{ ...base, target: e.data.target, cycle: e.data.cycle ?? null, event: "breached", dueAt: e.data.dueAt, policyId: null }];
+    }
+    return [];
+  });
 }

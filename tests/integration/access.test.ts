@@ -6,7 +6,9 @@ import { record, until, useLiveServer, waitFor, watch } from "../support/live.ts
 import { PASSWORD } from "../support/factories.ts";
 import { signIn, signUpCustomer } from "../../server/auth/accounts.ts";
 import { createTicket, updateTicket } from "../../server/tickets/service.ts";
-import { recordMissedTargets } from "../../server/sla/breaches.ts";
+import { fireDue } from "../../server/sla/engine.ts";
+import { inSqlTransaction } from "../../server/events/transaction.ts";
+import { emit } from "../../server/events/emit.ts";
 import type { LiveMessage } from "../../server/realtime/protocol.ts";
 
 const { ctx, api, tokenFor, connect } = useLiveServer();
@@ -144,32 +146,35 @@ describe("ticket rules", () => {
     expect((await api("/tickets/99999999999", { token })).status).toBe(404);
   });
 
-  test("missed targets are recorded once by their timers, at the due time, and never for closed tickets", async () => {
+  test("missed targets are recorded once by the firing job, within seconds, and never for closed tickets", async () => {
     const created = new Date(Date.now() - 10 * 3600_000); // inquiries: 8 h to first response
     const open = await createTicket(ctx.db, ctx.fx.otherCustomer, inquiry("technical", "Nobody answered"), "portal", created);
     const closed = await createTicket(ctx.db, ctx.fx.otherCustomer, inquiry("technical", "Spam, closed"), "portal", created);
     await updateTicket(ctx.db, ctx.fx.agent, closed.number, { status: "closed" }, created);
+    const run = (ticketId: string) => ctx.db.slaTarget.findUniqueOrThrow({ where: { ticketId_target_cycle: { ticketId, target: "first_response", cycle: 1 } } });
 
-    // The ticket's timer job (due in the past, so it runs at once) records the miss; no sweep needed.
-    await waitFor(async () => (await ctx.db.ticket.findUniqueOrThrow({ where: { id: open.id } })).firstResponseBreachedAt, "the timer");
-    const late = await ctx.db.ticket.findUniqueOrThrow({ where: { id: open.id } });
-    expect(late.firstResponseBreachedAt?.toISOString()).toBe(late.firstResponseDueAt?.toISOString());
-    const spam = await ctx.db.ticket.findUniqueOrThrow({ where: { id: closed.id } });
-    expect(spam.firstResponseBreachedAt).toBeNull();
-    // The miss is in the ticket's history, at the due time, and counts against the customer's health.
+    // The firing job for the run's moment (past, so it runs at once) records the miss.
+    await waitFor(async () => (await run(open.id)).breachedAt, "the firing job");
+    const late = await run(open.id);
+    expect(Date.now() - late.breachedAt!.getTime()).toBeLessThan(60_000);
+    expect((await ctx.db.ticket.findUniqueOrThrow({ where: { id: open.id } })).slaState).toBe("breached");
+    const spam = await run(closed.id);
+    expect(spam).toMatchObject({ breachedAt: null, alarmAt: null, pausedSince: created });
+    // The miss is in the ticket's history and counts against the customer's health.
     const missed = await ctx.db.domainEvent.findMany({ where: { ticketId: open.id, type: "ticket.sla_breached" } });
-    expect(missed.map((e) => e.data)).toEqual([{ target: "first_response", dueAt: late.firstResponseDueAt!.toISOString() }]);
+    expect(missed.map((e) => e.data)).toEqual([{ target: "first_response", cycle: 1, dueAt: late.dueAt!.toISOString() }]);
     const history = await ctx.db.healthSnapshot.findFirst({
       where: { customerId: ctx.fx.otherCustomer.customerId!, reason: "sla_breached" },
     });
     expect(history).not.toBeNull();
 
-    // A late reply afterwards keeps the recorded miss as it was.
+    // A late reply afterwards meets the target and keeps the recorded miss as it was; firing again records nothing.
     const token = await tokenFor("li@test.example");
     await api(`/tickets/${open.number}/messages`, { method: "POST", token, body: { body: "So sorry for the wait!" } });
-    const replied = await ctx.db.ticket.findUniqueOrThrow({ where: { id: open.id } });
-    expect(replied.firstResponseBreachedAt?.toISOString()).toBe(late.firstResponseBreachedAt?.toISOString());
-    expect(await recordMissedTargets(ctx.db, new Date(), open.id)).toBe(0);
+    const replied = await run(open.id);
+    expect(replied.fulfilledAt).not.toBeNull();
+    expect(replied.breachedAt?.toISOString()).toBe(late.breachedAt?.toISOString());
+    await fireDue((work) => inSqlTransaction(ctx.db, work), emit, new Date());
     expect(await ctx.db.domainEvent.count({ where: { ticketId: open.id, type: "ticket.sla_breached" } })).toBe(1);
   });
 

@@ -52,9 +52,9 @@ async function openTransaction(articleId: string) {
 const articleIds = (events: StoredEvent[]) => events.flatMap((e) => (e.type === "article.changed" ? [e.data.articleId] : []));
 
 describe("commands and their events", () => {
-  test("filing a ticket writes its events in its transaction (a rejected one none); after commit each SLA target gets a timer", async () => {
+  test("filing a ticket writes its events and SLA targets in its transaction (a rejected one none); after commit each target's next moment gets the firing job", async () => {
     const jobs = async () =>
-      Number((await pool.query(`SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = 'sla-check'`)).rows[0].count);
+      Number((await pool.query(`SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = 'sla-fire'`)).rows[0].count);
     // The timer listener starts at the end of the log: running before the ticket is filed.
     const wakeup = new Wakeup(t.url, () => {});
     await wakeup.start();
@@ -70,17 +70,19 @@ describe("commands and their events", () => {
 
       const ticket = await createTicket(t.db, fx.keyCustomer, inquiry("Export button broken"), "portal");
       const events = await t.db.domainEvent.findMany({ where: { ticketId: ticket.id }, orderBy: { id: "asc" } });
-      expect(events.map((e) => e.type)).toEqual(["ticket.created", "ticket.message_added"]);
+      expect(events.map((e) => e.type)).toEqual(["ticket.created", "ticket.message_added", "ticket.sla_changed", "ticket.sla_changed"]);
       expect(events[0]).toMatchObject({ actorId: fx.keyCustomer.id, customerId: fx.keyCustomer.customerId });
-      // One timer per target, at the due time, keyed so that it exists once.
+      const runs = await t.db.slaTarget.findMany({ where: { ticketId: ticket.id }, orderBy: { target: "asc" } });
+      expect(runs.map((r) => [r.target, r.alarmAt?.toISOString()])).toEqual([
+        ["first_response", ticket.slaTargets[0].atRiskAt!.toISOString()],
+        ["resolution", ticket.slaTargets[1].atRiskAt!.toISOString()],
+      ]);
+      // One firing job per second an alarm falls in (the first one is the at-risk moment), keyed by that second.
       await runner.drain();
-      const timers = await pool.query(`SELECT key, run_at FROM graphile_worker.jobs WHERE key LIKE $1 ORDER BY key`, [
-        `sla:${ticket.id}:%`,
-      ]);
-      expect(timers.rows.map((r) => [r.key, r.run_at.toISOString()])).toEqual([
-        [`sla:${ticket.id}:first_response`, ticket.firstResponseDueAt!.toISOString()],
-        [`sla:${ticket.id}:resolution`, ticket.resolutionDueAt!.toISOString()],
-      ]);
+      const second = (at: Date) => Math.ceil(at.getTime() / 1000);
+      const keys = runs.map((r) => `sla-fire:${second(r.alarmAt!)}`);
+      const timers = await pool.query(`SELECT key, run_at FROM graphile_worker.jobs WHERE key = ANY($1) ORDER BY run_at`, [keys]);
+      expect(timers.rows.map((r) => [r.key, r.run_at.getTime()])).toEqual(runs.map((r) => [`sla-fire:${second(r.alarmAt!)}`, second(r.alarmAt!) * 1000]));
       expect(await jobs()).toBe(before.jobs + 2);
       expect(errors).toEqual([]);
     } finally {

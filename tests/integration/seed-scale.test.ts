@@ -22,6 +22,9 @@ let result: ScaleResult;
 let before: FeedPosition;
 const people: Record<"agent" | "supervisor" | "customer", AuthUser> = {} as never;
 
+/** The moment the data is seeded as of. */
+const now = new Date();
+
 beforeAll(async () => {
   t = await freshDatabase();
   pool = new pg.Pool({ connectionString: t.url, max: 3 });
@@ -32,7 +35,7 @@ beforeAll(async () => {
     `INSERT INTO "EventListener" (name, "afterTxid", "afterId", "updatedAt") VALUES ('search-index', $1, $2, now())`,
     [before.txid.toString(), before.id.toString()],
   );
-  result = await seedScaleDatabase({ tickets: TICKETS, databaseUrl: t.url }, () => {});
+  result = await seedScaleDatabase({ tickets: TICKETS, databaseUrl: t.url, now }, () => {});
   for (const [key, email] of [
     ["agent", "agent@demo.helpdesk"],
     ["supervisor", "supervisor@demo.helpdesk"],
@@ -83,8 +86,9 @@ describe("seed:scale", () => {
          OR (SELECT count(*) FROM "Message" m WHERE m."ticketId" = t.id)
             <> (SELECT count(*) FROM "DomainEvent" e JOIN "Message" m ON m.id = e.data->>'messageId' AND m."ticketId" = t.id
                 WHERE e."ticketId" = t.id AND e.type = 'ticket.message_added')
-         OR (t."firstResponseBreachedAt" IS NOT NULL) <> EXISTS (SELECT 1 FROM "DomainEvent" e WHERE e."ticketId" = t.id
-                AND e.type = 'ticket.sla_breached' AND e.data->>'target' = 'first_response'))
+         OR EXISTS (SELECT 1 FROM "SlaTarget" s WHERE s."ticketId" = t.id AND (s."breachedAt" IS NOT NULL) <> EXISTS (
+                SELECT 1 FROM "DomainEvent" e WHERE e."ticketId" = t.id AND e.type = 'ticket.sla_breached'
+                AND e.data->>'target' = s.target::text AND e.at = s."breachedAt")))
        LIMIT 5`,
       [result.firstNumber],
     );
@@ -135,11 +139,26 @@ describe("seed:scale", () => {
     expect(delivered).toEqual([]);
   });
 
-  test("timers exist only for targets still ahead", async () => {
-    const { rows } = await pool.query<{ n: number; past: number }>(
-      `SELECT count(*)::int AS n, count(*) FILTER (WHERE run_at <= now())::int AS past FROM graphile_worker.jobs`,
+  test("SLA runs: what fell due is recorded, an alarm is set only for what is still ahead of a running target", async () => {
+    const { rows } = await pool.query(
+      `SELECT
+         count(*) FILTER (WHERE "alarmAt" <= $1::timestamp(3))::int AS "pastAlarms",
+         count(*) FILTER (WHERE "alarmAt" IS NOT NULL AND ("fulfilledAt" IS NOT NULL OR "pausedSince" IS NOT NULL))::int AS "idleAlarms",
+         count(*) FILTER (WHERE "fulfilledAt" IS NULL AND "pausedSince" IS NULL AND "dueAt" <= $1::timestamp(3) AND "breachedAt" IS NULL)::int AS "unrecorded",
+         count(*) FILTER (WHERE "alarmAt" > $1::timestamp(3))::int AS "ahead"
+       FROM "SlaTarget" s JOIN "Ticket" t ON t.id = s."ticketId" WHERE t.number >= $2`,
+      [now.toISOString(), result.firstNumber],
     );
-    expect(rows[0]).toEqual({ n: result.timers, past: 0 });
+    expect(rows[0]).toMatchObject({ pastAlarms: 0, idleAlarms: 0, unrecorded: 0 });
+    expect(rows[0].ahead).toBeGreaterThan(0);
+    // The tickets' summaries: worked tickets in every state; waiting on the customer stands still unless already late.
+    const { rows: states } = await pool.query(
+      `SELECT t.status::text, t."slaState"::text AS state FROM "Ticket" t
+       WHERE t.number >= $1 AND t.status IN ('new', 'open', 'pending', 'on_hold') GROUP BY 1, 2`,
+      [result.firstNumber],
+    );
+    expect(states.map((r) => r.state)).toEqual(expect.arrayContaining(["at_risk", "breached", "on_track"]));
+    for (const { status, state } of states.filter((r) => r.status === "pending")) expect(["paused", "breached"], status).toContain(state);
   });
 
   test("the next ticket filed gets the next number and shows in the queue", async () => {

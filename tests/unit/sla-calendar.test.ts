@@ -193,6 +193,32 @@ describe("a due time never falls in closed hours, unless it is a closing time", 
   });
 });
 
+describe("calendar minutes (always open) counted without walking the dates", () => {
+  // The same calendar as a copy takes the general path through open spans.
+  const walked: BusinessCalendar = { ...ALWAYS_OPEN, hours: { ...ALWAYS_OPEN.hours } };
+  const base = Date.parse("2026-03-01T00:00:00Z");
+  const pause = fc
+    .tuple(fc.integer({ min: 0, max: 20 * 24 * 60 }), fc.integer({ min: 1, max: 3 * 24 * 60 }))
+    .map(([from, length]) => ({ from: base + from * 60_000, to: base + (from + length) * 60_000 }));
+
+  test("give what the walk through open spans gives, with any pauses", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10 * 24 * 60 }), fc.integer({ min: 0, max: 20_000 }), fc.array(pause, { maxLength: 4 }), (offset, minutes, pauses) => {
+        const start = base + offset * 60_000;
+        const due = addBusinessMinutes(ALWAYS_OPEN, start, minutes, pauses);
+        expect(due).toBe(addBusinessMinutes(walked, start, minutes, pauses));
+        expect(businessMsBetween(ALWAYS_OPEN, start, due, pauses)).toBe(businessMsBetween(walked, start, due, pauses));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test("a pause that never ends leaves no due time", () => {
+    const start = base;
+    expect(() => addBusinessMinutes(ALWAYS_OPEN, start, 60, [{ from: start + 60_000, to: Number.POSITIVE_INFINITY }])).toThrow(ClosedCalendarError);
+  });
+});
+
 describe("calendars as supervisors write them", () => {
   const parse = (hours: unknown, holidays: unknown = []) =>
     BusinessCalendarSchema.safeParse({ timezone: "Asia/Shanghai", hours, holidays }).success;

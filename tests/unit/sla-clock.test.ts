@@ -83,7 +83,7 @@ describe("pauses", () => {
 
   test("while paused the due time is open; a target missed before the pause stays missed", () => {
     const paused = ticketClocks(p, [created, status(min(10), "pending")], min(500))[0];
-    expect(paused).toMatchObject({ state: "on_track", dueAt: null, atRiskAt: null, pausedSince: min(10), usedMs: 10 * 60_000 });
+    expect(paused).toMatchObject({ state: "paused", dueAt: null, atRiskAt: null, pausedSince: min(10), usedMs: 10 * 60_000 });
     const late = ticketClocks(p, [created, status(min(90), "pending")], min(500))[0];
     expect(late).toMatchObject({ state: "breached", dueAt: min(60), pausedSince: min(90) });
   });
@@ -132,6 +132,6 @@ describe("next response and periodic update", () => {
     ]);
     // Solved: no update is owed while it stays solved.
     const solved = ticketClocks(p, [...facts, status(min(120), "solved")], min(1000)).at(-1)!;
-    expect(solved).toMatchObject({ state: "on_track", pausedSince: min(120), dueAt: null });
+    expect(solved).toMatchObject({ state: "paused", pausedSince: min(120), dueAt: null });
   });
 });
