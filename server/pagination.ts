@@ -34,6 +34,9 @@ export interface Keyset {
 }
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+/** For lists with a sort key of their own: the key as JSON, opaque to clients. */
+export const encodeCursor = encode;
+export const decodeCursor = (cursor: string): unknown => decode(cursor);
 
 function decode(cursor: string): unknown {
   try {

@@ -37,7 +37,7 @@ function useCountdown() {
 }
 
 /** One running target: its short name and the time left (or over), coloured by state. */
-export function SlaCountdown({ run, now }: { run: SlaTargetJson; now: number }) {
+export function SlaCountdown({ run, now, named = true }: { run: SlaTargetJson; now: number; named?: boolean }) {
   const { t } = useT();
   const fmt = useTimeFormat();
   const countdown = useCountdown();
@@ -50,9 +50,13 @@ export function SlaCountdown({ run, now }: { run: SlaTargetJson; now: number }) 
       data-target={run.target}
       title={`${t(`sla.target.${run.target}`)}${run.dueAt ? ` · ${t("sla.due", { time: fmt.dateTime(run.dueAt) })}` : ""}`}
     >
-      <abbr className="sla-target" title={t(`sla.target.${run.target}`)}>
-        {t(`sla.short.${run.target}`)}
-      </abbr>{" "}
+      {named && (
+        <>
+          <abbr className="sla-target" title={t(`sla.target.${run.target}`)}>
+            {t(`sla.short.${run.target}`)}
+          </abbr>{" "}
+        </>
+      )}
       {label}
     </span>
   );
@@ -87,35 +91,33 @@ export function SlaPanel({ targets, history, now }: { targets: SlaTargetJson[]; 
   if (targets.length === 0 && history.length === 0) return <p className="muted small">{t("sla.noTargets")}</p>;
   return (
     <div className="sla-panel" data-testid="sla-panel">
-      <dl className="facts">
+      <ul className="sla-runs">
         {targets.map((run) => {
           const state = stateOf(run, now);
           return (
-            <div key={run.target} className="sla-run" data-target={run.target} data-state={state}>
-              <dt>
+            <li key={run.target} className="sla-run" data-target={run.target} data-state={state}>
+              <span>
                 {t(`sla.target.${run.target}`)}
                 {run.cycle > 1 && <span className="muted small"> · {t("sla.cycle", { cycle: run.cycle })}</span>}
-              </dt>
-              <dd>
-                {run.fulfilledAt === null ? (
-                  <SlaCountdown run={run} now={now} />
-                ) : (
-                  <span className={`badge sla-${state}`} data-sla={state}>
-                    {t(`sla.state.${state}`)}
-                  </span>
-                )}
-                <div className="muted small">
-                  {run.fulfilledAt
-                    ? t("sla.metAt", { time: fmt.dateTime(run.fulfilledAt) })
-                    : run.dueAt
-                      ? t("sla.due", { time: fmt.dateTime(run.dueAt) })
-                      : t("sla.dueOpen")}
-                </div>
-              </dd>
-            </div>
+              </span>
+              {run.fulfilledAt === null ? (
+                <SlaCountdown run={run} now={now} named={false} />
+              ) : (
+                <span className={`badge sla-${state}`} data-sla={state}>
+                  {t(`sla.state.${state}`)}
+                </span>
+              )}
+              <span className="muted small sla-when">
+                {run.fulfilledAt
+                  ? t("sla.metAt", { time: fmt.dateTime(run.fulfilledAt) })
+                  : run.dueAt
+                    ? t("sla.due", { time: fmt.dateTime(run.dueAt) })
+                    : t("sla.dueOpen")}
+              </span>
+            </li>
           );
         })}
-      </dl>
+      </ul>
       {history.length > 0 && (
         <details className="sla-history">
           <summary>{t("sla.history")}</summary>

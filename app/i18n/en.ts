@@ -147,6 +147,8 @@ const en = {
     liveHint: "This page updates by itself when we reply.",
   },
   agent: {
+    sortBy: "Sort:",
+    sort: { created: "Newest", due: "Next due" },
     queueTitle: "Queue",
     live: "Live",
     connecting: "Connecting…",
@@ -329,6 +331,7 @@ const en = {
     locale: "Choose a language: en or zh-CN.",
     limit: "The page size (limit) must be a whole number between 1 and the list's maximum.",
     view: "Choose a valid view: all, mine or unassigned.",
+    sort: "Choose a valid order: created (newest first) or due (next SLA due first).",
     cursor: "This page link is not valid. Start again from the first page.",
     timezone: "Choose a time zone by its IANA name, such as Europe/Berlin or Asia/Shanghai.",
     hours: "Give the open hours per day (mon, tue, wed, thu, fri, sat, sun), each a list of periods such as [\"09:00\", \"17:00\"].",

@@ -148,6 +148,8 @@ const zhCN: Resources = {
     liveHint: "我们回复后，此页面会自动更新。",
   },
   agent: {
+    sortBy: "排序：",
+    sort: { created: "最新", due: "最先到期" },
     queueTitle: "工单队列",
     live: "实时",
     connecting: "正在连接…",
@@ -328,6 +330,7 @@ const zhCN: Resources = {
     locale: "请选择语言：en 或 zh-CN。",
     limit: "每页数量（limit）须为 1 到该列表上限之间的整数。",
     view: "请选择有效的视图：all、mine 或 unassigned。",
+    sort: "请选择有效的排序：created（最新在前）或 due（SLA 最先到期在前）。",
     cursor: "此分页链接无效，请从第一页重新开始。",
     timezone: "请使用 IANA 时区名称，例如 Europe/Berlin 或 Asia/Shanghai。",
     hours: "请按天填写营业时间（mon、tue、wed、thu、fri、sat、sun），每天为若干时段，例如 [\"09:00\", \"17:00\"]。",

@@ -18,6 +18,9 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.queue
 const VIEWS = ["active", "mine", "unassigned", "all"] as const;
 type View = (typeof VIEWS)[number];
 const ViewParam = z.enum(VIEWS).catch("active");
+const SORTS = ["created", "due"] as const;
+type Sort = (typeof SORTS)[number];
+const SortParam = z.enum(SORTS).catch("created");
 /** How long a row that just changed stays highlighted. */
 const FRESH_MS = 3_000;
 const PAGE_SIZE = 50;
@@ -26,12 +29,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "workspace.use");
   const params = new URL(request.url).searchParams;
   const view = ViewParam.parse(params.get("view") ?? undefined);
+  const sort = SortParam.parse(params.get("sort") ?? undefined);
   const cursor = params.get("cursor") ?? undefined;
   const filter = view === "all" ? { view: "all" } : { view: view === "active" ? "all" : view, status: "active" };
   try {
-    const page = await listTickets(db(), user, { ...filter, limit: PAGE_SIZE, cursor }, { counts: true });
+    const page = await listTickets(db(), user, { ...filter, sort, limit: PAGE_SIZE, cursor }, { counts: true });
     return {
       view,
+      sort,
       userId: user.id,
       tickets: page.items.map(toQueueTicket),
       total: page.total ?? page.items.length,
@@ -44,7 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     };
   } catch (error) {
     // A mangled or outdated page link: start the view again from the top.
-    if (error instanceof DomainError && error.code === "validation_failed") throw redirect(`/agent?view=${view}`);
+    if (error instanceof DomainError && error.code === "validation_failed") throw redirect(`/agent?view=${view}&sort=${sort}`);
     throw error;
   }
 }
@@ -75,9 +80,14 @@ function useFollowLinks() {
   };
 }
 
-/** Newest first, as the server pages them (createdAt, then id). */
-const newerFirst = (a: QueueTicket, b: QueueTicket) =>
-  b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+/** The orders as the server pages them: newest first (createdAt, then id), or next due first (no due time last, then id). */
+const ORDER: Record<Sort, (a: QueueTicket, b: QueueTicket) => number> = {
+  created: (a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id),
+  due: (a, b) =>
+    (a.slaDueAt === null ? 1 : 0) - (b.slaDueAt === null ? 1 : 0) ||
+    (a.slaDueAt ?? "").localeCompare(b.slaDueAt ?? "") ||
+    a.id.localeCompare(b.id),
+};
 
 export default function Queue() {
   const data = useLoaderData<typeof loader>();
@@ -120,18 +130,20 @@ export default function Queue() {
   useEffect(() => setTickets(data.tickets), [data.tickets]);
   useEffect(() => {
     if (!socket) return;
-    // The span of creation times this page covers: a ticket from outside it
-    // (a new one, while on a later page) belongs on another page.
-    const newest = data.firstPage ? null : data.tickets[0]?.createdAt;
-    const oldest = data.nextCursor ? data.tickets[data.tickets.length - 1]?.createdAt : null;
-    const onPage = (t: QueueTicket) => (!newest || t.createdAt <= newest) && (!oldest || t.createdAt >= oldest);
+    // The span of the order this page covers: a ticket from outside it (a new
+    // one, while on a later page) belongs on another page.
+    const order = ORDER[data.sort];
+    const first = data.firstPage ? null : data.tickets[0];
+    const last = data.nextCursor ? data.tickets[data.tickets.length - 1] : null;
+    const onPage = (t: QueueTicket) => (!first || order(first, t) <= 0) && (!last || order(t, last) <= 0);
     const onTicket = (ticket: QueueTicket) => {
       setTickets((list) => {
         const rest = list.filter((x) => x.id !== ticket.id);
         if (!inView(ticket, data.view, data.userId)) return rest;
         const known = rest.length < list.length;
         if (!known && !onPage(ticket)) return list;
-        return known ? list.map((x) => (x.id === ticket.id ? ticket : x)) : [...rest, ticket].sort(newerFirst);
+        // A known ticket stays on the page; its next due time may have moved it within the page.
+        return [...rest, ticket].sort(order);
       });
       markFresh(ticket.id);
     };
@@ -164,15 +176,29 @@ export default function Queue() {
         {VIEWS.map((v) => (
           <Link
             key={v}
-            to={`?view=${v}`}
+            to={`?view=${v}&sort=${data.sort}`}
             className={(params.get("view") ?? "active") === v ? "tab active" : "tab"}
             aria-current={data.view === v ? "page" : undefined}
           >
             {t(`agent.views.${v}`)}
           </Link>
         ))}
+        <span className="tabs-end sort-switch small">
+          {t("agent.sortBy")}{" "}
+          {SORTS.map((sort) => (
+            <Link
+              key={sort}
+              to={`?view=${data.view}&sort=${sort}`}
+              className={data.sort === sort ? "active" : undefined}
+              aria-current={data.sort === sort ? "true" : undefined}
+              data-sort={sort}
+            >
+              {t(`agent.sort.${sort}`)}
+            </Link>
+          ))}
+        </span>
         {tickets.length > 0 && (
-          <span className="tabs-end muted small" data-testid="queue-range">
+          <span className="tabs-range muted small" data-testid="queue-range">
             {range}
           </span>
         )}
@@ -229,9 +255,9 @@ export default function Queue() {
       {(!data.firstPage || data.nextCursor) && (
         <nav className="pager" aria-label={t("agent.pages")}>
           <span className="muted small">{range}</span>
-          {!data.firstPage && <Link to={`?view=${data.view}`}>← {t("agent.firstPage")}</Link>}
+          {!data.firstPage && <Link to={`?view=${data.view}&sort=${data.sort}`}>← {t("agent.firstPage")}</Link>}
           {data.nextCursor && (
-            <Link to={`?${new URLSearchParams({ view: data.view, cursor: data.nextCursor })}`} rel="next">
+            <Link to={`?${new URLSearchParams({ view: data.view, sort: data.sort, cursor: data.nextCursor })}`} rel="next">
               {t("agent.nextPage")} →
             </Link>
           )}

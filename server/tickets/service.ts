@@ -21,7 +21,8 @@ import { parseInput } from "../validation.ts";
 import { ACTIVE_STATUSES, canChangeStatus, isActive } from "./status.ts";
 import { planUpdate, tagDiff, type FieldChange, type FieldName, type TicketFields } from "./changes.ts";
 import { buildSlaHistory, buildTimeline, mentionedIds } from "./timeline.ts";
-import { afterKeyset, decodeKeyset, keysetPage, type Page } from "../pagination.ts";
+import { afterKeyset, decodeCursor, decodeKeyset, encodeCursor, encodeKeyset, keysetPage, type Keyset, type Page } from "../pagination.ts";
+import { z } from "zod";
 import {
   MessageListQuerySchema,
   NewMessageSchema,
@@ -309,7 +310,9 @@ export async function listTickets(
   options: { counts?: boolean } = {},
 ): Promise<TicketPage> {
   const query = parseInput(TicketListQuerySchema, rawQuery);
-  const cursor = query.cursor ? decodeKeyset(query.cursor) : null;
+  // One order at a time: its cursor is decoded by the same order that made it.
+  const order = TICKET_ORDERS[query.sort] as TicketOrder<unknown>;
+  const cursor = query.cursor ? order.decode(query.cursor) : null;
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
@@ -325,30 +328,32 @@ export async function listTickets(
   const filter = where.join(" AND ");
   // The total is kept until a ticket changes (counts.ts); the offset is counted on later pages only.
   const keptTotal = options.counts ? ticketCounts(db).lookup(`${filter}\u0000${JSON.stringify(params)}`) : null;
-  const key = cursor ? `(${param(cursor.createdAt.toISOString())}::timestamp(3), ${param(cursor.id)}::text)` : null;
+  const keyed = cursor ? order.keyed(cursor, param) : null;
 
   // The page and, with `counts`, its counts, in one round trip.
   const counted = (condition: string) =>
     `(SELECT count(*)::int FROM (SELECT 1 FROM "Ticket" t WHERE ${condition} LIMIT ${COUNT_LIMIT + 1}) x)`;
   const counts = keptTotal
-    ? `${keptTotal.count === undefined ? counted(filter) : "NULL::int"} AS "_total", ${key ? counted(`${filter} AND (t."createdAt", t."id") >= ${key}`) : "0"} AS "_offset"`
+    ? `${keptTotal.count === undefined ? counted(filter) : "NULL::int"} AS "_total", ${keyed ? counted(`${filter} AND ${keyed.upTo}`) : "0"} AS "_offset"`
     : `NULL::int AS "_total", NULL::int AS "_offset"`;
   const rows = await sqlOf(db).query<SummaryRow & { _total: number | null; _offset: number | null }>(
     `WITH page AS (
        SELECT ${TICKET_COLUMNS} FROM "Ticket" t
-       WHERE ${filter}${key ? ` AND (t."createdAt", t."id") < ${key}` : ""}
-       ORDER BY t."createdAt" DESC, t."id" DESC
+       WHERE ${filter}${keyed ? ` AND ${keyed.after}` : ""}
+       ORDER BY ${order.orderBy("t")}
        LIMIT ${param(query.limit + 1)}
      )
      SELECT page.*, ${RELATED_COLUMNS}, ${counts}
      FROM (SELECT 1) one LEFT JOIN page ON true
        LEFT JOIN "Customer" r ON r."id" = page."requesterId"
        LEFT JOIN "Category" c ON c."id" = page."categoryId"
-     ORDER BY page."createdAt" DESC, page."id" DESC`,
+     ORDER BY ${order.orderBy("page")}`,
     params,
   );
   // An empty page still brings the counts: one row with nothing of a ticket.
-  const page: TicketPage = keysetPage(rows.filter((row) => row.id !== null).map(summaryFromRow), query.limit);
+  const found = rows.filter((row) => row.id !== null).map(summaryFromRow);
+  const items = found.slice(0, query.limit);
+  const page: TicketPage = { items, nextCursor: found.length > query.limit ? order.cursorAfter(items[items.length - 1]) : null };
   if (keptTotal) {
     const offset = rows[0]._offset ?? 0;
     let total = keptTotal.count ?? rows[0]._total ?? 0;
@@ -366,6 +371,49 @@ export async function listTickets(
   }
   return page;
 }
+
+/** How a ticket list is ordered and paged: by keyset, so a page never skips or repeats tickets. */
+interface TicketOrder<K> {
+  orderBy(alias: string): string;
+  decode(cursor: string): K;
+  /** The conditions for the rows after the key, and for those up to it (the offset count). */
+  keyed(key: K, param: (value: unknown) => string): { after: string; upTo: string };
+  cursorAfter(ticket: TicketSummary): string;
+}
+
+const DueKeysetSchema = z.tuple([z.iso.datetime().nullable(), z.string().min(1).max(100)]);
+
+const TICKET_ORDERS = {
+  /** Newest first. */
+  created: {
+    orderBy: (a) => `${a}."createdAt" DESC, ${a}."id" DESC`,
+    decode: decodeKeyset,
+    keyed(key, param) {
+      const k = `(${param(key.createdAt.toISOString())}::timestamp(3), ${param(key.id)}::text)`;
+      return { after: `(t."createdAt", t."id") < ${k}`, upTo: `(t."createdAt", t."id") >= ${k}` };
+    },
+    cursorAfter: (t) => encodeKeyset(t),
+  } satisfies TicketOrder<Keyset>,
+  /** The next SLA due time first; tickets with no running target (no due time) after all others. */
+  due: {
+    orderBy: (a) => `${a}."slaDueAt" ASC NULLS LAST, ${a}."id" ASC`,
+    decode(cursor) {
+      const parsed = DueKeysetSchema.safeParse(decodeCursor(cursor));
+      if (!parsed.success) throw new DomainError("validation_failed", "errors.validation", { cursor: ["validation.cursor"] });
+      return { dueAt: parsed.data[0], id: parsed.data[1] };
+    },
+    keyed(key, param) {
+      const id = `${param(key.id)}::text`;
+      if (key.dueAt === null) return { after: `(t."slaDueAt" IS NULL AND t."id" > ${id})`, upTo: `(t."slaDueAt" IS NOT NULL OR t."id" <= ${id})` };
+      const due = `${param(key.dueAt)}::timestamp(3)`;
+      return {
+        after: `(t."slaDueAt" > ${due} OR (t."slaDueAt" = ${due} AND t."id" > ${id}) OR t."slaDueAt" IS NULL)`,
+        upTo: `(t."slaDueAt" < ${due} OR (t."slaDueAt" = ${due} AND t."id" <= ${id}))`,
+      };
+    },
+    cursorAfter: (t) => encodeCursor([t.slaDueAt?.toISOString() ?? null, t.id]),
+  } satisfies TicketOrder<{ dueAt: string | null; id: string }>,
+};
 
 /**
  * What summarySelect reads, as SQL: the ticket's own columns (of `t`), then
