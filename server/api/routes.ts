@@ -62,6 +62,7 @@ import {
   updateCalendar,
   updatePolicy,
 } from "../sla/service.ts";
+import { latestRecompute } from "../sla/recompute.ts";
 import { MAX_SEARCH_OFFSET, searchArticles } from "../../search/articles.ts";
 import { defineRoute, type ApiRoute } from "./contract.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
@@ -511,6 +512,16 @@ export const API_ROUTES: ApiRoute[] = [
     response: S.Calendar,
     errors: [403, 409],
     handle: async ({ user, params }) => deleteCalendar(db(), user, params.id),
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/sla/recompute",
+    auth: "bearer",
+    summary: "Progress of recomputing the worked tickets' SLA after the last policy or calendar change (supervisors and admins)",
+    response: S.SlaRecompute,
+    errors: [403],
+    handle: async ({ user }) => ({ recompute: await latestRecompute(db(), user) }),
   }),
 
   defineRoute({

@@ -340,3 +340,20 @@ export const SlaPolicy = z
   .openapi("SlaPolicy");
 
 export const SlaPolicyList = z.strictObject({ data: z.array(SlaPolicy) }).openapi("SlaPolicyList");
+
+export const SlaRecompute = z
+  .strictObject({
+    recompute: orNull(
+      z.strictObject({
+        id: Uuid,
+        reason: z.string().openapi({ description: "What asked for it: policy:<id>, policy:order or calendar:<id>" }),
+        requestedAt: Timestamp,
+        startedAt: orNull(Timestamp),
+        finishedAt: orNull(Timestamp),
+        total: z.number().int().openapi({ description: "Worked tickets when it started" }),
+        done: z.number().int(),
+        changed: z.number().int().openapi({ description: "Tickets whose SLA targets changed" }),
+      }),
+    ),
+  })
+  .openapi("SlaRecompute");

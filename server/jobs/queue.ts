@@ -8,6 +8,7 @@ import { createBoundedPool } from "../db/pool.ts";
 import type { Sql } from "../db/sql.ts";
 import { db, sqlOf } from "../db/client.ts";
 import { fireDue } from "../sla/engine.ts";
+import { runRecompute } from "../sla/recompute.ts";
 import { inSqlTransaction } from "../events/transaction.ts";
 import { emit } from "../events/emit.ts";
 import { pruneSessions } from "../auth/session.ts";
@@ -26,6 +27,11 @@ export const TASKS: TaskList = {
       now.toISOString(),
     ]);
     await fireAt(sql, [...(next ? [next] : []), ...(skipped ? [new Date(Date.now() + 1_000)] : [])]);
+  },
+  /** Recomputes worked tickets' SLA after a policy or calendar change, a slice at a time. */
+  "sla-recompute": async () => {
+    const step = await runRecompute((work) => inSqlTransaction(db(), work), emit);
+    if (step === "more") await scheduleJobs(sqlOf(db()), [{ task: "sla-recompute", payload: {}, runAt: new Date(), key: "sla-recompute" }]);
   },
   /** Tidies away ended sessions (they are refused the moment they end). */
   "prune-sessions": async () => {

@@ -10,6 +10,7 @@ import { healthScore } from "./health-score.ts";
 import { csatSurvey } from "./csat-survey.ts";
 import { slaTimers } from "./sla-timers.ts";
 import { slaClocks } from "./sla-clocks.ts";
+import { slaRecompute } from "./sla-recompute.ts";
 import { searchIndex } from "./search-index.ts";
 
 export function inTransactionListeners(): readonly InTransactionListener[] {
@@ -17,5 +18,5 @@ export function inTransactionListeners(): readonly InTransactionListener[] {
 }
 
 export function durableListeners(): readonly DurableListener[] {
-  return [searchIndex, slaTimers];
+  return [searchIndex, slaTimers, slaRecompute];
 }

@@ -599,6 +599,14 @@ describe("SLA", () => {
     expect((await call(`/sla/policies/${id}`, { method: "delete" })).status).toBe(401);
     expect((await call(`/sla/policies/${id}`, { method: "delete", token: tokens.admin })).body.id).toBe(id);
     expect((await call(`/sla/policies/${id}`, { method: "delete", token: tokens.admin })).status).toBe(404);
+
+    // Each change asked for the worked tickets to be recomputed; its progress is there to follow.
+    await until(async () => (await call("/sla/recompute", { token: tokens.supervisor })).body.recompute?.finishedAt, "the recompute to finish");
+    const progress = await call("/sla/recompute", { token: tokens.admin });
+    expect(progress.body.recompute).toMatchObject({ reason: `policy:${id}`, changed: expect.any(Number) });
+    expect(progress.body.recompute.done).toBe(progress.body.recompute.total);
+    expect((await call("/sla/recompute", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/sla/recompute")).status).toBe(401);
   });
 
   test("the due-time preview answers supervisors and admins, names bad fields, and knows stored calendars", async () => {

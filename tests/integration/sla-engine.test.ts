@@ -1,0 +1,177 @@
+// The SLA engine on a real database, driven by the ticket commands as agents
+// and customers use them: replies and waiting move the clocks, a changed
+// priority selects another policy as if it had always applied, a changed
+// policy recomputes every worked ticket (with its progress), and the queue
+// sorts by the next due time. (Firing with several workers and after a stop:
+// processes.test.ts.)
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
+import { createFixtures } from "../support/factories.ts";
+import { addMessage, createTicket, getTicket, listTickets, updateTicket } from "../../server/tickets/service.ts";
+import { createPolicy, updatePolicy } from "../../server/sla/service.ts";
+import { requestRecompute, runRecompute } from "../../server/sla/recompute.ts";
+import { transactionOf } from "../../server/db/client.ts";
+import { inSqlTransaction } from "../../server/events/transaction.ts";
+import { emit } from "../../server/events/emit.ts";
+import { ALWAYS_OPEN_CALENDAR_ID } from "../../server/sla/stored.ts";
+
+let t: TestDatabase;
+let fx: Awaited<ReturnType<typeof createFixtures>>;
+let conversation: { id: string };
+
+const T0 = new Date(Date.now() - 3 * 3600_000);
+const min = (m: number) => new Date(T0.getTime() + m * 60_000);
+
+beforeAll(async () => {
+  t = await freshDatabase();
+  useTestRuntime(t.url);
+  fx = await createFixtures(t.db);
+  // High priority: an hour to the first response, half an hour to answer each customer reply, ten hours to solve.
+  conversation = await createPolicy(
+    t.db,
+    fx.supervisor,
+    {
+      name: "High priority conversation",
+      priorities: ["high"],
+      calendarId: ALWAYS_OPEN_CALENDAR_ID,
+      targets: {
+        high: {
+          first_response: { minutes: 60, business: false },
+          next_response: { minutes: 30, business: false },
+          resolution: { minutes: 600, business: false },
+        },
+      },
+    },
+    T0,
+  );
+  await t.db.slaPolicy.update({ where: { id: conversation.id }, data: { position: 1 } });
+});
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+const fileFor = (priority: "normal" | "high", subject: string, at: Date) =>
+  createTicket(t.db, fx.agent, { type: "inquiry", category: "technical", subject, description: "Filed by phone, written up.", requesterEmail: "otto@std.example", priority }, "agent", at);
+
+const runs = async (ticketId: string) =>
+  Object.fromEntries(
+    (await t.db.slaTarget.findMany({ where: { ticketId }, orderBy: [{ target: "asc" }, { cycle: "asc" }] })).map((r) => [`${r.target}#${r.cycle}`, r]),
+  );
+
+describe("the clocks follow the conversation", () => {
+  test("an agent's reply meets the first response, a customer's reply starts the next one, waiting pauses them", async () => {
+    const filed = await fileFor("high", "Printer on fire", T0);
+    expect(filed.slaTargets.map((r) => [r.target, r.dueAt?.toISOString()])).toEqual([
+      ["first_response", min(60).toISOString()],
+      ["resolution", min(600).toISOString()],
+    ]);
+    await addMessage(t.db, fx.agent, filed.number, { kind: "public", body: "We are on it." }, min(10));
+    await addMessage(t.db, fx.otherCustomer, filed.number, { kind: "public", body: "Any news?" }, min(20));
+    // An internal note answers nobody.
+    await addMessage(t.db, fx.agent, filed.number, { kind: "internal", body: "Asked the vendor." }, min(25));
+    let now = await runs(filed.id);
+    expect(now["first_response#1"]).toMatchObject({ fulfilledAt: min(10), breachedAt: null, alarmAt: null });
+    expect(now["next_response#1"]).toMatchObject({ startedAt: min(20), dueAt: min(50), fulfilledAt: null });
+
+    // Waiting on the customer from minute 30 to 90: every running clock stands still.
+    await updateTicket(t.db, fx.agent, filed.number, { status: "pending" }, min(30));
+    now = await runs(filed.id);
+    expect(now["next_response#1"]).toMatchObject({ pausedSince: min(30), dueAt: null, alarmAt: null });
+    expect(now["resolution#1"]).toMatchObject({ pausedSince: min(30), dueAt: null });
+    expect((await t.db.ticket.findUniqueOrThrow({ where: { id: filed.id } })).slaState).toBe("paused");
+
+    // The customer writes back: the ticket reopens and the clocks go on where they stopped.
+    await addMessage(t.db, fx.otherCustomer, filed.number, { kind: "public", body: "Here is the photo." }, min(90));
+    now = await runs(filed.id);
+    expect(now["next_response#1"]).toMatchObject({ pausedSince: null, dueAt: min(110), atRiskAt: min(102.5) });
+    expect(now["resolution#1"]).toMatchObject({ dueAt: min(660) });
+    const ticket = await t.db.ticket.findUniqueOrThrow({ where: { id: filed.id } });
+    expect(ticket).toMatchObject({ status: "open", slaState: "on_track", slaDueAt: min(110) });
+
+    // The agents see why it is due when it is: each change of each run, in order.
+    const { slaHistory } = await getTicket(t.db, fx.agent, filed.number);
+    expect(slaHistory.map((h) => `${h.target}#${h.cycle} ${h.event}`)).toEqual([
+      "first_response#1 applied",
+      "resolution#1 applied",
+      "first_response#1 fulfilled",
+      "next_response#1 applied",
+      "next_response#1 paused",
+      "resolution#1 paused",
+      "next_response#1 resumed",
+      "resolution#1 resumed",
+    ]);
+    expect(slaHistory[0]).toMatchObject({ policy: "High priority conversation", dueAt: min(60).toISOString() });
+  });
+
+  test("solving meets the resolution; reopening resumes it where it stopped", async () => {
+    const filed = await fileFor("high", "Scanner jammed", T0);
+    await addMessage(t.db, fx.agent, filed.number, { kind: "public", body: "Fixed, I think." }, min(30));
+    await updateTicket(t.db, fx.agent, filed.number, { status: "solved" }, min(40));
+    expect((await runs(filed.id))["resolution#1"]).toMatchObject({ fulfilledAt: min(40), alarmAt: null });
+    expect((await t.db.ticket.findUniqueOrThrow({ where: { id: filed.id } })).slaState).toBe("met");
+    // The customer says no, 20 minutes later: 40 minutes were used, 560 are left.
+    await addMessage(t.db, fx.otherCustomer, filed.number, { kind: "public", body: "Still jammed." }, min(60));
+    const reopened = await runs(filed.id);
+    expect(reopened["resolution#1"]).toMatchObject({ fulfilledAt: null, dueAt: min(620) });
+    expect(reopened["next_response#1"]).toMatchObject({ startedAt: min(60), dueAt: min(90) });
+  });
+});
+
+describe("changes that select or change the policy", () => {
+  test("a new priority selects another policy, counted as if it had always applied", async () => {
+    const filed = await fileFor("normal", "Monitor flickers", T0);
+    expect(filed.slaTargets.find((r) => r.target === "first_response")?.dueAt).toEqual(min(480)); // Default: 8 hours
+    await updateTicket(t.db, fx.agent, filed.number, { priority: "high" }, min(70));
+    const now = await runs(filed.id);
+    // An hour from filing, so already late: recorded at once, by the change itself.
+    expect(now["first_response#1"]).toMatchObject({ policyId: conversation.id, dueAt: min(60), breachedAt: min(70) });
+    const ticket = await t.db.ticket.findUniqueOrThrow({ where: { id: filed.id } });
+    expect(ticket).toMatchObject({ slaPolicyId: conversation.id, slaState: "breached" });
+    const breaches = await t.db.domainEvent.findMany({ where: { ticketId: filed.id, type: "ticket.sla_breached" } });
+    expect(breaches.map((e) => e.data)).toEqual([{ target: "first_response", cycle: 1, dueAt: min(60).toISOString() }]);
+  });
+
+  test("a changed policy recomputes every worked ticket under it, with its progress kept", async () => {
+    const filed = await fileFor("high", "Keyboard missing keys", new Date(Date.now() - 5 * 60_000));
+    const before = (await runs(filed.id))["first_response#1"].dueAt!;
+    await updatePolicy(t.db, fx.supervisor, conversation.id, {
+      targets: {
+        high: {
+          first_response: { minutes: 120, business: false },
+          next_response: { minutes: 30, business: false },
+          resolution: { minutes: 600, business: false },
+        },
+      },
+    });
+    // As the sla-recompute listener and job do it.
+    await transactionOf(t.db, (sql) => requestRecompute(sql, `policy:${conversation.id}`, new Date()));
+    let step;
+    do step = await runRecompute((work) => inSqlTransaction(t.db, work), emit);
+    while (step === "more");
+    expect(step).toBe("done");
+    const after = (await runs(filed.id))["first_response#1"];
+    expect(after.dueAt!.getTime() - before.getTime()).toBe(60 * 60_000);
+    const run = await t.db.slaRecompute.findFirstOrThrow({ orderBy: { requestedAt: "desc" } });
+    const worked = await t.db.ticket.count({ where: { status: { in: ["new", "open", "pending", "on_hold"] } } });
+    expect(run).toMatchObject({ total: worked, done: worked, finishedAt: expect.any(Date) });
+    expect(run.changed).toBeGreaterThanOrEqual(1);
+    const recomputed = await t.db.domainEvent.findMany({ where: { ticketId: filed.id, type: "ticket.sla_changed" }, orderBy: { id: "desc" }, take: 1 });
+    expect(recomputed[0].data).toMatchObject({ target: "first_response", change: "recomputed", dueAt: after.dueAt!.toISOString() });
+  });
+});
+
+test("the queue by next due time: soonest first, no due time last, every ticket once across pages", async () => {
+  await fileFor("normal", "No hurry at all", new Date());
+  const seen: { id: string; due: number }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listTickets(t.db, fx.supervisor, { status: "active", sort: "due", limit: 2, cursor });
+    seen.push(...page.items.map((x) => ({ id: x.id, due: x.slaDueAt?.getTime() ?? Number.POSITIVE_INFINITY })));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  const worked = await t.db.ticket.findMany({ where: { status: { in: ["new", "open", "pending", "on_hold"] } }, select: { id: true } });
+  expect(new Set(seen.map((s) => s.id)).size).toBe(worked.length);
+  expect(seen.length).toBe(worked.length);
+  expect(seen.map((s) => s.due)).toEqual([...seen.map((s) => s.due)].sort((a, b) => a - b));
+});
