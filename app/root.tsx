@@ -21,7 +21,8 @@ import { SocketProvider } from "./utils/socket.tsx";
 import { timeZoneFromRequest } from "./utils/format.ts";
 import { useTimeZoneCookie } from "./utils/time.tsx";
 import styles from "./styles/app.css?url";
-import { can, getUser } from "./services.server.ts";
+import { can, db, getUser, unreadCount } from "./services.server.ts";
+import { NotificationBell } from "./components/Notifications.tsx";
 import { pageTitle } from "./utils/meta.ts";
 import { useNonce } from "./utils/nonce.tsx";
 
@@ -34,6 +35,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, null);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
+  const notified = user && can(user, "notifications.read");
   return {
     locale: localeFromRequest(request),
     user: user ? { id: user.id, name: user.name, role: user.role } : null,
@@ -43,6 +45,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       workspace: user ? can(user, "workspace.use") : false,
       boards: user ? can(user, "boards.view") : false,
     },
+    /** Unread notifications (staff); the bell counts on live from here. */
+    unread: notified ? await unreadCount(db(), user) : null,
     // The server renders dates in this zone at this instant, and the browser
     // hydrates with the same two values (see app/utils/time.tsx).
     timeZone: timeZoneFromRequest(request),
@@ -57,7 +61,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
  */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => {
   if (!formAction) return false;
-  return ["/login", "/logout", "/signup", "/set-language"].some((path) => formAction.startsWith(path))
+  return ["/login", "/logout", "/signup", "/set-language", "/notifications"].some((path) => formAction.startsWith(path))
     ? defaultShouldRevalidate
     : false;
 };
@@ -148,6 +152,7 @@ function Shell({ children }: { children: React.ReactNode }) {
           </Form>
           {user ? (
             <>
+              {data?.unread !== null && data?.unread !== undefined && <NotificationBell unread={data.unread} />}
               <NavLink to="/account" className="whoami" title={`${t("nav.account")} (${t(`roles.${user.role}`)})`}>
                 {user.name}
               </NavLink>

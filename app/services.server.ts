@@ -29,5 +29,6 @@ export { toQueueTicket } from "../server/tickets/present.ts";
 export { answerSurvey, getSurveyByToken } from "../server/surveys/service.ts";
 export { getCustomerOverview } from "../server/customers/service.ts";
 export { csatBoard, healthBoard, slaBoard } from "../server/boards/service.ts";
+export { getPreferences, listNotifications, liveNotification, markRead, setPreferences, unreadCount, NOTIFICATION_KINDS } from "../server/notifications/service.ts";
 export { getArticle, listArticles } from "../server/kb/articles.ts";
 export { searchArticles, type SearchHit } from "../search/articles.ts";

@@ -11,7 +11,7 @@ import { createDb, type Db, type Tx } from "../server/db/client.ts";
 import type { Prisma } from "../server/db/generated/client.ts";
 import { hashPassword } from "../server/auth/password.ts";
 import type { Role } from "../server/auth/policy.ts";
-import { clockPolicyOf, POLICY_DEFAULTS, samePerPriority, selectPolicy, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "../server/sla/policy.ts";
+import { appliedPolicyOf, POLICY_DEFAULTS, samePerPriority, selectPolicy, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "../server/sla/policy.ts";
 import { planRuns, ticketSla, type TargetRun } from "../server/sla/targets.ts";
 import type { Fact } from "../server/sla/clock.ts";
 import { runsJson, upsertRunsSql } from "../server/sla/engine.ts";
@@ -768,7 +768,7 @@ function seedRuns(
   if (history.firstResponded !== null) facts.push({ at: history.firstResponded, kind: "reply", by: "agent" });
   if (history.solved !== null) facts.push({ at: history.solved, kind: "status", to: "solved" });
   if (history.closed !== null) facts.push({ at: history.closed, kind: "status", to: "closed" });
-  const { runs } = planRuns({ id: policy.id, clock: clockPolicyOf(policy, priority) }, facts, [], now);
+  const { runs } = planRuns(appliedPolicyOf(policy, priority), facts, [], now);
   return runs.map((run) => ({
     ...run,
     warnedAt: run.warnedAt === null ? null : Math.min(run.atRiskAt! + SWEEP_LAG, now),

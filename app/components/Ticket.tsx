@@ -62,6 +62,21 @@ function useChangeText() {
         return t(`timeline.slaMissed.${c.target}`, { time: fmt.dateTime(c.dueAt) });
       case "sla_warned":
         return t(`timeline.slaWarned.${c.target}`, { time: c.dueAt ? fmt.dateTime(c.dueAt) : "—" });
+      case "sla_escalated": {
+        const actions = [
+          ...(c.priority ? [t("timeline.escalation.priority", { priority: priority(c.priority) })] : []),
+          ...(c.team ? [t("timeline.escalation.team", { team: c.team })] : []),
+          ...(c.assignee ? [t("timeline.escalation.assignee", { name: c.assignee })] : []),
+          ...(c.tagsAdded.length ? [t("timeline.escalation.tags", { tags: c.tagsAdded.join(", ") })] : []),
+          ...(c.notified ? [t("timeline.escalation.notified", { count: c.notified })] : []),
+        ];
+        return t("timeline.escalation.entry", {
+          policy: c.policy ?? t("sla.removedPolicy"),
+          target: t(`sla.target.${c.target}`),
+          when: c.on === "at_risk" ? t("timeline.escalation.atRisk") : c.afterMinutes ? t("timeline.escalation.after", { minutes: c.afterMinutes }) : t("timeline.escalation.breached"),
+          actions: actions.length ? actions.join(t("timeline.escalation.separator")) : t("timeline.escalation.nothing"),
+        });
+      }
       case "legacy":
         return c.text;
     }
@@ -79,7 +94,7 @@ function TimelineItem({ entry, viewerId }: { entry: TimelineEntry; viewerId: str
   const fmt = useTimeFormat();
   const text = useChangeText();
   // Warnings and missed targets are facts, not someone's doing: they read as sentences of their own.
-  const facts: TimelineChange[] = entry.actor ? [] : entry.changes.filter((c) => c.kind === "sla_breached" || c.kind === "sla_warned");
+  const facts: TimelineChange[] = entry.actor ? [] : entry.changes.filter((c) => c.kind === "sla_breached" || c.kind === "sla_warned" || c.kind === "sla_escalated");
   const acts = entry.changes.filter((c) => !facts.includes(c));
   const actor = entry.actor ? (entry.actor.id === viewerId ? t("ticket.you") : entry.actor.name) : t("timeline.systemActor");
   const comments = entry.changes.flatMap((c) => (c.kind === "rated" && c.comment ? [c.comment] : []));

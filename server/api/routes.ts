@@ -63,6 +63,16 @@ import {
   updatePolicy,
 } from "../sla/service.ts";
 import { latestRecompute } from "../sla/recompute.ts";
+import {
+  getPreferences,
+  listNotifications,
+  liveNotification,
+  markRead,
+  MarkReadSchema,
+  NotificationListQuerySchema,
+  PreferencesSchema,
+  setPreferences,
+} from "../notifications/service.ts";
 import { MAX_SEARCH_OFFSET, searchArticles } from "../../search/articles.ts";
 import { defineRoute, type ApiRoute } from "./contract.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
@@ -512,6 +522,56 @@ export const API_ROUTES: ApiRoute[] = [
     response: S.Calendar,
     errors: [403, 409],
     handle: async ({ user, params }) => deleteCalendar(db(), user, params.id),
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/notifications",
+    auth: "bearer",
+    summary: "The caller's notifications, newest first, with how many are unread (staff)",
+    query: NotificationListQuerySchema,
+    response: S.NotificationPage,
+    errors: [403],
+    handle: async ({ user, query }) => {
+      const page = await listNotifications(db(), user, query);
+      return {
+        data: page.items.map((n) => ({ ...liveNotification(n), createdAt: n.createdAt, readAt: n.readAt })),
+        unread: page.unread,
+        nextCursor: page.nextCursor,
+      };
+    },
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/notifications/read",
+    auth: "bearer",
+    summary: "Mark the caller's notifications read: `{ ids }` or `{ all: true }`",
+    body: MarkReadSchema,
+    response: S.UnreadCount,
+    errors: [403],
+    handle: async ({ user, body }) => markRead(db(), user, body),
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/notifications/preferences",
+    auth: "bearer",
+    summary: "Which kinds of notification the caller gets in the app",
+    response: S.NotificationPreferences,
+    errors: [403],
+    handle: async ({ user }) => getPreferences(db(), user),
+  }),
+
+  defineRoute({
+    method: "patch",
+    path: "/notifications/preferences",
+    auth: "bearer",
+    summary: "Choose which kinds of notification the caller gets in the app (the kinds named change)",
+    body: PreferencesSchema,
+    response: S.NotificationPreferences,
+    errors: [403],
+    handle: async ({ user, body }) => setPreferences(db(), user, body),
   }),
 
   defineRoute({

@@ -334,12 +334,49 @@ export const SlaPolicy = z
         z.partialRecord(z.enum(["first_response", "next_response", "periodic_update", "resolution"]), TargetSpec),
       )
       .openapi({ description: "Per priority: each target's minutes, business (the calendar's open hours) or calendar minutes" }),
+    escalations: z
+      .array(
+        z.strictObject({
+          on: z.enum(["at_risk", "breached"]),
+          afterMinutes: z.number().int().openapi({ description: "After the breach (0 for at risk)" }),
+          notify: z.array(z.enum(["assignee", "supervisors"])),
+          raisePriorityTo: orNull(z.enum(["low", "normal", "high", "urgent"])).openapi({ description: "Raised to this priority, never lowered" }),
+          assignTeamId: orNull(Uuid),
+          assignAgentId: orNull(Uuid),
+          addTags: z.array(z.string()),
+        }),
+      )
+      .openapi({ description: "Levels fired once per run of each target, in the order they fall due" }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
   .openapi("SlaPolicy");
 
 export const SlaPolicyList = z.strictObject({ data: z.array(SlaPolicy) }).openapi("SlaPolicyList");
+
+const NotificationKinds = z.enum(["sla_warning", "sla_breach", "sla_escalation"]);
+
+export const Notification = z
+  .strictObject({
+    id: Uuid,
+    kind: NotificationKinds,
+    ticketId: orNull(Uuid),
+    ticket: orNull(z.strictObject({ number: z.number().int(), subject: z.string() })),
+    data: z.record(z.string(), z.unknown()).openapi({ description: "What happened, by kind: for SLA kinds target, dueAt, policy, on and afterMinutes" }),
+    createdAt: Timestamp,
+    readAt: orNull(Timestamp),
+  })
+  .openapi("Notification");
+
+export const NotificationPage = z
+  .strictObject({ data: z.array(Notification), unread: z.number().int(), nextCursor: orNull(z.string()) })
+  .openapi("NotificationPage");
+
+export const UnreadCount = z.strictObject({ unread: z.number().int() }).openapi("UnreadCount");
+
+export const NotificationPreferences = z
+  .strictObject({ sla_warning: z.strictObject({ inApp: z.boolean() }), sla_breach: z.strictObject({ inApp: z.boolean() }), sla_escalation: z.strictObject({ inApp: z.boolean() }) })
+  .openapi("NotificationPreferences");
 
 export const SlaRecompute = z
   .strictObject({

@@ -60,6 +60,10 @@ export const PERMISSIONS = [
   "boards.view",
   /** Set up SLA policies and business calendars (and preview their due times). */
   "sla.manage",
+  /** Be told of SLA escalations meant for "the supervisors". */
+  "sla.escalations",
+  /** Have notifications (read them, mark them read, choose which kinds). */
+  "notifications.read",
   /** See how background work is doing: listeners' progress and dead letters. */
   "system.monitor",
   /** Look up accounts, deactivate and reactivate them (which ends their sessions and API tokens). */
@@ -80,6 +84,7 @@ const AGENT: readonly Permission[] = [
   "tickets.assignable",
   "agents.list",
   "customers.view_all",
+  "notifications.read",
 ];
 // Supervisors see every ticket, so the narrower ticket grants add nothing.
 const SUPERVISOR: readonly Permission[] = [
@@ -87,6 +92,7 @@ const SUPERVISOR: readonly Permission[] = [
   "tickets.view_all",
   "boards.view",
   "sla.manage",
+  "sla.escalations",
 ];
 
 /** The built-in roles. Custom roles (an admin screen, later) will be rows mapping to the same permissions. */
@@ -95,7 +101,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   agent: AGENT,
   supervisor: SUPERVISOR,
   // Admins oversee but do not work the queue: nobody assigns them tickets.
-  admin: [...SUPERVISOR.filter((p) => p !== "tickets.assignable"), "system.monitor", "users.manage"],
+  admin: [...SUPERVISOR.filter((p) => p !== "tickets.assignable" && p !== "sla.escalations"), "system.monitor", "users.manage"],
 };
 
 export function permissionsOf(user: { role: Role }): readonly Permission[] {

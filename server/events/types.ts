@@ -11,6 +11,8 @@ const instant = z.string();
 const priority = z.enum(PRIORITIES);
 /** The ticket's version after the command that produced the event. */
 const version = z.number().int().positive().optional();
+/** Set on a change an SLA escalation made: which policy and level (an index into its levels). */
+const cause = z.object({ policyId: z.string(), level: z.number().int().nonnegative() }).optional();
 
 /** Event type → shape of its `data`. */
 export const EVENT_DATA = {
@@ -27,10 +29,10 @@ export const EVENT_DATA = {
   }),
   "ticket.message_added": z.object({ messageId: z.string(), kind: z.enum(["public", "internal"]), version }),
   "ticket.status_changed": z.object({ from: status.nullable(), to: status, version }),
-  "ticket.priority_changed": z.object({ from: priority.nullable(), to: priority, version }),
-  "ticket.assignee_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version }),
-  "ticket.team_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version }),
-  "ticket.tags_changed": z.object({ added: z.array(z.string()), removed: z.array(z.string()), version }),
+  "ticket.priority_changed": z.object({ from: priority.nullable(), to: priority, version, cause }),
+  "ticket.assignee_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version, cause }),
+  "ticket.team_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version, cause }),
+  "ticket.tags_changed": z.object({ added: z.array(z.string()), removed: z.array(z.string()), version, cause }),
   /** A run of an SLA target's clock began, paused, resumed, was met, was recomputed or went away (server/sla/targets.ts). */
   "ticket.sla_changed": z.object({
     target: slaTarget,
@@ -50,6 +52,21 @@ export const EVENT_DATA = {
     dueAt: instant.nullable(),
     alarmAt: instant.nullable(),
   }),
+  /** An escalation level of the run's policy fell due (recorded once per run and level) and what it did. */
+  "ticket.sla_escalated": z.object({
+    target: slaTarget,
+    cycle: z.number().int().positive(),
+    policyId: z.string(),
+    level: z.number().int().nonnegative(),
+    on: z.enum(["at_risk", "breached"]),
+    afterMinutes: z.number().int().nonnegative(),
+    /** Whom it told, and what it changed (the changes are also their own events, with this cause). */
+    notified: z.array(z.string()),
+    priority: priority.nullable(),
+    teamId: z.string().nullable(),
+    assigneeId: z.string().nullable(),
+    tagsAdded: z.array(z.string()),
+  }),
   /** A target's time ran out before it was met (recorded once). Older releases wrote no cycle. */
   "ticket.sla_breached": z.object({ target: slaTarget, cycle: z.number().int().positive().optional(), dueAt: instant }),
   /** A line of an old system message that named nothing we could resolve; kept as it was. */
@@ -63,6 +80,8 @@ export const EVENT_DATA = {
     reason: z.string(),
   }),
   "article.changed": z.object({ articleId: z.string() }),
+  /** Someone has a new notification (server/notifications/). */
+  "notification.created": z.object({ notificationId: z.string(), userId: z.string(), kind: z.string() }),
   /** The account's owner changed its password; every session and API token it had before was ended. */
   "user.password_changed": z.object({ userId: z.string(), sessionsEnded: z.number().int(), tokensRevoked: z.number().int() }),
   /** An admin deactivated the account, ending its sessions and API tokens. */

@@ -8,6 +8,7 @@ import { db } from "../db/client.ts";
 import { LiveReader, Loop, currentPosition, type Wakeup } from "../events/feed.ts";
 import type { EventType, StoredEvent } from "../events/types.ts";
 import { getMessages, getTicketSummaries } from "../tickets/service.ts";
+import { getNotifications, liveNotification } from "../notifications/service.ts";
 import { toQueueTicket } from "../tickets/present.ts";
 import { rooms } from "../realtime/protocol.ts";
 import { disconnectEndedSessions, evictWatchersWithoutAccess, staffRoomsFor, type RealtimeServer } from "../realtime/socket.ts";
@@ -26,6 +27,7 @@ const TYPES: readonly EventType[] = [
   "customer.health_changed",
   "user.password_changed",
   "user.deactivated",
+  "notification.created",
 ];
 
 /** Events after which someone may have lost sight of a ticket. */
@@ -111,6 +113,14 @@ export class RealtimeDelivery {
       if (event.type === "user.password_changed" || event.type === "user.deactivated") signedOut.add(event.data.userId);
     }
     for (const userId of signedOut) await disconnectEndedSessions(this.io, userId);
+    // Notifications go to every socket of their person, looked up only for people connected here.
+    const local = this.io.sockets.adapter.rooms;
+    const notificationIds = events.flatMap((e) =>
+      e.type === "notification.created" && local.has(rooms.account(e.data.userId)) ? [e.data.notificationId] : [],
+    );
+    if (notificationIds.length > 0) {
+      for (const n of await getNotifications(db(), notificationIds)) this.io.to(rooms.account(n.userId)).emit("notification:new", liveNotification(n));
+    }
     for (const event of events) {
       if (event.type === "survey.answered" && event.ticketId) {
         this.io.to(rooms.allStaff).emit("survey:answered", { ticketId: event.ticketId, rating: event.data.rating });

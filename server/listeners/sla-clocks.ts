@@ -3,7 +3,8 @@
 // policy) recomputes its targets in the same commit, recording at once what
 // has fallen due. Filing sets a new ticket's targets itself (the busiest
 // write; server/sla/engine.ts newTicketSla), so the events of a filing are
-// left alone here.
+// left alone here, and so are the changes an SLA escalation made (the engine
+// recomputes those tickets itself).
 import type { InTransactionListener } from "../events/emit.ts";
 import { recomputeSla } from "../sla/engine.ts";
 
@@ -13,7 +14,12 @@ export const slaClocks: InTransactionListener = {
   async handle(sql, events) {
     const filed = new Set(events.filter((e) => e.type === "ticket.created").map((e) => e.ticketId));
     const moved = events.filter(
-      (e) => e.ticketId && !filed.has(e.ticketId) && (e.type !== "ticket.message_added" || e.data.kind === "public"),
+      (e) =>
+        e.ticketId &&
+        !filed.has(e.ticketId) &&
+        (e.type !== "ticket.message_added" || e.data.kind === "public") &&
+        // An escalation's own changes: the engine recomputed those tickets already.
+        !("cause" in e.data && e.data.cause),
     );
     if (moved.length === 0) return;
     // One moment for the whole command: its events share it.

@@ -57,7 +57,19 @@ export interface TicketChange {
   updatedAt: string;
 }
 
+/** A notification as the bell and the list show it. */
+export interface LiveNotification {
+  id: string;
+  kind: "sla_warning" | "sla_breach" | "sla_escalation";
+  ticketId: string | null;
+  ticket: { number: number; subject: string } | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+  readAt: string | null;
+}
+
 export interface ServerToClientEvents {
+  "notification:new": (notification: LiveNotification) => void;
   "queue:ticket": (ticket: QueueTicket) => void;
   "ticket:changed": (change: TicketChange) => void;
   "ticket:message": (message: LiveMessage) => void;
@@ -89,6 +101,6 @@ export const rooms = {
   ticket: (ticketId: string) => `ticket:${ticketId}`,
   /** Staff side of a ticket: internal notes. Customers never join it. */
   ticketStaff: (ticketId: string) => `ticket:${ticketId}:staff`,
-  /** Every socket of one account, whatever its role; nothing is sent here: it is how they are found to be closed. */
+  /** Every socket of one account, whatever its role: personal notifications go here, and it is how they are found to be closed. */
   account: (userId: string) => `account:${userId}`,
 };

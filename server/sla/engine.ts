@@ -9,13 +9,13 @@
 import type { Sql } from "../db/sql.ts";
 import type { NewEvent } from "../events/types.ts";
 import type { Fact, TicketStatus } from "./clock.ts";
-import { clockPolicyOf, selectPolicy, type Channel, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "./policy.ts";
+import { appliedPolicyOf, selectPolicy, type Channel, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "./policy.ts";
 import { currentPolicies, POLICIES_VERSION_SQL } from "./stored.ts";
 import { planRuns, recordDue, runKey, ticketSla, type RunEvent, type TargetRun, type TicketSlaState } from "./targets.ts";
+import { escalate, type EscalatedTicket, type Escalation } from "./escalate.ts";
 
 /** What policy selection and the clocks need of a ticket. */
-interface TicketRow {
-  id: string;
+interface TicketRow extends EscalatedTicket {
   status: TicketStatus;
   type: TicketType;
   priority: Priority;
@@ -49,7 +49,7 @@ export function newTicketSla(
 ): TicketSlaPlan {
   const policy = selectPolicy(policies, ticket);
   const at = now.getTime();
-  const { runs, events } = planRuns(policy ? { id: policy.id, clock: clockPolicyOf(policy, ticket.priority) } : null, [{ at, kind: "created" }], [], at);
+  const { runs, events } = planRuns(policy ? appliedPolicyOf(policy, ticket.priority) : null, [{ at, kind: "created" }], [], at);
   return { policyId: policy?.id ?? null, runs, ...ticketSla("new", runs), events };
 }
 
@@ -69,20 +69,21 @@ export function runsJson(rows: { ticketId: string; run: TargetRun }[]): string {
       pausedSince: iso(run.pausedSince),
       warnedAt: iso(run.warnedAt),
       breachedAt: iso(run.breachedAt),
+      escalated: run.escalated,
       alarmAt: iso(run.alarmAt),
     })),
   );
 }
 
-const RUN_COLUMNS = `"ticketId", "target", "cycle", "policyId", "startedAt", "dueAt", "atRiskAt", "fulfilledAt", "pausedSince", "warnedAt", "breachedAt", "alarmAt"`;
+const RUN_COLUMNS = `"ticketId", "target", "cycle", "policyId", "startedAt", "dueAt", "atRiskAt", "fulfilledAt", "pausedSince", "warnedAt", "breachedAt", "escalated", "alarmAt"`;
 
 /** The rows of runsJson's parameter `param`, typed for an INSERT into SlaTarget. */
 export function runsRecordset(param: string): string {
   return `SELECT r."ticketId", r."target"::"SlaTargetName", r."cycle", r."policyId", r."startedAt", r."dueAt", r."atRiskAt",
-            r."fulfilledAt", r."pausedSince", r."warnedAt", r."breachedAt", r."alarmAt"
+            r."fulfilledAt", r."pausedSince", r."warnedAt", r."breachedAt", r."escalated", r."alarmAt"
      FROM jsonb_to_recordset(${param}::jsonb) AS r("ticketId" text, "target" text, "cycle" int, "policyId" text,
        "startedAt" timestamp(3), "dueAt" timestamp(3), "atRiskAt" timestamp(3), "fulfilledAt" timestamp(3),
-       "pausedSince" timestamp(3), "warnedAt" timestamp(3), "breachedAt" timestamp(3), "alarmAt" timestamp(3))`;
+       "pausedSince" timestamp(3), "warnedAt" timestamp(3), "breachedAt" timestamp(3), "escalated" int, "alarmAt" timestamp(3))`;
 }
 
 /** Inserts new runs and overwrites changed ones (a CTE or a statement). */
@@ -92,31 +93,34 @@ export function upsertRunsSql(param: string, now: string): string {
     ON CONFLICT ("ticketId", "target", "cycle") DO UPDATE SET
       "policyId" = excluded."policyId", "startedAt" = excluded."startedAt", "dueAt" = excluded."dueAt",
       "atRiskAt" = excluded."atRiskAt", "fulfilledAt" = excluded."fulfilledAt", "pausedSince" = excluded."pausedSince",
-      "warnedAt" = excluded."warnedAt", "breachedAt" = excluded."breachedAt", "alarmAt" = excluded."alarmAt",
+      "warnedAt" = excluded."warnedAt", "breachedAt" = excluded."breachedAt", "escalated" = excluded."escalated", "alarmAt" = excluded."alarmAt",
       "updatedAt" = excluded."updatedAt"`;
 }
 
-/** The timeline events of runs' changes. */
+/** The timeline events of runs' changes (escalations are carried out, and recorded, by escalate.ts). */
 export function slaEvents(ticket: { id: string; requesterId: string }, events: readonly RunEvent[], at: Date): NewEvent[] {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const about = { ticketId: ticket.id, customerId: ticket.requesterId, actorId: null, at };
-  return events.map((e): NewEvent => {
+  return events.flatMap((e): NewEvent[] => {
+    if (e.kind === "escalated") return [];
     const { target, cycle } = e.run;
     if (e.kind === "warned") {
-      return { ...about, type: "ticket.sla_warned", data: { target, cycle, atRiskAt: iso(e.run.atRiskAt)!, dueAt: iso(e.run.dueAt), alarmAt: iso(e.run.alarmAt) } };
+      return [{ ...about, type: "ticket.sla_warned", data: { target, cycle, atRiskAt: iso(e.run.atRiskAt)!, dueAt: iso(e.run.dueAt), alarmAt: iso(e.run.alarmAt) } }];
     }
-    if (e.kind === "breached") return { ...about, type: "ticket.sla_breached", data: { target, cycle, dueAt: iso(e.run.dueAt)! } };
-    return {
-      ...about,
-      type: "ticket.sla_changed",
-      data: { target, cycle, change: e.change, policyId: e.run.policyId, dueAt: iso(e.run.dueAt), atRiskAt: iso(e.run.atRiskAt), alarmAt: iso(e.run.alarmAt) },
-    };
+    if (e.kind === "breached") return [{ ...about, type: "ticket.sla_breached", data: { target, cycle, dueAt: iso(e.run.dueAt)! } }];
+    return [
+      {
+        ...about,
+        type: "ticket.sla_changed",
+        data: { target, cycle, change: e.change, policyId: e.run.policyId, dueAt: iso(e.run.dueAt), atRiskAt: iso(e.run.atRiskAt), alarmAt: iso(e.run.alarmAt) },
+      },
+    ];
   });
 }
 
 const TICKETS_SQL = `
   SELECT t."id", t."status"::text, t."type"::text, t."priority"::text, t."channel"::text, t."categoryId", t."teamId",
-         t."requesterId", c."tier"::text AS "tier", t."slaPolicyId", t."slaState"::text, t."slaDueAt", t."createdAt", t."updatedAt",
+         t."assigneeId", t."tags", t."version", t."requesterId", c."tier"::text AS "tier", t."slaPolicyId", t."slaState"::text, t."slaDueAt", t."createdAt", t."updatedAt",
          ${POLICIES_VERSION_SQL} AS "policiesVersion"
   FROM "Ticket" t JOIN "Customer" c ON c."id" = t."requesterId"
   WHERE t."id" = ANY($1::text[])
@@ -141,7 +145,7 @@ const FACTS_SQL = `
 
 const RUNS_SQL = `SELECT ${RUN_COLUMNS} FROM "SlaTarget" WHERE "ticketId" = ANY($1::text[])`;
 
-type RunRow = { ticketId: string; target: TargetRun["target"]; cycle: number; policyId: string } & Record<
+type RunRow = { ticketId: string; target: TargetRun["target"]; cycle: number; policyId: string; escalated: number } & Record<
   "startedAt" | "dueAt" | "atRiskAt" | "fulfilledAt" | "pausedSince" | "warnedAt" | "breachedAt" | "alarmAt",
   Date | null
 >;
@@ -159,6 +163,7 @@ function runFromRow(row: RunRow): TargetRun {
     pausedSince: ms(row.pausedSince),
     warnedAt: ms(row.warnedAt),
     breachedAt: ms(row.breachedAt),
+    escalated: row.escalated,
     alarmAt: ms(row.alarmAt),
   };
 }
@@ -197,6 +202,7 @@ const sameRun = (a: TargetRun, b: TargetRun) =>
   a.pausedSince === b.pausedSince &&
   a.warnedAt === b.warnedAt &&
   a.breachedAt === b.breachedAt &&
+  a.escalated === b.escalated &&
   a.alarmAt === b.alarmAt;
 
 /**
@@ -204,7 +210,7 @@ const sameRun = (a: TargetRun, b: TargetRun) =>
  * first that matches its current fields), stores what changed, and returns the events to append.
  * Locks the tickets (a command holding them already keeps them).
  */
-export async function recomputeSla(sql: Sql, ticketIds: readonly string[], now: Date): Promise<NewEvent[]> {
+export async function recomputeSla(sql: Sql, ticketIds: readonly string[], now: Date, depth = 0): Promise<NewEvent[]> {
   if (ticketIds.length === 0) return [];
   const ids = [...new Set(ticketIds)];
   const tickets = await sql.query<TicketRow>(TICKETS_SQL, [ids]);
@@ -222,15 +228,17 @@ export async function recomputeSla(sql: Sql, ticketIds: readonly string[], now: 
   const removed: { ticketId: string; target: string; cycle: number }[] = [];
   const summaries: { id: string; policyId: string | null; state: TicketSlaState; dueAt: string | null }[] = [];
   const events: NewEvent[] = [];
+  const escalations: Escalation[] = [];
   for (const ticket of tickets) {
     const policy = selectPolicy(policies, ticket);
     const previous = (runsBy.get(ticket.id) ?? []).map(runFromRow);
     const plan = planRuns(
-      policy ? { id: policy.id, clock: clockPolicyOf(policy, ticket.priority) } : null,
+      policy ? appliedPolicyOf(policy, ticket.priority) : null,
       factsOf(ticket, factsBy.get(ticket.id) ?? []),
       previous,
       at,
     );
+    for (const e of plan.events) if (e.kind === "escalated") escalations.push({ ticket, run: e.run, policy: policy!, level: e.level });
     const before = new Map(previous.map((run) => [runKey(run), run]));
     for (const run of plan.runs) {
       const old = before.get(runKey(run));
@@ -245,8 +253,23 @@ export async function recomputeSla(sql: Sql, ticketIds: readonly string[], now: 
     events.push(...slaEvents(ticket, plan.events, now));
   }
   await storeRuns(sql, upserts, removed, summaries, now);
-  return events;
+  return [...events, ...(await carryOut(sql, escalations, now, depth))];
 }
+
+/**
+ * Carries out escalations and recomputes the tickets whose priority or team they changed (their
+ * policy may change). Policies that hand a ticket back and forth cannot loop: after a few rounds
+ * the levels are recorded as fired and carried out no further.
+ */
+async function carryOut(sql: Sql, escalations: Escalation[], now: Date, depth: number): Promise<NewEvent[]> {
+  if (escalations.length === 0) return [];
+  if (depth >= MAX_ESCALATION_ROUNDS) return [];
+  const { events, moved } = await escalate(sql, escalations, now);
+  return [...events, ...(await recomputeSla(sql, moved, now, depth + 1))];
+}
+
+/** Rounds of escalation → recompute → escalation in one change (a policy's levels can select another policy). */
+const MAX_ESCALATION_ROUNDS = 3;
 
 /** Writes runs, removes runs, and updates the tickets' summaries, in one statement. */
 async function storeRuns(
@@ -295,9 +318,10 @@ export async function fireDue(
   let recorded = 0;
   for (;;) {
     const result = await transaction(async (sql) => {
-      const tickets = await sql.query<{ id: string; status: TicketStatus; requesterId: string; runs: number; tickets: number }>(
+      const tickets = await sql.query<EscalatedTicket & { status: TicketStatus; policiesVersion: string; runs: number; tickets: number }>(
         `WITH due AS (SELECT "ticketId" FROM "SlaTarget" WHERE "alarmAt" <= $1::timestamp(3) ORDER BY "alarmAt" LIMIT $2)
-         SELECT t."id", t."status"::text, t."requesterId",
+         SELECT t."id", t."status"::text, t."requesterId", t."priority"::text, t."teamId", t."assigneeId", t."tags", t."version",
+                ${POLICIES_VERSION_SQL} AS "policiesVersion",
                 (SELECT count(*)::int FROM due) AS "runs", (SELECT count(DISTINCT "ticketId")::int FROM due) AS "tickets"
            FROM "Ticket" t WHERE t."id" IN (SELECT "ticketId" FROM due)
            ORDER BY t."id"
@@ -313,24 +337,29 @@ export async function fireDue(
         return { count: 0, more: false, skipped: held };
       }
       const { runs: dueRuns, tickets: dueTickets } = tickets[0];
+      const policies = new Map((await currentPolicies(sql, tickets[0].policiesVersion)).map((p) => [p.id, p]));
       const runsBy = byTicket(await sql.query<RunRow>(RUNS_SQL, [tickets.map((t) => t.id)]));
       const at = now.getTime();
       const upserts: { ticketId: string; run: TargetRun }[] = [];
       const summaries: { id: string; state: TicketSlaState; dueAt: string | null }[] = [];
       const events: NewEvent[] = [];
+      const escalations: Escalation[] = [];
       for (const ticket of tickets) {
         const runs = (runsBy.get(ticket.id) ?? []).map(runFromRow).map((run) => {
           // Read again under the lock: a command may have moved the alarm since the batch was chosen.
           if (run.alarmAt === null || run.alarmAt > at) return run;
-          const fired = recordDue(run, at);
+          const policy = policies.get(run.policyId);
+          const fired = recordDue(run, at, policy?.escalations ?? []);
           upserts.push({ ticketId: ticket.id, run: fired.run });
           events.push(...slaEvents(ticket, fired.events, now));
+          for (const e of fired.events) if (e.kind === "escalated") escalations.push({ ticket, run: e.run, policy: policy!, level: e.level });
           return fired.run;
         });
         const summary = ticketSla(ticket.status, runs);
         summaries.push({ id: ticket.id, state: summary.state, dueAt: summary.dueAt === null ? null : new Date(summary.dueAt).toISOString() });
       }
       await storeRuns(sql, upserts, [], summaries, now);
+      events.push(...(await carryOut(sql, escalations, now, 0)));
       await emit(sql, events);
       return { count: events.length, more: dueRuns >= FIRE_BATCH, skipped: tickets.length < dueTickets };
     });

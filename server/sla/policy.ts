@@ -3,17 +3,37 @@
 // No I/O.
 import { ALWAYS_OPEN, type BusinessCalendar } from "./calendar.ts";
 import type { ClockPolicy, TargetName, TargetSpec } from "./clock.ts";
+import type { AppliedPolicy, EscalationMoment } from "./targets.ts";
 
 export type TicketType = "complaint" | "inquiry";
 export type Priority = "low" | "normal" | "high" | "urgent";
 export type CustomerTier = "key" | "growth" | "standard";
 export type Channel = "portal" | "email" | "api" | "agent";
 
+/**
+ * What a policy does when a level falls due for a run of one of its targets: tell people, raise
+ * the priority (never lower it), hand the ticket to a team or an agent, add tags.
+ */
+export type EscalationLevel = EscalationMoment & {
+  notify: ("assignee" | "supervisors")[];
+  raisePriorityTo: Priority | null;
+  assignTeamId: string | null;
+  assignAgentId: string | null;
+  addTags: string[];
+};
+
+/** Levels in the order they fall due for a run: at risk first, then after the breach by minutes. */
+export function levelOrder(a: EscalationMoment, b: EscalationMoment): number {
+  return (a.on === "at_risk" ? 0 : 1) - (b.on === "at_risk" ? 0 : 1) || a.afterMinutes - b.afterMinutes;
+}
+
 /** A policy's targets for each priority (a priority left out has none). */
 export type PolicyTargets = Partial<Record<Priority, Partial<Record<TargetName, TargetSpec>>>>;
 
 export interface SlaPolicyRule {
   id: string;
+  /** As stored (what people call it: notifications name it). */
+  name?: string;
   position: number;
   enabled: boolean;
   /** The ticket's value must be in each list that is not empty. */
@@ -28,6 +48,8 @@ export interface SlaPolicyRule {
   atRiskShare: number;
   atRiskMinutesBefore: number | null;
   targets: PolicyTargets;
+  /** In the order they fall due (levelOrder). */
+  escalations: readonly EscalationLevel[];
 }
 
 export const PRIORITIES: readonly Priority[] = ["low", "normal", "high", "urgent"];
@@ -50,6 +72,7 @@ export const POLICY_DEFAULTS = {
   pauseOnHold: false,
   atRiskShare: 0.75,
   atRiskMinutesBefore: null,
+  escalations: [],
 } satisfies Omit<SlaPolicyRule, "id" | "position" | "targets">;
 
 /** What a policy's conditions look at. */
@@ -80,12 +103,13 @@ export function selectPolicy<P extends SlaPolicyRule>(policies: readonly P[], su
     );
 }
 
-/** The clocks of a ticket of this priority under the policy (no targets when the policy sets none for it). */
-export function clockPolicyOf(policy: SlaPolicyRule, priority: Priority): ClockPolicy {
-  return {
+/** The clocks of a ticket of this priority under the policy (no targets when the policy sets none for it), and its escalation levels. */
+export function appliedPolicyOf(policy: SlaPolicyRule, priority: Priority): AppliedPolicy {
+  const clock: ClockPolicy = {
     targets: policy.targets[priority] ?? {},
     calendar: policy.calendar,
     pauseOnHold: policy.pauseOnHold,
     atRisk: policy.atRiskMinutesBefore !== null ? { minutesBefore: policy.atRiskMinutesBefore } : { share: policy.atRiskShare },
   };
+  return { id: policy.id, clock, levels: policy.escalations };
 }

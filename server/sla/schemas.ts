@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { isTimeZone } from "../../app/utils/format.ts";
 import { minutesOf, WEEKDAYS, type BusinessCalendar } from "./calendar.ts";
+import { levelOrder } from "./policy.ts";
 
 const WallTimeSchema = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, "validation.openPeriod");
 
@@ -112,6 +113,38 @@ export const PolicyTargetsSchema = z.partialRecord(
   z.partialRecord(z.enum(["first_response", "next_response", "periodic_update", "resolution"], { error: "validation.target" }), TargetSpecSchema),
 );
 
+const TagSchema = z
+  .string({ error: "validation.tag" })
+  .trim()
+  .toLowerCase()
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}_-]{0,39}$/u, "validation.tag");
+
+/** One escalation level: when (at risk, or minutes after the breach) and what it does; at least one action. */
+const EscalationLevelSchema = z
+  .strictObject(
+    {
+      on: z.enum(["at_risk", "breached"], { error: "validation.escalationOn" }),
+      afterMinutes: z.number({ error: "validation.minutes" }).int("validation.minutes").min(0, "validation.minutes").max(525_600, "validation.minutes").default(0),
+      notify: z.array(z.enum(["assignee", "supervisors"], { error: "validation.notify" }), { error: "validation.notify" }).max(2, "validation.notify").transform((v) => [...new Set(v)]).default([]),
+      raisePriorityTo: z.enum(["low", "normal", "high", "urgent"], { error: "validation.priority" }).nullable().default(null),
+      assignTeamId: z.uuid({ error: "validation.team" }).nullable().default(null),
+      assignAgentId: z.uuid({ error: "validation.assignee" }).nullable().default(null),
+      addTags: z.array(TagSchema, { error: "validation.tag" }).max(10, "validation.tag").transform((v) => [...new Set(v)]).default([]),
+    },
+    { error: "validation.escalation" },
+  )
+  .refine((level) => level.on === "breached" || level.afterMinutes === 0, { message: "validation.escalationAfterRisk", path: ["afterMinutes"] })
+  .refine(
+    (level) => level.notify.length > 0 || level.raisePriorityTo !== null || level.assignTeamId !== null || level.assignAgentId !== null || level.addTags.length > 0,
+    { message: "validation.escalationNothing", path: ["notify"] },
+  );
+
+/** Up to ten levels; kept in the order they fall due. */
+const EscalationsSchema = z
+  .array(EscalationLevelSchema, { error: "validation.escalation" })
+  .max(10, "validation.escalation")
+  .transform((levels) => [...levels].sort(levelOrder));
+
 const PolicyNameSchema = z.string({ error: "validation.policyName" }).trim().min(1, "validation.policyName").max(80, "validation.policyName");
 /** A condition's values, each once. */
 const unique = <T>(values: T[]) => [...new Set(values)];
@@ -138,6 +171,7 @@ const POLICY_FIELDS = {
     .max(525_600, "validation.atRiskMinutesBefore")
     .nullable(),
   targets: PolicyTargetsSchema,
+  escalations: EscalationsSchema,
 };
 
 /**
@@ -157,7 +191,11 @@ export const NewPolicySchema = z.strictObject({
   pauseOnHold: POLICY_FIELDS.pauseOnHold.default(false),
   atRiskShare: POLICY_FIELDS.atRiskShare.default(0.75),
   atRiskMinutesBefore: POLICY_FIELDS.atRiskMinutesBefore.default(null),
+  escalations: POLICY_FIELDS.escalations.default([]),
 });
+
+/** Stored levels, read back (written through EscalationsSchema). */
+export const StoredEscalationsSchema = EscalationsSchema;
 
 /** A change: any of a policy's fields; what is not named stays as it is. */
 export const PolicyChangeSchema = z

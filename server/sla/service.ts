@@ -3,7 +3,7 @@
 import { Temporal } from "temporal-polyfill";
 import type { Db } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
-import { assertCan, type AuthUser } from "../auth/policy.ts";
+import { assertCan, can, type AuthUser } from "../auth/policy.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { emit } from "../events/emit.ts";
 import { inTransaction } from "../events/transaction.ts";
@@ -21,7 +21,7 @@ import {
   SlaPreviewSchema,
 } from "./schemas.ts";
 import type { Tx } from "../db/client.ts";
-import type { PolicyTargets } from "./policy.ts";
+import type { EscalationLevel, PolicyTargets } from "./policy.ts";
 
 
 const calendarView = { id: true, name: true, timezone: true, hours: true, holidays: true, createdAt: true, updatedAt: true } as const;
@@ -179,13 +179,18 @@ const policyView = {
   atRiskShare: true,
   atRiskMinutesBefore: true,
   targets: true,
+  escalations: true,
   createdAt: true,
   updatedAt: true,
 } as const;
 type PolicyRow = Prisma.SlaPolicyGetPayload<{ select: typeof policyView }>;
 
 export function policyJson(row: PolicyRow) {
-  return { ...row, targets: row.targets as Record<string, Record<string, { minutes: number; business: boolean }>> };
+  return {
+    ...row,
+    targets: row.targets as Record<string, Record<string, { minutes: number; business: boolean }>>,
+    escalations: row.escalations as unknown as EscalationLevel[],
+  };
 }
 
 /** Every policy in the order they are tried. */
@@ -203,7 +208,10 @@ export async function getPolicy(db: Db, user: AuthUser, id: string) {
 }
 
 /** The calendar, categories and teams a policy names must exist: a field error naming each that does not. */
-async function assertReferencesExist(tx: Tx, policy: { calendarId?: string; categoryIds?: readonly string[]; teamIds?: readonly string[] }) {
+async function assertReferencesExist(
+  tx: Tx,
+  policy: { calendarId?: string; categoryIds?: readonly string[]; teamIds?: readonly string[]; escalations?: readonly EscalationLevel[] },
+) {
   const errors: Record<string, string[]> = {};
   // KEY SHARE: the calendar cannot be removed before this policy is written (its removal waits, then sees the policy).
   const calendar = policy.calendarId
@@ -215,6 +223,15 @@ async function assertReferencesExist(tx: Tx, policy: { calendarId?: string; cate
   }
   if (policy.teamIds?.length && (await tx.team.count({ where: { id: { in: [...policy.teamIds] } } })) < new Set(policy.teamIds).size) {
     errors.teamIds = ["validation.team"];
+  }
+  for (const [i, level] of (policy.escalations ?? []).entries()) {
+    if (level.assignTeamId && !(await tx.team.findUnique({ where: { id: level.assignTeamId }, select: { id: true } }))) {
+      errors[`escalations.${i}.assignTeamId`] = ["validation.team"];
+    }
+    if (level.assignAgentId) {
+      const agent = await tx.user.findUnique({ where: { id: level.assignAgentId }, select: { role: true, deactivatedAt: true } });
+      if (!agent || agent.deactivatedAt || !can(agent, "tickets.assignable")) errors[`escalations.${i}.assignAgentId`] = ["validation.assignee"];
+    }
   }
   if (Object.keys(errors).length > 0) throw new DomainError("validation_failed", "errors.validation", errors);
 }

@@ -4,7 +4,7 @@
 // fingerprint changed. Keeping the parsed rules also keeps their calendars,
 // so the calendar math's memory of each date's open hours serves every filing.
 import type { Sql } from "../db/sql.ts";
-import { BusinessCalendarSchema, PolicyTargetsSchema } from "./schemas.ts";
+import { BusinessCalendarSchema, PolicyTargetsSchema, StoredEscalationsSchema } from "./schemas.ts";
 import type { SlaPolicyRule } from "./policy.ts";
 import { ALWAYS_OPEN } from "./calendar.ts";
 
@@ -13,15 +13,16 @@ export const ALWAYS_OPEN_CALENDAR_ID = "00000000-0000-4000-8000-000000002407";
 
 /** Every policy with its calendar as one JSON array: an expression for a SELECT list. */
 export const POLICIES_JSON_SQL = `(SELECT coalesce(json_agg(json_build_object(
-    'id', sp."id", 'position', sp."position", 'enabled', sp."enabled", 'types', sp."types", 'priorities', sp."priorities",
+    'id', sp."id", 'name', sp."name", 'position', sp."position", 'enabled', sp."enabled", 'types', sp."types", 'priorities', sp."priorities",
     'tiers', sp."tiers", 'channels', sp."channels", 'categoryIds', sp."categoryIds", 'teamIds', sp."teamIds",
     'pauseOnHold', sp."pauseOnHold", 'atRiskShare', sp."atRiskShare", 'atRiskMinutesBefore', sp."atRiskMinutesBefore",
-    'targets', sp."targets", 'version', sp.xmin::text, 'calendarId', sp."calendarId", 'calendarVersion', bc.xmin::text,
+    'targets', sp."targets", 'escalations', sp."escalations", 'version', sp.xmin::text, 'calendarId', sp."calendarId", 'calendarVersion', bc.xmin::text,
     'calendar', json_build_object('timezone', bc."timezone", 'hours', bc."hours", 'holidays', bc."holidays"))
     ORDER BY sp."position", sp."id"), '[]')
   FROM "SlaPolicy" sp JOIN "BusinessCalendar" bc ON bc."id" = sp."calendarId")`;
 
-export type StoredPolicy = Omit<SlaPolicyRule, "calendar" | "targets"> & {
+export type StoredPolicy = Omit<SlaPolicyRule, "calendar" | "targets" | "escalations"> & {
+  escalations: unknown;
   version: string;
   calendarId: string;
   calendarVersion: string;
@@ -41,7 +42,7 @@ export function policiesFromStored(rows: readonly StoredPolicy[]): SlaPolicyRule
       const { version: _v, calendarVersion: _cv, calendarId: _c, ...fields } = row;
       // The built-in calendar is always open: its math needs no walk through dates.
       const calendar = row.calendarId === ALWAYS_OPEN_CALENDAR_ID ? ALWAYS_OPEN : BusinessCalendarSchema.parse(row.calendar);
-      rule = { ...fields, calendar, targets: PolicyTargetsSchema.parse(row.targets) };
+      rule = { ...fields, calendar, targets: PolicyTargetsSchema.parse(row.targets), escalations: StoredEscalationsSchema.parse(row.escalations) };
       if (parsed.size >= KEPT) parsed.clear();
       parsed.set(key, rule);
     }

@@ -24,8 +24,16 @@ export interface TargetRun {
   /** When the warning and the breach were recorded, each once. */
   warnedAt: number | null;
   breachedAt: number | null;
+  /** How many of the policy's escalation levels have fired for this run. */
+  escalated: number;
   /** The next moment something falls due for this run; null when nothing will. */
   alarmAt: number | null;
+}
+
+/** When an escalation level falls due: at the at-risk time, or some minutes after the due time. */
+export interface EscalationMoment {
+  on: "at_risk" | "breached";
+  afterMinutes: number;
 }
 
 /** How a run changed in a recompute; each is a `ticket.sla_changed` event on the ticket's timeline. */
@@ -34,20 +42,38 @@ export type RunChange = "applied" | "paused" | "resumed" | "fulfilled" | "recomp
 export type RunEvent =
   | { kind: "changed"; change: RunChange; run: TargetRun }
   | { kind: "warned"; run: TargetRun }
-  | { kind: "breached"; run: TargetRun };
+  | { kind: "breached"; run: TargetRun }
+  /** The policy's escalation level `level` (an index into its levels) fell due. */
+  | { kind: "escalated"; run: TargetRun; level: number };
 
 export const runKey = (run: Pick<TargetRun, "target" | "cycle">) => `${run.target}#${run.cycle}`;
 
-/** The policy a ticket's clocks run under. */
+/** The policy a ticket's clocks run under, with its escalation levels in the order they fall due. */
 export interface AppliedPolicy {
   id: string;
   clock: ClockPolicy;
+  levels: readonly EscalationMoment[];
 }
 
-/** The next moment the firing job must look at the run: its warning or its breach, whichever is first and not yet recorded. */
-export function alarmOf(run: TargetRun): number | null {
-  if (run.fulfilledAt !== null || run.pausedSince !== null || run.breachedAt !== null) return null;
-  const moments = [run.dueAt, run.warnedAt === null ? run.atRiskAt : null].filter((m): m is number => m !== null);
+/** When the level falls due for the run (null while that is not known). */
+export function levelMoment(run: Pick<TargetRun, "atRiskAt" | "dueAt">, level: EscalationMoment): number | null {
+  if (level.on === "at_risk") return run.atRiskAt;
+  return run.dueAt === null ? null : run.dueAt + level.afterMinutes * 60_000;
+}
+
+/**
+ * The next moment the firing job must look at the run: its warning, its breach or its next
+ * escalation level, whichever is first and not yet recorded. Nothing falls due for a run that
+ * was met or stands still.
+ */
+export function alarmOf(run: TargetRun, levels: readonly EscalationMoment[] = []): number | null {
+  if (run.fulfilledAt !== null || run.pausedSince !== null) return null;
+  const next = levels[run.escalated];
+  const moments = [
+    run.breachedAt === null ? run.dueAt : null,
+    run.breachedAt === null && run.warnedAt === null ? run.atRiskAt : null,
+    next ? levelMoment(run, next) : null,
+  ].filter((m): m is number => m !== null);
   return moments.length ? Math.min(...moments) : null;
 }
 
@@ -57,7 +83,7 @@ export function alarmOf(run: TargetRun): number | null {
  * time. A run whose time already ran out gets no warning: the breach says more. A clock that
  * stands still is not getting later, so it is not warned until it runs again.
  */
-export function recordDue(run: TargetRun, now: number): { run: TargetRun; events: RunEvent[] } {
+export function recordDue(run: TargetRun, now: number, levels: readonly EscalationMoment[] = []): { run: TargetRun; events: RunEvent[] } {
   const events: RunEvent[] = [];
   let next = run;
   const ranOut = run.dueAt !== null && run.dueAt <= now && (run.fulfilledAt === null || run.fulfilledAt > run.dueAt);
@@ -75,7 +101,18 @@ export function recordDue(run: TargetRun, now: number): { run: TargetRun; events
     next = { ...next, warnedAt: now };
     events.push({ kind: "warned", run: next });
   }
-  next = { ...next, alarmAt: alarmOf(next) };
+  // Escalation levels in order, each once, while the run is running (one standing still waits); an
+  // at-risk level whose warning never came (the time ran out first) passes without firing.
+  let escalated = next.escalated;
+  for (; escalated < levels.length; escalated++) {
+    const level = levels[escalated];
+    const at = levelMoment(next, level);
+    if (at === null || at > now || next.fulfilledAt !== null || next.pausedSince !== null) break;
+    if (level.on === "at_risk" && next.warnedAt === null) continue;
+    events.push({ kind: "escalated", run: next, level: escalated });
+  }
+  next = { ...next, escalated };
+  next = { ...next, alarmAt: alarmOf(next, levels) };
   // The events carry the run as stored, alarm included.
   return { run: next, events: events.map((e) => ({ ...e, run: next })) };
 }
@@ -131,9 +168,16 @@ export function planRuns(
       pausedSince: cycle.pausedSince,
       warnedAt: stillPast(old?.warnedAt, cycle.atRiskAt),
       breachedAt: stillPast(old?.breachedAt, cycle.dueAt),
+      escalated: 0,
       alarmAt: null,
     };
-    const recorded = recordDue(fresh, now);
+    // Levels fired stay fired while their moments are still past (in order: the first one not past ends them).
+    const stillFired = policy!.levels.findIndex((level) => {
+      const at = levelMoment(fresh, level);
+      return at === null || at > now;
+    });
+    fresh.escalated = Math.min(old?.escalated ?? 0, stillFired === -1 ? policy!.levels.length : stillFired);
+    const recorded = recordDue(fresh, now, policy!.levels);
     const change = changeOf(old, recorded.run);
     if (change) events.push({ kind: "changed", change, run: recorded.run });
     events.push(...recorded.events);

@@ -589,17 +589,17 @@ async function ticketTimeline(db: Tx, ticketId: string) {
   const events = (await ticketEvents(db, ticketId)).sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id - b.id));
   const ids = mentionedIds(events);
   const slaHistory = buildSlaHistory(events);
-  const policyIds = [...new Set(slaHistory.flatMap((h) => (h.policyId ? [h.policyId] : [])))];
   const [users, teams, policies] = await Promise.all([
     ids.users.length ? db.user.findMany({ where: { id: { in: ids.users } }, select: { id: true, name: true } }) : [],
     ids.teams.length ? db.team.findMany({ where: { id: { in: ids.teams } }, select: { id: true, name: true } }) : [],
-    policyIds.length ? db.slaPolicy.findMany({ where: { id: { in: policyIds } }, select: { id: true, name: true } }) : [],
+    ids.policies.length ? db.slaPolicy.findMany({ where: { id: { in: ids.policies } }, select: { id: true, name: true } }) : [],
   ]);
   const policyNames = new Map(policies.map((p) => [p.id, p.name]));
   return {
     timeline: buildTimeline(events, {
       users: new Map(users.map((u) => [u.id, u.name])),
       teams: new Map(teams.map((t) => [t.id, t.name])),
+      policies: policyNames,
     }),
     // A policy removed since keeps no name: the history says "a removed policy".
     slaHistory: slaHistory.map((h) => ({ ...h, policy: h.policyId ? (policyNames.get(h.policyId) ?? null) : null })),

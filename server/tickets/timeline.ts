@@ -13,6 +13,18 @@ export type TimelineChange =
   | { kind: "tags"; added: string[]; removed: string[] }
   | { kind: "sla_warned"; target: TargetName; dueAt: string | null }
   | { kind: "sla_breached"; target: TargetName; dueAt: string }
+  | {
+      kind: "sla_escalated";
+      target: TargetName;
+      policy: string | null;
+      on: "at_risk" | "breached";
+      afterMinutes: number;
+      notified: number;
+      priority: string | null;
+      team: string | null;
+      assignee: string | null;
+      tagsAdded: string[];
+    }
   | { kind: "rated"; rating: number; comment: string | null }
   | { kind: "legacy"; text: string };
 
@@ -29,22 +41,32 @@ export interface TimelineEntry {
 export interface Names {
   users: Map<string, string>;
   teams: Map<string, string>;
+  policies: Map<string, string>;
 }
 
 /** Ids the events mention, so the caller can look up their names in one query each. */
 export function mentionedIds(events: StoredEvent[]) {
   const users = new Set<string>();
   const teams = new Set<string>();
+  const policies = new Set<string>();
   for (const e of events) {
     if (e.actorId) users.add(e.actorId);
     if (e.type === "ticket.assignee_changed") [e.data.from, e.data.to].forEach((id) => id && users.add(id));
     if (e.type === "ticket.team_changed") [e.data.from, e.data.to].forEach((id) => id && teams.add(id));
+    if (e.type === "ticket.sla_escalated") {
+      if (e.data.teamId) teams.add(e.data.teamId);
+      if (e.data.assigneeId) users.add(e.data.assigneeId);
+      policies.add(e.data.policyId);
+    }
+    if (e.type === "ticket.sla_changed") policies.add(e.data.policyId);
   }
-  return { users: [...users], teams: [...teams] };
+  return { users: [...users], teams: [...teams], policies: [...policies] };
 }
 
 function toChange(e: StoredEvent, names: Names): TimelineChange | null {
   const user = (id: string | null) => (id ? (names.users.get(id) ?? null) : null);
+  // What an SLA escalation changed reads as part of its own entry (ticket.sla_escalated).
+  if ("cause" in e.data && e.data.cause) return null;
   switch (e.type) {
     case "ticket.status_changed":
       return { kind: "status", from: e.data.from, to: e.data.to };
@@ -69,6 +91,19 @@ function toChange(e: StoredEvent, names: Names): TimelineChange | null {
       return { kind: "sla_warned", target: e.data.target, dueAt: e.data.dueAt };
     case "ticket.sla_breached":
       return { kind: "sla_breached", target: e.data.target, dueAt: e.data.dueAt };
+    case "ticket.sla_escalated":
+      return {
+        kind: "sla_escalated",
+        target: e.data.target,
+        policy: names.policies.get(e.data.policyId) ?? null,
+        on: e.data.on,
+        afterMinutes: e.data.afterMinutes,
+        notified: e.data.notified.length,
+        priority: e.data.priority,
+        team: e.data.teamId ? (names.teams.get(e.data.teamId) ?? null) : null,
+        assignee: user(e.data.assigneeId),
+        tagsAdded: e.data.tagsAdded,
+      };
     case "survey.answered":
       return { kind: "rated", rating: e.data.rating, comment: e.data.comment };
     case "ticket.legacy_note":

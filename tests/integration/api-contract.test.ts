@@ -609,6 +609,43 @@ describe("SLA", () => {
     expect((await call("/sla/recompute")).status).toBe(401);
   });
 
+  test("notifications: a person's own, marked read, and the kinds they choose", async () => {
+    // One of each for the agent, as SLA escalations write them.
+    const agentId = (await live.ctx.db.user.findUniqueOrThrow({ where: { email: "li@test.example" } })).id;
+    await live.ctx.db.notification.createMany({
+      data: [
+        { userId: agentId, kind: "sla_warning", data: { target: "first_response" }, createdAt: new Date(Date.now() - 60_000) },
+        { userId: agentId, kind: "sla_breach", data: { target: "first_response" }, createdAt: new Date() },
+      ],
+    });
+    const list = await call("/notifications?limit=1", { token: tokens.agent });
+    expect(list.body).toMatchObject({ unread: 2, data: [{ kind: "sla_breach", readAt: null }] });
+    const next = await call(`/notifications?limit=1&cursor=${list.body.nextCursor}`, { token: tokens.agent });
+    expect(next.body.data.map((n: { kind: string }) => n.kind)).toEqual(["sla_warning"]);
+    expect((await call("/notifications?unread=maybe", { token: tokens.agent })).status).toBe(400);
+    expect((await call("/notifications", { token: tokens.customer })).status).toBe(403);
+    expect((await call("/notifications")).status).toBe(401);
+    // Nobody else's: the supervisor has none of these.
+    expect((await call("/notifications", { token: tokens.supervisor })).body.data).toEqual([]);
+
+    const read = await call("/notifications/read", { method: "post", token: tokens.agent, body: { ids: [list.body.data[0].id] } });
+    expect(read.body).toEqual({ unread: 1 });
+    expect((await call("/notifications/read", { method: "post", token: tokens.agent, body: { all: true } })).body).toEqual({ unread: 0 });
+    expect((await call("/notifications/read", { method: "post", token: tokens.agent, body: { ids: ["nope"] } })).status).toBe(400);
+    expect((await call("/notifications/read", { method: "post", token: tokens.customer, body: { all: true } })).status).toBe(403);
+    expect((await call("/notifications/read", { method: "post", body: { all: true } })).status).toBe(401);
+
+    const prefs = await call("/notifications/preferences", { token: tokens.agent });
+    expect(prefs.body).toEqual({ sla_warning: { inApp: true }, sla_breach: { inApp: true }, sla_escalation: { inApp: true } });
+    const off = await call("/notifications/preferences", { method: "patch", token: tokens.agent, body: { sla_warning: { inApp: false } } });
+    expect(off.body.sla_warning).toEqual({ inApp: false });
+    expect((await call("/notifications/preferences", { method: "patch", token: tokens.agent, body: { birthday: { inApp: true } } })).status).toBe(400);
+    expect((await call("/notifications/preferences", { token: tokens.customer })).status).toBe(403);
+    expect((await call("/notifications/preferences")).status).toBe(401);
+    expect((await call("/notifications/preferences", { method: "patch", token: tokens.customer, body: {} })).status).toBe(403);
+    expect((await call("/notifications/preferences", { method: "patch", body: {} })).status).toBe(401);
+  });
+
   test("the due-time preview answers supervisors and admins, names bad fields, and knows stored calendars", async () => {
     const calendar = { timezone: "Asia/Shanghai", hours: { mon: [["09:00", "18:00"]], tue: [["09:00", "18:00"]] } };
     const ok = await call("/sla/preview", { method: "post", token: tokens.supervisor, body: { calendar, start: "2026-11-23T17:30:00+08:00", minutes: 60 } });

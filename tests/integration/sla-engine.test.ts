@@ -14,6 +14,8 @@ import { transactionOf } from "../../server/db/client.ts";
 import { inSqlTransaction } from "../../server/events/transaction.ts";
 import { emit } from "../../server/events/emit.ts";
 import { ALWAYS_OPEN_CALENDAR_ID } from "../../server/sla/stored.ts";
+import { fireDue } from "../../server/sla/engine.ts";
+import { listNotifications } from "../../server/notifications/service.ts";
 
 let t: TestDatabase;
 let fx: Awaited<ReturnType<typeof createFixtures>>;
@@ -158,6 +160,84 @@ describe("changes that select or change the policy", () => {
     expect(run.changed).toBeGreaterThanOrEqual(1);
     const recomputed = await t.db.domainEvent.findMany({ where: { ticketId: filed.id, type: "ticket.sla_changed" }, orderBy: { id: "desc" }, take: 1 });
     expect(recomputed[0].data).toMatchObject({ target: "first_response", change: "recomputed", dueAt: after.dueAt!.toISOString() });
+  });
+});
+
+describe("escalations", () => {
+  test("each level fires once at its moment: warns the assignee, tells the supervisors, raises the priority, hands the ticket on", async () => {
+    const policy = await createPolicy(t.db, fx.supervisor, {
+      name: "Escalating complaints",
+      types: ["complaint"],
+      tiers: ["standard"],
+      calendarId: ALWAYS_OPEN_CALENDAR_ID,
+      targets: { normal: { first_response: { minutes: 40, business: false } }, urgent: { first_response: { minutes: 40, business: false } } },
+      escalations: [
+        { on: "breached", afterMinutes: 60, assignTeamId: fx.teams.billing.id, notify: ["supervisors"] },
+        { on: "at_risk", notify: ["assignee"] },
+        { on: "breached", notify: ["assignee", "supervisors"], raisePriorityTo: "urgent", addTags: ["sla-breached"] },
+      ],
+    });
+    // Levels are kept in the order they fall due.
+    expect(policy.escalations.map((l) => `${l.on}+${l.afterMinutes}`)).toEqual(["at_risk+0", "breached+0", "breached+60"]);
+    await t.db.slaPolicy.update({ where: { id: policy.id }, data: { position: 2 } });
+    const start = new Date(Date.now() - 200 * 60_000);
+    const at = (m: number) => new Date(start.getTime() + m * 60_000);
+    const filed = await createTicket(
+      t.db,
+      fx.agent,
+      { type: "complaint", category: "technical", subject: "Broken on arrival", description: "The box was crushed.", requesterEmail: "otto@std.example", priority: "normal" },
+      "agent",
+      start,
+    );
+    await updateTicket(t.db, fx.agent, filed.number, { assigneeId: fx.agent.id }, at(1));
+    const fire = (m: number) => fireDue((work) => inSqlTransaction(t.db, work), emit, at(m));
+    const notes = async (userId: string) => (await listNotifications(t.db, { ...fx.agent, id: userId } as never, {})).items.filter((n) => n.ticketId === filed.id);
+
+    await fire(29);
+    expect(await notes(fx.agent.id)).toEqual([]);
+    await fire(30); // at risk (75 % of 40 minutes)
+    expect((await notes(fx.agent.id)).map((n) => n.kind)).toEqual(["sla_warning"]);
+    await fire(30);
+    expect(await notes(fx.agent.id)).toHaveLength(1);
+
+    await fire(40); // breached: the priority goes up (recomputed under it: still 40 minutes), a tag, the assignee and supervisors told
+    let ticket = await t.db.ticket.findUniqueOrThrow({ where: { id: filed.id } });
+    expect(ticket).toMatchObject({ priority: "urgent", tags: ["sla-breached"], slaState: "breached", slaPolicyId: policy.id });
+    expect((await notes(fx.agent.id)).map((n) => n.kind)).toEqual(["sla_breach", "sla_warning"]);
+    expect((await notes(fx.supervisor.id)).map((n) => n.kind)).toEqual(["sla_breach"]);
+    expect(await t.db.notification.count({ where: { userId: fx.admin.id } })).toBe(0);
+
+    await fire(100); // an hour after the breach: to the billing team
+    ticket = await t.db.ticket.findUniqueOrThrow({ where: { id: filed.id } });
+    expect(ticket.teamId).toBe(fx.teams.billing.id);
+    expect((await notes(fx.supervisor.id)).map((n) => n.kind)).toEqual(["sla_escalation", "sla_breach"]);
+    await fire(150);
+    expect(await t.db.domainEvent.count({ where: { ticketId: filed.id, type: "ticket.sla_escalated" } })).toBe(3);
+
+    // The timeline says which policy and level did what.
+    const changes = await t.db.domainEvent.findMany({ where: { ticketId: filed.id, type: { in: ["ticket.priority_changed", "ticket.team_changed", "ticket.tags_changed"] } }, orderBy: { id: "asc" } });
+    expect(changes.map((e) => [e.type, (e.data as { cause?: unknown }).cause])).toEqual([
+      ["ticket.priority_changed", { policyId: policy.id, level: 1 }],
+      ["ticket.tags_changed", { policyId: policy.id, level: 1 }],
+      ["ticket.team_changed", { policyId: policy.id, level: 2 }],
+    ]);
+    const { timeline } = await getTicket(t.db, fx.supervisor, filed.number);
+    const escalated = timeline.flatMap((e) => e.changes).filter((c) => c.kind === "sla_escalated");
+    expect(escalated).toHaveLength(3);
+  });
+
+  test("a level that does nothing, or names a team or agent that does not exist, is refused, naming it", async () => {
+    const broken = (escalations: unknown[]) =>
+      createPolicy(t.db, fx.supervisor, { name: "Broken escalation", calendarId: ALWAYS_OPEN_CALENDAR_ID, targets: {}, escalations });
+    await expect(broken([{ on: "breached", notify: ["assignee"] }, { on: "at_risk" }])).rejects.toMatchObject({
+      details: { "escalations.1.notify": ["validation.escalationNothing"] },
+    });
+    await expect(broken([{ on: "at_risk", afterMinutes: 5, notify: ["assignee"] }])).rejects.toMatchObject({
+      details: { "escalations.0.afterMinutes": ["validation.escalationAfterRisk"] },
+    });
+    await expect(
+      broken([{ on: "breached", assignTeamId: "00000000-0000-4000-8000-00000000beef" }, { on: "breached", afterMinutes: 5, assignAgentId: fx.admin.id }]),
+    ).rejects.toMatchObject({ details: { "escalations.0.assignTeamId": ["validation.team"], "escalations.1.assignAgentId": ["validation.assignee"] } });
   });
 });
 

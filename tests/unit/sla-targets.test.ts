@@ -23,6 +23,7 @@ const policy = (id = "p", minutes = { fr: 60, res: 600 }): AppliedPolicy => ({
     pauseOnHold: false,
     atRisk: { share: 0.75 },
   },
+  levels: [],
 });
 
 const run = (runs: TargetRun[], target: TargetRun["target"]) => runs.find((r) => r.target === target)!;
@@ -93,6 +94,40 @@ describe("what falls due is recorded once", () => {
   });
 });
 
+describe("escalation levels", () => {
+  // At risk; at the breach; an hour after it.
+  const levels = [
+    { on: "at_risk", afterMinutes: 0 },
+    { on: "breached", afterMinutes: 0 },
+    { on: "breached", afterMinutes: 60 },
+  ] as const;
+  const withLevels = { ...policy(), levels };
+  const [first] = planRuns(withLevels, [created], [], T0).runs;
+  const kinds = (events: { kind: string }[]) => events.map((e) => ("level" in e ? `level ${e.level}` : e.kind));
+
+  test("fire once each, in order, with the warning and the breach; the alarm moves to the next one", () => {
+    const warned = recordDue(first, min(45), levels);
+    expect(kinds(warned.events)).toEqual(["warned", "level 0"]);
+    expect(warned.run).toMatchObject({ escalated: 1, alarmAt: min(60) });
+    const breached = recordDue(warned.run, min(60), levels);
+    expect(kinds(breached.events)).toEqual(["breached", "level 1"]);
+    expect(breached.run).toMatchObject({ escalated: 2, alarmAt: min(120) });
+    expect(recordDue(breached.run, min(119), levels).events).toEqual([]);
+    const later = recordDue(breached.run, min(120), levels);
+    expect(kinds(later.events)).toEqual(["level 2"]);
+    expect(later.run).toMatchObject({ escalated: 3, alarmAt: null });
+  });
+
+  test("found late, the warning's level passes without firing; a met or paused run escalates no further", () => {
+    const late = recordDue(first, min(61), levels);
+    expect(kinds(late.events)).toEqual(["breached", "level 1"]);
+    expect(late.run.escalated).toBe(2);
+    const met = planRuns(withLevels, [created, agentReply(min(70))], [late.run], min(200));
+    expect(met.events.filter((e) => e.kind === "escalated")).toEqual([]);
+    expect(run(met.runs, "first_response")).toMatchObject({ escalated: 2, alarmAt: null });
+  });
+});
+
 describe("recomputing", () => {
   test("keeps what was recorded while its moment is still past, and says how each run changed", () => {
     const start = planRuns(policy(), [created], [], T0).runs;
@@ -139,6 +174,7 @@ describe("the ticket's summary", () => {
     pausedSince: null,
     warnedAt: null,
     breachedAt: null,
+    escalated: 0,
     alarmAt: min(45),
   };
   const resolution: TargetRun = { ...base, target: "resolution", dueAt: min(600), atRiskAt: min(450), alarmAt: min(450) };

@@ -61,7 +61,7 @@ describe("planUpdate", () => {
 
 describe("buildTimeline", () => {
   const event = (id: number, e: Omit<StoredEvent, "id" | "txid">) => ({ ...e, id: BigInt(id), txid: 1n }) as StoredEvent;
-  const names = { users: new Map([[LI, "Li Wei"], [MARIA, "Maria Santos"]]), teams: new Map([["t1", "Technical"]]) };
+  const names = { users: new Map([[LI, "Li Wei"], [MARIA, "Maria Santos"]]), policies: new Map(), teams: new Map([["t1", "Technical"]]) };
 
   test("changes one person made at one moment form one entry; messages are not entries", () => {
     const later = new Date(at.getTime() + 60_000);

@@ -1,0 +1,59 @@
+// Notifications on screen: the bell in the header (its count goes up live as
+// notifications arrive) and one notification's sentence, in the reader's language.
+import { Link } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import type { LiveNotification } from "../../server/realtime/protocol.ts";
+import { useT } from "../i18n/i18n.ts";
+import { useSocket } from "../utils/socket.tsx";
+import { useTimeFormat } from "../utils/time.tsx";
+
+export function NotificationBell({ unread }: { unread: number }) {
+  const { t } = useT();
+  const { socket } = useSocket();
+  const [count, setCount] = useState(unread);
+  useEffect(() => setCount(unread), [unread]);
+  useEffect(() => {
+    if (!socket) return;
+    const onNew = () => setCount((n) => n + 1);
+    socket.on("notification:new", onNew);
+    return () => {
+      socket.off("notification:new", onNew);
+    };
+  }, [socket]);
+  return (
+    <Link to="/notifications" className="bell" data-testid="notification-bell" aria-label={t("notifications.bell", { count })}>
+      <span aria-hidden>🔔</span>
+      {count > 0 && (
+        <span className="bell-count" data-unread={count}>
+          {count > 99 ? "99+" : count}
+        </span>
+      )}
+    </Link>
+  );
+}
+
+/** What the notification says: "The first response target of #12 is at risk (due 14:00)." */
+export function NotificationText({ notification }: { notification: Pick<LiveNotification, "kind" | "ticket" | "data"> }) {
+  const { t } = useT();
+  const fmt = useTimeFormat();
+  const data = notification.data as { target?: string; dueAt?: string | null; policy?: string | null; afterMinutes?: number };
+  const ticket = notification.ticket;
+  return (
+    <>
+      {t(`notifications.kinds.${notification.kind}`, {
+        target: data.target ? t(`sla.target.${data.target}`) : "",
+        number: ticket?.number ?? "",
+        due: data.dueAt ? fmt.dateTime(data.dueAt) : "—",
+        minutes: data.afterMinutes ?? 0,
+      })}
+      {ticket && (
+        <>
+          {" "}
+          <Link to={`/agent/tickets/${ticket.number}`}>
+            #{ticket.number} {ticket.subject}
+          </Link>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,138 @@
+// Notifications: one model for everything a person should know (SLA warnings
+// and breaches now; assignments, replies and mentions later), kept per person
+// with a read mark, sent live to their sockets, and filtered by each person's
+// choices per kind. Written in the caller's transaction; the live delivery
+// follows the notification.created events after commit.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "../db/client.ts";
+import type { Sql } from "../db/sql.ts";
+import type { NewEvent } from "../events/types.ts";
+import { assertCan, type AuthUser } from "../auth/policy.ts";
+import { parseInput } from "../validation.ts";
+import { CursorParamSchema, LimitParamSchema } from "../pagination.ts";
+import type { LiveNotification } from "../realtime/protocol.ts";
+
+/** The kinds there are, and whether a person gets each in the app until they choose otherwise. */
+export const NOTIFICATION_KINDS = { sla_warning: true, sla_breach: true, sla_escalation: true } as const;
+export type NotificationKind = keyof typeof NOTIFICATION_KINDS;
+
+/** Notifies each person (once, whatever the list repeats) who has not turned the kind off; returns the events announcing them. */
+export async function notify(
+  sql: Sql,
+  userIds: readonly string[],
+  kind: NotificationKind,
+  about: { ticketId: string | null; data: Record<string, unknown> },
+  now: Date,
+): Promise<NewEvent[]> {
+  const people = [...new Set(userIds)];
+  if (people.length === 0) return [];
+  const rows = await sql.query<{ id: string; userId: string }>(
+    `INSERT INTO "Notification" ("id", "userId", "kind", "ticketId", "data", "createdAt")
+     SELECT x.id, x."userId", $2, $3, $4::jsonb, $5::timestamp(3)
+     FROM jsonb_to_recordset($1::jsonb) AS x(id text, "userId" text)
+     JOIN "User" u ON u."id" = x."userId" AND u."deactivatedAt" IS NULL
+     WHERE coalesce((SELECT p."inApp" FROM "NotificationPreference" p WHERE p."userId" = x."userId" AND p."kind" = $2), $6)
+     RETURNING "id", "userId"`,
+    [JSON.stringify(people.map((userId) => ({ id: randomUUID(), userId }))), kind, about.ticketId, JSON.stringify(about.data), now.toISOString(), NOTIFICATION_KINDS[kind]],
+  );
+  return rows.map((row) => ({
+    type: "notification.created",
+    ticketId: about.ticketId,
+    actorId: null,
+    at: now,
+    data: { notificationId: row.id, userId: row.userId, kind },
+  }));
+}
+
+export const NotificationListQuerySchema = z.object({
+  limit: LimitParamSchema(100, 30),
+  cursor: CursorParamSchema.optional(),
+  unread: z.enum(["true", "false"], { error: "validation.unread" }).optional(),
+});
+
+const view = { id: true, kind: true, ticketId: true, data: true, createdAt: true, readAt: true, ticket: { select: { number: true, subject: true } } } as const;
+
+/** Notifications by id, for live delivery (the caller sends each only to its own person). */
+export async function getNotifications(db: Db, ids: string[]) {
+  return db.notification.findMany({ where: { id: { in: ids } }, select: { ...view, userId: true }, orderBy: { createdAt: "asc" } });
+}
+
+type NotificationRow = Awaited<ReturnType<typeof getNotifications>>[number] | Awaited<ReturnType<typeof listNotifications>>["items"][number];
+
+/** A notification as JSON (the live channel, the page, the API). */
+export function liveNotification(n: NotificationRow): LiveNotification {
+  return {
+    id: n.id,
+    kind: n.kind as NotificationKind,
+    ticketId: n.ticketId,
+    ticket: n.ticket,
+    data: n.data as Record<string, unknown>,
+    createdAt: n.createdAt.toISOString(),
+    readAt: n.readAt?.toISOString() ?? null,
+  };
+}
+
+/** A person's own notifications, newest first, with how many are unread. */
+export async function listNotifications(db: Db, user: AuthUser, rawQuery: unknown = {}) {
+  assertCan(user, "notifications.read");
+  const query = parseInput(NotificationListQuerySchema, rawQuery);
+  const where = { userId: user.id, ...(query.unread === "true" ? { readAt: null } : {}) };
+  const [rows, unread] = await Promise.all([
+    db.notification.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: query.limit + 1,
+      ...(query.cursor ? { cursor: { id: Buffer.from(query.cursor, "base64url").toString() }, skip: 1 } : {}),
+      select: view,
+    }),
+    unreadCount(db, user),
+  ]);
+  const items = rows.slice(0, query.limit);
+  return { items, unread, nextCursor: rows.length > query.limit ? Buffer.from(items[items.length - 1].id).toString("base64url") : null };
+}
+
+export async function unreadCount(db: Db, user: AuthUser): Promise<number> {
+  return db.notification.count({ where: { userId: user.id, readAt: null } });
+}
+
+export const MarkReadSchema = z.union([
+  z.object({ ids: z.array(z.uuid({ error: "validation.notification" }), { error: "validation.notification" }).min(1, "validation.notification").max(200, "validation.notification") }),
+  z.object({ all: z.literal(true, { error: "validation.notification" }) }),
+]);
+
+/** Marks the person's own notifications read (others' ids are ignored); returns how many are still unread. */
+export async function markRead(db: Db, user: AuthUser, raw: unknown, now = new Date()): Promise<{ unread: number }> {
+  assertCan(user, "notifications.read");
+  const input = parseInput(MarkReadSchema, raw);
+  await db.notification.updateMany({
+    where: { userId: user.id, readAt: null, ...("ids" in input ? { id: { in: input.ids } } : {}) },
+    data: { readAt: now },
+  });
+  return { unread: await unreadCount(db, user) };
+}
+
+export const PreferencesSchema = z.partialRecord(z.enum(Object.keys(NOTIFICATION_KINDS) as [NotificationKind, ...NotificationKind[]], { error: "validation.notificationKind" }), z.object({ inApp: z.boolean({ error: "validation.notificationKind" }) }));
+
+/** Each kind with the person's choice (or its default). */
+export async function getPreferences(db: Db, user: AuthUser) {
+  assertCan(user, "notifications.read");
+  const rows = await db.notificationPreference.findMany({ where: { userId: user.id } });
+  const chosen = new Map(rows.map((r) => [r.kind, r.inApp]));
+  return Object.fromEntries(Object.entries(NOTIFICATION_KINDS).map(([kind, inApp]) => [kind, { inApp: chosen.get(kind) ?? inApp }])) as Record<NotificationKind, { inApp: boolean }>;
+}
+
+export async function setPreferences(db: Db, user: AuthUser, raw: unknown) {
+  assertCan(user, "notifications.read");
+  const input = parseInput(PreferencesSchema, raw);
+  await db.$transaction(
+    Object.entries(input).map(([kind, choice]) =>
+      db.notificationPreference.upsert({
+        where: { userId_kind: { userId: user.id, kind } },
+        create: { userId: user.id, kind, inApp: choice!.inApp },
+        update: { inApp: choice!.inApp },
+      }),
+    ),
+  );
+  return getPreferences(db, user);
+}
