@@ -29,6 +29,23 @@ export { toQueueTicket } from "../server/tickets/present.ts";
 export { answerSurvey, getSurveyByToken } from "../server/surveys/service.ts";
 export { getCustomerOverview } from "../server/customers/service.ts";
 export { csatBoard, healthBoard, slaBoard } from "../server/boards/service.ts";
+export {
+  createCalendar,
+  createPolicy,
+  deleteCalendar,
+  deletePolicy,
+  getCalendar,
+  getPolicy,
+  listCalendars,
+  listPolicies,
+  previewDueTime,
+  reorderPolicies,
+  slaEditorOptions,
+  updateCalendar,
+  updatePolicy,
+} from "../server/sla/service.ts";
+export { latestRecompute } from "../server/sla/recompute.ts";
+export { ALWAYS_OPEN_CALENDAR_ID } from "../server/sla/stored.ts";
 export { getPreferences, listNotifications, liveNotification, markRead, setPreferences, unreadCount, NOTIFICATION_KINDS } from "../server/notifications/service.ts";
 export { getArticle, listArticles } from "../server/kb/articles.ts";
 export { searchArticles, type SearchHit } from "../search/articles.ts";

@@ -22,7 +22,10 @@ export function NotificationBell({ unread }: { unread: number }) {
   }, [socket]);
   return (
     <Link to="/notifications" className="bell" data-testid="notification-bell" aria-label={t("notifications.bell", { count })}>
-      <span aria-hidden>🔔</span>
+      <svg aria-hidden width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+        <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+        <path d="M13.73 21a2 2 0 0 1-3.46 0" />
+      </svg>
       {count > 0 && (
         <span className="bell-count" data-unread={count}>
           {count > 99 ? "99+" : count}

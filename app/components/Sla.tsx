@@ -15,23 +15,28 @@ export function stateOf(run: SlaTargetJson, now: number): RunState {
   return runState({ dueAt: ms(run.dueAt), atRiskAt: ms(run.atRiskAt), fulfilledAt: ms(run.fulfilledAt), pausedSince: ms(run.pausedSince) }, now);
 }
 
-/** "2h 05m left", "12m over": the time to the due moment, compact. */
-function useCountdown() {
+/** "3d 4h", "2h 05m", "12m": a length of time, compact. */
+export function useDuration() {
   const { t } = useT();
-  return (dueAt: string, now: number) => {
-    const diff = Date.parse(dueAt) - now;
-    const minutes = Math.floor(Math.abs(diff) / 60_000);
+  return (totalMinutes: number) => {
+    const minutes = Math.floor(totalMinutes);
     const d = Math.floor(minutes / 1440);
     const h = Math.floor((minutes % 1440) / 60);
     const m = minutes % 60;
-    const time =
-      d > 0
-        ? t("sla.duration.d", { d, h })
-        : h > 0
-          ? t("sla.duration.h", { h, m: String(m).padStart(2, "0") })
-          : m > 0
-            ? t("sla.duration.m", { m })
-            : t("sla.duration.s");
+    // Whole hours and days read as such: "8h", "3d", not "8h 00m".
+    if (d > 0) return h > 0 ? t("sla.duration.d", { d, h }) : t("sla.duration.dOnly", { d });
+    if (h > 0) return m > 0 ? t("sla.duration.h", { h, m: String(m).padStart(2, "0") }) : t("sla.duration.hOnly", { h });
+    return m > 0 ? t("sla.duration.m", { m }) : t("sla.duration.s");
+  };
+}
+
+/** "2h 05m left", "12m over": the time to the due moment, compact. */
+function useCountdown() {
+  const { t } = useT();
+  const duration = useDuration();
+  return (dueAt: string, now: number) => {
+    const diff = Date.parse(dueAt) - now;
+    const time = duration(Math.abs(diff) / 60_000);
     return diff >= 0 ? t("sla.left", { time }) : t("sla.over", { time });
   };
 }

@@ -60,6 +60,9 @@ export default function Boards() {
           <h1>{t("board.title")}</h1>
           <p className="lead">{t("board.lead")}</p>
         </div>
+        <Link to="/supervisor/sla" className="btn btn-secondary">
+          {t("slaSettings.title")}
+        </Link>
       </div>
 
       <section className="board-grid">
@@ -97,6 +100,41 @@ export default function Boards() {
               ))}
             </tbody>
           </table>
+        </div>
+
+        <div className="card" data-testid="sla-attention">
+          <h2>{t("board.attention")}</h2>
+          {sla.attention.length === 0 ? (
+            <p className="muted">{t("board.noAttention")}</p>
+          ) : (
+            <table className="compact">
+              <thead>
+                <tr>
+                  <th>{t("agent.columns.ticket")}</th>
+                  <th>{t("agent.columns.sla")}</th>
+                  <th>{t("ticket.team")}</th>
+                  <th>{t("agent.columns.assignee")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {sla.attention.map((row) => (
+                  <tr key={row.number} data-ticket={row.number} data-sla-state={row.slaState}>
+                    <td>
+                      <Link to={`/agent/tickets/${row.number}`}>
+                        #{row.number} {row.subject}
+                      </Link>
+                    </td>
+                    <td>
+                      <span className={`badge sla-${row.slaState}`}>{t(`sla.state.${row.slaState}`)}</span>
+                      {row.slaDueAt && <div className="muted small">{fmt.relative(row.slaDueAt)}</div>}
+                    </td>
+                    <td>{row.team?.name ?? "—"}</td>
+                    <td>{row.assignee?.name ?? t("ticket.unassigned")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </div>
 
         <div className="card" data-testid="csat-board">

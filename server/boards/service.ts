@@ -18,6 +18,9 @@ const COUNTED_AS = {
 } as const satisfies Record<TicketSlaState, string>;
 type Counted = (typeof COUNTED_AS)[TicketSlaState];
 
+/** How many breached and at-risk tickets the board lists by name. */
+const ATTENTION_LIMIT = 25;
+
 /** Worked tickets by SLA state, in all and per team, as the SLA engine recorded them (server/sla/targets.ts). */
 export async function slaBoard(db: Tx, user: AuthUser) {
   assertCan(user, "boards.view");
@@ -41,9 +44,25 @@ export async function slaBoard(db: Tx, user: AuthUser) {
     if (!byTeam.has(team)) byTeam.set(team, empty());
     byTeam.get(team)![state] += count;
   }
+  // The tickets behind the red and amber numbers, most urgent first.
+  const attention = await db.ticket.findMany({
+    where: { status: { in: [...ACTIVE_STATUSES] }, slaState: { in: ["breached", "at_risk"] } },
+    orderBy: [{ slaDueAt: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+    take: ATTENTION_LIMIT,
+    select: {
+      number: true,
+      subject: true,
+      priority: true,
+      slaState: true,
+      slaDueAt: true,
+      team: { select: { name: true } },
+      assignee: { select: { name: true } },
+    },
+  });
   return {
     open,
     totals,
+    attention,
     byTeam: [...byTeam.entries()].map(([team, counts]) => ({ team, ...counts })).sort((a, b) => b.breached - a.breached || a.team.localeCompare(b.team)),
   };
 }

@@ -17,8 +17,9 @@
 // times into instants.
 import { Temporal } from "temporal-polyfill";
 
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { WEEKDAYS, type Weekday } from "./weekdays.ts";
+
+export { WEEKDAYS, type Weekday };
 
 /** "HH:MM" from "00:00" to "24:00". */
 export type WallTime = string;

@@ -216,11 +216,10 @@ export async function recomputeSla(sql: Sql, ticketIds: readonly string[], now: 
   const tickets = await sql.query<TicketRow>(TICKETS_SQL, [ids]);
   if (tickets.length === 0) return [];
   const live = tickets.map((t) => t.id);
-  const [facts, stored, policies] = await Promise.all([
-    sql.query<{ ticketId: string; kind: string; at: Date; value: string; order: string }>(FACTS_SQL, [live]),
-    sql.query<RunRow>(RUNS_SQL, [live]),
-    currentPolicies(sql, tickets[0].policiesVersion),
-  ]);
+  // One after another: a transaction's queries share its one connection.
+  const facts = await sql.query<{ ticketId: string; kind: string; at: Date; value: string; order: string }>(FACTS_SQL, [live]);
+  const stored = await sql.query<RunRow>(RUNS_SQL, [live]);
+  const policies = await currentPolicies(sql, tickets[0].policiesVersion);
   const factsBy = byTicket(facts);
   const runsBy = byTicket(stored);
   const at = now.getTime();

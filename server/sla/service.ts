@@ -3,7 +3,7 @@
 import { Temporal } from "temporal-polyfill";
 import type { Db } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
-import { assertCan, can, type AuthUser } from "../auth/policy.ts";
+import { assertCan, can, rolesWith, type AuthUser } from "../auth/policy.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { emit } from "../events/emit.ts";
 import { inTransaction } from "../events/transaction.ts";
@@ -330,4 +330,16 @@ export async function reorderPolicies(db: Db, user: AuthUser, raw: unknown, now 
     const rows = await tx.slaPolicy.findMany({ orderBy: [{ position: "asc" }, { id: "asc" }], select: policyView });
     return rows.map(policyJson);
   });
+}
+
+/** What the policy editor offers to choose from: calendars, categories, teams and the agents tickets can go to. */
+export async function slaEditorOptions(db: Db, user: AuthUser) {
+  assertCan(user, "sla.manage");
+  const [calendars, categories, teams, agents] = await Promise.all([
+    db.businessCalendar.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, timezone: true } }),
+    db.category.findMany({ orderBy: { key: "asc" }, select: { id: true, key: true, nameEn: true, nameZh: true } }),
+    db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.user.findMany({ where: { role: { in: rolesWith("tickets.assignable") }, deactivatedAt: null }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+  ]);
+  return { calendars, categories, teams, agents };
 }
