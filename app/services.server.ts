@@ -28,7 +28,7 @@ export {
 export { toQueueTicket } from "../server/tickets/present.ts";
 export { answerSurvey, getSurveyByToken } from "../server/surveys/service.ts";
 export { getCustomerOverview } from "../server/customers/service.ts";
-export { csatBoard, healthBoard, slaBoard } from "../server/boards/service.ts";
+export { csatBoard, healthBoard, slaBoard, slaCompliance } from "../server/boards/service.ts";
 export {
   createCalendar,
   createPolicy,

@@ -13,9 +13,11 @@ import pg from "pg";
 import { io as connectSocket, type Socket } from "socket.io-client";
 import { loadOrCreateSecrets, startEmbeddedPostgres } from "../server/embedded.ts";
 import { REFERENCE_CONCURRENCY, REFERENCE_SECONDS, writeReference, type WriteReference } from "./write-reference.ts";
+import { benchSla, type SlaBench } from "./sla.ts";
 import {
   AGENT,
   CUSTOMER,
+  SUPERVISOR,
   HttpClient,
   commit,
   interrupt,
@@ -422,6 +424,8 @@ interface Results {
   liveDelivery: LiveResult | null;
   /** The rows of POST /api/v1/tickets written by plain SQL, and the API's share of that rate. */
   writeReference: WriteReference | null;
+  /** The SLA engine: breaches of 10,000 tickets due in one minute, and a recompute of 100,000 (bench/sla.ts). */
+  sla: SlaBench | null;
   serverMemory: { pid: number | null; afterStart: Memory | null; afterRun: Memory | null };
   notes: string[];
 }
@@ -502,6 +506,21 @@ function datasetLine(d: Dataset | null): string {
   return `Data: ${n(d.tickets)} tickets, ${n(d.activeTickets)} active, about ${n(d.messages)} messages and ${n(d.events)} events, database ${n(d.databaseMb)} MB${scale}.`;
 }
 
+function slaLines(sla: SlaBench | null): string[] {
+  if (!sla) return [];
+  const f = sla.firing;
+  const r = sla.recompute;
+  return [
+    "## SLA engine",
+    "",
+    `- **Firing**: ${f.tickets.toLocaleString("en-US")} tickets filed through the API in ${f.filingS} s under a one-minute first-response policy, their due times spread over ${f.dueSpreadS} s. ` +
+      `Breach recorded after its due moment: p50 ${f.breach.p50Ms} ms, p99 ${f.breach.p99Ms} ms, max ${f.breach.maxMs} ms (${f.breach.recorded} recorded; target p99 under 5,000 ms). ` +
+      `Warning after its at-risk moment: p50 ${f.warning.p50Ms} ms, p99 ${f.warning.p99Ms} ms (${f.warning.recorded}). Recorded twice: ${f.duplicates}.`,
+    `- **Recompute**: one policy change through the API, then ${r.tickets.toLocaleString("en-US")} worked tickets recomputed in ${r.seconds} s (${r.ticketsPerS.toLocaleString("en-US")} tickets/s, ${r.changed.toLocaleString("en-US")} changed).`,
+    "",
+  ];
+}
+
 function markdown(results: Results): string {
   return [
     results.dataset?.scale ? `# Benchmark results: ${results.dataset.scale.tickets.toLocaleString("en-US")} tickets` : "# Benchmark results",
@@ -515,6 +534,7 @@ function markdown(results: Results): string {
     "",
     table(results),
     "",
+    ...slaLines(results.sla),
     ...results.notes.map((n) => `- ${n}`),
     "",
   ].join("\n");
@@ -548,6 +568,7 @@ async function main(): Promise<number> {
     scenarios: [],
     liveDelivery: null,
     writeReference: null,
+    sla: null,
     serverMemory: { pid: null, afterStart: null, afterRun: null },
     notes: [
       "Latency: from writing the request to the end of the response body, over keep-alive loopback connections; nearest-rank percentiles.",
@@ -651,6 +672,8 @@ async function main(): Promise<number> {
     await sleep(500); // let the outbox relay drain the tickets filed above
     results.liveDelivery = await liveDelivery(agentCookie, customerToken);
     results.serverMemory.afterRun = memoryOf(server.pid);
+    // Last: it adds 110,000 tickets.
+    results.sla = await benchSla(http, databaseUrlOf(), { supervisor: await http.apiToken(SUPERVISOR), customer: customerToken }, log);
   } catch (error) {
     failed = true;
     console.error(`[bench] failed: ${(error as Error).message}`);

@@ -91,7 +91,9 @@ export async function benchSla(
     await Promise.all(Array.from({ length: 10 }, file));
     const filingS = (performance.now() - filingStarted) / 1000;
     log(`  filed in ${round(filingS, 1)} s; waiting for every breach…`);
-    const runs = `FROM "SlaTarget" WHERE "policyId" = $1 AND "target" = 'first_response'`;
+    // This phase's tickets only: the policy also applies, from the start, to tickets filed through the API before it.
+    const runs = `FROM "SlaTarget" WHERE "policyId" = $1 AND "target" = 'first_response'
+      AND "ticketId" IN (SELECT id FROM "Ticket" WHERE subject LIKE 'SLA bench %' AND "slaPolicyId" = $1)`;
     const deadline = Date.now() + 180_000;
     for (;;) {
       const { rows } = await db.query<{ open: number }>(`SELECT count(*) FILTER (WHERE "breachedAt" IS NULL)::int AS open ${runs}`, [policyId]);

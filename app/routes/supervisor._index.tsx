@@ -1,11 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Temporal } from "temporal-polyfill";
+import { z } from "zod";
+import { SLA_GROUPS, type SlaGroup } from "../../server/sla/state.ts";
+import { timeZoneFromRequest } from "../utils/format.ts";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { HealthBadge } from "../components/Health.tsx";
 import { useLiveReload, useSocket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
-import { db, requirePermission, csatBoard, healthBoard, slaBoard } from "../services.server.ts";
+import { db, requirePermission, csatBoard, healthBoard, slaBoard, slaCompliance } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.title");
@@ -13,12 +17,55 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.tit
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "boards.view");
   const now = new Date();
-  const [sla, csat, health] = await Promise.all([
-    slaBoard(db(), user),
+  const params = new URL(request.url).searchParams;
+  const by = z.enum(SLA_GROUPS).catch("team").parse(params.get("by") ?? undefined);
+  const range = complianceRange(params, timeZoneFromRequest(request), now);
+  const [sla, compliance, csat, health] = await Promise.all([
+    slaBoard(db(), user, by),
+    slaCompliance(db(), user, range, now),
     csatBoard(db(), user, now),
     healthBoard(db(), user),
   ]);
-  return { sla, csat, health };
+  return { sla, compliance, csat, health };
+}
+
+/** The compliance range asked for, or the last 30 days (in the reader's time zone). */
+function complianceRange(params: URLSearchParams, timeZone: string, now: Date) {
+  const today = Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate();
+  const date = z.iso.date();
+  const to = date.safeParse(params.get("to")).data ?? today.toString();
+  const from = date.safeParse(params.get("from")).data ?? Temporal.PlainDate.from(to).subtract({ days: 29 }).toString();
+  return { from, to, timeZone };
+}
+
+const percent = (x: { met: number; due: number }) => (x.due === 0 ? "—" : `${Math.round((x.met / x.due) * 100)}%`);
+
+/** Daily compliance as bars (the share met on time), with the days' counts in their titles. */
+function ComplianceChart({ days }: { days: { day: string; due: number; met: number }[] }) {
+  const { t } = useTranslation();
+  const width = 600;
+  const height = 120;
+  const bar = width / Math.max(1, days.length);
+  return (
+    <svg className="trend" viewBox={`0 0 ${width} ${height + 16}`} role="img" aria-label={t("board.trend")} data-testid="compliance-trend">
+      <line x1={0} x2={width} y1={height * 0.05} y2={height * 0.05} className="trend-target" />
+      {days.map((d, i) => {
+        const share = d.due ? d.met / d.due : 0;
+        const h = Math.max(d.due ? 2 : 0, share * height * 0.95);
+        return (
+          <rect key={d.day} x={i * bar + 1} y={height - h} width={Math.max(1, bar - 2)} height={h} className={d.due === 0 ? "trend-none" : share >= 0.9 ? "trend-good" : share >= 0.75 ? "trend-warn" : "trend-bad"}>
+            <title>{`${d.day}: ${percent(d)} (${t("board.complianceOf", { met: d.met, due: d.due })})`}</title>
+          </rect>
+        );
+      })}
+      <text x={0} y={height + 14} className="trend-label">
+        {days[0]?.day}
+      </text>
+      <text x={width} y={height + 14} textAnchor="end" className="trend-label">
+        {days[days.length - 1]?.day}
+      </text>
+    </svg>
+  );
 }
 
 /** Live boards: refresh on ticket, rating and health events, at most every few seconds. */
@@ -47,7 +94,18 @@ function useLiveRefresh() {
 }
 
 export default function Boards() {
-  const { sla, csat, health } = useLoaderData<typeof loader>();
+  const { sla, compliance, csat, health } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const withParam = (name: string, value: string) => {
+    const next = new URLSearchParams(params);
+    next.set(name, value);
+    return next.toString();
+  };
+  const groupName = (group: SlaGroup, key: string | null, name: string | null) => {
+    if (group === "priority") return key ? t(`ticket.priority.${key}`) : "—";
+    if (key === null) return group === "agent" ? t("ticket.unassigned") : group === "team" ? t("board.noTeam") : t("sla.state.none");
+    return name ?? "—";
+  };
   const { t } = useTranslation();
   const fmt = useTimeFormat();
   useLiveRefresh();
@@ -77,11 +135,17 @@ export default function Boards() {
               </div>
             ))}
           </div>
-          <h3>{t("board.byTeam")}</h3>
+          <nav className="tabs small" aria-label={t("board.groupBy")} data-testid="sla-group">
+            {SLA_GROUPS.map((group) => (
+              <Link key={group} to={`?${withParam("by", group)}`} className={sla.by === group ? "tab active" : "tab"} aria-current={sla.by === group ? "page" : undefined}>
+                {t(`board.by.${group}`)}
+              </Link>
+            ))}
+          </nav>
           <table className="compact">
             <thead>
               <tr>
-                <th>{t("ticket.team")}</th>
+                <th>{t(`board.by.${sla.by}`)}</th>
                 <th>{t("sla.state.on_track")}</th>
                 <th>{t("sla.state.at_risk")}</th>
                 <th>{t("sla.state.breached")}</th>
@@ -89,9 +153,9 @@ export default function Boards() {
               </tr>
             </thead>
             <tbody>
-              {sla.byTeam.map((row) => (
-                <tr key={row.team}>
-                  <td>{row.team === "—" ? t("board.noTeam") : row.team}</td>
+              {sla.groups.map((row) => (
+                <tr key={row.key ?? "none"}>
+                  <td>{groupName(sla.by, row.key, row.name)}</td>
                   <td>{row.on_track}</td>
                   <td>{row.at_risk}</td>
                   <td>{row.breached}</td>
@@ -102,7 +166,59 @@ export default function Boards() {
           </table>
         </div>
 
-        <div className="card" data-testid="sla-attention">
+        <div className="card wide-card" data-testid="sla-compliance">
+          <h2>{t("board.compliance")}</h2>
+          <Form method="get" className="level-row">
+            <input type="hidden" name="by" value={sla.by} />
+            <label>
+              {t("board.from")} <input type="date" name="from" defaultValue={compliance.from} />
+            </label>
+            <label>
+              {t("board.to")} <input type="date" name="to" defaultValue={compliance.to} />
+            </label>
+            <button type="submit" className="btn btn-small">
+              {t("board.show")}
+            </button>
+            <a href={`/supervisor/sla-compliance.csv?${new URLSearchParams({ from: compliance.from, to: compliance.to })}`} download>
+              {t("board.csv")}
+            </a>
+          </Form>
+          <p className="stat-line" data-testid="compliance-overall">
+            <strong>{percent(compliance.overall)}</strong>{" "}
+            <span className="muted">{t("board.complianceOf", { met: compliance.overall.met, due: compliance.overall.due })}</span>
+          </p>
+          <ComplianceChart days={compliance.days} />
+          <div className="compliance-tables">
+            {(
+              [
+                ["team", compliance.byTeam],
+                ["agent", compliance.byAgent],
+                ["policy", compliance.byPolicy],
+              ] as const
+            ).map(([group, rows]) => (
+              <table key={group} className="compact">
+                <thead>
+                  <tr>
+                    <th>{t(`board.by.${group}`)}</th>
+                    <th>{t("board.metOnTime")}</th>
+                    <th>{t("board.dueCount")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((row) => (
+                    <tr key={row.key ?? "none"}>
+                      <td>{groupName(group, row.key, row.name)}</td>
+                      <td>{percent(row)}</td>
+                      <td>{row.due}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ))}
+          </div>
+        </div>
+
+        <div className="card wide-card" data-testid="sla-attention">
           <h2>{t("board.attention")}</h2>
           {sla.attention.length === 0 ? (
             <p className="muted">{t("board.noAttention")}</p>

@@ -62,7 +62,7 @@ export function policyFromForm(form: FormData) {
 /** "09:00-12:00, 13:00-18:00" as periods; a piece that is not "start-end" is passed on whole, for the schema to refuse. */
 export function periodsFromText(value: string): string[][] {
   return value
-    .split(/[,，;]/)
+    .split(/[,，;；、]/)
     .map((piece) => piece.trim())
     .filter(Boolean)
     .map((piece) => {

@@ -2,6 +2,10 @@
 // screens show and count down to. Plain, with no imports, so the browser can
 // run it too (the queue's badges change state without asking the server).
 
+/** What the SLA board groups worked tickets and compliance by. */
+export const SLA_GROUPS = ["team", "agent", "priority", "policy"] as const;
+export type SlaGroup = (typeof SLA_GROUPS)[number];
+
 /** A ticket's SLA at a glance (targets.ts ticketSla). */
 export const TICKET_SLA_STATES = ["none", "on_track", "at_risk", "breached", "paused", "met", "missed"] as const;
 export type TicketSlaState = (typeof TICKET_SLA_STATES)[number];

@@ -75,6 +75,16 @@ test("a business calendar previews due times around lunch; a one-minute policy's
   await expect(supervisor.locator(`[data-testid="sla-attention"] tr[data-ticket="${number}"]`)).toHaveAttribute("data-sla-state", "breached", { timeout: 30_000 });
   await expect(row.locator('[data-target="first_response"]')).toHaveAttribute("data-sla", "breached");
 
+  // Compliance today counts the miss, and downloads as CSV for a spreadsheet.
+  await supervisor.getByTestId("sla-compliance").getByRole("button", { name: "Show" }).click();
+  await expect(supervisor.getByTestId("compliance-overall")).toContainText(/\d+ of \d+ targets due were met on time/);
+  const href = await supervisor.getByRole("link", { name: "Download CSV" }).getAttribute("href");
+  const csv = await supervisor.request.get(href!);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  const lines = (await csv.text()).trim().split("\n");
+  expect(lines[0]).toBe("day,team,agent,policy,target,due,met_on_time,share_on_time");
+  expect(lines.some((line) => line.includes(",One-minute API,first_response,"))).toBe(true);
+
   // The ticket says why: its SLA panel's history and the warning in its timeline.
   await agent.goto(`/agent/tickets/${number}`);
   await agent.getByText("Why it is due when it is").click();

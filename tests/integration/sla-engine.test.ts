@@ -16,6 +16,7 @@ import { emit } from "../../server/events/emit.ts";
 import { ALWAYS_OPEN_CALENDAR_ID } from "../../server/sla/stored.ts";
 import { fireDue } from "../../server/sla/engine.ts";
 import { listNotifications } from "../../server/notifications/service.ts";
+import { slaCompliance } from "../../server/boards/service.ts";
 
 let t: TestDatabase;
 let fx: Awaited<ReturnType<typeof createFixtures>>;
@@ -239,6 +240,26 @@ describe("escalations", () => {
       broken([{ on: "breached", assignTeamId: "00000000-0000-4000-8000-00000000beef" }, { on: "breached", afterMinutes: 5, assignAgentId: fx.admin.id }]),
     ).rejects.toMatchObject({ details: { "escalations.0.assignTeamId": ["validation.team"], "escalations.1.assignAgentId": ["validation.assignee"] } });
   });
+});
+
+test("compliance: of the targets that fell due in the range, how many were met on time, per day, team, agent and policy", async () => {
+  // Yesterday and today (UTC): the tests' tickets fell due in the last few hours.
+  const day = new Date().toISOString().slice(0, 10);
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const report = await slaCompliance(t.db, fx.supervisor, { from: yesterday, to: day, timeZone: "UTC" });
+  // Counted straight from the runs: due in those two days, by now.
+  const start = new Date(`${yesterday}T00:00:00Z`);
+  const runs = await t.db.slaTarget.findMany({ where: { dueAt: { gte: start, lte: new Date() } } });
+  const met = runs.filter((r) => r.fulfilledAt && r.fulfilledAt <= r.dueAt!).length;
+  expect(runs.length).toBeGreaterThan(0);
+  expect(report.overall).toEqual({ due: runs.length, met });
+  expect(report.days.map((d) => d.day)).toEqual([yesterday, day]);
+  expect(report.days.reduce((n, d) => n + d.due, 0)).toBe(runs.length);
+  const byPolicy = Object.fromEntries(report.byPolicy.map((p) => [p.name, p.due]));
+  expect(byPolicy["High priority conversation"]).toBe(runs.filter((r) => r.policyId === conversation.id).length);
+  expect(report.byTeam.reduce((n, x) => n + x.due, 0)).toBe(runs.length);
+  await expect(slaCompliance(t.db, fx.agent, { from: day, to: day, timeZone: "UTC" })).rejects.toMatchObject({ code: "forbidden" });
+  await expect(slaCompliance(t.db, fx.supervisor, { from: day, to: "2020-01-01", timeZone: "UTC" })).rejects.toMatchObject({ details: { to: ["validation.dateRange"] } });
 });
 
 test("the queue by next due time: soonest first, no due time last, every ticket once across pages", async () => {
