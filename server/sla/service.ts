@@ -307,7 +307,11 @@ export async function deletePolicy(db: Db, user: AuthUser, id: string, now = new
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "SlaPolicy" WHERE "id" = ${id} FOR UPDATE`;
     const row = locked && (await tx.slaPolicy.findUnique({ where: { id }, select: policyView }));
     if (!row) throw notFound("errors.policyNotFound");
-    if (await tx.ticket.findFirst({ where: { slaPolicyId: id }, select: { id: true } })) throw new DomainError("conflict", "errors.policyInUse");
+    // Tickets filed under it, or that once counted under it (their runs keep the policy they ran under).
+    const used =
+      (await tx.ticket.findFirst({ where: { slaPolicyId: id }, select: { id: true } })) ??
+      (await tx.slaTarget.findFirst({ where: { policyId: id }, select: { ticketId: true } }));
+    if (used) throw new DomainError("conflict", "errors.policyInUse");
     await tx.slaPolicy.delete({ where: { id } });
     await emit(tx, [{ type: "sla.policy_changed", actorId: user.id, at: now, data: { policyId: id, change: "deleted" } }]);
     return policyJson(row);
