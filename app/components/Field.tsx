@@ -29,6 +29,20 @@ export function Field({
   );
 }
 
+/** Errors (i18n keys) of a group of inputs that is not one Field (a table cell, a fieldset). */
+export function FieldErrors({ keys }: { keys?: string[] }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {keys?.map((key) => (
+        <p key={key} className="field-error" role="alert">
+          {t(key)}
+        </p>
+      ))}
+    </>
+  );
+}
+
 export function FormError({ messageKey }: { messageKey?: string }) {
   const { t } = useTranslation();
   if (!messageKey) return null;

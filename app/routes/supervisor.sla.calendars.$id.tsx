@@ -8,7 +8,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Temporal } from "temporal-polyfill";
 import { z } from "zod";
-import { Field, FormError } from "../components/Field.tsx";
+import { Field, FieldErrors, FormError } from "../components/Field.tsx";
 import { useT } from "../i18n/i18n.ts";
 import { asResponse, formFailureBody, readForm } from "../utils/forms.server.ts";
 import { pageTitle } from "../utils/meta.ts";
@@ -112,13 +112,8 @@ export default function CalendarEditor() {
         <section className="card">
           <h2>{t("slaSettings.openHours")}</h2>
           <p className="muted small">{t("slaSettings.openHoursLead")}</p>
-          {errorsFor(errors, "hours")
-            ?.filter(() => !WEEKDAYS.some((day) => errorsFor(errors, `hours.${day}`)))
-            .map((key) => (
-              <p key={key} className="field-error" role="alert">
-                {t(key)}
-              </p>
-            ))}
+          {/* An error of the week as a whole (no open hours at all); a day's own errors show at the day. */}
+          {!WEEKDAYS.some((day) => errorsFor(errors, `hours.${day}`)) && <FieldErrors keys={errorsFor(errors, "hours")} />}
           <div className="hours-grid">
             {WEEKDAYS.map((day) => (
               <Field key={day} name={`hours.${day}`} label={t(`weekdays.${day}`)} errors={errorsFor(errors, `hours.${day}`)}>
@@ -153,11 +148,7 @@ export default function CalendarEditor() {
               {t("slaSettings.showDue")}
             </button>
           </div>
-          {[...(errorsFor(errors, "previewAt") ?? []), ...(errorsFor(errors, "previewMinutes") ?? [])].map((key) => (
-            <p key={key} className="field-error">
-              {t(key)}
-            </p>
-          ))}
+          <FieldErrors keys={[...(errorsFor(errors, "previewAt") ?? []), ...(errorsFor(errors, "previewMinutes") ?? [])]} />
           {preview && (
             <p role="status" data-testid="calendar-due">
               {t("slaSettings.dueAtLocal", { time: preview.dueAt.replace("T", " ").slice(0, 16), zone: preview.dueAt.slice(19) || "Z" })}{" "}

@@ -7,7 +7,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Temporal } from "temporal-polyfill";
 import { z } from "zod";
-import { Field, FormError } from "../components/Field.tsx";
+import { Field, FieldErrors, FormError } from "../components/Field.tsx";
 import { useT } from "../i18n/i18n.ts";
 import { localName, type Locale } from "../i18n/config.ts";
 import { asResponse, formFailureBody, readForm } from "../utils/forms.server.ts";
@@ -107,6 +107,23 @@ const CONDITIONS = {
 } as const;
 const CONDITION_LABEL = { types: "ticket.type", priorities: "ticket.priority", tiers: "ticket.tier", channels: "ticket.channel" } as const;
 
+/** A choice that may be left empty ("—"). */
+function OptionalSelect({ label, name, value, choices }: { label: string; name: string; value: string; choices: { id: string; name: string }[] }) {
+  return (
+    <label>
+      {label}{" "}
+      <select name={name} defaultValue={value}>
+        <option value="">—</option>
+        {choices.map((choice) => (
+          <option key={choice.id} value={choice.id}>
+            {choice.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export default function PolicyEditor() {
   const { policy, options, defaults } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -153,7 +170,7 @@ export default function PolicyEditor() {
                   <input type="checkbox" name={field} value={item} defaultChecked={listed(field, policy?.[field] ?? [], item)} /> {t(`${CONDITION_LABEL[field]}.${item}`)}
                 </label>
               ))}
-              {errorsFor(errors, field)?.map((key) => <p key={key} className="field-error">{t(key)}</p>)}
+              <FieldErrors keys={errorsFor(errors, field)} />
             </fieldset>
           ))}
           <fieldset className="field inline-checks">
@@ -214,11 +231,7 @@ export default function PolicyEditor() {
               />{" "}
               {t("slaSettings.minutesBeforeDue")}
             </label>
-            {[...(errorsFor(errors, "atRiskShare") ?? []), ...(errorsFor(errors, "atRiskMinutesBefore") ?? [])].map((key) => (
-              <p key={key} className="field-error">
-                {t(key)}
-              </p>
-            ))}
+            <FieldErrors keys={[...(errorsFor(errors, "atRiskShare") ?? []), ...(errorsFor(errors, "atRiskMinutesBefore") ?? [])]} />
           </fieldset>
         </section>
 
@@ -257,11 +270,7 @@ export default function PolicyEditor() {
                           <label className="check-inline small">
                             <input type="checkbox" name={`${name}.business`} defaultChecked={checked(`${name}.business`, spec?.business ?? false)} /> {t("slaSettings.business")}
                           </label>
-                          {fieldErrors?.map((key) => (
-                            <p key={key} className="field-error">
-                              {t(key)}
-                            </p>
-                          ))}
+                          <FieldErrors keys={fieldErrors} />
                         </td>
                       );
                     })}
@@ -304,49 +313,30 @@ export default function PolicyEditor() {
                   ))}
                 </div>
                 <div className="level-row">
-                  <label>
-                    {t("slaSettings.raisePriorityTo")}{" "}
-                    <select name={name("raisePriorityTo")} defaultValue={value(name("raisePriorityTo"), level?.raisePriorityTo ?? "")}>
-                      <option value="">—</option>
-                      {PRIORITY_KEYS.map((p) => (
-                        <option key={p} value={p}>
-                          {t(`ticket.priority.${p}`)}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label>
-                    {t("slaSettings.assignTeam")}{" "}
-                    <select name={name("assignTeamId")} defaultValue={value(name("assignTeamId"), level?.assignTeamId ?? "")}>
-                      <option value="">—</option>
-                      {options.teams.map((team) => (
-                        <option key={team.id} value={team.id}>
-                          {team.name}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label>
-                    {t("slaSettings.assignAgent")}{" "}
-                    <select name={name("assignAgentId")} defaultValue={value(name("assignAgentId"), level?.assignAgentId ?? "")}>
-                      <option value="">—</option>
-                      {options.agents.map((agent) => (
-                        <option key={agent.id} value={agent.id}>
-                          {agent.name}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <OptionalSelect
+                    label={t("slaSettings.raisePriorityTo")}
+                    name={name("raisePriorityTo")}
+                    value={value(name("raisePriorityTo"), level?.raisePriorityTo ?? "")}
+                    choices={PRIORITY_KEYS.map((p) => ({ id: p, name: t(`ticket.priority.${p}`) }))}
+                  />
+                  <OptionalSelect
+                    label={t("slaSettings.assignTeam")}
+                    name={name("assignTeamId")}
+                    value={value(name("assignTeamId"), level?.assignTeamId ?? "")}
+                    choices={options.teams}
+                  />
+                  <OptionalSelect
+                    label={t("slaSettings.assignAgent")}
+                    name={name("assignAgentId")}
+                    value={value(name("assignAgentId"), level?.assignAgentId ?? "")}
+                    choices={options.agents}
+                  />
                   <label>
                     {t("slaSettings.addTags")}{" "}
                     <input name={name("addTags")} defaultValue={value(name("addTags"), level?.addTags.join(", "))} />
                   </label>
                 </div>
-                {errorsFor(errors, `escalations.${i}`)?.map((key) => (
-                  <p key={key} className="field-error">
-                    {t(key)}
-                  </p>
-                ))}
+                <FieldErrors keys={errorsFor(errors, `escalations.${i}`)} />
               </fieldset>
             );
           })}
@@ -372,11 +362,7 @@ export default function PolicyEditor() {
               {t("slaSettings.showDue")}
             </button>
           </div>
-          {errorsFor(errors, "previewAt")?.map((key) => (
-            <p key={key} className="field-error">
-              {t(key)}
-            </p>
-          ))}
+          <FieldErrors keys={errorsFor(errors, "previewAt")} />
           {preview && (
             <ul className="preview-list" role="status">
               {preview.due.length === 0 && <li>{t("slaSettings.noTargetsFor", { priority: t(`ticket.priority.${preview.priority}`) })}</li>}

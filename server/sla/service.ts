@@ -299,7 +299,10 @@ export async function updatePolicy(db: Db, user: AuthUser, id: string, raw: unkn
   );
 }
 
-/** Only a policy no ticket was filed under: the others stay as their tickets' history, and can be disabled. */
+/**
+ * Only a policy no ticket counts under: the others can be turned off, which moves their worked
+ * tickets to the next policy that applies (the recompute job); closed tickets keep theirs.
+ */
 export async function deletePolicy(db: Db, user: AuthUser, id: string, now = new Date()) {
   assertCan(user, "sla.manage");
   return inTransaction(db, async (tx) => {

@@ -124,13 +124,13 @@ describe("previewing a due time", () => {
     // Two business hours of 09:00-18:00 on weekdays in Shanghai, from the moment it was filed.
     const expected = (await api("/sla/preview", { method: "POST", token: supervisor, body: { calendar: calendar.body.id, start: filed.body.createdAt, minutes: 120 } })).body.dueAt;
     expect(new Date(filed.body.firstResponseDueAt).getTime()).toBe(new Date(expected).getTime());
+    // A policy a ticket counts under cannot be removed (turned off, its tickets move to the next that applies).
+    expect((await api(`/sla/policies/${created.body.id}`, { method: "DELETE", token: supervisor })).status).toBe(409);
 
     // Turned off, it no longer applies: the next ticket gets the default policy's 8 calendar hours.
     await api(`/sla/policies/${created.body.id}`, { method: "PATCH", token: supervisor, body: { enabled: false } });
     const next = await api("/tickets", { method: "POST", token: customer, body: { type: "inquiry", category: "technical", subject: "After it was turned off", description: "Back to the default targets?" } });
     expect(new Date(next.body.firstResponseDueAt).getTime() - new Date(next.body.createdAt).getTime()).toBe(480 * 60_000);
-    // A policy tickets were filed under stays as their history.
-    expect((await api(`/sla/policies/${created.body.id}`, { method: "DELETE", token: supervisor })).status).toBe(409);
 
     // Turned on again and its calendar's hours changed: the next ticket follows the new hours at once.
     await api(`/sla/policies/${created.body.id}`, { method: "PATCH", token: supervisor, body: { enabled: true } });
