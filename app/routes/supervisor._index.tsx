@@ -9,7 +9,7 @@ import { useTranslation } from "react-i18next";
 import { HealthBadge } from "../components/Health.tsx";
 import { useLiveReload, useSocket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
-import { db, requirePermission, csatBoard, healthBoard, slaBoard, slaCompliance } from "../services.server.ts";
+import { db, DomainError, requirePermission, csatBoard, healthBoard, slaBoard, slaCompliance } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.title");
@@ -22,7 +22,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const range = complianceRange(params, timeZoneFromRequest(request), now);
   const [sla, compliance, csat, health] = await Promise.all([
     slaBoard(db(), user, by),
-    slaCompliance(db(), user, range, now),
+    // A range that cannot be shown (reversed, longer than a year) shows the last 30 days instead.
+    slaCompliance(db(), user, range, now).catch((error) => {
+      if (error instanceof DomainError && error.code === "validation_failed") return slaCompliance(db(), user, complianceRange(new URLSearchParams(), range.timeZone, now), now);
+      throw error;
+    }),
     csatBoard(db(), user, now),
     healthBoard(db(), user),
   ]);

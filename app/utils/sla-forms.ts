@@ -52,7 +52,8 @@ export function policyFromForm(form: FormData) {
     teamIds: form.getAll("teamIds").map(String),
     calendarId: text(form.get("calendarId")),
     pauseOnHold: form.get("pauseOnHold") === "on",
-    atRiskShare: byShare ? (number(form.get("atRiskPercent")) ?? NaN) / 100 : 0.75,
+    // The share typed stays (as stored) while the minutes rule applies: switching back finds it.
+    atRiskShare: (number(form.get("atRiskPercent")) ?? (byShare ? NaN : 75)) / 100,
     atRiskMinutesBefore: byShare ? null : (number(form.get("atRiskMinutesBefore")) ?? NaN),
     targets,
     escalations,

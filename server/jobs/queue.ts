@@ -5,7 +5,6 @@
 // entry, run once across all processes.
 import { Logger, run, runMigrations, type Runner, type TaskList } from "graphile-worker";
 import { createBoundedPool } from "../db/pool.ts";
-import type { Sql } from "../db/sql.ts";
 import { db, sqlOf } from "../db/client.ts";
 import { fireDue } from "../sla/engine.ts";
 import { runRecompute } from "../sla/recompute.ts";
@@ -13,6 +12,8 @@ import { inSqlTransaction } from "../events/transaction.ts";
 import { emit } from "../events/emit.ts";
 import { pruneSessions } from "../auth/session.ts";
 import { pruneIdempotencyKeys } from "../idempotency.ts";
+import { fireAt, scheduleJobs } from "./schedule.ts";
+
 
 export const TASKS: TaskList = {
   /** At a second when SLA warnings or breaches fall due (and once when the worker starts): record them. */
@@ -48,42 +49,6 @@ export const CRONTAB = [
   "17 3 * * * prune-sessions ?max=1",
   "23 3 * * * prune-idempotency-keys ?max=1",
 ].join("\n");
-
-export interface JobSpec {
-  task: keyof typeof TASKS & string;
-  payload: Record<string, unknown>;
-  runAt: Date;
-  /** At most one pending job per key: scheduling again moves it. */
-  key?: string;
-}
-
-/** Enqueues jobs inside the caller's transaction. */
-export async function scheduleJobs(sql: Sql, jobs: JobSpec[]): Promise<void> {
-  if (jobs.length === 0) return;
-  await sql.query(
-    // Counted, not returned: the job rows are a composite type Prisma's raw queries cannot read.
-    `SELECT count(*)::int AS n FROM graphile_worker.add_jobs((
-       SELECT array_agg((j.task, j.payload, NULL, j.run_at, NULL, j.key, NULL, NULL)::graphile_worker.job_spec)
-       FROM jsonb_to_recordset($1::jsonb) AS j(task text, payload json, run_at timestamptz, key text)))`,
-    [JSON.stringify(jobs.map((j) => ({ task: j.task, payload: j.payload, run_at: j.runAt.toISOString(), key: j.key ?? null })))],
-  );
-}
-
-/** The firing job's key for a moment: its second, rounded up so the job never runs before the moment. */
-function fireKey(at: Date): { key: string; runAt: Date } {
-  const second = Math.ceil(at.getTime() / 1_000);
-  return { key: `sla-fire:${second}`, runAt: new Date(second * 1_000) };
-}
-
-/** Schedules the SLA firing job at each moment's second (once per second, however many moments share it). */
-export async function fireAt(sql: Sql, moments: readonly Date[]): Promise<void> {
-  const seconds = new Map<string, Date>();
-  for (const moment of moments) {
-    const { key, runAt } = fireKey(moment);
-    seconds.set(key, runAt);
-  }
-  await scheduleJobs(sql, [...seconds].map(([key, runAt]) => ({ task: "sla-fire", payload: {}, runAt, key })));
-}
 
 /** Quiet unless something is wrong: graphile-worker logs every job at info level. */
 function logger(onError: (message: string) => void) {

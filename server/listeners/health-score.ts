@@ -33,7 +33,8 @@ export const healthScore: InTransactionListener = {
       if (reason && event.customerId) due.set(event.customerId, { reason, at: event.at });
     }
     const changes: NewEvent[] = [];
-    for (const [customerId, { reason, at }] of due) {
+    // In id order: two transactions recomputing the same customers lock them in the same order (no deadlock).
+    for (const [customerId, { reason, at }] of [...due].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const { health, previous } = await recomputeHealth(sql, customerId, reason, at);
       if (previous && previous.score === health.score) continue;
       changes.push({

@@ -4,7 +4,7 @@
 // written in one transaction, so neither is lost.
 import type { DurableListener } from "../events/durable.ts";
 import { db, transactionOf } from "../db/client.ts";
-import { scheduleJobs } from "../jobs/queue.ts";
+import { scheduleJobs } from "../jobs/schedule.ts";
 import { requestRecompute } from "../sla/recompute.ts";
 
 export const slaRecompute: DurableListener = {

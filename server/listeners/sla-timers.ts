@@ -7,7 +7,7 @@
 // (docs/decisions/010).
 import type { DurableListener } from "../events/durable.ts";
 import { db, sqlOf } from "../db/client.ts";
-import { fireAt } from "../jobs/queue.ts";
+import { fireAt } from "../jobs/schedule.ts";
 
 export const slaTimers: DurableListener = {
   name: "sla-timers",

@@ -13,6 +13,7 @@ import { appliedPolicyOf, selectPolicy, type Channel, type CustomerTier, type Pr
 import { currentPolicies, POLICIES_VERSION_SQL } from "./stored.ts";
 import { planRuns, recordDue, runKey, ticketSla, type RunEvent, type TargetRun, type TicketSlaState } from "./targets.ts";
 import { escalate, type EscalatedTicket, type Escalation } from "./escalate.ts";
+import { fireAt } from "../jobs/schedule.ts";
 
 /** What policy selection and the clocks need of a ticket. */
 interface TicketRow extends EscalatedTicket {
@@ -69,21 +70,21 @@ export function runsJson(rows: { ticketId: string; run: TargetRun }[]): string {
       pausedSince: iso(run.pausedSince),
       warnedAt: iso(run.warnedAt),
       breachedAt: iso(run.breachedAt),
-      escalated: run.escalated,
+      escalatedThrough: iso(run.escalatedThrough),
       alarmAt: iso(run.alarmAt),
     })),
   );
 }
 
-const RUN_COLUMNS = `"ticketId", "target", "cycle", "policyId", "startedAt", "dueAt", "atRiskAt", "fulfilledAt", "pausedSince", "warnedAt", "breachedAt", "escalated", "alarmAt"`;
+const RUN_COLUMNS = `"ticketId", "target", "cycle", "policyId", "startedAt", "dueAt", "atRiskAt", "fulfilledAt", "pausedSince", "warnedAt", "breachedAt", "escalatedThrough", "alarmAt"`;
 
 /** The rows of runsJson's parameter `param`, typed for an INSERT into SlaTarget. */
 export function runsRecordset(param: string): string {
   return `SELECT r."ticketId", r."target"::"SlaTargetName", r."cycle", r."policyId", r."startedAt", r."dueAt", r."atRiskAt",
-            r."fulfilledAt", r."pausedSince", r."warnedAt", r."breachedAt", r."escalated", r."alarmAt"
+            r."fulfilledAt", r."pausedSince", r."warnedAt", r."breachedAt", r."escalatedThrough", r."alarmAt"
      FROM jsonb_to_recordset(${param}::jsonb) AS r("ticketId" text, "target" text, "cycle" int, "policyId" text,
        "startedAt" timestamp(3), "dueAt" timestamp(3), "atRiskAt" timestamp(3), "fulfilledAt" timestamp(3),
-       "pausedSince" timestamp(3), "warnedAt" timestamp(3), "breachedAt" timestamp(3), "escalated" int, "alarmAt" timestamp(3))`;
+       "pausedSince" timestamp(3), "warnedAt" timestamp(3), "breachedAt" timestamp(3), "escalatedThrough" timestamp(3), "alarmAt" timestamp(3))`;
 }
 
 /** Inserts new runs and overwrites changed ones (a CTE or a statement). */
@@ -93,7 +94,7 @@ export function upsertRunsSql(param: string, now: string): string {
     ON CONFLICT ("ticketId", "target", "cycle") DO UPDATE SET
       "policyId" = excluded."policyId", "startedAt" = excluded."startedAt", "dueAt" = excluded."dueAt",
       "atRiskAt" = excluded."atRiskAt", "fulfilledAt" = excluded."fulfilledAt", "pausedSince" = excluded."pausedSince",
-      "warnedAt" = excluded."warnedAt", "breachedAt" = excluded."breachedAt", "escalated" = excluded."escalated", "alarmAt" = excluded."alarmAt",
+      "warnedAt" = excluded."warnedAt", "breachedAt" = excluded."breachedAt", "escalatedThrough" = excluded."escalatedThrough", "alarmAt" = excluded."alarmAt",
       "updatedAt" = excluded."updatedAt"`;
 }
 
@@ -145,8 +146,8 @@ const FACTS_SQL = `
 
 const RUNS_SQL = `SELECT ${RUN_COLUMNS} FROM "SlaTarget" WHERE "ticketId" = ANY($1::text[])`;
 
-type RunRow = { ticketId: string; target: TargetRun["target"]; cycle: number; policyId: string; escalated: number } & Record<
-  "startedAt" | "dueAt" | "atRiskAt" | "fulfilledAt" | "pausedSince" | "warnedAt" | "breachedAt" | "alarmAt",
+type RunRow = { ticketId: string; target: TargetRun["target"]; cycle: number; policyId: string } & Record<
+  "startedAt" | "dueAt" | "atRiskAt" | "fulfilledAt" | "pausedSince" | "warnedAt" | "breachedAt" | "escalatedThrough" | "alarmAt",
   Date | null
 >;
 
@@ -163,7 +164,7 @@ function runFromRow(row: RunRow): TargetRun {
     pausedSince: ms(row.pausedSince),
     warnedAt: ms(row.warnedAt),
     breachedAt: ms(row.breachedAt),
-    escalated: row.escalated,
+    escalatedThrough: ms(row.escalatedThrough),
     alarmAt: ms(row.alarmAt),
   };
 }
@@ -202,7 +203,7 @@ const sameRun = (a: TargetRun, b: TargetRun) =>
   a.pausedSince === b.pausedSince &&
   a.warnedAt === b.warnedAt &&
   a.breachedAt === b.breachedAt &&
-  a.escalated === b.escalated &&
+  a.escalatedThrough === b.escalatedThrough &&
   a.alarmAt === b.alarmAt;
 
 /**
@@ -222,26 +223,30 @@ export async function recomputeSla(sql: Sql, ticketIds: readonly string[], now: 
   const policies = await currentPolicies(sql, tickets[0].policiesVersion);
   const factsBy = byTicket(facts);
   const runsBy = byTicket(stored);
-  const at = now.getTime();
   const upserts: { ticketId: string; run: TargetRun }[] = [];
   const removed: { ticketId: string; target: string; cycle: number }[] = [];
   const summaries: { id: string; policyId: string | null; state: TicketSlaState; dueAt: string | null }[] = [];
   const events: NewEvent[] = [];
   const escalations: Escalation[] = [];
+  const moved: Date[] = [];
   for (const ticket of tickets) {
     const policy = selectPolicy(policies, ticket);
     const previous = (runsBy.get(ticket.id) ?? []).map(runFromRow);
-    const plan = planRuns(
-      policy ? appliedPolicyOf(policy, ticket.priority) : null,
-      factsOf(ticket, factsBy.get(ticket.id) ?? []),
-      previous,
-      at,
+    const ticketFacts = factsOf(ticket, factsBy.get(ticket.id) ?? []);
+    // A command may have taken its moment before it waited for the ticket's lock, while others
+    // replied or recorded a breach: the clocks count up to the latest of all that, never to before it.
+    const at = Math.max(
+      now.getTime(),
+      ...ticketFacts.map((f) => f.at),
+      ...previous.flatMap((r) => [r.warnedAt, r.breachedAt, r.fulfilledAt, r.escalatedThrough].filter((m): m is number => m !== null)),
     );
+    const plan = planRuns(policy ? appliedPolicyOf(policy, ticket.priority) : null, ticketFacts, previous, at);
     for (const e of plan.events) if (e.kind === "escalated") escalations.push({ ticket, run: e.run, policy: policy!, level: e.level });
     const before = new Map(previous.map((run) => [runKey(run), run]));
     for (const run of plan.runs) {
       const old = before.get(runKey(run));
       if (!old || !sameRun(old, run)) upserts.push({ ticketId: ticket.id, run });
+      if (run.alarmAt !== null && run.alarmAt !== old?.alarmAt) moved.push(new Date(run.alarmAt));
     }
     for (const run of plan.removed) removed.push({ ticketId: ticket.id, target: run.target, cycle: run.cycle });
     const summary = ticketSla(ticket.status, plan.runs);
@@ -252,7 +257,25 @@ export async function recomputeSla(sql: Sql, ticketIds: readonly string[], now: 
     events.push(...slaEvents(ticket, plan.events, now));
   }
   await storeRuns(sql, upserts, removed, summaries, now);
+  // Every moved alarm has its firing job, with this change (not every move is an event the timers follow).
+  await fireAt(sql, moved);
   return [...events, ...(await carryOut(sql, escalations, now, depth))];
+}
+
+/**
+ * A new ticket whose policy has an escalation level due at once (an at-risk time at filing):
+ * carried out with the filing. The ticket's row must be written.
+ */
+export async function escalateFiled(
+  sql: Sql,
+  ticket: EscalatedTicket,
+  policies: readonly SlaPolicyRule[],
+  events: readonly RunEvent[],
+  now: Date,
+): Promise<NewEvent[]> {
+  const byId = new Map(policies.map((p) => [p.id, p]));
+  const escalations = events.flatMap((e) => (e.kind === "escalated" ? [{ ticket, run: e.run, policy: byId.get(e.run.policyId)!, level: e.level }] : []));
+  return carryOut(sql, escalations, now, 0);
 }
 
 /**

@@ -24,8 +24,11 @@ export interface TargetRun {
   /** When the warning and the breach were recorded, each once. */
   warnedAt: number | null;
   breachedAt: number | null;
-  /** How many of the policy's escalation levels have fired for this run. */
-  escalated: number;
+  /**
+   * The moment of the last escalation level fired for this run: levels whose moments lie at or
+   * before it have fired. A moment, not a count, so adding or removing levels never fires one twice.
+   */
+  escalatedThrough: number | null;
   /** The next moment something falls due for this run; null when nothing will. */
   alarmAt: number | null;
 }
@@ -68,13 +71,20 @@ export function levelMoment(run: Pick<TargetRun, "atRiskAt" | "dueAt">, level: E
  */
 export function alarmOf(run: TargetRun, levels: readonly EscalationMoment[] = []): number | null {
   if (run.fulfilledAt !== null || run.pausedSince !== null) return null;
-  const next = levels[run.escalated];
   const moments = [
     run.breachedAt === null ? run.dueAt : null,
     run.breachedAt === null && run.warnedAt === null ? run.atRiskAt : null,
-    next ? levelMoment(run, next) : null,
+    ...pendingLevels(run, levels).map((l) => l.at),
   ].filter((m): m is number => m !== null);
   return moments.length ? Math.min(...moments) : null;
+}
+
+/** The levels not fired yet, with their moments, in the order they fall due (levels are kept in that order). */
+function pendingLevels(run: TargetRun, levels: readonly EscalationMoment[]): { level: number; at: number }[] {
+  return levels.flatMap((level, i) => {
+    const at = levelMoment(run, level);
+    return at !== null && (run.escalatedThrough === null || at > run.escalatedThrough) ? [{ level: i, at }] : [];
+  });
 }
 
 /**
@@ -103,15 +113,16 @@ export function recordDue(run: TargetRun, now: number, levels: readonly Escalati
   }
   // Escalation levels in order, each once, while the run is running (one standing still waits); an
   // at-risk level whose warning never came (the time ran out first) passes without firing.
-  let escalated = next.escalated;
-  for (; escalated < levels.length; escalated++) {
-    const level = levels[escalated];
-    const at = levelMoment(next, level);
-    if (at === null || at > now || next.fulfilledAt !== null || next.pausedSince !== null) break;
-    if (level.on === "at_risk" && next.warnedAt === null) continue;
-    events.push({ kind: "escalated", run: next, level: escalated });
+  let escalatedThrough = next.escalatedThrough;
+  if (next.fulfilledAt === null && next.pausedSince === null) {
+    for (const { level, at } of pendingLevels(next, levels)) {
+      if (at > now) break;
+      escalatedThrough = at;
+      if (levels[level].on === "at_risk" && next.warnedAt === null) continue;
+      events.push({ kind: "escalated", run: next, level });
+    }
   }
-  next = { ...next, escalated };
+  next = { ...next, escalatedThrough };
   next = { ...next, alarmAt: alarmOf(next, levels) };
   // The events carry the run as stored, alarm included.
   return { run: next, events: events.map((e) => ({ ...e, run: next })) };
@@ -168,15 +179,11 @@ export function planRuns(
       pausedSince: cycle.pausedSince,
       warnedAt: stillPast(old?.warnedAt, cycle.atRiskAt),
       breachedAt: stillPast(old?.breachedAt, cycle.dueAt),
-      escalated: 0,
+      // Under another policy its levels start afresh; under the same one, what fired stays fired
+      // (levels whose moments moved later fall due again at their new moments).
+      escalatedThrough: old && old.policyId === policy!.id ? old.escalatedThrough : null,
       alarmAt: null,
     };
-    // Levels fired stay fired while their moments are still past (in order: the first one not past ends them).
-    const stillFired = policy!.levels.findIndex((level) => {
-      const at = levelMoment(fresh, level);
-      return at === null || at > now;
-    });
-    fresh.escalated = Math.min(old?.escalated ?? 0, stillFired === -1 ? policy!.levels.length : stillFired);
     const recorded = recordDue(fresh, now, policy!.levels);
     const change = changeOf(old, recorded.run);
     if (change) events.push({ kind: "changed", change, run: recorded.run });

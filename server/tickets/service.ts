@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { sqlOf, type Db, type Tx } from "../db/client.ts";
 import { inSqlTransaction, inTransaction } from "../events/transaction.ts";
-import { asSql } from "../db/sql.ts";
+import { asSql, type Sql } from "../db/sql.ts";
 import { ticketCounts } from "./counts.ts";
 import { recordIdempotencyKey, type IdempotencyClaim } from "../idempotency.ts";
 import type { Prisma } from "../db/generated/client.ts";
@@ -14,7 +14,7 @@ import { DomainError, forbidden, notFound } from "../errors.ts";
 import { appendEventsSql, appendingEvents, emit, emitted } from "../events/emit.ts";
 import { parseEventRows, FIELD_EVENTS, type EventRow, type NewEvent, type StoredEvent } from "../events/types.ts";
 import type { Channel, CustomerTier } from "../sla/policy.ts";
-import { newTicketSla, runsJson, slaEvents, upsertRunsSql } from "../sla/engine.ts";
+import { escalateFiled, newTicketSla, runsJson, slaEvents, upsertRunsSql } from "../sla/engine.ts";
 import type { TargetRun } from "../sla/targets.ts";
 import { currentPolicies, POLICIES_VERSION_SQL } from "../sla/stored.ts";
 import { parseInput } from "../validation.ts";
@@ -186,8 +186,9 @@ export async function createTicket(
     if (number === null) throw new Error("No ticket number was taken although requester and category exist");
 
     const priority = input.priority ?? "normal";
+    const policies = await currentPolicies(sql, policiesVersion);
     const sla = newTicketSla(
-      await currentPolicies(sql, policiesVersion),
+      policies,
       { type: input.type, priority, tier: requester.tier, channel, categoryId: category.id, teamId: category.teamId },
       now,
     );
@@ -232,6 +233,12 @@ export async function createTicket(
       runsJson(sla.runs.map((run) => ({ ticketId, run }))),
     ]);
     await emitted(sql, events);
+    // Rare: a level due at once (the policy's at-risk time is at filing).
+    if (sla.events.some((e) => e.kind === "escalated")) {
+      const about = { id: ticketId, requesterId: requester.id, priority, teamId: category.teamId, assigneeId: null, tags: [], version };
+      await emit(sql, await escalateFiled(sql, about, policies, sla.events, now));
+      return getTicketSummaryById(sql, ticketId);
+    }
     return {
       id: ticketId,
       number,
@@ -752,8 +759,9 @@ export async function updateTicket(
     if (apply.teamId !== undefined) events.push({ ...about, type: "ticket.team_changed", data: { from: ticket.teamId, to: apply.teamId, version } });
     if (apply.tags) events.push({ ...about, type: "ticket.tags_changed", data: { ...tagDiff(ticket.tags, apply.tags), version } });
     await emit(tx, events);
-    // Read after the listeners: the SLA clocks may have moved with the change.
-    return getTicketSummary(tx, user, ticket.id);
+    // Read after the listeners (the SLA clocks may have moved with the change), whether or not the
+    // change took the ticket out of the user's sight (moved to a team they are not in).
+    return currentTargets(await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, select: summarySelect }));
   });
 }
 
@@ -781,7 +789,17 @@ export class StaleTicketError extends DomainError {
 
 /** Tickets by id, as listTickets shows them (one SQL query: live delivery reads them for every batch of changes). */
 export async function getTicketSummaries(db: Db, ticketIds: string[]): Promise<TicketSummary[]> {
-  const rows = await sqlOf(db).query<SummaryRow>(
+  return summariesOf(sqlOf(db), ticketIds);
+}
+
+/** One ticket as listTickets shows it, read through `sql` (a command's transaction sees its own changes). */
+async function getTicketSummaryById(sql: Sql, ticketId: string): Promise<TicketSummary> {
+  const [summary] = await summariesOf(sql, [ticketId]);
+  return summary;
+}
+
+async function summariesOf(sql: Sql, ticketIds: string[]): Promise<TicketSummary[]> {
+  const rows = await sql.query<SummaryRow>(
     `SELECT page.*, ${RELATED_COLUMNS}
      FROM (SELECT ${TICKET_COLUMNS} FROM "Ticket" t WHERE t."id" = ANY($1::text[])) page
        JOIN "Customer" r ON r."id" = page."requesterId"

@@ -156,7 +156,7 @@ describe("seed:scale", () => {
     const tickets = await t.db.ticket.findMany({ where: { number: { gte: result.firstNumber } }, include: { slaTargets: true } });
     const ms = (d: Date | null) => d?.getTime() ?? null;
     for (const ticket of tickets) {
-      const runs = ticket.slaTargets.map((r) => ({ ...r, startedAt: r.startedAt.getTime(), dueAt: ms(r.dueAt), atRiskAt: ms(r.atRiskAt), fulfilledAt: ms(r.fulfilledAt), pausedSince: ms(r.pausedSince), warnedAt: ms(r.warnedAt), breachedAt: ms(r.breachedAt), alarmAt: ms(r.alarmAt) }));
+      const runs = ticket.slaTargets.map((r) => ({ ...r, startedAt: r.startedAt.getTime(), dueAt: ms(r.dueAt), atRiskAt: ms(r.atRiskAt), fulfilledAt: ms(r.fulfilledAt), pausedSince: ms(r.pausedSince), warnedAt: ms(r.warnedAt), breachedAt: ms(r.breachedAt), escalatedThrough: ms(r.escalatedThrough), alarmAt: ms(r.alarmAt) }));
       const expected = ticketSla(ticket.status, runs);
       expect({ state: ticket.slaState, dueAt: ms(ticket.slaDueAt) }, `#${ticket.number}`).toEqual(expected);
     }

@@ -135,6 +135,24 @@ describe("changes that select or change the policy", () => {
     expect(breaches.map((e) => e.data)).toEqual([{ target: "first_response", cycle: 1, dueAt: min(60).toISOString() }]);
   });
 
+  test("a change that waited for the ticket while a breach was recorded keeps the breach (recorded once)", async () => {
+    const filed = await fileFor("high", "Racing the timer", T0);
+    // The firing job records the miss at minute 61; the customer's follow-up, which took its moment
+    // at minute 50 (and then waited for the ticket), commits after it.
+    await fireDue((work) => inSqlTransaction(t.db, work), emit, min(61));
+    await addMessage(t.db, fx.otherCustomer, filed.number, { kind: "public", body: "Anyone there?" }, min(50));
+    const first = (await runs(filed.id))["first_response#1"];
+    expect(first.breachedAt).toEqual(min(61));
+    await fireDue((work) => inSqlTransaction(t.db, work), emit, min(70));
+    expect(await t.db.domainEvent.count({ where: { ticketId: filed.id, type: "ticket.sla_breached" } })).toBe(1);
+  });
+
+  test("an agent can hand a ticket to a team they are not in, and is answered with it", async () => {
+    const filed = await fileFor("normal", "Wrong desk", new Date());
+    const moved = await updateTicket(t.db, fx.agent, filed.number, { teamId: fx.teams.billing.id });
+    expect(moved.team?.id).toBe(fx.teams.billing.id);
+  });
+
   test("a changed policy recomputes every worked ticket under it, with its progress kept", async () => {
     const filed = await fileFor("high", "Keyboard missing keys", new Date(Date.now() - 5 * 60_000));
     const before = (await runs(filed.id))["first_response#1"].dueAt!;

@@ -42,7 +42,8 @@ describe("the policy form", () => {
       priorities: ["high", "urgent"],
       tiers: [],
       pauseOnHold: false,
-      atRiskShare: 0.75,
+      // Minutes before due apply; the share typed is kept for when the rule is switched back.
+      atRiskShare: 0.8,
       atRiskMinutesBefore: 15,
       targets: { urgent: { first_response: { minutes: 30, business: false }, resolution: { minutes: 240, business: true } } },
       escalations: [{ on: "breached", afterMinutes: 60, notify: ["assignee", "supervisors"], addTags: ["late", "vip", "urgent"], raisePriorityTo: null }],

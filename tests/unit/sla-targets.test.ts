@@ -108,24 +108,40 @@ describe("escalation levels", () => {
   test("fire once each, in order, with the warning and the breach; the alarm moves to the next one", () => {
     const warned = recordDue(first, min(45), levels);
     expect(kinds(warned.events)).toEqual(["warned", "level 0"]);
-    expect(warned.run).toMatchObject({ escalated: 1, alarmAt: min(60) });
+    expect(warned.run).toMatchObject({ escalatedThrough: min(45), alarmAt: min(60) });
     const breached = recordDue(warned.run, min(60), levels);
     expect(kinds(breached.events)).toEqual(["breached", "level 1"]);
-    expect(breached.run).toMatchObject({ escalated: 2, alarmAt: min(120) });
+    expect(breached.run).toMatchObject({ escalatedThrough: min(60), alarmAt: min(120) });
     expect(recordDue(breached.run, min(119), levels).events).toEqual([]);
     const later = recordDue(breached.run, min(120), levels);
     expect(kinds(later.events)).toEqual(["level 2"]);
-    expect(later.run).toMatchObject({ escalated: 3, alarmAt: null });
+    expect(later.run).toMatchObject({ escalatedThrough: min(120), alarmAt: null });
   });
 
   test("found late, the warning's level passes without firing; a met or paused run escalates no further", () => {
     const late = recordDue(first, min(61), levels);
     expect(kinds(late.events)).toEqual(["breached", "level 1"]);
-    expect(late.run.escalated).toBe(2);
+    expect(late.run.escalatedThrough).toBe(min(60));
     const met = planRuns(withLevels, [created, agentReply(min(70))], [late.run], min(200));
     expect(met.events.filter((e) => e.kind === "escalated")).toEqual([]);
-    expect(run(met.runs, "first_response")).toMatchObject({ escalated: 2, alarmAt: null });
+    expect(run(met.runs, "first_response")).toMatchObject({ escalatedThrough: min(60), alarmAt: null });
   });
+});
+
+test("levels added or removed later never fire one twice; under another policy its own levels start afresh", () => {
+  const levels = [{ on: "breached", afterMinutes: 0 }] as const;
+  const withLevels = { ...policy(), levels };
+  const [first] = planRuns(withLevels, [created], [], T0).runs;
+  const breached = recordDue(first, min(61), levels);
+  expect(breached.events.filter((e) => e.kind === "escalated")).toHaveLength(1);
+  // A supervisor adds an at-risk level and one an hour after the breach.
+  const more = [{ on: "at_risk", afterMinutes: 0 }, ...levels, { on: "breached", afterMinutes: 60 }] as const;
+  const again = planRuns({ ...policy(), levels: more }, [created], [breached.run, ...planRuns(withLevels, [created], [], T0).runs.slice(1)], min(62));
+  expect(again.events.filter((e) => e.kind === "escalated")).toEqual([]);
+  expect(run(again.runs, "first_response").alarmAt).toBe(min(120));
+  // The ticket moves to another policy with the same breach level: it fires there once.
+  const moved = planRuns({ ...policy("other"), levels }, [created], again.runs, min(63));
+  expect(moved.events.filter((e) => e.kind === "escalated").map((e) => e.run.target)).toEqual(["first_response"]);
 });
 
 describe("recomputing", () => {
@@ -174,7 +190,7 @@ describe("the ticket's summary", () => {
     pausedSince: null,
     warnedAt: null,
     breachedAt: null,
-    escalated: 0,
+    escalatedThrough: null,
     alarmAt: min(45),
   };
   const resolution: TargetRun = { ...base, target: "resolution", dueAt: min(600), atRiskAt: min(450), alarmAt: min(450) };
