@@ -3,7 +3,7 @@
 // worked out in the browser from the runs' instants (server/sla/state.ts), so
 // a badge turns at risk or breached at its moment, and the server's recorded
 // warning or breach arrives live within seconds.
-import type { SlaTargetJson } from "../../server/realtime/protocol.ts";
+import type { RunningTarget, SlaTargetJson } from "../../server/realtime/protocol.ts";
 import { runState, type RunState, type TicketSlaState } from "../../server/sla/state.ts";
 import type { SlaHistoryEntry } from "../../server/tickets/timeline.ts";
 import { useT } from "../i18n/i18n.ts";
@@ -11,8 +11,8 @@ import { useTimeFormat } from "../utils/time.tsx";
 
 const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
 
-export function stateOf(run: SlaTargetJson, now: number): RunState {
-  return runState({ dueAt: ms(run.dueAt), atRiskAt: ms(run.atRiskAt), fulfilledAt: ms(run.fulfilledAt), pausedSince: ms(run.pausedSince) }, now);
+export function stateOf(run: RunningTarget & { fulfilledAt?: string | null }, now: number): RunState {
+  return runState({ dueAt: ms(run.dueAt), atRiskAt: ms(run.atRiskAt), fulfilledAt: ms(run.fulfilledAt ?? null), pausedSince: ms(run.pausedSince) }, now);
 }
 
 /** "3d 4h", "2h 05m", "12m": a length of time, compact. */
@@ -42,7 +42,7 @@ function useCountdown() {
 }
 
 /** One running target: its short name and the time left (or over), coloured by state. */
-export function SlaCountdown({ run, now, named = true }: { run: SlaTargetJson; now: number; named?: boolean }) {
+export function SlaCountdown({ run, now, named = true }: { run: RunningTarget; now: number; named?: boolean }) {
   const { t } = useT();
   const fmt = useTimeFormat();
   const countdown = useCountdown();
@@ -68,9 +68,9 @@ export function SlaCountdown({ run, now, named = true }: { run: SlaTargetJson; n
 }
 
 /** A queue row's SLA: a countdown per running target, or the ticket's state when none runs. */
-export function SlaTargets({ state, targets, now }: { state: TicketSlaState; targets: SlaTargetJson[]; now: number }) {
+export function SlaTargets({ state, targets, now }: { state: TicketSlaState; targets: (RunningTarget & { fulfilledAt?: string | null })[]; now: number }) {
   const { t } = useT();
-  const running = targets.filter((r) => r.fulfilledAt === null);
+  const running = targets.filter((r) => !r.fulfilledAt);
   if (running.length === 0) {
     return (
       <span className={`badge sla-${state}`} data-sla={state}>
@@ -79,7 +79,7 @@ export function SlaTargets({ state, targets, now }: { state: TicketSlaState; tar
     );
   }
   // Soonest due first; a paused one (no due time) last.
-  const order = (r: SlaTargetJson) => ms(r.dueAt) ?? Number.POSITIVE_INFINITY;
+  const order = (r: RunningTarget) => ms(r.dueAt) ?? Number.POSITIVE_INFINITY;
   return (
     <span className="sla-targets" data-sla-state={state}>
       {[...running].sort((a, b) => order(a) - order(b)).map((run) => (

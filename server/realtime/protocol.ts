@@ -24,8 +24,11 @@ export interface QueueTicket {
   /** The ticket's SLA at a glance (server/sla/targets.ts ticketSla) and the current run of each target. */
   slaState: TicketSlaState;
   slaDueAt: string | null;
-  slaTargets: SlaTargetJson[];
+  /** The targets running now (not met): what the queue's countdowns need, and no more (the queue is the busiest page). */
+  slaTargets: RunningTarget[];
 }
+
+export type RunningTarget = Pick<SlaTargetJson, "target" | "dueAt" | "atRiskAt" | "pausedSince">;
 
 /** One run of an SLA target's clock; instants as ISO strings, null when not (yet) known. */
 export interface SlaTargetJson {

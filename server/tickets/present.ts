@@ -22,7 +22,9 @@ export function toQueueTicket(t: TicketSummary): QueueTicket {
     solvedAt: t.solvedAt?.toISOString() ?? null,
     slaState: t.slaState,
     slaDueAt: t.slaDueAt?.toISOString() ?? null,
-    slaTargets: slaTargetsView(t.slaTargets),
+    slaTargets: t.slaTargets.flatMap((r) =>
+      r.fulfilledAt ? [] : [{ target: r.target, dueAt: r.dueAt?.toISOString() ?? null, atRiskAt: r.atRiskAt?.toISOString() ?? null, pausedSince: r.pausedSince?.toISOString() ?? null }],
+    ),
   };
 }
 
