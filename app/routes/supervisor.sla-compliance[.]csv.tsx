@@ -11,8 +11,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   try {
     const report = await slaCompliance(db(), user, { from: params.get("from"), to: params.get("to"), timeZone: timeZoneFromRequest(request) });
+    // Names come from people: one starting like a formula is read by a spreadsheet as text, not run.
+    const text = (value: string | null) => (value && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
     const csv = stringify(
-      report.rows.map((r) => ({ ...r, onTime: r.due ? (r.met / r.due).toFixed(4) : "" })),
+      report.rows.map((r) => ({ ...r, team: text(r.team), agent: text(r.agent), policy: text(r.policy), onTime: r.due ? (r.met / r.due).toFixed(4) : "" })),
       {
         header: true,
         columns: [
