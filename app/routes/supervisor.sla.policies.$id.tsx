@@ -107,6 +107,21 @@ const CONDITIONS = {
 } as const;
 const CONDITION_LABEL = { types: "ticket.type", priorities: "ticket.priority", tiers: "ticket.tier", channels: "ticket.channel" } as const;
 
+/** A condition as boxes to tick (none ticked: any value). */
+function CheckGroup(props: { name: string; legend: string; choices: { id: string; name: string }[]; isChecked: (id: string) => boolean; errors?: string[] }) {
+  return (
+    <fieldset className="field inline-checks">
+      <legend>{props.legend}</legend>
+      {props.choices.map((choice) => (
+        <label key={choice.id} className="check-inline">
+          <input type="checkbox" name={props.name} value={choice.id} defaultChecked={props.isChecked(choice.id)} /> {choice.name}
+        </label>
+      ))}
+      <FieldErrors keys={props.errors} />
+    </fieldset>
+  );
+}
+
 /** A choice that may be left empty ("—"). */
 function OptionalSelect({ label, name, value, choices }: { label: string; name: string; value: string; choices: { id: string; name: string }[] }) {
   return (
@@ -141,6 +156,7 @@ export default function PolicyEditor() {
   const levels = [...(policy?.escalations ?? []), ...Array.from({ length: NEW_LEVEL_ROWS }, () => null)];
   const busy = navigation.state === "submitting";
   const preview = result && result.ok && "preview" in result ? result.preview : null;
+  const atRiskMode = value("atRiskMode", policy?.atRiskMinutesBefore == null ? "share" : "before");
 
   return (
     <div className="page">
@@ -163,32 +179,29 @@ export default function PolicyEditor() {
           <h2>{t("slaSettings.appliesTo")}</h2>
           <p className="muted small">{t("slaSettings.appliesToLead")}</p>
           {(Object.keys(CONDITIONS) as (keyof typeof CONDITIONS)[]).map((field) => (
-            <fieldset key={field} className="field inline-checks">
-              <legend>{t(`slaSettings.conditions.${field}`)}</legend>
-              {CONDITIONS[field].map((item) => (
-                <label key={item} className="check-inline">
-                  <input type="checkbox" name={field} value={item} defaultChecked={listed(field, policy?.[field] ?? [], item)} /> {t(`${CONDITION_LABEL[field]}.${item}`)}
-                </label>
-              ))}
-              <FieldErrors keys={errorsFor(errors, field)} />
-            </fieldset>
+            <CheckGroup
+              key={field}
+              name={field}
+              legend={t(`slaSettings.conditions.${field}`)}
+              choices={CONDITIONS[field].map((item) => ({ id: item, name: t(`${CONDITION_LABEL[field]}.${item}`) }))}
+              isChecked={(item) => listed(field, policy?.[field] ?? [], item)}
+              errors={errorsFor(errors, field)}
+            />
           ))}
-          <fieldset className="field inline-checks">
-            <legend>{t("slaSettings.conditions.categoryIds")}</legend>
-            {options.categories.map((c) => (
-              <label key={c.id} className="check-inline">
-                <input type="checkbox" name="categoryIds" value={c.id} defaultChecked={listed("categoryIds", policy?.categoryIds ?? [], c.id)} /> {localName(c, locale)}
-              </label>
-            ))}
-          </fieldset>
-          <fieldset className="field inline-checks">
-            <legend>{t("slaSettings.conditions.teamIds")}</legend>
-            {options.teams.map((team) => (
-              <label key={team.id} className="check-inline">
-                <input type="checkbox" name="teamIds" value={team.id} defaultChecked={listed("teamIds", policy?.teamIds ?? [], team.id)} /> {team.name}
-              </label>
-            ))}
-          </fieldset>
+          <CheckGroup
+            name="categoryIds"
+            legend={t("slaSettings.conditions.categoryIds")}
+            choices={options.categories.map((c) => ({ id: c.id, name: localName(c, locale) }))}
+            isChecked={(id) => listed("categoryIds", policy?.categoryIds ?? [], id)}
+            errors={errorsFor(errors, "categoryIds")}
+          />
+          <CheckGroup
+            name="teamIds"
+            legend={t("slaSettings.conditions.teamIds")}
+            choices={options.teams}
+            isChecked={(id) => listed("teamIds", policy?.teamIds ?? [], id)}
+            errors={errorsFor(errors, "teamIds")}
+          />
         </section>
 
         <section className="card">
@@ -208,7 +221,7 @@ export default function PolicyEditor() {
           <fieldset className="field">
             <legend>{t("slaSettings.atRisk")}</legend>
             <label className="check">
-              <input type="radio" name="atRiskMode" value="share" defaultChecked={value("atRiskMode", policy?.atRiskMinutesBefore == null ? "share" : "before") === "share"} />{" "}
+              <input type="radio" name="atRiskMode" value="share" defaultChecked={atRiskMode === "share"} />{" "}
               {t("slaSettings.atRiskShare")}{" "}
               <input
                 className="narrow"
@@ -220,7 +233,7 @@ export default function PolicyEditor() {
               %
             </label>
             <label className="check">
-              <input type="radio" name="atRiskMode" value="before" defaultChecked={value("atRiskMode", policy?.atRiskMinutesBefore == null ? "share" : "before") === "before"} />{" "}
+              <input type="radio" name="atRiskMode" value="before" defaultChecked={atRiskMode === "before"} />{" "}
               {t("slaSettings.atRiskBefore")}{" "}
               <input
                 className="narrow"

@@ -11,7 +11,7 @@ import type { NewEvent } from "../events/types.ts";
 import type { Fact, TicketStatus } from "./clock.ts";
 import { appliedPolicyOf, selectPolicy, type Channel, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "./policy.ts";
 import { currentPolicies, POLICIES_VERSION_SQL } from "./stored.ts";
-import { planRuns, recordDue, runKey, ticketSla, type RunEvent, type TargetRun, type TicketSlaState } from "./targets.ts";
+import { iso, planRuns, recordDue, runKey, ticketSla, type RunEvent, type TargetRun, type TicketSlaState } from "./targets.ts";
 import { escalate, type EscalatedTicket, type Escalation } from "./escalate.ts";
 import { fireAt } from "../jobs/schedule.ts";
 
@@ -56,7 +56,6 @@ export function newTicketSla(
 
 /** Runs as the JSON parameter that RUNS_RECORDSET reads. */
 export function runsJson(rows: { ticketId: string; run: TargetRun }[]): string {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return JSON.stringify(
     rows.map(({ ticketId, run }) => ({
       ticketId,
@@ -100,7 +99,6 @@ export function upsertRunsSql(param: string, now: string): string {
 
 /** The timeline events of runs' changes (escalations are carried out, and recorded, by escalate.ts). */
 export function slaEvents(ticket: { id: string; requesterId: string }, events: readonly RunEvent[], at: Date): NewEvent[] {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const about = { ticketId: ticket.id, customerId: ticket.requesterId, actorId: null, at };
   return events.flatMap((e): NewEvent[] => {
     if (e.kind === "escalated") return [];

@@ -9,7 +9,7 @@ import type { NewEvent } from "../events/types.ts";
 import { rolesWith } from "../auth/policy.ts";
 import { notify } from "../notifications/service.ts";
 import { PRIORITIES, type EscalationLevel, type Priority, type SlaPolicyRule } from "./policy.ts";
-import type { TargetRun } from "./targets.ts";
+import { iso, type TargetRun } from "./targets.ts";
 
 /** What an escalation needs of its ticket (current values, locked by the caller). */
 export interface EscalatedTicket {
@@ -80,7 +80,6 @@ export async function escalate(sql: Sql, escalations: readonly Escalation[], now
       // Told after the changes: a level that hands the ticket to someone tells its new assignee.
       const recipients = [...(level.notify.includes("assignee") && ticket.assigneeId ? [ticket.assigneeId] : []), ...(level.notify.includes("supervisors") ? supervisors : [])];
       const kind = level.on === "at_risk" ? "sla_warning" : level.afterMinutes === 0 ? "sla_breach" : "sla_escalation";
-      const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
       const notified = await notify(
         sql,
         recipients,

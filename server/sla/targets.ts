@@ -49,6 +49,9 @@ export type RunEvent =
   /** The policy's escalation level `level` (an index into its levels) fell due. */
   | { kind: "escalated"; run: TargetRun; level: number };
 
+/** An instant of a run (epoch ms) as stored and sent: ISO 8601, or null. */
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
 export const runKey = (run: Pick<TargetRun, "target" | "cycle">) => `${run.target}#${run.cycle}`;
 
 /** The policy a ticket's clocks run under, with its escalation levels in the order they fall due. */
