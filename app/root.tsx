@@ -23,6 +23,7 @@ import { useTimeZoneCookie } from "./utils/time.tsx";
 import styles from "./styles/app.css?url";
 import { can, db, getUser, unreadCount } from "./services.server.ts";
 import { NotificationBell } from "./components/Notifications.tsx";
+import { TicketSearchBox } from "./components/Search.tsx";
 import { pageTitle } from "./utils/meta.ts";
 import { useNonce } from "./utils/nonce.tsx";
 
@@ -44,6 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       portal: user ? can(user, "tickets.file") : false,
       workspace: user ? can(user, "workspace.use") : false,
       boards: user ? can(user, "boards.view") : false,
+      search: user ? can(user, "tickets.search") : false,
     },
     /** Unread notifications (staff); the bell counts on live from here. */
     unread: notified ? await unreadCount(db(), user) : null,
@@ -129,6 +131,7 @@ function Shell({ children }: { children: React.ReactNode }) {
           <NavLink to="/help">{t("nav.help")}</NavLink>
         </nav>
         <div className="topbar-end">
+          {sections?.search && <TicketSearchBox />}
           <Form method="post" action="/set-language" className="lang-form">
             <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
             <label className="visually-hidden" htmlFor="lang-select">

@@ -26,6 +26,7 @@ export {
   StaleTicketError,
 } from "../server/tickets/service.ts";
 export { toQueueTicket } from "../server/tickets/present.ts";
+export { searchTickets } from "../search/tickets.ts";
 export { answerSurvey, getSurveyByToken } from "../server/surveys/service.ts";
 export { getCustomerOverview } from "../server/customers/service.ts";
 export { csatBoard, healthBoard, slaBoard, slaCompliance } from "../server/boards/service.ts";

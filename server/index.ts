@@ -10,6 +10,7 @@ import { db } from "./db/client.ts";
 import { closeRateLimits } from "./auth/accounts.ts";
 import { startHelpdesk } from "./app.ts";
 import { ensureSearchSettings, reindexIfBehind } from "../search/articles.ts";
+import { ensureTicketSearchSettings, reindexTicketsIfBehind } from "../search/tickets.ts";
 import { DEMO_ACCOUNTS } from "../prisma/demo-accounts.ts";
 
 /** Stopping never takes longer than this, whatever happens. */
@@ -24,6 +25,9 @@ async function main() {
   const prepareSearch = async () => {
     await ensureSearchSettings();
     await reindexIfBehind(db());
+    await ensureTicketSearchSettings();
+    // Minutes at a million tickets: in the background, once per desk (not in web-only processes).
+    if (env.ROLE !== "web") void reindexTicketsIfBehind(db());
   };
   try {
     await prepareSearch();

@@ -74,6 +74,7 @@ import {
   setPreferences,
 } from "../notifications/service.ts";
 import { MAX_SEARCH_OFFSET, searchArticles } from "../../search/articles.ts";
+import { searchTickets } from "../../search/tickets.ts";
 import { defineRoute, type ApiRoute } from "./contract.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import { messageJson, ticketJson } from "./present.ts";
@@ -87,6 +88,19 @@ const KbSearchQuerySchema = z.object({
   limit: LimitParamSchema(50, 10),
   cursor: CursorParamSchema.optional(),
 });
+
+const TicketSearchQuerySchema = z.object({
+  q: z.string({ error: "validation.query" }).max(500, "validation.query").default(""),
+  limit: LimitParamSchema(50, 20),
+  cursor: CursorParamSchema.optional(),
+});
+
+/** Search being down is a 503 with a message, never a 500. */
+function searchUnavailable(error: unknown): never {
+  if (error instanceof DomainError) throw error;
+  console.warn("[search]", (error as Error).message);
+  throw new DomainError("unavailable", "errors.searchUnavailable");
+}
 
 const IdempotencyHeaders = z.object({ "idempotency-key": IdempotencyKeySchema.optional() });
 const IDEMPOTENT_NOTE =
@@ -442,18 +456,52 @@ export const API_ROUTES: ApiRoute[] = [
     handle: async ({ query }) => {
       // Search pages by offset; the cursor hides that from clients.
       const offset = query.cursor ? decodeOffset(query.cursor, MAX_SEARCH_OFFSET) : 0;
-      const result = await searchArticles({ query: query.q, locale: query.locale, limit: query.limit, offset }).catch(
-        (error) => {
-          if (error instanceof DomainError) throw error;
-          console.warn("[kb search]", (error as Error).message);
-          throw new DomainError("unavailable", "errors.searchUnavailable");
-        },
-      );
+      const result = await searchArticles({ query: query.q, locale: query.locale, limit: query.limit, offset }).catch(searchUnavailable);
       const next = offset + query.limit;
       return {
         data: result.hits,
         total: result.total,
         nextCursor: result.hasMore && next <= MAX_SEARCH_OFFSET ? encodeOffset(next) : null,
+      };
+    },
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/search/tickets",
+    auth: "bearer",
+    summary: "Search the tickets the caller may see (staff)",
+    description:
+      "Free text (typos forgiven, English and Chinese) over subject, conversation, requester, company, tags and number; " +
+      "internal notes only for those who may read them. Operators narrow it: `status:open` (or `status:active`), `priority:urgent`, " +
+      "`type:complaint`, `tag:refund`, `assignee:me` / `assignee:none` / `assignee:<email or name>`, `requester:<email>`, " +
+      "`team:<key or name>`, `category:<key>`, `#123`; the same operator twice means either value, `-tag:spam` means without. " +
+      "Without free text, the most recently updated first. Customers may not search tickets.",
+    query: TicketSearchQuerySchema,
+    response: S.TicketSearchPage,
+    errors: [403, 503],
+    handle: async ({ user, query }) => {
+      const offset = query.cursor ? decodeOffset(query.cursor, MAX_SEARCH_OFFSET) : 0;
+      const result = await searchTickets(db(), user, { q: query.q, limit: query.limit, offset }).catch(searchUnavailable);
+      const next = offset + query.limit;
+      return {
+        data: result.hits.map((hit) => ({
+          number: hit.number,
+          subject: hit.subject,
+          subjectHighlight: hit.subjectHtml,
+          status: hit.status,
+          priority: hit.priority,
+          sla: hit.slaState,
+          slaDueAt: hit.slaDueAt,
+          updatedAt: hit.updatedAt,
+          requester: { name: hit.requesterName, email: hit.requesterEmail },
+          assignee: hit.assigneeName,
+          team: hit.teamName,
+          highlight: hit.snippet ? { html: hit.snippet.html, internal: hit.snippet.inNote } : undefined,
+        })),
+        total: result.total,
+        nextCursor: result.hasMore && next <= MAX_SEARCH_OFFSET ? encodeOffset(next) : null,
+        ignored: result.invalid,
       };
     },
   }),

@@ -281,6 +281,37 @@ export const ArticleSearchPage = z
   .strictObject({ data: z.array(ArticleHit), nextCursor, total: z.number().int().openapi({ description: "Estimated matches" }) })
   .openapi("ArticleSearchPage");
 
+export const TicketHit = z
+  .strictObject({
+    number: z.number().int(),
+    subject: z.string(),
+    subjectHighlight: z.string().optional().openapi({ description: "Safe HTML: the subject with matches in <mark>" }),
+    status: z.enum(STATUSES),
+    priority: z.enum(PRIORITIES),
+    sla: z.enum(TICKET_SLA_STATES),
+    slaDueAt: orNull(Timestamp),
+    updatedAt: Timestamp,
+    requester: z.strictObject({ name: z.string(), email: z.string() }),
+    assignee: orNull(z.string()).openapi({ description: "The assignee's name" }),
+    team: orNull(z.string()).openapi({ description: "The team's name" }),
+    highlight: z
+      .strictObject({ html: z.string(), internal: z.boolean().openapi({ description: "The match is in an internal note" }) })
+      .optional()
+      .openapi({ description: "Safe HTML: where the conversation matched, with matches in <mark>" }),
+  })
+  .openapi("TicketHit");
+
+export const TicketSearchPage = z
+  .strictObject({
+    data: z.array(TicketHit),
+    nextCursor,
+    total: z.number().int().openapi({ description: "Estimated matches" }),
+    ignored: z
+      .array(z.string())
+      .openapi({ description: "Operators that were not applied: a value they cannot take (`status:opne`) or nobody by that name" }),
+  })
+  .openapi("TicketSearchPage");
+
 export const OpenApiDocument = z
   .looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) })
   .openapi("OpenApiDocument");

@@ -44,6 +44,8 @@ export const PERMISSIONS = [
   /** The staff side of tickets one may see: internal notes (read and write),
    *  system events and staff-only fields (tags, SLA state, requester tier, assignee, team). */
   "tickets.internal",
+  /** Search the tickets one may see (subject, conversation, requester, tags). Never customers: the index holds internal notes. */
+  "tickets.search",
   /** Change status, priority and assignee of tickets one may see. */
   "tickets.update",
   /** Be offered as an assignee. */
@@ -80,6 +82,7 @@ const AGENT: readonly Permission[] = [
   "tickets.view_untriaged",
   "tickets.reply",
   "tickets.internal",
+  "tickets.search",
   "tickets.update",
   "tickets.assignable",
   "agents.list",

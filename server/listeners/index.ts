@@ -12,11 +12,12 @@ import { slaTimers } from "./sla-timers.ts";
 import { slaClocks } from "./sla-clocks.ts";
 import { slaRecompute } from "./sla-recompute.ts";
 import { searchIndex } from "./search-index.ts";
+import { ticketSearch } from "./ticket-search.ts";
 
 export function inTransactionListeners(): readonly InTransactionListener[] {
   return [slaClocks, csatSurvey, healthScore];
 }
 
 export function durableListeners(): readonly DurableListener[] {
-  return [searchIndex, slaTimers, slaRecompute];
+  return [searchIndex, ticketSearch, slaTimers, slaRecompute];
 }

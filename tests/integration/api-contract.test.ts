@@ -512,6 +512,45 @@ describe("knowledge base search", () => {
   });
 });
 
+describe("ticket search", () => {
+  test("staff find the tickets they may see, with operators and highlights; customers may not search; says when search is down", async () => {
+    const mine = await fileTicket(tokens.customer, "Searchable printer jam");
+    await fileTicket(tokens.other, "Searchable invoice", { category: "billing" });
+    await ctx.server.drain();
+
+    const res = await call(`/search/tickets?q=${encodeURIComponent("searchable printr")}`, { token: tokens.agent });
+    expect(res.status).toBe(200);
+    expect(res.body.data.map((h: { number: number }) => h.number)).toEqual([mine.number]);
+    expect(res.body.data[0].subjectHighlight).toContain("<mark>Searchable</mark>");
+    // The billing ticket is the billing team's: only its agent finds it.
+    const billing = await call("/search/tickets?q=searchable", { token: tokens.billing });
+    expect(billing.body.data.map((h: { subject: string }) => h.subject)).toEqual(["Searchable invoice"]);
+    const paged = await call("/search/tickets?q=searchable&limit=1", { token: tokens.supervisor });
+    expect(paged.body.nextCursor).toEqual(expect.any(String));
+    const next = await call(`/search/tickets?q=searchable&limit=1&cursor=${paged.body.nextCursor}`, { token: tokens.supervisor });
+    expect([...paged.body.data, ...next.body.data].map((h: { subject: string }) => h.subject).sort()).toEqual([
+      "Searchable invoice",
+      "Searchable printer jam",
+    ]);
+    const ignored = await call("/search/tickets?q=searchable%20priority:hot", { token: tokens.supervisor });
+    expect(ignored.body.ignored).toEqual(["priority:hot"]);
+
+    expect((await call("/search/tickets?q=searchable", { token: tokens.customer })).status).toBe(403);
+    expect((await call("/search/tickets?q=searchable")).status).toBe(401);
+    expect((await call("/search/tickets?q=x&cursor=eyJvIjotMX0", { token: tokens.agent })).body.error.details).toHaveProperty("cursor");
+
+    const settings = runtimeSettings();
+    setRuntimeSettings({ ...settings, meiliUrl: "http://127.0.0.1:9" }); // nothing listens there
+    try {
+      const down = await call("/search/tickets?q=searchable", { token: tokens.agent });
+      expect(down.status).toBe(503);
+      expect(down.body.error.code).toBe("unavailable");
+    } finally {
+      setRuntimeSettings(settings);
+    }
+  });
+});
+
 describe("SLA", () => {
   test("business calendars: set up, listed, read, changed and removed by supervisors and admins", async () => {
     const hours = { mon: [["09:00", "17:00"]], fri: [["09:00", "15:00"]] };
