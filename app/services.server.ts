@@ -18,6 +18,7 @@ export { parseInput } from "../server/validation.ts";
 export { DomainError } from "../server/errors.ts";
 export {
   addMessage,
+  countViews,
   createTicket,
   getTicket,
   listAssignableAgents,
@@ -27,6 +28,7 @@ export {
 } from "../server/tickets/service.ts";
 export { toQueueTicket } from "../server/tickets/present.ts";
 export { searchTickets } from "../search/tickets.ts";
+export { createView, deleteView, getView, listViews, resolveFor, updateView, viewEditorOptions } from "../server/views/service.ts";
 export { answerSurvey, getSurveyByToken } from "../server/surveys/service.ts";
 export { getCustomerOverview } from "../server/customers/service.ts";
 export { csatBoard, healthBoard, slaBoard, slaCompliance } from "../server/boards/service.ts";

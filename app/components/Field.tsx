@@ -52,3 +52,24 @@ export function FormError({ messageKey }: { messageKey?: string }) {
     </div>
   );
 }
+
+/** Checkboxes that share a name: the form sends every checked value (an empty list when none is). */
+export function CheckGroup(props: {
+  name: string;
+  legend: string;
+  choices: { id: string; name: string }[];
+  isChecked: (id: string) => boolean;
+  errors?: string[];
+}) {
+  return (
+    <fieldset className="field inline-checks">
+      <legend>{props.legend}</legend>
+      {props.choices.map((choice) => (
+        <label key={choice.id} className="check-inline">
+          <input type="checkbox" name={props.name} value={choice.id} defaultChecked={props.isChecked(choice.id)} /> {choice.name}
+        </label>
+      ))}
+      <FieldErrors keys={props.errors} />
+    </fieldset>
+  );
+}

@@ -68,7 +68,18 @@ export function SlaCountdown({ run, now, named = true }: { run: RunningTarget; n
 }
 
 /** A queue row's SLA: a countdown per running target, or the ticket's state when none runs. */
-export function SlaTargets({ state, targets, now }: { state: TicketSlaState; targets: (RunningTarget & { fulfilledAt?: string | null })[]; now: number }) {
+export function SlaTargets({
+  state,
+  targets,
+  now,
+  first = false,
+}: {
+  state: TicketSlaState;
+  targets: (RunningTarget & { fulfilledAt?: string | null })[];
+  now: number;
+  /** Only the soonest (a dense list row), with how many more run. */
+  first?: boolean;
+}) {
   const { t } = useT();
   const running = targets.filter((r) => !r.fulfilledAt);
   if (running.length === 0) {
@@ -80,11 +91,18 @@ export function SlaTargets({ state, targets, now }: { state: TicketSlaState; tar
   }
   // Soonest due first; a paused one (no due time) last.
   const order = (r: RunningTarget) => ms(r.dueAt) ?? Number.POSITIVE_INFINITY;
+  const sorted = [...running].sort((a, b) => order(a) - order(b));
+  const shown = first ? sorted.slice(0, 1) : sorted;
   return (
     <span className="sla-targets" data-sla-state={state}>
-      {[...running].sort((a, b) => order(a) - order(b)).map((run) => (
+      {shown.map((run) => (
         <SlaCountdown key={run.target} run={run} now={now} />
       ))}
+      {sorted.length > shown.length && (
+        <span className="muted small sla-more" title={sorted.slice(1).map((r) => t(`sla.target.${r.target}`)).join(", ")}>
+          +{sorted.length - shown.length}
+        </span>
+      )}
     </span>
   );
 }

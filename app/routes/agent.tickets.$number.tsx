@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PRIORITIES, STATUSES } from "../../server/tickets/schemas.ts";
@@ -116,6 +116,7 @@ export default function AgentTicket() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const navigation = useNavigation();
+  const location = useLocation();
   const messages = useLiveTicket(ticket, data.messages);
   // After a failed note (or a page reload without scripts) keep writing a note, never a reply.
   const [mode, setMode] = useState<"reply" | "note">(failure?.values?.intent === "note" ? "note" : "reply");
@@ -134,8 +135,8 @@ export default function AgentTicket() {
   return (
     <div className="page wide ticket-layout">
       <section className="ticket-main">
-        <p>
-          <Link to="/agent">← {t("agent.queueTitle")}</Link>
+        <p className="back-to-list">
+          <Link to={`/agent${location.search}`}>← {t("agent.queueTitle")}</Link>
         </p>
         <div className="page-head">
           <h1>

@@ -7,7 +7,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Temporal } from "temporal-polyfill";
 import { z } from "zod";
-import { Field, FieldErrors, FormError } from "../components/Field.tsx";
+import { CheckGroup, Field, FieldErrors, FormError } from "../components/Field.tsx";
 import { useT } from "../i18n/i18n.ts";
 import { localName, type Locale } from "../i18n/config.ts";
 import { asResponse, formFailureBody, readForm } from "../utils/forms.server.ts";
@@ -108,20 +108,6 @@ const CONDITIONS = {
 const CONDITION_LABEL = { types: "ticket.type", priorities: "ticket.priority", tiers: "ticket.tier", channels: "ticket.channel" } as const;
 
 /** A condition as boxes to tick (none ticked: any value). */
-function CheckGroup(props: { name: string; legend: string; choices: { id: string; name: string }[]; isChecked: (id: string) => boolean; errors?: string[] }) {
-  return (
-    <fieldset className="field inline-checks">
-      <legend>{props.legend}</legend>
-      {props.choices.map((choice) => (
-        <label key={choice.id} className="check-inline">
-          <input type="checkbox" name={props.name} value={choice.id} defaultChecked={props.isChecked(choice.id)} /> {choice.name}
-        </label>
-      ))}
-      <FieldErrors keys={props.errors} />
-    </fieldset>
-  );
-}
-
 /** A choice that may be left empty ("—"). */
 function OptionalSelect({ label, name, value, choices }: { label: string; name: string; value: string; choices: { id: string; name: string }[] }) {
   return (

@@ -60,6 +60,8 @@ export const PERMISSIONS = [
   "customers.view_all",
   /** See the SLA, satisfaction and customer-health boards. */
   "boards.view",
+  /** Keep the views of tickets shared with all staff. */
+  "views.share",
   /** Set up SLA policies and business calendars (and preview their due times). */
   "sla.manage",
   /** Be told of SLA escalations meant for "the supervisors". */
@@ -94,6 +96,7 @@ const SUPERVISOR: readonly Permission[] = [
   ...AGENT.filter((p) => !["tickets.view_assigned", "tickets.view_team", "tickets.view_untriaged"].includes(p)),
   "tickets.view_all",
   "boards.view",
+  "views.share",
   "sla.manage",
   "sla.escalations",
 ];

@@ -12,7 +12,10 @@ export interface QueueTicket {
   priority: string;
   type: string;
   requesterName: string;
+  requesterEmail: string;
   requesterTier: string;
+  categoryId: string;
+  tags: string[];
   teamId: string | null;
   teamName: string | null;
   assigneeId: string | null;

@@ -74,8 +74,8 @@ export const NewMessageSchema = z.object({
 export const TicketListQuerySchema = z.object({
   status: z.enum([...STATUSES, "active"], { error: "validation.status" }).optional(),
   view: z.enum(["all", "mine", "unassigned"], { error: "validation.view" }).default("all"),
-  /** Newest first, or the next SLA due time first (tickets with no running target last). */
-  sort: z.enum(["created", "due"], { error: "validation.sort" }).default("created"),
+  /** Newest first, the next SLA due time first (tickets with no running target last), or the latest change first. */
+  sort: z.enum(["created", "due", "updated"], { error: "validation.sort" }).default("created"),
   limit: LimitParamSchema(200, 50),
   /** `nextCursor` of the previous page. */
   cursor: CursorParamSchema.optional(),

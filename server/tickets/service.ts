@@ -23,6 +23,7 @@ import { planUpdate, tagDiff, type FieldChange, type FieldName, type TicketField
 import { buildSlaHistory, buildTimeline, mentionedIds } from "./timeline.ts";
 import { afterKeyset, decodeCursor, decodeKeyset, encodeCursor, encodeKeyset, keysetPage, type Keyset, type Page } from "../pagination.ts";
 import { z } from "zod";
+import { viewSql, type ResolvedView } from "../views/filters.ts";
 import {
   MessageListQuerySchema,
   NewMessageSchema,
@@ -68,6 +69,7 @@ const summarySelect = {
   requesterId: true,
   assigneeId: true,
   teamId: true,
+  categoryId: true,
   requester: { select: { id: true, name: true, email: true, tier: true, company: { select: { name: true } } } },
   assignee: { select: { id: true, name: true } },
   team: { select: { id: true, name: true } },
@@ -259,6 +261,7 @@ export async function createTicket(
       requesterId: requester.id,
       assigneeId: null,
       teamId: category.teamId,
+      categoryId: category.id,
       requester: {
         id: requester.id,
         name: requester.name,
@@ -314,7 +317,7 @@ export async function listTickets(
   db: Db,
   user: AuthUser,
   rawQuery: unknown = {},
-  options: { counts?: boolean } = {},
+  options: { counts?: boolean; view?: ResolvedView } = {},
 ): Promise<TicketPage> {
   const query = parseInput(TicketListQuerySchema, rawQuery);
   // One order at a time: its cursor is decoded by the same order that made it.
@@ -325,23 +328,14 @@ export async function listTickets(
     params.push(value);
     return `$${params.length}`;
   };
-  const where = [ticketsSql(user, param)];
-  // Statuses are written into the text (checked against the enum above): a prepared statement's
-  // generic plan must not guess how common "a status" is, and "active" must match the partial index.
-  if (query.status === "active") where.push(`t."status" IN (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(", ")})`);
-  else if (query.status) where.push(`t."status" = '${query.status}'`);
-  if (query.view === "mine") where.push(`t."assigneeId" = ${param(user.id)}`);
-  if (query.view === "unassigned") where.push(`t."assigneeId" IS NULL`);
-  const filter = where.join(" AND ");
+  const filter = ticketFilter(user, query, options.view, param);
   // The total is kept until a ticket changes (counts.ts); the offset is counted on later pages only.
   const keptTotal = options.counts ? ticketCounts(db).lookup(`${filter}\u0000${JSON.stringify(params)}`) : null;
   const keyed = cursor ? order.keyed(cursor, param) : null;
 
   // The page and, with `counts`, its counts, in one round trip.
-  const counted = (condition: string) =>
-    `(SELECT count(*)::int FROM (SELECT 1 FROM "Ticket" t WHERE ${condition} LIMIT ${COUNT_LIMIT + 1}) x)`;
   const counts = keptTotal
-    ? `${keptTotal.count === undefined ? counted(filter) : "NULL::int"} AS "_total", ${keyed ? counted(`${filter} AND ${keyed.upTo}`) : "0"} AS "_offset"`
+    ? `${keptTotal.count === undefined ? countedSql(filter) : "NULL::int"} AS "_total", ${keyed ? countedSql(`${filter} AND ${keyed.upTo}`) : "0"} AS "_offset"`
     : `NULL::int AS "_total", NULL::int AS "_offset"`;
   const rows = await sqlOf(db).query<SummaryRow & { _total: number | null; _offset: number | null }>(
     `WITH page AS (
@@ -379,6 +373,69 @@ export async function listTickets(
   return page;
 }
 
+type ListFilter = Pick<z.infer<typeof TicketListQuerySchema>, "status" | "view">;
+
+/** The tickets a list holds, as one SQL condition on `t`: what the user may see, narrowed by the query and a view. */
+function ticketFilter(user: AuthUser, query: ListFilter, view: ResolvedView | undefined, param: (value: unknown) => string): string {
+  const where = [ticketsSql(user, param)];
+  // Statuses are written into the text (checked against the enum above): a prepared statement's
+  // generic plan must not guess how common "a status" is, and "active" must match the partial index.
+  if (query.status === "active") where.push(`t."status" IN (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(", ")})`);
+  else if (query.status) where.push(`t."status" = '${query.status}'`);
+  if (query.view === "mine") where.push(`t."assigneeId" = ${param(user.id)}`);
+  if (query.view === "unassigned") where.push(`t."assigneeId" IS NULL`);
+  if (view) where.push(...viewSql(view, param));
+  return where.join(" AND ");
+}
+
+const countedSql = (condition: string) =>
+  `(SELECT count(*)::int FROM (SELECT 1 FROM "Ticket" t WHERE ${condition} LIMIT ${COUNT_LIMIT + 1}) x)`;
+
+export interface ViewCount {
+  /** Up to COUNT_LIMIT. */
+  count: number;
+  /** More than COUNT_LIMIT match. */
+  capped: boolean;
+}
+
+/**
+ * How many tickets each view holds for the user (what listTickets would count
+ * for it), up to COUNT_LIMIT: the counts kept since the last change to any
+ * ticket (counts.ts), and the rest in one statement.
+ */
+export async function countViews(db: Db, user: AuthUser, views: ResolvedView[]): Promise<ViewCount[]> {
+  const cache = ticketCounts(db);
+  const params: unknown[] = [];
+  const columns: string[] = [];
+  const pending: { index: number; remember: (count: number) => void }[] = [];
+  const counts: number[] = [];
+  views.forEach((view, index) => {
+    // Each view's condition with its own numbering, as listTickets writes it, so the two share kept counts.
+    const own: unknown[] = [];
+    const filter = ticketFilter(user, { view: "all" }, view, (value) => {
+      own.push(value);
+      return `$${own.length}`;
+    });
+    const kept = cache.lookup(`${filter}\u0000${JSON.stringify(own)}`);
+    if (kept.count !== undefined) {
+      counts[index] = kept.count;
+      return;
+    }
+    const offset = params.length;
+    params.push(...own);
+    columns.push(`${countedSql(filter.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`))} AS "c${pending.length}"`);
+    pending.push({ index, remember: kept.remember });
+  });
+  if (pending.length > 0) {
+    const [row] = await sqlOf(db).query<Record<string, number>>(`SELECT ${columns.join(", ")}`, params);
+    pending.forEach(({ index, remember }, i) => {
+      counts[index] = row[`c${i}`];
+      remember(counts[index]);
+    });
+  }
+  return counts.map((count) => ({ count: Math.min(count, COUNT_LIMIT), capped: count > COUNT_LIMIT }));
+}
+
 /** How a ticket list is ordered and paged: by keyset, so a page never skips or repeats tickets. */
 interface TicketOrder<K> {
   orderBy(alias: string): string;
@@ -389,6 +446,7 @@ interface TicketOrder<K> {
 }
 
 const DueKeysetSchema = z.tuple([z.iso.datetime().nullable(), z.string().min(1).max(100)]);
+const UpdatedKeysetSchema = z.tuple([z.iso.datetime(), z.string().min(1).max(100)]);
 
 const TICKET_ORDERS = {
   /** Newest first. */
@@ -401,6 +459,20 @@ const TICKET_ORDERS = {
     },
     cursorAfter: (t) => encodeKeyset(t),
   } satisfies TicketOrder<Keyset>,
+  /** The latest change first. */
+  updated: {
+    orderBy: (a) => `${a}."updatedAt" DESC, ${a}."id" DESC`,
+    decode(cursor) {
+      const parsed = UpdatedKeysetSchema.safeParse(decodeCursor(cursor));
+      if (!parsed.success) throw new DomainError("validation_failed", "errors.validation", { cursor: ["validation.cursor"] });
+      return { updatedAt: parsed.data[0], id: parsed.data[1] };
+    },
+    keyed(key, param) {
+      const k = `(${param(key.updatedAt)}::timestamp(3), ${param(key.id)}::text)`;
+      return { after: `(t."updatedAt", t."id") < ${k}`, upTo: `(t."updatedAt", t."id") >= ${k}` };
+    },
+    cursorAfter: (t) => encodeCursor([t.updatedAt.toISOString(), t.id]),
+  } satisfies TicketOrder<{ updatedAt: string; id: string }>,
   /** The next SLA due time first; tickets with no running target (no due time) after all others. */
   due: {
     orderBy: (a) => `${a}."slaDueAt" ASC NULLS LAST, ${a}."id" ASC`,
@@ -492,6 +564,7 @@ function summaryFromRow(row: SummaryRow): TicketSummary {
     requesterId: row.requesterId,
     assigneeId: row.assigneeId,
     teamId: row.teamId,
+    categoryId: row.categoryId,
     requester: {
       id: row.requesterId,
       name: row.requesterName,

@@ -40,7 +40,7 @@ test("complaint to health score: customer and agent side by side", async ({ brow
   expect(number).toBeGreaterThan(0);
 
   // The agent sees it appear without reloading.
-  const row = agent.locator(`tr[data-ticket="${number}"]`);
+  const row = agent.getByTestId("queue").locator(`[data-ticket="${number}"]`);
   await expect(row).toBeVisible({ timeout: 5_000 });
   await expect(row).toContainText(subject);
 

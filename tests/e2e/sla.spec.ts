@@ -65,7 +65,7 @@ test("a business calendar previews due times around lunch; a one-minute policy's
   expect(filed.status()).toBe(201);
   const { number } = await filed.json();
 
-  const row = agent.locator(`tr[data-ticket="${number}"]`);
+  const row = agent.getByTestId("queue").locator(`[data-ticket="${number}"]`);
   await expect(row.locator('[data-target="first_response"]')).toHaveAttribute("data-sla", "on_track");
   // 45 seconds in: at risk, on the queue and on the board, and the supervisors are told.
   await expect(supervisor.locator(`[data-testid="sla-attention"] tr[data-ticket="${number}"]`)).toHaveAttribute("data-sla-state", "at_risk", { timeout: 60_000 });

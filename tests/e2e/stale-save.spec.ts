@@ -10,7 +10,7 @@ test("a stale save shows the colleague's change instead of overwriting it; other
 
   // A ticket of Li's that is still being worked, with normal priority.
   await agent.goto("/agent?view=active");
-  const rows = agent.locator("tr[data-ticket]").filter({ has: agent.locator('[data-status="open"]') }).filter({ hasText: "Normal" });
+  const rows = agent.getByTestId("queue").locator("[data-ticket]").filter({ has: agent.locator('[data-status="open"]') }).filter({ hasText: "Normal" });
   const number = await rows.first().getAttribute("data-ticket");
   await agent.goto(`/agent/tickets/${number}`);
   await expect(agent.getByLabel("Priority")).toHaveValue("normal");

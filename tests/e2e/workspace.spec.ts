@@ -62,3 +62,73 @@ test("search from the header finds a ticket by a Chinese phrase and by an Englis
   await agent.waitForURL(`**/agent/tickets/${number}`);
   await expect(agent.getByRole("heading", { level: 1 })).toContainText("Espresso machine leaking");
 });
+
+test("a new ticket appears in the views it belongs to and their counts follow, without a reload", async ({ browser, request }) => {
+  const agent = await signIn(browser, "agent@demo.helpdesk");
+  await agent.goto("/agent?view=unassigned");
+  await expect(agent.getByTestId("live-status")).toHaveAttribute("data-connected", "true");
+  const views = agent.getByTestId("views");
+  const count = async (key: string) => Number(await views.locator(`[data-view="${key}"] .view-count`).getAttribute("data-count"));
+  const before = { mine: await count("mine"), unassigned: await count("unassigned"), teams: await count("teams"), active: await count("active") };
+
+  const customer = await tokenFor(request, "customer@demo.helpdesk");
+  const filed = await request.post("/api/v1/tickets", {
+    headers: { authorization: `Bearer ${customer}` },
+    data: { type: "inquiry", category: "technical", subject: "Views follow this ticket live", description: "Filed to watch the view counts move." },
+  });
+  const ticket = await filed.json();
+  // It is unassigned and in Li Wei's team: in the list shown, and counted in three views, not in "My tickets".
+  await expect(agent.getByTestId("queue").locator(`[data-ticket="${ticket.number}"]`)).toBeVisible();
+  await expect.poll(() => count("unassigned")).toBe(before.unassigned + 1);
+  await expect.poll(() => count("teams")).toBe(before.teams + 1);
+  await expect.poll(() => count("active")).toBe(before.active + 1);
+  expect(await count("mine")).toBe(before.mine);
+
+  // Assigned to Li Wei: it leaves "Unassigned" (list and count) and joins "My tickets".
+  const supervisor = await tokenFor(request, "supervisor@demo.helpdesk");
+  const me = await (await request.get("/api/v1/me", { headers: { authorization: `Bearer ${await tokenFor(request, "agent@demo.helpdesk")}` } })).json();
+  const assigned = await request.patch(`/api/v1/tickets/${ticket.number}`, {
+    headers: { authorization: `Bearer ${supervisor}` },
+    data: { assigneeId: me.id },
+  });
+  expect(assigned.status()).toBe(200);
+  await expect(agent.getByTestId("queue").locator(`[data-ticket="${ticket.number}"]`)).toHaveCount(0);
+  await expect.poll(() => count("unassigned")).toBe(before.unassigned);
+  await expect.poll(() => count("mine")).toBe(before.mine + 1);
+});
+
+test("a saved view with filters and the next-due order shows the breached ticket first; shared views reach colleagues", async ({ browser }) => {
+  const supervisor = await signIn(browser, "supervisor@demo.helpdesk");
+  await supervisor.goto("/agent");
+  await supervisor.getByTestId("views").getByRole("link", { name: "New view" }).click();
+  await supervisor.getByLabel("Name").fill("Complaints needing attention");
+  await supervisor.getByLabel("Shared with the whole team").check();
+  await supervisor.getByLabel("Order").selectOption("due");
+  for (const status of ["New", "Open", "On hold"]) await supervisor.getByRole("group", { name: "Status" }).getByLabel(status, { exact: true }).check();
+  for (const state of ["On track", "At risk", "Breached"]) await supervisor.getByRole("group", { name: "SLA" }).getByLabel(state, { exact: true }).check();
+  await supervisor.getByRole("group", { name: "Type" }).getByLabel("Complaint").check();
+  // A bad date is refused with what was chosen kept.
+  await supervisor.getByLabel("Requester's email").fill("not an email");
+  await supervisor.getByRole("button", { name: "Create view" }).click();
+  await expect(supervisor.locator(".field.has-error")).toContainText("email");
+  await expect(supervisor.getByRole("group", { name: "Type" }).getByLabel("Complaint")).toBeChecked();
+  await supervisor.getByLabel("Requester's email").fill("");
+  await supervisor.getByRole("button", { name: "Create view" }).click();
+
+  await expect(supervisor.getByRole("heading", { level: 1 })).toContainText("Complaints needing attention");
+  const rows = supervisor.getByTestId("queue").locator("[data-ticket]");
+  await expect(rows.first()).toBeVisible();
+  await expect(rows.first().locator("[data-sla-state]")).toHaveAttribute("data-sla-state", "breached");
+  // Every row is a complaint that is still being worked, next due first.
+  const states = await rows.locator(".q-sla [data-sla-state]").evaluateAll((els) => els.map((e) => e.getAttribute("data-sla-state")));
+  expect(states.length).toBeGreaterThan(1);
+  expect(states.indexOf("breached")).toBe(0);
+  expect(states.lastIndexOf("breached")).toBeLessThan(states.findIndex((s) => s !== "breached"));
+
+  // Shared: an agent has it in their list too, and may not change it.
+  const agent = await signIn(browser, "agent@demo.helpdesk");
+  await agent.goto("/agent");
+  await agent.getByTestId("views").getByRole("link", { name: /Complaints needing attention/ }).click();
+  await expect(agent.getByRole("heading", { level: 1 })).toContainText("Complaints needing attention");
+  await expect(agent.getByRole("link", { name: "Edit view" })).toHaveCount(0);
+});
