@@ -22,6 +22,7 @@ export {
   createTicket,
   getTicket,
   listAssignableAgents,
+  popularTags,
   listTickets,
   updateTicket,
   StaleTicketError,

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
-import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PRIORITIES, STATUSES } from "../../server/tickets/schemas.ts";
-import { Field, FormError } from "../components/Field.tsx";
+import { Field, FieldErrors, FormError } from "../components/Field.tsx";
 import { HealthBadge, HealthComponents } from "../components/Health.tsx";
 import { MessageThread, PriorityBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
 import { SlaPanel, SlaTargets } from "../components/Sla.tsx";
@@ -23,8 +23,10 @@ import {
   listAssignableAgents,
   updateTicket,
   getCustomerOverview,
+  popularTags,
   StaleTicketError,
 } from "../services.server.ts";
+import { tagsFromText } from "../utils/view-forms.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { canChangeStatus } from "../../server/tickets/status.ts";
 import { ticketNumberParam } from "../utils/params.ts";
@@ -36,9 +38,10 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "workspace.use");
   const { ticket, messages, survey, timeline, slaHistory } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
-  const [overview, assignable] = await Promise.all([
+  const [overview, assignable, tags] = await Promise.all([
     getCustomerOverview(db(), user, ticket.requesterId),
     listAssignableAgents(db(), user),
+    popularTags(db(), user),
   ]);
   // The current assignee stays in the list even when they can no longer take
   // tickets (deactivated, say): otherwise saving the form would unassign them.
@@ -63,6 +66,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     survey,
     overview,
     agents,
+    /** Tags to suggest, most used first. */
+    tagSuggestions: tags,
   };
 }
 
@@ -95,6 +100,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await updateTicket(db(), user, number, fields, new Date(), "form");
       return { ok: true as const, intent };
     }
+    if (intent === "tags") {
+      // Added and removed against the tags the ticket has now: a colleague's tag never conflicts.
+      const addTags = tagsFromText(String(form.get("addTags") ?? ""));
+      const removeTags = form.getAll("removeTags").map(String);
+      await updateTicket(db(), user, number, { addTags, removeTags }, new Date());
+      return { ok: true as const, intent };
+    }
     throw new Response("errors.validation", { status: 400 });
   } catch (error) {
     if (error instanceof StaleTicketError) {
@@ -111,8 +123,13 @@ export default function AgentTicket() {
   const { ticket, overview, agents, survey } = data;
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : undefined;
+  // With scripts, properties and tags save at once through this fetcher; without, through the page's form.
+  const properties = useFetcher<typeof action>();
+  const ofProperties = (r: typeof result) => !!r && ["update", "tags"].includes(String(r.ok ? r.intent : r.values?.intent));
+  const propertiesResult = properties.data ?? (ofProperties(result) ? result : undefined);
+  const propertiesFailure = propertiesResult && !propertiesResult.ok ? propertiesResult : undefined;
   // Remix's serialized union loses the field's type; the action sets it only on a stale save.
-  const conflicts = (failure as { conflicts?: Conflict[] } | undefined)?.conflicts;
+  const conflicts = (propertiesFailure as { conflicts?: Conflict[] } | undefined)?.conflicts;
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const navigation = useNavigation();
@@ -125,7 +142,7 @@ export default function AgentTicket() {
   const fmt = useTimeFormat();
 
   useEffect(() => {
-    if (result?.ok && result.intent !== "update") composer.current?.reset();
+    if (result?.ok && (result.intent === "reply" || result.intent === "note")) composer.current?.reset();
   }, [result]);
 
 
@@ -152,7 +169,6 @@ export default function AgentTicket() {
           {t(`ticket.type.${ticket.type}`)} · {t(`ticket.channel.${ticket.channel}`)} ·{" "}
           {localName(ticket.category, locale)}
           {ticket.team ? ` · ${ticket.team.name}` : ""} · {t("ticket.created")} {fmt.dateTime(ticket.createdAt)}
-          {ticket.tags.length > 0 && <> · {ticket.tags.map((tag) => <span key={tag} className="tag">{tag}</span>)}</>}
         </p>
 
         <section className="card">
@@ -195,11 +211,18 @@ export default function AgentTicket() {
       </section>
 
       <aside className="ticket-side">
-        {/* Remount (and so reset) only when a property itself changed, not on every reply. */}
-        <Form method="post" className="card form" key={`${ticket.status}|${ticket.priority}|${ticket.assigneeId ?? ""}`}>
-          <h2>{t("agent.properties")}</h2>
-          {failure?.values?.intent === "update" && <FormError messageKey={failure.formError} />}
-          {conflicts && <ConflictList conflicts={conflicts} agents={agents} />}
+        <div className="card" data-testid="properties">
+        <h2>{t("agent.properties")}</h2>
+        {propertiesFailure && <FormError messageKey={propertiesFailure.formError} />}
+        {conflicts && <ConflictList conflicts={conflicts} agents={agents} />}
+        {/* Remount (and so reset) only when a property itself changed, not on every reply. Each change
+            saves at once with the version it was made on; without scripts, the Save button does. */}
+        <properties.Form
+          method="post"
+          className="form properties-form"
+          key={`${ticket.status}|${ticket.priority}|${ticket.assigneeId ?? ""}`}
+          onChange={(event) => properties.submit(event.currentTarget)}
+        >
           <input type="hidden" name="intent" value="update" />
           <input type="hidden" name="version" value={ticket.version} />
           <Field name="status" label={t("agent.columns.status")}>
@@ -230,11 +253,22 @@ export default function AgentTicket() {
               ))}
             </select>
           </Field>
-          <button type="submit" className="btn" disabled={busy}>
-            {t("agent.save")}
-          </button>
-          {result?.ok && result.intent === "update" && <span className="muted small" role="status"> {t("agent.saved")}</span>}
-        </Form>
+          <noscript>
+            <button type="submit" className="btn">
+              {t("agent.save")}
+            </button>
+          </noscript>
+          <span className="muted small save-state" role="status" data-testid="save-state">
+            {properties.state !== "idle" ? t("agent.saving") : propertiesResult?.ok ? t("agent.saved") : ""}
+          </span>
+        </properties.Form>
+        <TagEditor
+          tags={ticket.tags}
+          suggestions={data.tagSuggestions}
+          fetcher={properties}
+          errors={propertiesFailure?.fieldErrors ? Object.entries(propertiesFailure.fieldErrors).filter(([k]) => k.startsWith("addTags") || k.startsWith("removeTags")).flatMap(([, v]) => v) : undefined}
+        />
+        </div>
 
         <div className="card">
           <h2>{t("agent.sla")}</h2>
@@ -315,5 +349,62 @@ function ConflictList({ conflicts, agents }: { conflicts: Conflict[]; agents: { 
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The ticket's tags: each removed with its ×, new ones added with suggestions from tags in use. Works without scripts. */
+function TagEditor({
+  tags,
+  suggestions,
+  fetcher,
+  errors,
+}: {
+  tags: string[];
+  suggestions: string[];
+  fetcher: ReturnType<typeof useFetcher>;
+  errors?: string[];
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="tag-editor" data-testid="tags">
+      <h3>{t("agent.tags")}</h3>
+      {tags.length === 0 ? (
+        <p className="muted small">{t("agent.noTags")}</p>
+      ) : (
+        <ul className="tag-chips">
+          {tags.map((tag) => (
+            <li key={tag}>
+              <fetcher.Form method="post">
+                <input type="hidden" name="intent" value="tags" />
+                <input type="hidden" name="removeTags" value={tag} />
+                <span className="tag">{tag}</span>
+                <button type="submit" className="tag-remove" aria-label={t("agent.removeTag", { tag })} title={t("agent.removeTag", { tag })}>
+                  ×
+                </button>
+              </fetcher.Form>
+            </li>
+          ))}
+        </ul>
+      )}
+      {/* A new form per tag list: the field empties once the tag is on. */}
+      <fetcher.Form method="post" className="tag-add" key={tags.join(",")}>
+        <input type="hidden" name="intent" value="tags" />
+        <label className="visually-hidden" htmlFor="addTags">
+          {t("agent.addTag")}
+        </label>
+        <input id="addTags" name="addTags" list="tag-suggestions" placeholder={t("agent.addTagPlaceholder")} autoComplete="off" aria-invalid={errors ? true : undefined} />
+        <datalist id="tag-suggestions">
+          {suggestions
+            .filter((s) => !tags.includes(s))
+            .map((s) => (
+              <option key={s} value={s} />
+            ))}
+        </datalist>
+        <button type="submit" className="btn btn-small">
+          {t("agent.addTag")}
+        </button>
+      </fetcher.Form>
+      <FieldErrors keys={errors} />
+    </div>
   );
 }

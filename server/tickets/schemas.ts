@@ -33,6 +33,9 @@ export const StaffNewTicketSchema = NewTicketSchema.extend({
 });
 export type StaffNewTicketInput = z.infer<typeof StaffNewTicketSchema>;
 
+/** A ticket carries at most this many tags. */
+export const MAX_TAGS = 20;
+
 export const TagSchema = z
   .string({ error: "validation.tag" })
   .trim()
@@ -50,15 +53,23 @@ export const TicketUpdateSchema = z
     /** The full set of tags after the change. */
     tags: z
       .array(TagSchema)
-      .max(20, "validation.tooManyTags")
+      .max(MAX_TAGS, "validation.tooManyTags")
       .transform((tags) => [...new Set(tags)])
       .optional(),
+    /** Tags to add and to remove, whatever else the ticket has (a colleague's tag change never conflicts with these). */
+    addTags: z.array(TagSchema).max(MAX_TAGS, "validation.tooManyTags").optional(),
+    removeTags: z.array(TagSchema).max(MAX_TAGS, "validation.tooManyTags").optional(),
     /** The ticket version the change is based on (the API also takes it as If-Match). */
     version: z.coerce.number({ error: "validation.version" }).int("validation.version").positive("validation.version").optional(),
   })
   .refine(
     (v) =>
-      v.status !== undefined || v.priority !== undefined || v.assigneeId !== undefined || v.teamId !== undefined || v.tags !== undefined,
+      v.status !== undefined ||
+      v.priority !== undefined ||
+      v.assigneeId !== undefined ||
+      v.teamId !== undefined ||
+      v.tags !== undefined ||
+      (v.addTags?.length ?? 0) + (v.removeTags?.length ?? 0) > 0,
     { message: "validation.nothingToUpdate" },
   );
 

@@ -31,6 +31,7 @@ import {
   StaffNewTicketSchema,
   TicketListQuerySchema,
   TicketUpdateSchema,
+  MAX_TAGS,
   type StaffNewTicketInput,
 } from "./schemas.ts";
 
@@ -773,7 +774,7 @@ export async function updateTicket(
   now = new Date(),
   from: "fields" | "form" = "fields",
 ): Promise<TicketSummary> {
-  const { version: seenVersion, ...requested } = parseInput(TicketUpdateSchema, rawInput);
+  const { version: seenVersion, addTags, removeTags, ...requested } = parseInput(TicketUpdateSchema, rawInput);
   return inTransaction(db, async (tx) => {
     await lockTicket(tx, number);
     const ticket = await findVisibleTicket(tx, user, number);
@@ -800,6 +801,13 @@ export async function updateTicket(
         : null;
     const { apply, conflicts } = planUpdate(current, requested, seen);
     if (conflicts.length > 0) throw new StaleTicketError(ticket, conflicts);
+    // Tags added or removed apply to the tags the ticket has now: they never conflict.
+    if ((addTags || removeTags) && requested.tags === undefined) {
+      const tags = [...new Set([...ticket.tags.filter((tag) => !removeTags?.includes(tag)), ...(addTags ?? [])])];
+      if (tags.length > MAX_TAGS) throw new DomainError("validation_failed", "errors.validation", { addTags: ["validation.tooManyTags"] });
+      const diff = tagDiff(ticket.tags, tags);
+      if (diff.added.length + diff.removed.length > 0) apply.tags = tags;
+    }
     if (apply.status && !canChangeStatus(ticket.status, apply.status)) {
       throw new DomainError("conflict", "errors.invalidTransition");
     }
@@ -890,4 +898,15 @@ export async function listAssignableAgents(db: Tx, user: AuthUser) {
     select: { id: true, name: true },
     orderBy: { name: "asc" },
   });
+}
+
+/** Tags in use on tickets still being worked, most used first: what tag inputs suggest. */
+export async function popularTags(db: Db, user: AuthUser, limit = 200): Promise<string[]> {
+  assertCan(user, "tickets.internal");
+  const rows = await sqlOf(db).query<{ tag: string }>(
+    `SELECT tag FROM "Ticket" t, unnest(t."tags") AS tag
+     WHERE t."status" IN (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(", ")})
+     GROUP BY tag ORDER BY count(*) DESC, tag LIMIT ${Number(limit)}`,
+  );
+  return rows.map((row) => row.tag);
 }

@@ -132,3 +132,41 @@ test("a saved view with filters and the next-due order shows the breached ticket
   await expect(agent.getByRole("heading", { level: 1 })).toContainText("Complaints needing attention");
   await expect(agent.getByRole("link", { name: "Edit view" })).toHaveCount(0);
 });
+
+test("properties save as they change, and tags are added with suggestions and removed, beside the list", async ({ browser, request }) => {
+  const customer = await tokenFor(request, "customer@demo.helpdesk");
+  const filed = await request.post("/api/v1/tickets", {
+    headers: { authorization: `Bearer ${customer}` },
+    data: { type: "inquiry", category: "technical", subject: "Properties change in place", description: "A ticket to change without a Save button." },
+  });
+  const { number } = await filed.json();
+  const agent = await signIn(browser, "agent@demo.helpdesk");
+  await agent.goto("/agent?view=active&sort=created");
+  await expect(agent.getByTestId("live-status")).toHaveAttribute("data-connected", "true");
+  await agent.getByTestId("queue").locator(`[data-ticket="${number}"]`).getByRole("link").click();
+  await expect(agent.getByRole("heading", { level: 1 })).toContainText("Properties change in place");
+  // The list stays beside the ticket, with the open one marked.
+  await expect(agent.getByTestId("queue").locator(`[data-ticket="${number}"]`)).toHaveAttribute("aria-current", "true");
+
+  const properties = agent.getByTestId("properties");
+  await properties.getByLabel("Priority").selectOption("high");
+  await expect(agent.getByTestId("save-state")).toHaveText("Saved");
+  // The list beside it follows live.
+  await expect(agent.getByTestId("queue").locator(`[data-ticket="${number}"] .q-priority`)).toContainText("High");
+
+  const tags = agent.getByTestId("tags");
+  await tags.getByLabel("Add tag").fill("refund, Espresso");
+  await tags.getByRole("button", { name: "Add tag" }).click();
+  await expect(tags.locator(".tag")).toHaveText(["refund", "espresso"]);
+  // Existing tags are suggested.
+  expect(await agent.locator("#tag-suggestions option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).not.toContain("refund");
+  await tags.getByRole("button", { name: "Remove tag espresso" }).click();
+  await expect(tags.locator(".tag")).toHaveText(["refund"]);
+  await tags.getByLabel("Add tag").fill("not a tag!");
+  await tags.getByRole("button", { name: "Add tag" }).click();
+  await expect(tags.locator(".field-error")).toBeVisible();
+
+  await agent.reload();
+  await expect(agent.getByTestId("properties").getByLabel("Priority")).toHaveValue("high");
+  await expect(agent.getByTestId("tags").locator(".tag")).toHaveText(["refund"]);
+});
