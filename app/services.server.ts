@@ -29,6 +29,7 @@ export {
 } from "../server/tickets/service.ts";
 export { toQueueTicket } from "../server/tickets/present.ts";
 export { searchTickets } from "../search/tickets.ts";
+export { mergeTicket } from "../server/tickets/merge.ts";
 export { createView, deleteView, getView, listViews, resolveFor, updateView, viewEditorOptions } from "../server/views/service.ts";
 export { answerSurvey, getSurveyByToken } from "../server/surveys/service.ts";
 export { getCustomerOverview } from "../server/customers/service.ts";

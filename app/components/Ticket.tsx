@@ -56,6 +56,10 @@ function useChangeText() {
         if (c.removed.length) parts.push(t("timeline.tagsRemoved", { count: c.removed.length, tags: c.removed.join(", ") }));
         return parts.join(", ");
       }
+      case "merged":
+        return t("timeline.merged", { number: c.source, count: c.messages });
+      case "merged_into":
+        return t("timeline.mergedInto", { number: c.target });
       case "rated":
         return t("timeline.rated", { rating: c.rating });
       case "sla_breached":

@@ -11,7 +11,7 @@ import { SlaPanel, SlaTargets } from "../components/Sla.tsx";
 import { slaTargetsView } from "../../server/tickets/present.ts";
 import type { Locale } from "../i18n/config.ts";
 import { localName } from "../i18n/config.ts";
-import { data as respond } from "@remix-run/node";
+import { data as respond, redirect } from "@remix-run/node";
 import { asResponse, formFailure, formFailureBody, readForm } from "../utils/forms.server.ts";
 import { useLiveTicket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
@@ -23,6 +23,7 @@ import {
   listAssignableAgents,
   updateTicket,
   getCustomerOverview,
+  mergeTicket,
   popularTags,
   StaleTicketError,
 } from "../services.server.ts";
@@ -37,7 +38,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "workspace.use");
-  const { ticket, messages, survey, timeline, slaHistory } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
+  const { ticket, messages, survey, timeline, slaHistory, links } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
   const [overview, assignable, tags] = await Promise.all([
     getCustomerOverview(db(), user, ticket.requesterId),
     listAssignableAgents(db(), user),
@@ -68,6 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     agents,
     /** Tags to suggest, most used first. */
     tagSuggestions: tags,
+    links,
   };
 }
 
@@ -100,6 +102,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await updateTicket(db(), user, number, fields, new Date(), "form");
       return { ok: true as const, intent };
     }
+    if (intent === "merge") {
+      const target = await mergeTicket(db(), user, number, { into: form.get("into") });
+      return redirect(`/agent/tickets/${target.number}${new URL(request.url).search}`);
+    }
     if (intent === "tags") {
       // Added and removed against the tags the ticket has now: a colleague's tag never conflicts.
       const addTags = tagsFromText(String(form.get("addTags") ?? ""));
@@ -123,6 +129,7 @@ export default function AgentTicket() {
   const { ticket, overview, agents, survey } = data;
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : undefined;
+  const composerFailure = failure && ["reply", "note"].includes(String(failure.values?.intent)) ? failure : undefined;
   // With scripts, properties and tags save at once through this fetcher; without, through the page's form.
   const properties = useFetcher<typeof action>();
   const ofProperties = (r: typeof result) => !!r && ["update", "tags"].includes(String(r.ok ? r.intent : r.values?.intent));
@@ -187,13 +194,13 @@ export default function AgentTicket() {
               </label>
             ))}
           </fieldset>
-          {failure && failure.values?.intent !== "update" && (
-            <FormError messageKey={failure.fieldErrors?.body ? undefined : failure.formError} />
+          {composerFailure && (
+            <FormError messageKey={composerFailure.fieldErrors?.body ? undefined : composerFailure.formError} />
           )}
           <Field
             name="body"
             label={mode === "reply" ? t("agent.reply") : t("agent.note")}
-            errors={failure?.values?.intent !== "update" ? failure?.fieldErrors?.body : undefined}
+            errors={composerFailure?.fieldErrors?.body}
             hint={mode === "note" ? t("ticket.internalNoteHint") : undefined}
           >
             <textarea
@@ -201,7 +208,7 @@ export default function AgentTicket() {
               name="body"
               rows={5}
               placeholder={mode === "reply" ? t("agent.replyPlaceholder") : t("agent.notePlaceholder")}
-              defaultValue={failure?.values?.intent !== "update" ? failure?.values?.body : undefined}
+              defaultValue={composerFailure?.values?.body}
             />
           </Field>
           <button type="submit" className="btn" disabled={busy}>
@@ -269,6 +276,11 @@ export default function AgentTicket() {
           errors={propertiesFailure?.fieldErrors ? Object.entries(propertiesFailure.fieldErrors).filter(([k]) => k.startsWith("addTags") || k.startsWith("removeTags")).flatMap(([, v]) => v) : undefined}
         />
         </div>
+
+        <LinkedTickets links={data.links} search={location.search} />
+        {ticket.status !== "closed" && (
+          <MergeForm errors={failure?.values?.intent === "merge" ? failure : undefined} busy={busy} />
+        )}
 
         <div className="card">
           <h2>{t("agent.sla")}</h2>
@@ -406,5 +418,59 @@ function TagEditor({
       </fetcher.Form>
       <FieldErrors keys={errors} />
     </div>
+  );
+}
+
+type Links = { mergedInto: LinkedTicket | null; mergedFrom: LinkedTicket[] };
+type LinkedTicket = { number: number; subject: string; status: string };
+
+/** Tickets merged into this one, and the one this was merged into. */
+function LinkedTickets({ links, search }: { links: Links; search: string }) {
+  const { t } = useTranslation();
+  if (!links.mergedInto && links.mergedFrom.length === 0) return null;
+  const item = (linked: LinkedTicket) => (
+    <li key={linked.number}>
+      <Link to={`/agent/tickets/${linked.number}${search}`}>
+        #{linked.number} {linked.subject}
+      </Link>{" "}
+      <StatusBadge status={linked.status} staff />
+    </li>
+  );
+  return (
+    <div className="card" data-testid="linked-tickets">
+      <h2>{t("agent.linked")}</h2>
+      {links.mergedInto && (
+        <>
+          <h3>{t("agent.mergedInto", { number: links.mergedInto.number })}</h3>
+          <ul className="history">{item(links.mergedInto)}</ul>
+        </>
+      )}
+      {links.mergedFrom.length > 0 && (
+        <>
+          <h3>{t("agent.mergedFrom")}</h3>
+          <ul className="history">{links.mergedFrom.map(item)}</ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** Merging this ticket into the one that carries on (a duplicate of the same requester). */
+function MergeForm({ errors, busy }: { errors?: { formError: string; fieldErrors: Record<string, string[]>; values: Record<string, string> }; busy: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <details className="card merge-card" open={errors ? true : undefined}>
+      <summary>{t("agent.merge")}</summary>
+      <Form method="post" className="form" noValidate>
+        <input type="hidden" name="intent" value="merge" />
+        {errors && !errors.fieldErrors.into && <FormError messageKey={errors.formError} />}
+        <Field name="into" label={t("agent.mergeInto")} errors={errors?.fieldErrors.into} hint={t("agent.mergeHint")}>
+          <input id="into" name="into" inputMode="numeric" placeholder="#123" defaultValue={errors?.values.into} autoComplete="off" />
+        </Field>
+        <button type="submit" className="btn" disabled={busy}>
+          {t("agent.mergeButton")}
+        </button>
+      </Form>
+    </details>
   );
 }

@@ -20,7 +20,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "tickets.view_own");
-  const { ticket, messages, survey } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
+  const { ticket, messages, survey, links } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
   return {
     viewerId: user.id,
     ticket: {
@@ -35,6 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) as ThreadMessage[],
     survey,
+    mergedInto: links.mergedInto?.number ?? null,
   };
 }
 
@@ -107,7 +108,11 @@ export default function CustomerTicket() {
         <MessageThread messages={messages} viewerId={data.viewerId} />
       </section>
 
-      {ticket.status === "closed" ? (
+      {data.mergedInto ? (
+        <p className="notice" data-testid="merged-notice">
+          {t("portal.mergedNotice")} <Link to={`/portal/tickets/${data.mergedInto}`}>#{data.mergedInto}</Link>
+        </p>
+      ) : ticket.status === "closed" ? (
         <p className="notice">{t("portal.closedNotice")}</p>
       ) : (
         <Form method="post" className="card form" ref={formRef} noValidate>

@@ -75,6 +75,7 @@ import {
 } from "../notifications/service.ts";
 import { MAX_SEARCH_OFFSET, searchArticles } from "../../search/articles.ts";
 import { searchTickets } from "../../search/tickets.ts";
+import { mergeTicket, MergeSchema } from "../tickets/merge.ts";
 import { defineRoute, type ApiRoute } from "./contract.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import { messageJson, ticketJson } from "./present.ts";
@@ -279,6 +280,22 @@ export const API_ROUTES: ApiRoute[] = [
         });
       }
     },
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/tickets/{number}/merge",
+    auth: "bearer",
+    summary: "Merge a duplicate into the ticket that carries on (staff)",
+    description:
+      "The ticket's messages move to `into`, in their place in time; the ticket is closed with a link to `into`; the requester is told on `into` in their language. " +
+      "Both tickets must be of the same requester and not closed (409 otherwise). Answers with the ticket that carries on.",
+    params: TicketParams,
+    notFoundKey: "errors.ticketNotFound",
+    body: MergeSchema,
+    response: S.Ticket,
+    errors: [403, 409],
+    handle: async ({ user, params, body }) => ticketJson(await mergeTicket(db(), user, params.number, body), user, new Date()),
   }),
 
   defineRoute({

@@ -69,6 +69,10 @@ export const EVENT_DATA = {
   }),
   /** A target's time ran out before it was met (recorded once). Older releases wrote no cycle. */
   "ticket.sla_breached": z.object({ target: slaTarget, cycle: z.number().int().positive().optional(), dueAt: instant }),
+  /** Another ticket (a duplicate) was merged into this one: its messages moved here. */
+  "ticket.merged": z.object({ sourceId: z.string(), sourceNumber: z.number().int(), messages: z.number().int().nonnegative(), version }),
+  /** This ticket was merged into another (and closed): its messages are there now. */
+  "ticket.merged_into": z.object({ targetId: z.string(), targetNumber: z.number().int(), version }),
   /** A line of an old system message that named nothing we could resolve; kept as it was. */
   "ticket.legacy_note": z.object({ text: z.string() }),
   "survey.answered": z.object({ surveyId: z.string(), rating: z.number().int(), comment: z.string().nullable() }),

@@ -21,6 +21,8 @@ const TYPES: readonly EventType[] = [
   "ticket.assignee_changed",
   "ticket.team_changed",
   "ticket.tags_changed",
+  "ticket.merged",
+  "ticket.merged_into",
   "ticket.sla_warned",
   "ticket.sla_breached",
   "survey.answered",

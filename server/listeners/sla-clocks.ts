@@ -10,7 +10,8 @@ import { recomputeSla } from "../sla/engine.ts";
 
 export const slaClocks: InTransactionListener = {
   name: "sla-clocks",
-  on: ["ticket.created", "ticket.message_added", "ticket.status_changed", "ticket.priority_changed", "ticket.team_changed"],
+  // A merge moves messages into a ticket: its clocks follow them.
+  on: ["ticket.created", "ticket.message_added", "ticket.status_changed", "ticket.priority_changed", "ticket.team_changed", "ticket.merged"],
   async handle(sql, events) {
     const filed = new Set(events.filter((e) => e.type === "ticket.created").map((e) => e.ticketId));
     const moved = events.filter(

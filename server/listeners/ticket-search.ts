@@ -16,6 +16,9 @@ export const ticketSearch: DurableListener = {
     "ticket.assignee_changed",
     "ticket.team_changed",
     "ticket.tags_changed",
+    // Messages moved from one ticket to the other.
+    "ticket.merged",
+    "ticket.merged_into",
   ],
   async handle(events) {
     const ids = new Set(events.flatMap((e) => (e.ticketId ? [e.ticketId] : [])));

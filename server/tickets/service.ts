@@ -602,7 +602,7 @@ export async function listMessages(db: Tx, user: AuthUser, number: number, rawQu
  * ticket (a double-clicked "solve", a reply racing a status change) apply one
  * after the other and each sees the other's result.
  */
-async function lockTicket(tx: Tx, number: number) {
+export async function lockTicket(tx: Tx, number: number) {
   await tx.$executeRaw`SELECT 1 FROM "Ticket" WHERE "number" = ${number} FOR UPDATE`;
 }
 
@@ -621,7 +621,7 @@ export async function getMessage(db: Tx, user: AuthUser, number: number, message
   return message;
 }
 
-async function findVisibleTicket(db: Tx, user: AuthUser, number: number) {
+export async function findVisibleTicket(db: Tx, user: AuthUser, number: number) {
   const ticket = await db.ticket.findUnique({ where: { number }, select: summarySelect });
   // Someone else's ticket is "not found", so numbers cannot be probed.
   if (!ticket || !can(user, "tickets.view", ticket)) throw notFound("errors.ticketNotFound");
@@ -650,7 +650,21 @@ export async function getTicket(db: Tx, user: AuthUser, number: number) {
         token: user.customerId === ticket.requesterId && !survey.respondedAt && survey.expiresAt > new Date() ? survey.token : null,
       }
     : null;
-  return { ticket, messages, survey: surveyView, timeline, slaHistory };
+  return { ticket, messages, survey: surveyView, timeline, slaHistory, links: await ticketLinks(db, user, ticket.id) };
+}
+
+/** Tickets merged into this one, and the one it was merged into: those the user may see. */
+async function ticketLinks(db: Tx, user: AuthUser, ticketId: string) {
+  const linkSelect = { number: true, subject: true, status: true, requesterId: true, teamId: true, assigneeId: true } as const;
+  const row = await db.ticket.findUniqueOrThrow({
+    where: { id: ticketId },
+    select: { mergedInto: { select: linkSelect }, mergedFrom: { select: linkSelect, orderBy: { number: "asc" } } },
+  });
+  const shown = (t: Prisma.TicketGetPayload<{ select: typeof linkSelect }>) => ({ number: t.number, subject: t.subject, status: t.status });
+  return {
+    mergedInto: row.mergedInto && can(user, "tickets.view", row.mergedInto) ? shown(row.mergedInto) : null,
+    mergedFrom: row.mergedFrom.filter((t) => can(user, "tickets.view", t)).map(shown),
+  };
 }
 
 async function ticketEvents(db: Tx, ticketId: string, afterVersion?: number): Promise<StoredEvent[]> {

@@ -25,6 +25,8 @@ export type TimelineChange =
       assignee: string | null;
       tagsAdded: string[];
     }
+  | { kind: "merged"; source: number; messages: number }
+  | { kind: "merged_into"; target: number }
   | { kind: "rated"; rating: number; comment: string | null }
   | { kind: "legacy"; text: string };
 
@@ -104,6 +106,10 @@ function toChange(e: StoredEvent, names: Names): TimelineChange | null {
         assignee: user(e.data.assigneeId),
         tagsAdded: e.data.tagsAdded,
       };
+    case "ticket.merged":
+      return { kind: "merged", source: e.data.sourceNumber, messages: e.data.messages };
+    case "ticket.merged_into":
+      return { kind: "merged_into", target: e.data.targetNumber };
     case "survey.answered":
       return { kind: "rated", rating: e.data.rating, comment: e.data.comment };
     case "ticket.legacy_note":

@@ -170,3 +170,35 @@ test("properties save as they change, and tags are added with suggestions and re
   await expect(agent.getByTestId("properties").getByLabel("Priority")).toHaveValue("high");
   await expect(agent.getByTestId("tags").locator(".tag")).toHaveText(["refund"]);
 });
+
+test("a merge moves the conversation into the ticket that carries on and tells the customer", async ({ browser, request }) => {
+  const customerToken = await tokenFor(request, "customer@demo.helpdesk");
+  const file = async (subject: string, description: string) =>
+    (
+      await request.post("/api/v1/tickets", {
+        headers: { authorization: `Bearer ${customerToken}` },
+        data: { type: "complaint", category: "technical", subject, description },
+      })
+    ).json();
+  const target = await file("Invoice PDF will not download", "Clicking the invoice link shows an empty page.");
+  const source = await file("Still cannot get my invoice", "Tried again in another browser: the download is empty too.");
+
+  const agent = await signIn(browser, "agent@demo.helpdesk");
+  await agent.goto(`/agent/tickets/${source.number}`);
+  await agent.getByText("Merge into another ticket").click();
+  await agent.getByLabel("Number of the ticket that carries on").fill(`#${target.number}`);
+  await agent.getByRole("button", { name: "Merge", exact: true }).click();
+
+  // The agent lands on the ticket that carries on, with both conversations and the link.
+  await agent.waitForURL(`**/agent/tickets/${target.number}*`);
+  await expect(agent.getByText("Tried again in another browser: the download is empty too.")).toBeVisible();
+  await expect(agent.getByTestId("linked-tickets")).toContainText(`#${source.number} Still cannot get my invoice`);
+
+  // The customer reads why, on both requests.
+  const customer = await signIn(browser, "customer@demo.helpdesk");
+  await customer.goto(`/portal/tickets/${source.number}`);
+  await expect(customer.getByTestId("merged-notice")).toContainText("merged into another one");
+  await customer.getByTestId("merged-notice").getByRole("link", { name: `#${target.number}` }).click();
+  await expect(customer.getByText(`Your request #${source.number} (“Still cannot get my invoice”) has been merged into this one`)).toBeVisible();
+  await expect(customer.getByText("Tried again in another browser: the download is empty too.")).toBeVisible();
+});

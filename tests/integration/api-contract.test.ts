@@ -253,6 +253,27 @@ describe("tickets", () => {
     expect(reopen.body.error.code).toBe("conflict");
   });
 
+  test("merge: a duplicate joins the ticket that carries on; staff only, same requester only", async () => {
+    const target = await fileTicket(tokens.customer, "Merge target");
+    const source = await fileTicket(tokens.customer, "Merge duplicate");
+    const merged = await call(`/tickets/${source.number}/merge`, { method: "post", token: tokens.agent, body: { into: target.number } });
+    expect(merged.status).toBe(200);
+    expect(merged.body.number).toBe(target.number);
+    const thread = await call(`/tickets/${target.number}/messages`, { token: tokens.customer });
+    expect(thread.body.data.map((m: { body: string }) => m.body)).toContain("Filed by the contract test, long enough.");
+    expect(thread.body.data).toHaveLength(3);
+    // Merged already; someone else's ticket; a customer; nobody; a bad number.
+    expect((await call(`/tickets/${source.number}/merge`, { method: "post", token: tokens.agent, body: { into: target.number } })).status).toBe(409);
+    const others = await fileTicket(tokens.other, "Someone else's");
+    const refused = await call(`/tickets/${others.number}/merge`, { method: "post", token: tokens.agent, body: { into: target.number } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain("same requester");
+    expect((await call(`/tickets/${target.number}/merge`, { method: "post", token: tokens.customer, body: { into: others.number } })).status).toBe(403);
+    expect((await call(`/tickets/${target.number}/merge`, { method: "post", token: tokens.billing, body: { into: others.number } })).status).toBe(404);
+    expect((await call(`/tickets/${target.number}/merge`, { method: "post", body: { into: others.number } })).status).toBe(401);
+    expect((await call(`/tickets/${target.number}/merge`, { method: "post", token: tokens.agent, body: { into: "twelve" } })).body.error.details).toHaveProperty("into");
+  });
+
   test("updates that name the version they saw: a colleague's change to the same field is a 409; other changes are not", async () => {
     const { number } = await fileTicket(tokens.customer, "Two people, one ticket");
     const seen = await call(`/tickets/${number}`, { token: tokens.agent });
