@@ -30,7 +30,8 @@ export {
 export { toQueueTicket } from "../server/tickets/present.ts";
 export { searchTickets } from "../search/tickets.ts";
 export { mergeTicket } from "../server/tickets/merge.ts";
-export { createView, deleteView, getView, listViews, resolveFor, updateView, viewEditorOptions } from "../server/views/service.ts";
+export { bulkChange } from "../server/tickets/bulk.ts";
+export { createView, deleteView, getView, listViews, resolveFor, updateView, fieldChoices } from "../server/views/service.ts";
 export { answerSurvey, getSurveyByToken } from "../server/surveys/service.ts";
 export { getCustomerOverview } from "../server/customers/service.ts";
 export { csatBoard, healthBoard, slaBoard, slaCompliance } from "../server/boards/service.ts";

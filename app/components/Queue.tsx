@@ -8,6 +8,14 @@ import { useT } from "../i18n/i18n.ts";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
 import { PriorityBadge, StatusBadge } from "./Ticket.tsx";
 import { SlaTargets } from "./Sla.tsx";
+import { BULK_FORM } from "./Bulk.tsx";
+
+/** Which rows are ticked for a bulk change. */
+export interface Selection {
+  selected: Set<number>;
+  toggle(number: number): void;
+  setAll(numbers: number[], on: boolean): void;
+}
 
 /**
  * The rows link to their tickets with plain anchors, and this one handler
@@ -31,12 +39,14 @@ export function QueueList({
   fresh,
   linkSearch,
   openNumber,
+  selection,
 }: {
   tickets: QueueTicket[];
   fresh: Set<string>;
   /** Kept on the ticket links, so the list beside the ticket stays the same view and page. */
   linkSearch: string;
   openNumber: number | null;
+  selection: Selection;
 }) {
   const { t } = useT();
   // Countdowns in minutes: a tick every 10 s keeps them and their colours on time.
@@ -45,14 +55,21 @@ export function QueueList({
   const followLink = useFollowLinks();
   return (
     <div className="queue" data-testid="queue" onClick={followLink}>
-      <div className="queue-row queue-header" aria-hidden>
-        <span>{t("agent.columns.ticket")}</span>
-        <span>{t("agent.columns.requester")}</span>
-        <span>{t("agent.columns.status")}</span>
-        <span>{t("agent.columns.priority")}</span>
-        <span>{t("agent.columns.sla")}</span>
-        <span>{t("agent.columns.assignee")}</span>
-        <span>{t("agent.columns.updated")}</span>
+      <div className="queue-row queue-header">
+        <input
+          type="checkbox"
+          className="row-select"
+          aria-label={t("bulk.selectPage")}
+          checked={tickets.length > 0 && tickets.every((x) => selection.selected.has(x.number))}
+          onChange={(event) => selection.setAll(tickets.map((x) => x.number), event.currentTarget.checked)}
+        />
+        <span aria-hidden>{t("agent.columns.ticket")}</span>
+        <span aria-hidden>{t("agent.columns.requester")}</span>
+        <span aria-hidden>{t("agent.columns.status")}</span>
+        <span aria-hidden>{t("agent.columns.priority")}</span>
+        <span aria-hidden>{t("agent.columns.sla")}</span>
+        <span aria-hidden>{t("agent.columns.assignee")}</span>
+        <span aria-hidden>{t("agent.columns.updated")}</span>
       </div>
       <ul className="queue-rows">
         {tickets.map((ticket) => (
@@ -62,6 +79,16 @@ export function QueueList({
             data-ticket={ticket.number}
             aria-current={ticket.number === openNumber ? "true" : undefined}
           >
+            <input
+              type="checkbox"
+              className="row-select"
+              name="numbers"
+              value={ticket.number}
+              form={BULK_FORM}
+              aria-label={t("bulk.select", { number: ticket.number })}
+              checked={selection.selected.has(ticket.number)}
+              onChange={() => selection.toggle(ticket.number)}
+            />
             <a href={`/agent/tickets/${ticket.number}${linkSearch}`} className="ticket-link" title={ticket.subject}>
               <span className="muted">#{ticket.number}</span> {ticket.subject}
             </a>

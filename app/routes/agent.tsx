@@ -5,15 +5,26 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, Outlet, useFetcher, useLoaderData, useLocation, useMatches, type ShouldRevalidateFunction } from "@remix-run/react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { z } from "zod";
 import { useT } from "../i18n/i18n.ts";
 import type { QueueTicket } from "../../server/realtime/protocol.ts";
 import { matchesView, VIEW_SORTS, type ViewSort } from "../../server/views/filters.ts";
-import { QueueList } from "../components/Queue.tsx";
+import { QueueList, type Selection } from "../components/Queue.tsx";
+import { BulkBar } from "../components/Bulk.tsx";
 import { useSocket } from "../utils/socket.tsx";
 import { timeZoneFromRequest } from "../utils/format.ts";
-import { countViews, db, DomainError, listTickets, listViews, requirePermission, resolveFor, toQueueTicket } from "../services.server.ts";
+import {
+  countViews,
+  db,
+  DomainError,
+  fieldChoices,
+  listTickets,
+  listViews,
+  requirePermission,
+  resolveFor,
+  toQueueTicket,
+} from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.queue");
@@ -40,7 +51,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // The page first: its count is kept, so the views' counts below reuse it.
     const page = await listTickets(db(), user, { sort, limit: PAGE_SIZE, cursor }, { counts: true, view: currentView });
     const counts = await countViews(db(), user, resolved);
+    const { agents, teams } = await fieldChoices(db(), user);
     return {
+      /** What a bulk change can set. */
+      choices: { agents, teams },
       userId: user.id,
       views: views.map((view, i) => ({ key: view.key, name: view.name, builtIn: view.builtIn, shared: view.shared, editable: view.editable, ...counts[i] })),
       current: { key: current.key, sort, resolved: currentView },
@@ -93,6 +107,26 @@ export default function Workspace() {
   const counts = useFetcher<Counts>();
   const countsTimer = useRef<ReturnType<typeof setTimeout>>();
   const openTicket = useMatches().some((m) => m.id === "routes/agent.tickets.$number");
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const selection: Selection = {
+    selected,
+    toggle: (number) =>
+      setSelected((s) => {
+        const next = new Set(s);
+        if (!next.delete(number)) next.add(number);
+        return next;
+      }),
+    setAll: (numbers, on) =>
+      setSelected((s) => {
+        const next = new Set(s);
+        for (const number of numbers) if (on) next.add(number);
+        else next.delete(number);
+        return next;
+      }),
+  };
+  const clearSelection = useCallback(() => setSelected(new Set()), []);
+  // Another view or page: what was ticked is out of sight, so it is let go.
+  useEffect(() => setSelected(new Set()), [data.current.key, data.current.sort, data.firstPage, data.nextCursor]);
 
   // Highlight a changed row for a moment, then let it go.
   const markFresh = (id: string) => {
@@ -244,10 +278,11 @@ export default function Workspace() {
             {range}
           </span>
         </div>
+        <BulkBar selected={[...selected]} choices={data.choices} onFinished={clearSelection} />
         {tickets.length === 0 ? (
           <p className="empty">{t("agent.emptyQueue")}</p>
         ) : (
-          <QueueList tickets={tickets} fresh={fresh} linkSearch={location.search} openNumber={openNumberOf(location.pathname)} />
+          <QueueList tickets={tickets} fresh={fresh} linkSearch={location.search} openNumber={openNumberOf(location.pathname)} selection={selection} />
         )}
         {(!data.firstPage || data.nextCursor) && (
           <nav className="pager" aria-label={t("agent.pages")}>

@@ -10,7 +10,7 @@ import { formFailureBody, readForm } from "../utils/forms.server.ts";
 import { viewFromForm } from "../utils/view-forms.ts";
 import { errorsFor } from "../utils/sla-forms.ts";
 import { pageTitle } from "../utils/meta.ts";
-import { createView, db, deleteView, DomainError, getView, requirePermission, updateView, viewEditorOptions } from "../services.server.ts";
+import { createView, db, deleteView, DomainError, getView, requirePermission, updateView, fieldChoices } from "../services.server.ts";
 import { PRIORITIES, STATUSES, TICKET_TYPES } from "../../server/tickets/schemas.ts";
 import { TICKET_SLA_STATES } from "../../server/sla/state.ts";
 import { CUSTOMER_TIERS, ME, MY_TEAMS, NOBODY, VIEW_SORTS, ViewFiltersSchema } from "../../server/views/filters.ts";
@@ -19,7 +19,7 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitl
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "workspace.use");
-  const options = await viewEditorOptions(db(), user);
+  const options = await fieldChoices(db(), user);
   const from = new URL(request.url).searchParams.get("from");
   const load = (key: string) =>
     getView(db(), user, key).catch((error) => {

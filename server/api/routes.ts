@@ -76,6 +76,9 @@ import {
 import { MAX_SEARCH_OFFSET, searchArticles } from "../../search/articles.ts";
 import { searchTickets } from "../../search/tickets.ts";
 import { mergeTicket, MergeSchema } from "../tickets/merge.ts";
+import { bulkChange, BulkInputSchema, MAX_BULK } from "../tickets/bulk.ts";
+import { translator } from "../../app/i18n/i18n.ts";
+import { apiLocale } from "./http.ts";
 import { defineRoute, type ApiRoute } from "./contract.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import { messageJson, ticketJson } from "./present.ts";
@@ -279,6 +282,24 @@ export const API_ROUTES: ApiRoute[] = [
           changes: error.changes.map(({ field, from, to, actorId, at }) => ({ field, from, to, actorId, at })),
         });
       }
+    },
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/tickets/bulk",
+    auth: "bearer",
+    summary: "Change many tickets at once (staff)",
+    description:
+      `Up to ${MAX_BULK} tickets, each changed on its own: one that cannot be changed (closed, out of sight, not a valid change) is reported in \`results\` ` +
+      "and the others go through. `change` sets status, priority, assignee, team, adds or removes tags, or (alone) merges each ticket into `mergeInto`.",
+    body: BulkInputSchema,
+    response: S.BulkResults,
+    errors: [403],
+    handle: async ({ user, body, req }) => {
+      const t = translator(apiLocale(req));
+      const results = await bulkChange(db(), user, body);
+      return { results: results.map((r) => (r.ok ? { number: r.number, ok: true } : { number: r.number, ok: false, error: t(r.error!) })) };
     },
   }),
 

@@ -312,6 +312,18 @@ export const TicketSearchPage = z
   })
   .openapi("TicketSearchPage");
 
+export const BulkResults = z
+  .strictObject({
+    results: z.array(
+      z.strictObject({
+        number: z.number().int(),
+        ok: z.boolean(),
+        error: z.string().optional().openapi({ description: "Why this ticket could not be changed, in the caller's language" }),
+      }),
+    ),
+  })
+  .openapi("BulkResults");
+
 export const OpenApiDocument = z
   .looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) })
   .openapi("OpenApiDocument");

@@ -5,7 +5,8 @@
 import { Temporal } from "temporal-polyfill";
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
-import { assertCan, can, rolesWith, type AuthUser } from "../auth/policy.ts";
+import { assertCan, can, type AuthUser } from "../auth/policy.ts";
+import { listAssignableAgents } from "../tickets/service.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import {
@@ -154,17 +155,13 @@ export function resolveFor(view: View, user: AuthUser, timeZone: string): Resolv
   return resolveView(view.filters, user, timeZone, startOfDay);
 }
 
-/** What the view editor offers to filter by: teams, categories and the people tickets can be assigned to. */
-export async function viewEditorOptions(db: Db, user: AuthUser) {
+/** What tickets can be filtered by and set to in the workspace (view editor, bulk changes): teams, categories, assignable people. */
+export async function fieldChoices(db: Db, user: AuthUser) {
   assertCan(user, "workspace.use");
   const [teams, categories, agents] = await Promise.all([
     db.team.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } }),
     db.category.findMany({ select: { id: true, key: true, nameEn: true, nameZh: true }, orderBy: { key: "asc" } }),
-    db.user.findMany({
-      where: { role: { in: rolesWith("tickets.assignable") }, deactivatedAt: null },
-      select: { id: true, name: true },
-      orderBy: { name: "asc" },
-    }),
+    listAssignableAgents(db, user),
   ]);
   return { teams, categories, agents, mayShare: can(user, "views.share") };
 }

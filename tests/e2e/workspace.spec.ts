@@ -202,3 +202,63 @@ test("a merge moves the conversation into the ticket that carries on and tells t
   await expect(customer.getByText(`Your request #${source.number} (“Still cannot get my invoice”) has been merged into this one`)).toBeVisible();
   await expect(customer.getByText("Tried again in another browser: the download is empty too.")).toBeVisible();
 });
+
+test("a bulk change of 30 tickets shows its progress and reports the tickets it could not change", async ({ browser, request }) => {
+  test.setTimeout(90_000);
+  const agentToken = await tokenFor(request, "agent@demo.helpdesk");
+  const headers = { authorization: `Bearer ${agentToken}` };
+  const numbers: number[] = [];
+  for (let i = 1; i <= 30; i++) {
+    const res = await request.post("/api/v1/tickets", {
+      headers,
+      data: { type: "inquiry", category: "technical", subject: `Bulk ticket ${i}`, description: "Filed by phone for the bulk test.", requesterEmail: "bulk.e2e@example.com" },
+    });
+    numbers.push((await res.json()).number);
+  }
+  // Two are closed already: closed is final, so those cannot be set pending.
+  const closed = numbers.slice(0, 2);
+  for (const number of closed) expect((await request.patch(`/api/v1/tickets/${number}`, { headers, data: { status: "closed" } })).status()).toBe(200);
+
+  const agent = await signIn(browser, "agent@demo.helpdesk");
+  await agent.goto("/agent/views/new");
+  await agent.getByLabel("Name").fill("Bulk test");
+  await agent.getByLabel("Order").selectOption("created");
+  await agent.getByLabel("Requester's email").fill("bulk.e2e@example.com");
+  await agent.getByRole("button", { name: "Create view" }).click();
+  await expect(agent.getByRole("heading", { level: 1 })).toContainText("Bulk test");
+  await expect(agent.getByTestId("queue").locator("[data-ticket]")).toHaveCount(30);
+  await expect(agent.getByTestId("live-status")).toHaveAttribute("data-connected", "true");
+
+  await expect(agent.getByTestId("bulk-bar")).toBeHidden();
+  await agent.getByLabel("Select every ticket on this page").check();
+  const bar = agent.getByTestId("bulk-bar");
+  await expect(bar).toBeVisible();
+  await expect(bar).toContainText("30 selected");
+  await bar.getByLabel("Status").selectOption("pending");
+  await bar.getByLabel("Add tags").fill("bulk-moved");
+  // Record every progress line shown, however briefly.
+  await agent.evaluate(() => {
+    const seen: string[] = [];
+    Object.assign(window, { progressSeen: seen });
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="bulk-progress"]')?.textContent;
+      if (text && seen.at(-1) !== text) seen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await bar.getByRole("button", { name: "Apply" }).click();
+
+  const report = agent.getByTestId("bulk-report");
+  await expect(report).toContainText("28 of 30 tickets changed.");
+  await expect(report).toContainText("2 tickets could not be changed:");
+  expect(await report.locator("li[data-ticket]").evaluateAll((items) => items.map((li) => Number(li.getAttribute("data-ticket"))).sort())).toEqual(
+    [...closed].sort(),
+  );
+  const seen = await agent.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+  expect(seen.some((line) => /Changing tickets: \d+ of 30/.test(line))).toBe(true);
+  // The list follows: 28 pending, 2 still closed; nothing stays ticked.
+  await expect(agent.getByTestId("queue").locator('[data-status="pending"]')).toHaveCount(28);
+  await expect(agent.getByTestId("queue").locator('[data-status="closed"]')).toHaveCount(2);
+  await expect(agent.getByTestId("bulk-bar")).toBeHidden();
+  const ticket = await (await request.get(`/api/v1/tickets/${numbers[5]}`, { headers })).json();
+  expect(ticket.tags).toContain("bulk-moved");
+});

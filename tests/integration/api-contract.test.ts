@@ -41,9 +41,11 @@ const exercised = new Set<string>();
 /** The documented path template a concrete path belongs to. */
 function templateOf(path: string): string | undefined {
   const bare = path.split("?")[0];
-  return Object.keys(doc.paths).find((template) =>
-    new RegExp(`^${template.replace(/\{\w+\}/g, "[^/]+")}$`).test(bare),
-  );
+  // A literal path (/tickets/bulk) wins over a template it also fits (/tickets/{number}).
+  const params = (template: string) => template.split("{").length;
+  return Object.keys(doc.paths)
+    .filter((template) => new RegExp(`^${template.replace(/\{\w+\}/g, "[^/]+")}$`).test(bare))
+    .sort((a, b) => params(a) - params(b))[0];
 }
 
 /** Calls the API and checks the answer against the served document. */
@@ -272,6 +274,28 @@ describe("tickets", () => {
     expect((await call(`/tickets/${target.number}/merge`, { method: "post", token: tokens.billing, body: { into: others.number } })).status).toBe(404);
     expect((await call(`/tickets/${target.number}/merge`, { method: "post", body: { into: others.number } })).status).toBe(401);
     expect((await call(`/tickets/${target.number}/merge`, { method: "post", token: tokens.agent, body: { into: "twelve" } })).body.error.details).toHaveProperty("into");
+  });
+
+  test("bulk: each ticket changed on its own, refusals reported per ticket in the caller's language", async () => {
+    const a = await fileTicket(tokens.customer, "Bulk one");
+    const b = await fileTicket(tokens.customer, "Bulk two");
+    const billing = await fileTicket(tokens.customer, "Bulk billing", { category: "billing" });
+    const res = await call("/tickets/bulk", {
+      method: "post",
+      token: tokens.agent,
+      body: { numbers: [a.number, b.number, billing.number], change: { priority: "high", addTags: ["bulk"] } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.results).toEqual([
+      { number: a.number, ok: true },
+      { number: b.number, ok: true },
+      { number: billing.number, ok: false, error: "That request does not exist or is not yours to see." },
+    ]);
+    const bad = await call("/tickets/bulk", { method: "post", token: tokens.agent, body: { numbers: [], change: {} } });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.details).sort()).toEqual(["change", "numbers"]);
+    expect((await call("/tickets/bulk", { method: "post", token: tokens.customer, body: { numbers: [a.number], change: { priority: "low" } } })).status).toBe(403);
+    expect((await call("/tickets/bulk", { method: "post", body: { numbers: [a.number], change: { priority: "low" } } })).status).toBe(401);
   });
 
   test("updates that name the version they saw: a colleague's change to the same field is a 409; other changes are not", async () => {
