@@ -14,6 +14,7 @@ import { io as connectSocket, type Socket } from "socket.io-client";
 import { loadOrCreateSecrets, startEmbeddedPostgres } from "../server/embedded.ts";
 import { REFERENCE_CONCURRENCY, REFERENCE_SECONDS, writeReference, type WriteReference } from "./write-reference.ts";
 import { benchSla, type SlaBench } from "./sla.ts";
+import { SEARCH_QUERIES, savedViewFor, searchSenders, untilTicketsIndexed, type Reindex } from "./workspace.ts";
 import {
   AGENT,
   CUSTOMER,
@@ -426,9 +427,14 @@ interface Results {
   writeReference: WriteReference | null;
   /** The SLA engine: breaches of 10,000 tickets due in one minute, and a recompute of 100,000 (bench/sla.ts). */
   sla: SlaBench | null;
+  /** The first start's full reindex of tickets for search (bench/workspace.ts). */
+  reindex: Reindex | null;
   serverMemory: { pid: number | null; afterStart: Memory | null; afterRun: Memory | null };
   notes: string[];
 }
+
+const SEARCH_API = "GET /api/v1/search/tickets (agent)";
+const SEARCH_DIRECT = "↳ the same searches sent to Meilisearch directly";
 
 const POST_TICKETS = "POST /api/v1/tickets (customer)";
 
@@ -468,6 +474,23 @@ function table(results: Results): string {
     ]);
   }
   const lines = [markdownTable(header, rows)];
+  const searchApi = results.scenarios.find((s) => s.name === SEARCH_API);
+  const searchDirect = results.scenarios.find((s) => s.name.startsWith(SEARCH_DIRECT));
+  if (searchApi && searchDirect) {
+    lines.push(
+      "",
+      `Ticket search: through the API p50 ${searchApi.p50Ms.toFixed(1)} ms, p95 ${searchApi.p95Ms.toFixed(1)} ms; the same searches (the agent's filter from the policy, ` +
+        `the same attributes, queries ${SEARCH_QUERIES.map((q) => `“${q}”`).join(", ")}) sent to Meilisearch directly p50 ${searchDirect.p50Ms.toFixed(1)} ms, ` +
+        `p95 ${searchDirect.p95Ms.toFixed(1)} ms: API/direct ${(searchApi.p50Ms / searchDirect.p50Ms).toFixed(2)} at p50, ${(searchApi.p95Ms / searchDirect.p95Ms).toFixed(2)} at p95.`,
+    );
+  }
+  if (results.reindex) {
+    lines.push(
+      "",
+      `Full reindex of tickets for search (the first start, index empty): ${results.reindex.tickets.toLocaleString("en-US")} tickets in ${results.reindex.seconds} s, ` +
+        `${results.reindex.ticketsPerS.toLocaleString("en-US")} tickets/s (while the server was otherwise idle).`,
+    );
+  }
   if (reference) {
     lines.push(
       "",
@@ -569,6 +592,7 @@ async function main(): Promise<number> {
     liveDelivery: null,
     writeReference: null,
     sla: null,
+    reindex: null,
     serverMemory: { pid: null, afterStart: null, afterRun: null },
     notes: [
       "Latency: from writing the request to the end of the response body, over keep-alive loopback connections; nearest-rank percentiles.",
@@ -619,6 +643,10 @@ async function main(): Promise<number> {
       const due = await untilTimersSettled();
       if (due > 0) log(`${due} timer jobs still due after 60 s; measuring anyway`);
     }
+    const meili = new HttpClient(target.meiliPort);
+    const meiliKey = loadOrCreateSecrets(dataDir).meiliMasterKey;
+    results.reindex = await untilTicketsIndexed(server, meili, meiliKey, databaseUrlOf(), log);
+    if (results.reindex) log(`  tickets indexed for search: ${results.reindex.tickets} in ${results.reindex.seconds} s (${results.reindex.ticketsPerS}/s)`);
     await sleep(1000); // let the first upkeep pass and search indexing settle
     results.dataset = { ...(await readDataset()), scale };
     log(datasetLine(results.dataset));
@@ -669,6 +697,15 @@ async function main(): Promise<number> {
     await run("GET /agent (queue page, signed in)", { ...quick, maxRequests: 1000 }, () =>
       request("GET", "/agent", { headers: { Cookie: agentCookie, Accept: "text/html", "Accept-Encoding": "gzip" } }),
     );
+    const view = await savedViewFor(databaseUrlOf(), AGENT.email);
+    await run("GET /agent?view=<saved view> (high and urgent of my teams, next due first)", { ...quick, maxRequests: 1000 }, () =>
+      request("GET", `/agent?view=${view}`, { headers: { Cookie: agentCookie, Accept: "text/html", "Accept-Encoding": "gzip" } }),
+    );
+    // Search: through the API, then the very same searches to Meilisearch directly.
+    const search = await searchSenders(http, meili, meiliKey, databaseUrlOf(), AGENT.email, agentToken);
+    await run(SEARCH_API, { ...quick, maxRequests: 2000 }, search.api);
+    await run(`${SEARCH_DIRECT} (same filter and attributes)`, { ...quick, maxRequests: 2000 }, search.direct);
+    meili.close();
     await sleep(500); // let the outbox relay drain the tickets filed above
     results.liveDelivery = await liveDelivery(agentCookie, customerToken);
     results.serverMemory.afterRun = memoryOf(server.pid);

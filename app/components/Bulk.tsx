@@ -87,7 +87,7 @@ export function BulkBar({
         <span className="bulk-count" role="status">
           {t("bulk.selected", { count: selected.length })}
         </span>
-        <select name="status" aria-label={t("agent.columns.status")} defaultValue="">
+        <select name="status" aria-label={t("bulk.newStatus")} defaultValue="">
           <option value="">{t("bulk.status")}</option>
           {STATUSES.filter((s) => s !== "new").map((s) => (
             <option key={s} value={s}>
@@ -95,7 +95,7 @@ export function BulkBar({
             </option>
           ))}
         </select>
-        <select name="priority" aria-label={t("agent.columns.priority")} defaultValue="">
+        <select name="priority" aria-label={t("bulk.newPriority")} defaultValue="">
           <option value="">{t("bulk.priority")}</option>
           {PRIORITIES.map((p) => (
             <option key={p} value={p}>
@@ -103,7 +103,7 @@ export function BulkBar({
             </option>
           ))}
         </select>
-        <select name="assigneeId" aria-label={t("ticket.assignee")} defaultValue="">
+        <select name="assigneeId" aria-label={t("bulk.newAssignee")} defaultValue="">
           <option value="">{t("bulk.assignee")}</option>
           <option value="none">{t("ticket.unassigned")}</option>
           {choices.agents.map((a) => (
@@ -112,7 +112,7 @@ export function BulkBar({
             </option>
           ))}
         </select>
-        <select name="teamId" aria-label={t("views.team")} defaultValue="">
+        <select name="teamId" aria-label={t("bulk.newTeam")} defaultValue="">
           <option value="">{t("bulk.team")}</option>
           <option value="none">{t("views.noTeam")}</option>
           {choices.teams.map((team) => (

@@ -70,9 +70,9 @@ test("complaint to health score: customer and agent side by side", async ({ brow
   expect(await customer.content()).not.toContain(internalNote);
 
   // Solve: the customer is invited to rate, live.
-  await agent.getByLabel("Status").selectOption("solved");
-  await agent.getByRole("button", { name: "Save" }).click();
-  await expect(agent.getByText("Saved")).toBeVisible();
+  // Properties save as they change.
+  await agent.getByTestId("properties").getByLabel("Status").selectOption("solved");
+  await expect(agent.getByTestId("save-state")).toHaveText("Saved");
   await expect(agent.locator('[data-kind="event"]').filter({ hasText: "You changed the status from Open to Solved" })).toBeVisible();
   const invite = customer.getByTestId("survey-invite");
   await expect(invite).toBeVisible({ timeout: 5_000 });

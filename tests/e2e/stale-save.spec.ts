@@ -13,31 +13,31 @@ test("a stale save shows the colleague's change instead of overwriting it; other
   const rows = agent.getByTestId("queue").locator("[data-ticket]").filter({ has: agent.locator('[data-status="open"]') }).filter({ hasText: "Normal" });
   const number = await rows.first().getAttribute("data-ticket");
   await agent.goto(`/agent/tickets/${number}`);
-  await expect(agent.getByLabel("Priority")).toHaveValue("normal");
+  await expect(agent.getByTestId("properties").getByLabel("Priority")).toHaveValue("normal");
 
   // Meanwhile the supervisor raises the priority (with scripts: saved as it changes).
   const supervisor = await signIn(browser, "supervisor@demo.helpdesk");
   await supervisor.goto(`/agent/tickets/${number}`);
-  await supervisor.getByLabel("Priority").selectOption("urgent");
+  await supervisor.getByTestId("properties").getByLabel("Priority").selectOption("urgent");
   await expect(supervisor.getByTestId("save-state")).toHaveText("Saved");
   await expect(supervisor.locator(".ticket-main .badges")).toContainText("Urgent");
 
   // Li, on the old page, lowers it: refused, with what changed and the current value shown.
-  await agent.getByLabel("Priority").selectOption("low");
+  await agent.getByTestId("properties").getByLabel("Priority").selectOption("low");
   await agent.getByRole("button", { name: "Save" }).click();
   await expect(agent.getByText("Someone else changed this ticket while you were editing it.")).toBeVisible();
   await expect(agent.getByTestId("conflicts")).toContainText("Helen Zhou: Priority Normal → Urgent");
-  await expect(agent.getByLabel("Priority")).toHaveValue("urgent");
+  await expect(agent.getByTestId("properties").getByLabel("Priority")).toHaveValue("urgent");
 
   // A change to another field, from a page that is again behind, goes through.
   await supervisor.reload();
-  await supervisor.getByLabel("Priority").selectOption("high");
+  await supervisor.getByTestId("properties").getByLabel("Priority").selectOption("high");
   // Saved once the page shows it (the "Saved" of the first change is still on screen).
   await expect(supervisor.locator(".ticket-main .badges")).toContainText("High");
-  await agent.getByLabel("Status").selectOption("pending");
+  await agent.getByTestId("properties").getByLabel("Status").selectOption("pending");
   await agent.getByRole("button", { name: "Save" }).click();
   await expect(agent.getByText("Saved")).toBeVisible();
-  await expect(agent.getByLabel("Status")).toHaveValue("pending");
-  await expect(agent.getByLabel("Priority")).toHaveValue("high");
+  await expect(agent.getByTestId("properties").getByLabel("Status")).toHaveValue("pending");
+  await expect(agent.getByTestId("properties").getByLabel("Priority")).toHaveValue("high");
   await agent.context().close();
 });

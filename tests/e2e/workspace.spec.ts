@@ -234,7 +234,7 @@ test("a bulk change of 30 tickets shows its progress and reports the tickets it 
   const bar = agent.getByTestId("bulk-bar");
   await expect(bar).toBeVisible();
   await expect(bar).toContainText("30 selected");
-  await bar.getByLabel("Status").selectOption("pending");
+  await bar.getByLabel("New status for the selected tickets").selectOption("pending");
   await bar.getByLabel("Add tags").fill("bulk-moved");
   // Record every progress line shown, however briefly.
   await agent.evaluate(() => {
