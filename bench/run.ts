@@ -14,7 +14,7 @@ import { io as connectSocket, type Socket } from "socket.io-client";
 import { loadOrCreateSecrets, startEmbeddedPostgres } from "../server/embedded.ts";
 import { REFERENCE_CONCURRENCY, REFERENCE_SECONDS, writeReference, type WriteReference } from "./write-reference.ts";
 import { benchSla, type SlaBench } from "./sla.ts";
-import { SEARCH_QUERIES, savedViewFor, searchSenders, untilTicketsIndexed, type Reindex } from "./workspace.ts";
+import { SEARCH_QUERIES, savedViewFor, searchSenders, untilSearchIdle, untilTicketsIndexed, type Reindex } from "./workspace.ts";
 import {
   AGENT,
   CUSTOMER,
@@ -701,7 +701,10 @@ async function main(): Promise<number> {
     await run("GET /agent?view=<saved view> (high and urgent of my teams, next due first)", { ...quick, maxRequests: 1000 }, () =>
       request("GET", `/agent?view=${view}`, { headers: { Cookie: agentCookie, Accept: "text/html", "Accept-Encoding": "gzip" } }),
     );
-    // Search: through the API, then the very same searches to Meilisearch directly.
+    // Search: through the API, then the very same searches to Meilisearch directly, once the tickets
+    // filed above are indexed (the listener has caught up and Meilisearch is idle).
+    await sleep(2_000);
+    await untilSearchIdle(meili, meiliKey);
     const search = await searchSenders(http, meili, meiliKey, databaseUrlOf(), AGENT.email, agentToken);
     await run(SEARCH_API, { ...quick, maxRequests: 2000 }, search.api);
     await run(`${SEARCH_DIRECT} (same filter and attributes)`, { ...quick, maxRequests: 2000 }, search.direct);

@@ -64,6 +64,24 @@ export async function untilTicketsIndexed(server: Server, meili: HttpClient, mei
   }
 }
 
+/**
+ * Waits until Meilisearch has nothing left to index (the tickets filed by the
+ * scenarios before): searching an index that is busy indexing measures the
+ * indexing, for the API and the direct searches alike, and not in the same way.
+ */
+export async function untilSearchIdle(meili: HttpClient, meiliKey: string, maxMs = 300_000): Promise<void> {
+  const deadline = performance.now() + maxMs;
+  while (performance.now() < deadline) {
+    if (interrupt.aborted) throw new Error("interrupted");
+    const res = await meili.request("GET", "/tasks?statuses=enqueued,processing&limit=1", {
+      headers: { Authorization: `Bearer ${meiliKey}` },
+      keepBody: true,
+    });
+    if (res.status === 200 && (JSON.parse(res.body) as { total: number }).total === 0) return;
+    await sleep(500);
+  }
+}
+
 /** Sends each query in turn: the API's form and Meilisearch's, built from the same search. */
 export async function searchSenders(
   http: HttpClient,
