@@ -47,13 +47,15 @@ export async function untilTicketsIndexed(server: Server, meili: HttpClient, mei
         if (process.stdout.isTTY) process.stdout.write("\n");
         return { tickets, seconds, ticketsPerS: round(tickets / seconds, 0) };
       }
+      // The documents go into a fresh index that is swapped in at the end: its progress is the server's to tell.
       const stats = await meili.request("GET", "/indexes/tickets/stats", { headers: { Authorization: `Bearer ${meiliKey}` }, keepBody: true });
-      const indexed = stats.status === 200 ? (JSON.parse(stats.body) as { numberOfDocuments: number }).numberOfDocuments : 0;
+      const live = stats.status === 200 ? (JSON.parse(stats.body) as { numberOfDocuments: number }).numberOfDocuments : 0;
       // Nothing to do: the index held every ticket already.
-      if (indexed >= total && performance.now() - started > 5_000) return null;
+      if (live >= total && performance.now() - started > 5_000) return null;
+      const told = [...server.output().matchAll(/\[search\] indexing tickets: ([\d,]+) of ([\d,]+)/g)].at(-1);
       if (performance.now() - shown > 5_000) {
         shown = performance.now();
-        const line = `  indexing tickets: ${indexed.toLocaleString("en")} of ${total.toLocaleString("en")} (${Math.round(((performance.now() - started) / 1000))} s)`;
+        const line = `  indexing tickets: ${told ? `${told[1]} of ${told[2]}` : "starting"} (${Math.round((performance.now() - started) / 1000)} s)`;
         if (process.stdout.isTTY) process.stdout.write(`\r${line}`);
         else log(line);
       }

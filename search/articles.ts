@@ -10,10 +10,9 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Settings } from "meilisearch";
 import { db as sharedDb, type Tx } from "../server/db/client.ts";
-import { singleton } from "../server/runtime.ts";
 import { ARTICLE_LOCALES } from "../server/kb/articles.ts";
 import { parseInput } from "../server/validation.ts";
-import { articlesIndexUid, meili, waitForTask } from "./client.ts";
+import { articlesIndexUid, createIndexWithSettings, ensureIndex, meili, settingsAreApplied, waitForTask } from "./client.ts";
 import { MARK_END, MARK_START, snippetToHtml, toArticleDocument, type ArticleDocument } from "./documents.ts";
 
 export { searchHealth } from "./client.ts";
@@ -35,22 +34,9 @@ export const ARTICLE_INDEX_SETTINGS = {
   typoTolerance: { enabled: true },
 } satisfies Settings;
 
-// Index uids whose settings this process has applied: indexArticle applies
-// them first if start-up could not (search was down then), so an index the
-// search-index listener creates later still gets its filterable attributes.
-const settingsApplied = () => singleton("search:settingsApplied", () => new Set<string>());
-
-async function createIndexWithSettings(uid: string): Promise<void> {
-  const client = meili();
-  await waitForTask(client.createIndex(uid, { primaryKey: "id" }), ["index_already_exists"]);
-  await waitForTask(client.index(uid).updateSettings(ARTICLE_INDEX_SETTINGS));
-}
-
 /** Creates the articles index if needed and applies its settings; waits until done. */
 export async function ensureSearchSettings(): Promise<void> {
-  const uid = articlesIndexUid();
-  await createIndexWithSettings(uid);
-  settingsApplied().add(uid);
+  await createIndexWithSettings(articlesIndexUid(), ARTICLE_INDEX_SETTINGS);
 }
 
 const articleSelect = {
@@ -68,7 +54,7 @@ const articleSelect = {
 /** Brings the search copy of one article in line with PostgreSQL (upsert, or delete when gone). */
 export async function indexArticle(articleId: string, database: Tx): Promise<void> {
   const article = await database.article.findUnique({ where: { id: articleId }, select: articleSelect });
-  if (!settingsApplied().has(articlesIndexUid())) await ensureSearchSettings();
+  await ensureIndex(articlesIndexUid(), ARTICLE_INDEX_SETTINGS);
   const index = meili().index<ArticleDocument>(articlesIndexUid());
   if (article) await waitForTask(index.addDocuments([toArticleDocument(article)]));
   else await waitForTask(index.deleteDocument(articleId));
@@ -88,7 +74,7 @@ export async function reindexAllArticles(database: Tx): Promise<{ indexed: numbe
   const startedAt = new Date();
   let indexed = 0;
   try {
-    await createIndexWithSettings(temp);
+    await createIndexWithSettings(temp, ARTICLE_INDEX_SETTINGS);
     for (let cursor: string | undefined; ; ) {
       const batch = await database.article.findMany({
         select: articleSelect,
@@ -111,7 +97,7 @@ export async function reindexAllArticles(database: Tx): Promise<{ indexed: numbe
   }
   // After the swap `temp` names the old documents.
   await waitForTask(client.deleteIndex(temp), ["index_not_found"]);
-  settingsApplied().add(live);
+  settingsAreApplied(live);
 
   // An article saved while we were copying may have been indexed (by the
   // listener) into the old index only; index those again into the new one.

@@ -2,7 +2,7 @@
 // singleton() (globalThis), so the Remix server bundle and the server process
 // share one; it is keyed by URL and key so tests that re-point the runtime
 // settings get a client for the new server.
-import { Meilisearch, type EnqueuedTaskPromise, type Task } from "meilisearch";
+import { Meilisearch, type EnqueuedTaskPromise, type Settings, type Task } from "meilisearch";
 import { runtimeSettings, singleton } from "../server/runtime.ts";
 
 /** Per HTTP request. Searches answer in milliseconds; this only bounds a hung server. */
@@ -59,3 +59,24 @@ export async function searchHealth(): Promise<"up" | "down"> {
     return "down";
   }
 }
+
+// Index uids whose settings this process has applied: indexing applies them
+// first if start-up could not (search was down then), so an index created
+// later still gets its filterable attributes.
+const settingsApplied = () => singleton("search:settingsApplied", () => new Set<string>());
+
+/** Creates the index if needed and applies its settings; waits until done. */
+export async function createIndexWithSettings(uid: string, settings: Settings): Promise<void> {
+  const client = meili();
+  await waitForTask(client.createIndex(uid, { primaryKey: "id" }), ["index_already_exists"]);
+  await waitForTask(client.index(uid).updateSettings(settings));
+  settingsApplied().add(uid);
+}
+
+/** Applies the settings unless this process did already. */
+export async function ensureIndex(uid: string, settings: Settings): Promise<void> {
+  if (!settingsApplied().has(uid)) await createIndexWithSettings(uid, settings);
+}
+
+/** Marks an index (swapped in by a reindex) as having its settings. */
+export const settingsAreApplied = (uid: string) => settingsApplied().add(uid);

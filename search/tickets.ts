@@ -22,7 +22,7 @@ import type { PRIORITIES } from "../server/tickets/schemas.ts";
 import type { Status } from "../server/tickets/status.ts";
 import type { TicketSlaState } from "../server/sla/state.ts";
 import { runtimeSettings, singleton } from "../server/runtime.ts";
-import { meili, waitForTask } from "./client.ts";
+import { createIndexWithSettings, ensureIndex, meili, settingsAreApplied, waitForTask } from "./client.ts";
 import { MARK_END, MARK_START, snippetToHtml } from "./documents.ts";
 import { parseTicketQuery, statusesOf, type Operator, type Term, type TicketQuery } from "./ticket-query.ts";
 import { MAX_SEARCH_OFFSET } from "./articles.ts";
@@ -75,19 +75,9 @@ export function ticketsIndexUid(): string {
   return `${runtimeSettings().searchIndexPrefix}tickets`;
 }
 
-const settingsApplied = () => singleton("search:ticketSettingsApplied", () => new Set<string>());
-
-async function createIndexWithSettings(uid: string): Promise<void> {
-  const client = meili();
-  await waitForTask(client.createIndex(uid, { primaryKey: "id" }), ["index_already_exists"]);
-  await waitForTask(client.index(uid).updateSettings(TICKET_INDEX_SETTINGS));
-}
-
 /** Creates the tickets index if needed and applies its settings; waits until done. */
 export async function ensureTicketSearchSettings(): Promise<void> {
-  const uid = ticketsIndexUid();
-  await createIndexWithSettings(uid);
-  settingsApplied().add(uid);
+  await createIndexWithSettings(ticketsIndexUid(), TICKET_INDEX_SETTINGS);
 }
 
 // ---------------------------------------------------------------------------
@@ -130,7 +120,7 @@ async function readDocuments(sql: Sql, ticketIds: string[]): Promise<TicketDocum
 /** Brings the search copy of these tickets in line with PostgreSQL (upsert; delete those gone). */
 export async function indexTickets(database: Db, ticketIds: string[]): Promise<void> {
   if (ticketIds.length === 0) return;
-  if (!settingsApplied().has(ticketsIndexUid())) await ensureTicketSearchSettings();
+  await ensureIndex(ticketsIndexUid(), TICKET_INDEX_SETTINGS);
   const documents = await readDocuments(sqlOf(database), ticketIds);
   const index = meili().index<TicketDocument>(ticketsIndexUid());
   if (documents.length > 0) await waitForTask(index.addDocuments(documents));
@@ -171,7 +161,7 @@ export async function reindexAllTickets(
   const [{ total }] = await sql.query<{ total: number }>(`SELECT count(*)::int AS "total" FROM "Ticket"`);
   let indexed = 0;
   try {
-    await createIndexWithSettings(temp);
+    await createIndexWithSettings(temp, TICKET_INDEX_SETTINGS);
     const pending: Promise<unknown>[] = [];
     for (let after = ""; ; ) {
       const rows = await sql.query<DocumentRow>(`${DOCUMENT_SQL(`t."id" > $1`)} ORDER BY t."id" LIMIT ${REINDEX_BATCH}`, [after]);
@@ -190,7 +180,7 @@ export async function reindexAllTickets(
     throw error;
   }
   await waitForTask(client.deleteIndex(temp), ["index_not_found"]);
-  settingsApplied().add(live);
+  settingsAreApplied(live);
 
   for (let after = ""; ; ) {
     const changed = await sql.query<{ id: string }>(

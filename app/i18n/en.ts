@@ -258,7 +258,6 @@ const en = {
     sharedView: "shared",
     newView: "New view",
     editView: "Edit view",
-    selectTicket: "Choose a ticket from the list to open it here.",
     emptyQueue: "Nothing here. Nice work.",
     showing: "Showing {{from}}–{{to}} of {{total}}",
     showingMore: "Showing {{from}}–{{to}} of more than {{total}}",

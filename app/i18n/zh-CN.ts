@@ -259,7 +259,6 @@ const zhCN: Resources = {
     sharedView: "共享",
     newView: "新建视图",
     editView: "编辑视图",
-    selectTicket: "从列表中选择一个工单，在此处打开。",
     emptyQueue: "暂无工单，干得漂亮！",
     showing: "第 {{from}}–{{to}} 条，共 {{total}} 条",
     showingMore: "第 {{from}}–{{to}} 条，共超过 {{total}} 条",

@@ -1,7 +1,4 @@
-// The workspace with no ticket open: the list (app/routes/agent.tsx) has the room.
-import { useT } from "../i18n/i18n.ts";
-
+// The workspace with no ticket open: the list (app/routes/agent.tsx) takes the room.
 export default function NoTicketOpen() {
-  const { t } = useT();
-  return <p className="muted pane-hint">{t("agent.selectTicket")}</p>;
+  return null;
 }

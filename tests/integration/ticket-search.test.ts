@@ -6,7 +6,16 @@ import { createFixtures } from "../support/factories.ts";
 import { forgetSingleton } from "../../server/runtime.ts";
 import { addMessage, createTicket, updateTicket } from "../../server/tickets/service.ts";
 import { meili, waitForTask } from "../../search/client.ts";
-import { ensureTicketSearchSettings, indexTickets, reindexAllTickets, searchTickets, ticketIndexBehind, ticketsIndexUid } from "../../search/tickets.ts";
+import {
+  ensureTicketSearchSettings,
+  indexTickets,
+  reindexAllTickets,
+  searchTickets,
+  ticketIndexBehind,
+  ticketSearchRequest,
+  ticketsIndexUid,
+} from "../../search/tickets.ts";
+import { parseTicketQuery } from "../../search/ticket-query.ts";
 import { ticketSearch } from "../../server/listeners/ticket-search.ts";
 import { DomainError } from "../../server/errors.ts";
 import type { StoredEvent } from "../../server/events/types.ts";
@@ -126,6 +135,23 @@ describe("what each person may find", () => {
       await expect(search(customer, "refund")).rejects.toBeInstanceOf(DomainError);
     }
   });
+});
+
+test("internal-note text is never matched for someone who may not read notes, even on their own ticket", async () => {
+  // Customers may not search at all (above); below that, the search itself leaves notes out for
+  // anyone without "tickets.internal": sent to Meilisearch as the requester, the note's words find nothing.
+  const index = meili().index(ticketsIndexUid());
+  const asRequester = ticketSearchRequest(f.keyCustomer, parseTicketQuery("warehouse"), new Map(), { limit: 20, offset: 0 });
+  expect(asRequester.params.attributesToSearchOn).not.toContain("notes");
+  expect((await index.search(asRequester.q, asRequester.params)).hits).toEqual([]);
+  // Their own ticket is found by its public words, with no note in the highlights.
+  const ownWords = ticketSearchRequest(f.keyCustomer, parseTicketQuery("退款"), new Map(), { limit: 20, offset: 0 });
+  const hits = (await index.search(ownWords.q, ownWords.params)).hits;
+  expect(hits.map((h) => h.id)).toEqual([ids.chinese]);
+  expect(JSON.stringify(hits[0]._formatted ?? {})).not.toContain("warehouse");
+  // The same search for staff finds the note.
+  const asStaff = ticketSearchRequest(f.agent, parseTicketQuery("warehouse"), new Map(), { limit: 20, offset: 0 });
+  expect((await index.search(asStaff.q, asStaff.params)).hits.map((h) => h.id)).toEqual([ids.chinese]);
 });
 
 describe("keeping the index current", () => {
