@@ -4,7 +4,7 @@
 // on narrow ones one at a time (app.css, .workspace).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Link, Outlet, useFetcher, useLoaderData, useLocation, useMatches, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useLocation, useMatches, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { z } from "zod";
 import { useT } from "../i18n/i18n.ts";
@@ -104,7 +104,8 @@ export default function Workspace() {
   const [tickets, setTickets] = useState(data.tickets);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const freshTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
-  const counts = useFetcher<Counts>();
+  // Counts read after the page (a plain request: a failed one just leaves the counts as they were).
+  const [fetchedCounts, setFetchedCounts] = useState<Counts | null>(null);
   const countsTimer = useRef<ReturnType<typeof setTimeout>>();
   const openTicket = useMatches().some((m) => m.id === "routes/agent.tickets.$number");
   const [selected, setSelected] = useState<Set<number>>(new Set());
@@ -176,7 +177,10 @@ export default function Workspace() {
       if (!countsTimer.current) {
         countsTimer.current = setTimeout(() => {
           countsTimer.current = undefined;
-          counts.load("/agent/counts");
+          fetch("/agent/counts", { headers: { Accept: "application/json" } })
+            .then((res) => (res.ok ? (res.json() as Promise<Counts>) : null))
+            .then((fresh) => fresh && setFetchedCounts(fresh))
+            .catch(() => {});
         }, COUNTS_EVERY_MS);
       }
     };
@@ -184,15 +188,14 @@ export default function Workspace() {
     return () => {
       socket.off("queue:ticket", onTicket);
     };
-    // `counts.load` is stable; the fetcher object is not.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [socket, data]);
 
-  // Counts read after the page win over the page's own; the current view's follows its list.
-  const liveCounts = useMemo(() => {
-    const fetched = counts.data && counts.state === "idle" ? counts.data : null;
-    return Object.fromEntries(data.views.map((v) => [v.key, fetched?.[v.key] ?? { count: v.count, capped: v.capped }]));
-  }, [counts.data, counts.state, data.views]);
+  // A new page brings its own counts; counts read after it win until the next.
+  useEffect(() => setFetchedCounts(null), [data.views]);
+  const liveCounts = useMemo(
+    () => Object.fromEntries(data.views.map((v) => [v.key, fetchedCounts?.[v.key] ?? { count: v.count, capped: v.capped }])),
+    [fetchedCounts, data.views],
+  );
   const total = Math.max(0, data.total + tickets.length - data.tickets.length);
   const number = (n: number) => n.toLocaleString(language);
   const currentName = (v: { key: string; name: string | null; builtIn: boolean }) => (v.builtIn ? t(`agent.views.${v.key}`) : v.name!);

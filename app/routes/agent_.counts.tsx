@@ -1,5 +1,5 @@
-// How many tickets each of the signed-in person's views holds, for the
-// workspace's view bar to follow live (it asks again after tickets change).
+// How many tickets each of the signed-in person's views holds, as JSON, for
+// the workspace's view bar to follow live (it asks again after tickets change).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { timeZoneFromRequest } from "../utils/format.ts";
 import { countViews, db, listViews, requirePermission, resolveFor } from "../services.server.ts";
@@ -9,5 +9,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const views = await listViews(db(), user);
   const timeZone = timeZoneFromRequest(request);
   const counts = await countViews(db(), user, views.map((view) => resolveFor(view, user, timeZone)));
-  return Object.fromEntries(views.map((view, i) => [view.key, counts[i]]));
+  return Response.json(Object.fromEntries(views.map((view, i) => [view.key, counts[i]])), { headers: { "Cache-Control": "no-store" } });
 }
