@@ -30,6 +30,8 @@ test("a customer changes their password, signs out and signs in with the new one
   await expect(page.getByText("You have no requests yet.")).toBeVisible();
 
   await page.getByRole("button", { name: "Sign out" }).click();
+  // Signed out once the header offers signing in (going on earlier races the sign-out).
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
   await page.goto("/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("first-password-1");
