@@ -6,13 +6,12 @@
 // Writes (settings, indexing, reindexing) wait for their Meilisearch task and
 // throw if it failed, so the listener retries them. Searching is read-only
 // and logs each query to SearchLog for the "what are people looking for" report.
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Settings } from "meilisearch";
 import { db as sharedDb, type Tx } from "../server/db/client.ts";
 import { ARTICLE_LOCALES } from "../server/kb/articles.ts";
 import { parseInput } from "../server/validation.ts";
-import { articlesIndexUid, createIndexWithSettings, ensureIndex, meili, settingsAreApplied, waitForTask } from "./client.ts";
+import { articlesIndexUid, createIndexWithSettings, ensureIndex, meili, rebuildIndex, waitForTask } from "./client.ts";
 import { MARK_END, MARK_START, snippetToHtml, toArticleDocument, type ArticleDocument } from "./documents.ts";
 
 export { searchHealth } from "./client.ts";
@@ -70,11 +69,9 @@ const REINDEX_BATCH = 500;
 export async function reindexAllArticles(database: Tx): Promise<{ indexed: number }> {
   const client = meili();
   const live = articlesIndexUid();
-  const temp = `${live}_reindex_${randomBytes(4).toString("hex")}`;
   const startedAt = new Date();
   let indexed = 0;
-  try {
-    await createIndexWithSettings(temp, ARTICLE_INDEX_SETTINGS);
+  await rebuildIndex(live, ARTICLE_INDEX_SETTINGS, async (temp) => {
     for (let cursor: string | undefined; ; ) {
       const batch = await database.article.findMany({
         select: articleSelect,
@@ -87,17 +84,7 @@ export async function reindexAllArticles(database: Tx): Promise<{ indexed: numbe
       indexed += batch.length;
       cursor = batch[batch.length - 1].id;
     }
-    // Swapping needs both indexes to exist (the live one may not, on first start).
-    await waitForTask(client.createIndex(live, { primaryKey: "id" }), ["index_already_exists"]);
-    await waitForTask(client.swapIndexes([{ indexes: [live, temp], rename: false }]));
-  } catch (error) {
-    // Don't leave a half-built index behind; report the original failure.
-    await waitForTask(client.deleteIndex(temp), ["index_not_found"]).catch(() => {});
-    throw error;
-  }
-  // After the swap `temp` names the old documents.
-  await waitForTask(client.deleteIndex(temp), ["index_not_found"]);
-  settingsAreApplied(live);
+  });
 
   // An article saved while we were copying may have been indexed (by the
   // listener) into the old index only; index those again into the new one.

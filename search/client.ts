@@ -2,6 +2,7 @@
 // singleton() (globalThis), so the Remix server bundle and the server process
 // share one; it is keyed by URL and key so tests that re-point the runtime
 // settings get a client for the new server.
+import { randomBytes } from "node:crypto";
 import { Meilisearch, type EnqueuedTaskPromise, type Settings, type Task } from "meilisearch";
 import { runtimeSettings, singleton } from "../server/runtime.ts";
 
@@ -78,5 +79,29 @@ export async function ensureIndex(uid: string, settings: Settings): Promise<void
   if (!settingsApplied().has(uid)) await createIndexWithSettings(uid, settings);
 }
 
-/** Marks an index (swapped in by a reindex) as having its settings. */
-export const settingsAreApplied = (uid: string) => settingsApplied().add(uid);
+/**
+ * Rebuilds an index without a moment of empty or partial results: `fill`
+ * writes every document into a fresh index with the same settings, which is
+ * then swapped with the live one in a single task, and the old documents are
+ * deleted. A failure leaves the live index as it was and no half-built one.
+ */
+export async function rebuildIndex(live: string, settings: Settings, fill: (temp: string) => Promise<void>): Promise<void> {
+  const client = meili();
+  const temp = `${live}_reindex_${randomBytes(4).toString("hex")}`;
+  try {
+    await createIndexWithSettings(temp, settings);
+    await fill(temp);
+    // Swapping needs both indexes to exist (the live one may not, on first start).
+    await waitForTask(client.createIndex(live, { primaryKey: "id" }), ["index_already_exists"]);
+    await waitForTask(client.swapIndexes([{ indexes: [live, temp], rename: false }]));
+  } catch (error) {
+    // Report the original failure.
+    await waitForTask(client.deleteIndex(temp), ["index_not_found"]).catch(() => {});
+    throw error;
+  } finally {
+    settingsApplied().delete(temp);
+  }
+  // After the swap `temp` names the old documents.
+  await waitForTask(client.deleteIndex(temp), ["index_not_found"]);
+  settingsApplied().add(live);
+}

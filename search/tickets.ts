@@ -10,7 +10,6 @@
 // moved to another team a moment ago is not shown from a stale document.
 // Internal notes are searched only for people who may read them; customers
 // may not search this index at all.
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { SearchParams, Settings } from "meilisearch";
 import { sqlOf, type Db } from "../server/db/client.ts";
@@ -22,7 +21,7 @@ import type { PRIORITIES } from "../server/tickets/schemas.ts";
 import type { Status } from "../server/tickets/status.ts";
 import type { TicketSlaState } from "../server/sla/state.ts";
 import { runtimeSettings, singleton } from "../server/runtime.ts";
-import { createIndexWithSettings, ensureIndex, meili, settingsAreApplied, waitForTask } from "./client.ts";
+import { createIndexWithSettings, ensureIndex, meili, rebuildIndex, waitForTask } from "./client.ts";
 import { MARK_END, MARK_START, snippetToHtml } from "./documents.ts";
 import { parseTicketQuery, statusesOf, type Operator, type Term, type TicketQuery } from "./ticket-query.ts";
 import { MAX_SEARCH_OFFSET } from "./articles.ts";
@@ -153,15 +152,12 @@ export async function reindexAllTickets(
 ): Promise<ReindexProgress> {
   const client = meili();
   const sql = sqlOf(database);
-  const live = ticketsIndexUid();
-  const temp = `${live}_reindex_${randomBytes(4).toString("hex")}`;
   // Changes committed from here on may miss the new index: they are indexed again after the swap.
   // A minute's margin covers a command whose moment was taken before it committed.
   const startedAt = new Date(Date.now() - 60_000);
   const [{ total }] = await sql.query<{ total: number }>(`SELECT count(*)::int AS "total" FROM "Ticket"`);
   let indexed = 0;
-  try {
-    await createIndexWithSettings(temp, TICKET_INDEX_SETTINGS);
+  await rebuildIndex(ticketsIndexUid(), TICKET_INDEX_SETTINGS, async (temp) => {
     const pending: Promise<unknown>[] = [];
     for (let after = ""; ; ) {
       const rows = await sql.query<DocumentRow>(`${DOCUMENT_SQL(`t."id" > $1`)} ORDER BY t."id" LIMIT ${REINDEX_BATCH}`, [after]);
@@ -173,14 +169,7 @@ export async function reindexAllTickets(
       onProgress({ indexed, total: Math.max(total, indexed) });
     }
     await Promise.all(pending);
-    await waitForTask(client.createIndex(live, { primaryKey: "id" }), ["index_already_exists"]);
-    await waitForTask(client.swapIndexes([{ indexes: [live, temp], rename: false }]));
-  } catch (error) {
-    await waitForTask(client.deleteIndex(temp), ["index_not_found"]).catch(() => {});
-    throw error;
-  }
-  await waitForTask(client.deleteIndex(temp), ["index_not_found"]);
-  settingsAreApplied(live);
+  });
 
   for (let after = ""; ; ) {
     const changed = await sql.query<{ id: string }>(
