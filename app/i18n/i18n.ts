@@ -67,10 +67,17 @@ const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
  * context, a default) or left (a formatted value, a nested text): i18next
  * decides those.
  */
+const placeholders = new Map<string, Set<string>>();
+function placeholdersOf(template: string): Set<string> {
+  let names = placeholders.get(template);
+  if (!names) placeholders.set(template, (names = new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]))));
+  return names;
+}
+
 function fill(template: string, values: Record<string, unknown>): string | null {
   // A count or a context picks among forms of the text: i18next's job.
   if ("count" in values || "context" in values) return null;
-  const names = new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]));
+  const names = placeholdersOf(template);
   for (const [name, value] of Object.entries(values)) {
     if (!names.has(name) || (typeof value !== "string" && typeof value !== "number")) return null;
   }

@@ -5,7 +5,7 @@
 // follows the notification.created events after commit.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { Db } from "../db/client.ts";
+import { sqlOf, type Db } from "../db/client.ts";
 import type { Sql } from "../db/sql.ts";
 import type { NewEvent } from "../events/types.ts";
 import { assertCan, type AuthUser } from "../auth/policy.ts";
@@ -93,7 +93,12 @@ export async function listNotifications(db: Db, user: AuthUser, rawQuery: unknow
 }
 
 export async function unreadCount(db: Db, user: AuthUser): Promise<number> {
-  return db.notification.count({ where: { userId: user.id, readAt: null } });
+  // Plain SQL: every staff page asks (server/db/sql.ts).
+  const [row] = await sqlOf(db).query<{ unread: number }>(
+    `SELECT count(*)::int AS "unread" FROM "Notification" WHERE "userId" = $1 AND "readAt" IS NULL`,
+    [user.id],
+  );
+  return row.unread;
 }
 
 export const MarkReadSchema = z.union([

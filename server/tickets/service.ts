@@ -905,13 +905,13 @@ async function summariesOf(sql: Sql, ticketIds: string[]): Promise<TicketSummary
 }
 
 /** Staff a ticket can be assigned to. */
-export async function listAssignableAgents(db: Tx, user: AuthUser) {
+export async function listAssignableAgents(db: Db, user: AuthUser): Promise<{ id: string; name: string }[]> {
   assertCan(user, "agents.list");
-  return db.user.findMany({
-    where: { role: { in: rolesWith("tickets.assignable") }, deactivatedAt: null },
-    select: { id: true, name: true },
-    orderBy: { name: "asc" },
-  });
+  // Plain SQL: the queue and ticket pages ask on every load (server/db/sql.ts).
+  return sqlOf(db).query(
+    `SELECT "id", "name" FROM "User" WHERE "role"::text = ANY($1::text[]) AND "deactivatedAt" IS NULL ORDER BY "name"`,
+    [rolesWith("tickets.assignable")],
+  );
 }
 
 /** Tags in use on tickets still being worked, most used first: what tag inputs suggest. */

@@ -4,7 +4,7 @@
 // listTickets' and countViews' work (server/tickets/service.ts).
 import { Temporal } from "temporal-polyfill";
 import { z } from "zod";
-import type { Db } from "../db/client.ts";
+import { sqlOf, type Db } from "../db/client.ts";
 import { assertCan, can, type AuthUser } from "../auth/policy.ts";
 import { listAssignableAgents } from "../tickets/service.ts";
 import { DomainError, notFound } from "../errors.ts";
@@ -82,11 +82,13 @@ const rowSelect = { id: true, name: true, ownerId: true, filters: true, sort: tr
 /** Every view the person has: built-in, then shared, then their own, each in its order. */
 export async function listViews(db: Db, user: AuthUser): Promise<View[]> {
   assertCan(user, "workspace.use");
-  const rows = await db.savedView.findMany({
-    where: visibleTo(user),
-    select: rowSelect,
-    orderBy: [{ ownerId: { sort: "asc", nulls: "first" } }, { position: "asc" }, { name: "asc" }],
-  });
+  // Plain SQL: the queue page asks on every load (server/db/sql.ts).
+  const rows = await sqlOf(db).query<Row>(
+    `SELECT "id", "name", "ownerId", "filters", "sort" FROM "SavedView"
+     WHERE "ownerId" IS NULL OR "ownerId" = $1
+     ORDER BY "ownerId" ASC NULLS FIRST, "position", "name"`,
+    [user.id],
+  );
   return [...builtInsFor(user), ...rows.map((row) => savedView(user, row))];
 }
 
@@ -158,9 +160,10 @@ export function resolveFor(view: View, user: AuthUser, timeZone: string): Resolv
 /** What tickets can be filtered by and set to in the workspace (view editor, bulk changes): teams, categories, assignable people. */
 export async function fieldChoices(db: Db, user: AuthUser) {
   assertCan(user, "workspace.use");
+  const sql = sqlOf(db);
   const [teams, categories, agents] = await Promise.all([
-    db.team.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } }),
-    db.category.findMany({ select: { id: true, key: true, nameEn: true, nameZh: true }, orderBy: { key: "asc" } }),
+    sql.query<{ id: string; name: string }>(`SELECT "id", "name" FROM "Team" ORDER BY "name"`),
+    sql.query<{ id: string; key: string; nameEn: string; nameZh: string }>(`SELECT "id", "key", "nameEn", "nameZh" FROM "Category" ORDER BY "key"`),
     listAssignableAgents(db, user),
   ]);
   return { teams, categories, agents, mayShare: can(user, "views.share") };
