@@ -31,6 +31,7 @@ export { toQueueTicket } from "../server/tickets/present.ts";
 export { searchTickets } from "../search/tickets.ts";
 export { mergeTicket } from "../server/tickets/merge.ts";
 export { bulkChange } from "../server/tickets/bulk.ts";
+export { applyMacro, createMacro, deleteMacro, getMacro, listMacros, previewMacro, updateMacro } from "../server/macros/service.ts";
 export { createView, deleteView, getView, listViews, resolveFor, updateView, fieldChoices } from "../server/views/service.ts";
 export { answerSurvey, getSurveyByToken } from "../server/surveys/service.ts";
 export { getCustomerOverview } from "../server/customers/service.ts";

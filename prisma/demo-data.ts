@@ -892,3 +892,34 @@ export const CSAT_COMMENTS: Record<1 | 2 | 3 | 4 | 5, Texts> = {
     zh: ["非常好，{agent} 几分钟就帮我解决了！", "解释清楚，非常有帮助，谢谢！", "很久没有遇到这么好的客服了。", ""],
   },
 };
+
+/** Shared macros the demo starts with (server/macros/): the answers a support team gives every day. */
+export const DEMO_MACROS: readonly {
+  name: string;
+  reply?: { en: string; "zh-CN": string };
+  note?: { en: string };
+  actions: { status?: "pending" | "solved"; priority?: "high"; addTags?: string[]; assigneeId?: "me" };
+}[] = [
+  {
+    name: "Ask for more details",
+    reply: {
+      en: "Hello {{customer.name}},\n\nThank you for reaching out. To look into this, could you tell us when it started, what you see on screen (a screenshot helps) and your order number?\n\nBest regards,\n{{agent.name}}",
+      "zh-CN": "{{customer.name}}您好：\n\n感谢您的反馈。为了尽快处理，请告诉我们问题从什么时候开始、屏幕上显示的内容（截图更好）以及您的订单号。\n\n祝好，\n{{agent.name}}",
+    },
+    actions: { status: "pending", addTags: ["needs-info"] },
+  },
+  {
+    name: "Refund approved",
+    reply: {
+      en: "Hello {{customer.name}},\n\nWe have approved your refund for request #{{ticket.number}}. It reaches your account within 5 business days.\n\nBest regards,\n{{agent.name}}",
+      "zh-CN": "{{customer.name}}您好：\n\n您在工单 #{{ticket.number}} 中申请的退款已获批准，款项将在 5 个工作日内退回您的账户。\n\n祝好，\n{{agent.name}}",
+    },
+    note: { en: "Refund approved by {{agent.name}}." },
+    actions: { status: "solved", addTags: ["refund"] },
+  },
+  {
+    name: "Take it and escalate",
+    note: { en: "Escalated by {{agent.name}}: needs attention today." },
+    actions: { priority: "high", assigneeId: "me", addTags: ["escalated"] },
+  },
+];

@@ -29,6 +29,7 @@ import {
   COMPANIES,
   CSAT_COMMENTS,
   CUSTOMER_FOLLOW_UPS,
+  DEMO_MACROS,
   INTERNAL_NOTES,
   SCENARIOS,
   TEAMS,
@@ -485,6 +486,9 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
   await tx.domainEvent.createMany({ data: eventRows });
   await asSql(tx).query(upsertRunsSql("$1", "$2::timestamp(3)"), [runsJson(slaTargetRows), now.toISOString()]);
   await tx.article.createMany({ data: articleRows });
+  await tx.macro.createMany({
+    data: DEMO_MACROS.map((m, i) => ({ name: m.name, reply: m.reply, note: m.note, actions: m.actions, usageCount: (DEMO_MACROS.length - i) * 7 })),
+  });
 
   // Health is derived from the data just written, by the same code the app uses.
   for (const c of customers) await recomputeHealth(tx, c.id, "seed", now);

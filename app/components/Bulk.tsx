@@ -33,7 +33,7 @@ export function BulkBar({
   onFinished,
 }: {
   selected: number[];
-  choices: { agents: { id: string; name: string }[]; teams: { id: string; name: string }[] };
+  choices: { agents: { id: string; name: string }[]; teams: { id: string; name: string }[]; macros: { id: string; name: string }[] };
   onFinished: () => void;
 }) {
   const { t } = useT();
@@ -121,6 +121,16 @@ export function BulkBar({
             </option>
           ))}
         </select>
+        {choices.macros.length > 0 && (
+          <select name="macroId" aria-label={t("bulk.applyMacro")} defaultValue="">
+            <option value="">{t("bulk.macro")}</option>
+            {choices.macros.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        )}
         <input name="addTags" placeholder={t("bulk.addTags")} aria-label={t("bulk.addTags")} size={10} />
         <input name="removeTags" placeholder={t("bulk.removeTags")} aria-label={t("bulk.removeTags")} size={10} />
         <input name="mergeInto" placeholder={t("bulk.mergeInto")} aria-label={t("bulk.mergeInto")} size={9} inputMode="numeric" />

@@ -42,6 +42,10 @@ function useChangeText() {
         return c.from
           ? t("timeline.priority", { from: priority(c.from), to: priority(c.to) })
           : t("timeline.prioritySet", { to: priority(c.to) });
+      case "type":
+        return t("timeline.type", { from: t(`ticket.type.${c.from}`), to: t(`ticket.type.${c.to}`) });
+      case "macro":
+        return t("timeline.macro", { name: c.name });
       case "assignee":
         if (c.toSelf) return t("timeline.assigneeSelf");
         if (c.to && c.from) return t("timeline.reassigned", { from: c.from, to: c.to });

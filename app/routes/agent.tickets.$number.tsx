@@ -3,7 +3,8 @@ import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { PRIORITIES, STATUSES } from "../../server/tickets/schemas.ts";
+import { PRIORITIES, STATUSES, TICKET_TYPES } from "../../server/tickets/schemas.ts";
+import { MacroPicker, useMacroEffects, useSlashMenu, withMacro } from "../components/Macros.tsx";
 import { Field, FieldErrors, FormError } from "../components/Field.tsx";
 import { HealthBadge, HealthComponents } from "../components/Health.tsx";
 import { MessageThread, PriorityBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
@@ -20,7 +21,11 @@ import {
   requirePermission,
   addMessage,
   getTicket,
-  listAssignableAgents,
+  fieldChoices,
+  listMacros,
+  previewMacro,
+  applyMacro,
+  DomainError,
   updateTicket,
   getCustomerOverview,
   mergeTicket,
@@ -38,11 +43,16 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "workspace.use");
-  const { ticket, messages, survey, timeline, slaHistory, links } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
-  const [overview, assignable, tags] = await Promise.all([
+  const number = ticketNumberParam(params.number);
+  const { ticket, messages, survey, timeline, slaHistory, links } = await getTicket(db(), user, number).catch(asResponse);
+  const macroId = new URL(request.url).searchParams.get("macro");
+  const [overview, { agents: assignable, teams }, tags, macros, staged] = await Promise.all([
     getCustomerOverview(db(), user, ticket.requesterId),
-    listAssignableAgents(db(), user),
+    fieldChoices(db(), user),
     popularTags(db(), user),
+    listMacros(db(), user),
+    // A macro picked for the composer: its texts for this ticket, to edit before sending.
+    macroId ? previewMacro(db(), user, number, macroId).catch((error) => (error instanceof DomainError && error.status === 404 ? null : Promise.reject(error))) : null,
   ]);
   // The current assignee stays in the list even when they can no longer take
   // tickets (deactivated, say): otherwise saving the form would unassign them.
@@ -67,6 +77,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     survey,
     overview,
     agents,
+    teams,
+    macros: macros.map((m) => ({ id: m.id, name: m.name })),
+    staged,
     /** Tags to suggest, most used first. */
     tagSuggestions: tags,
     links,
@@ -88,6 +101,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await addMessage(db(), user, number, { body: form.get("body"), kind: intent === "note" ? "internal" : "public" });
       return { ok: true as const, intent };
     }
+    if (intent === "macro") {
+      // The texts as the agent left them in the composer; a box they emptied sends nothing.
+      const text = (name: string) => (form.has(name) ? String(form.get(name) ?? "") : undefined);
+      await applyMacro(db(), user, number, String(form.get("macroId") ?? ""), {
+        reply: text("reply"),
+        note: text("note"),
+        version: form.get("version") ?? undefined,
+      });
+      return redirect(`/agent/tickets/${number}${withMacro(new URL(request.url).search, null)}`);
+    }
     if (intent === "update") {
       // The whole form goes to the domain with the version it was rendered
       // from; the domain works out what this agent changed and whether
@@ -96,6 +119,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const fields = {
         status: form.get("status") ?? undefined,
         priority: form.get("priority") ?? undefined,
+        type: form.get("type") ?? undefined,
         assigneeId: assigneeId === null ? undefined : assigneeId === "" ? null : assigneeId,
         version: form.get("version") ?? undefined,
       };
@@ -129,7 +153,7 @@ export default function AgentTicket() {
   const { ticket, overview, agents, survey } = data;
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : undefined;
-  const composerFailure = failure && ["reply", "note"].includes(String(failure.values?.intent)) ? failure : undefined;
+  const composerFailure = failure && ["reply", "note", "macro"].includes(String(failure.values?.intent)) ? failure : undefined;
   // With scripts, properties and tags save at once through this fetcher; without, through the page's form.
   const properties = useFetcher<typeof action>();
   const ofProperties = (r: typeof result) => !!r && ["update", "tags"].includes(String(r.ok ? r.intent : r.values?.intent));
@@ -137,6 +161,7 @@ export default function AgentTicket() {
   const propertiesFailure = propertiesResult && !propertiesResult.ok ? propertiesResult : undefined;
   // Remix's serialized union loses the field's type; the action sets it only on a stale save.
   const conflicts = (propertiesFailure as { conflicts?: Conflict[] } | undefined)?.conflicts;
+  const composerConflicts = (composerFailure as { conflicts?: Conflict[] } | undefined)?.conflicts;
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const navigation = useNavigation();
@@ -147,6 +172,8 @@ export default function AgentTicket() {
   const composer = useRef<HTMLFormElement>(null);
   const now = useNow(30_000);
   const fmt = useTimeFormat();
+  const slash = useSlashMenu(data.macros);
+  const effects = useMacroEffects({ agents, teams: data.teams });
 
   useEffect(() => {
     if (result?.ok && (result.intent === "reply" || result.intent === "note")) composer.current?.reset();
@@ -183,38 +210,75 @@ export default function AgentTicket() {
           <MessageThread messages={messages} viewerId={data.viewerId} timeline={data.timeline} />
         </section>
 
+        <MacroPicker macros={data.macros} current={data.staged?.id ?? null} />
+        {data.staged ? (
+          <Form method="post" className="card form composer composer-macro" noValidate data-testid="macro-composer">
+            <input type="hidden" name="intent" value="macro" />
+            <input type="hidden" name="macroId" value={data.staged.id} />
+            <input type="hidden" name="version" value={ticket.version} />
+            <p className="macro-staged">
+              <strong>{t("macros.staged", { name: data.staged.name })}</strong>{" "}
+              <Link to={withMacro(location.search, null)} replace preventScrollReset className="small">
+                {t("macros.cancel")}
+              </Link>
+            </p>
+            {composerFailure && <FormError messageKey={composerFailure.fieldErrors?.reply || composerFailure.fieldErrors?.note ? undefined : composerFailure.formError} />}
+            {composerConflicts && <ConflictList conflicts={composerConflicts} agents={agents} />}
+            {data.staged.reply !== null && (
+              <Field name="reply" label={t("agent.reply")} errors={composerFailure?.fieldErrors?.reply}>
+                <textarea id="reply" name="reply" rows={6} defaultValue={composerFailure?.values?.reply ?? data.staged.reply} />
+              </Field>
+            )}
+            {data.staged.note !== null && (
+              <Field name="note" label={t("agent.note")} errors={composerFailure?.fieldErrors?.note} hint={t("ticket.internalNoteHint")}>
+                <textarea id="note" name="note" rows={3} defaultValue={composerFailure?.values?.note ?? data.staged.note} />
+              </Field>
+            )}
+            {effects(data.staged.actions).length > 0 && (
+              <p className="macro-effects small" data-testid="macro-effects">
+                {t("macros.onSend")} {effects(data.staged.actions).join(" · ")}
+              </p>
+            )}
+            <button type="submit" className="btn" disabled={busy}>
+              {data.staged.reply !== null ? t("macros.applySend") : t("macros.applyOnly")}
+            </button>
+          </Form>
+        ) : (
         <Form method="post" className={`card form composer composer-${mode}`} ref={composer} noValidate>
-          {/* Radio buttons styled as tabs: the choice travels with the form, so it works without JavaScript. */}
-          <fieldset className="tabs mode-switch">
-            <legend className="visually-hidden">{t("agent.composeAs")}</legend>
-            {(["reply", "note"] as const).map((m) => (
-              <label key={m} className={mode === m ? "tab active" : "tab"}>
-                <input type="radio" name="intent" value={m} checked={mode === m} onChange={() => setMode(m)} />
-                {m === "reply" ? t("agent.reply") : t("agent.note")}
-              </label>
-            ))}
-          </fieldset>
-          {composerFailure && (
-            <FormError messageKey={composerFailure.fieldErrors?.body ? undefined : composerFailure.formError} />
-          )}
-          <Field
-            name="body"
-            label={mode === "reply" ? t("agent.reply") : t("agent.note")}
-            errors={composerFailure?.fieldErrors?.body}
-            hint={mode === "note" ? t("ticket.internalNoteHint") : undefined}
-          >
-            <textarea
-              id="body"
+            {/* Radio buttons styled as tabs: the choice travels with the form, so it works without JavaScript. */}
+            <fieldset className="tabs mode-switch">
+              <legend className="visually-hidden">{t("agent.composeAs")}</legend>
+              {(["reply", "note"] as const).map((m) => (
+                <label key={m} className={mode === m ? "tab active" : "tab"}>
+                  <input type="radio" name="intent" value={m} checked={mode === m} onChange={() => setMode(m)} />
+                  {m === "reply" ? t("agent.reply") : t("agent.note")}
+                </label>
+              ))}
+            </fieldset>
+            {composerFailure && (
+              <FormError messageKey={composerFailure.fieldErrors?.body ? undefined : composerFailure.formError} />
+            )}
+            <Field
               name="body"
-              rows={5}
-              placeholder={mode === "reply" ? t("agent.replyPlaceholder") : t("agent.notePlaceholder")}
-              defaultValue={composerFailure?.values?.body}
-            />
-          </Field>
-          <button type="submit" className="btn" disabled={busy}>
-            {mode === "reply" ? t("agent.send") : t("agent.addNote")}
-          </button>
-        </Form>
+              label={mode === "reply" ? t("agent.reply") : t("agent.note")}
+              errors={composerFailure?.fieldErrors?.body}
+              hint={mode === "note" ? t("ticket.internalNoteHint") : undefined}
+            >
+              <textarea
+                id="body"
+                name="body"
+                rows={5}
+                {...slash.textareaProps}
+                placeholder={mode === "reply" ? t("agent.replyPlaceholder") : t("agent.notePlaceholder")}
+                defaultValue={composerFailure?.values?.body}
+              />
+            </Field>
+            {slash.menu}
+            <button type="submit" className="btn" disabled={busy}>
+              {mode === "reply" ? t("agent.send") : t("agent.addNote")}
+            </button>
+          </Form>
+        )}
       </section>
 
       <aside className="ticket-side">
@@ -227,7 +291,7 @@ export default function AgentTicket() {
         <properties.Form
           method="post"
           className="form properties-form"
-          key={`${ticket.status}|${ticket.priority}|${ticket.assigneeId ?? ""}`}
+          key={`${ticket.status}|${ticket.priority}|${ticket.type}|${ticket.assigneeId ?? ""}`}
           onChange={(event) => properties.submit(event.currentTarget)}
         >
           <input type="hidden" name="intent" value="update" />
@@ -246,6 +310,15 @@ export default function AgentTicket() {
               {PRIORITIES.map((p) => (
                 <option key={p} value={p}>
                   {t(`ticket.priority.${p}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field name="type" label={t("views.type")}>
+            <select id="type" name="type" defaultValue={ticket.type}>
+              {TICKET_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {t(`ticket.type.${type}`)}
                 </option>
               ))}
             </select>

@@ -20,6 +20,7 @@ import {
   DomainError,
   fieldChoices,
   listTickets,
+  listMacros,
   listViews,
   requirePermission,
   resolveFor,
@@ -51,10 +52,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // The page first: its count is kept, so the views' counts below reuse it.
     const page = await listTickets(db(), user, { sort, limit: PAGE_SIZE, cursor }, { counts: true, view: currentView });
     const counts = await countViews(db(), user, resolved);
-    const { agents, teams } = await fieldChoices(db(), user);
+    const [{ agents, teams }, macros] = await Promise.all([fieldChoices(db(), user), listMacros(db(), user)]);
     return {
       /** What a bulk change can set. */
-      choices: { agents, teams },
+      choices: { agents, teams, macros: macros.map((m) => ({ id: m.id, name: m.name })) },
       userId: user.id,
       views: views.map((view, i) => ({ key: view.key, name: view.name, builtIn: view.builtIn, shared: view.shared, editable: view.editable, ...counts[i] })),
       current: { key: current.key, sort, resolved: currentView },
@@ -81,8 +82,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
  */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formAction, defaultShouldRevalidate }) => {
   if (formAction) return formAction.startsWith("/agent/bulk") || formAction.startsWith("/agent/views") ? defaultShouldRevalidate : false;
-  return currentUrl.search !== nextUrl.search || nextUrl.pathname === "/agent" ? defaultShouldRevalidate : false;
+  return listOf(currentUrl) !== listOf(nextUrl) || nextUrl.pathname === "/agent" ? defaultShouldRevalidate : false;
 };
+
+/** The parameters the list is read with (a ticket page's own, such as ?macro=, leave it alone). */
+const listOf = (url: URL) => ["view", "sort", "cursor"].map((name) => url.searchParams.get(name) ?? "").join("|");
 
 /** The orders as the server pages them (server/tickets/service.ts TICKET_ORDERS). */
 const ORDER: Record<ViewSort, (a: QueueTicket, b: QueueTicket) => number> = {
@@ -241,6 +245,9 @@ export default function Workspace() {
         </ul>
         <Link to="/agent/views/new" className="btn-link small new-view">
           + {t("agent.newView")}
+        </Link>
+        <Link to="/agent/macros" className="btn-link small new-view">
+          {t("macros.title")}
         </Link>
       </nav>
 

@@ -25,6 +25,7 @@ export function bulkFromForm(form: FormData) {
       teamId: orNone("teamId"),
       addTags: tags("addTags"),
       removeTags: tags("removeTags"),
+      macroId: one("macroId"),
       mergeInto: into === undefined ? undefined : /^\d+$/.test(into) ? Number(into) : into,
     },
   };

@@ -77,6 +77,8 @@ import { MAX_SEARCH_OFFSET, searchArticles } from "../../search/articles.ts";
 import { searchTickets } from "../../search/tickets.ts";
 import { mergeTicket, MergeSchema } from "../tickets/merge.ts";
 import { bulkChange, BulkInputSchema, MAX_BULK } from "../tickets/bulk.ts";
+import { MacroInputSchema, MACRO_PLACEHOLDERS } from "../macros/macros.ts";
+import { applyMacro, ApplyMacroSchema, createMacro, deleteMacro, getMacro, listMacros, updateMacro } from "../macros/service.ts";
 import { translator } from "../../app/i18n/i18n.ts";
 import { apiLocale } from "./http.ts";
 import { defineRoute, type ApiRoute } from "./contract.ts";
@@ -253,7 +255,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "patch",
     path: "/tickets/{number}",
     auth: "bearer",
-    summary: "Change status, priority, assignee, team or tags (staff)",
+    summary: "Change status, priority, type, assignee, team or tags (staff)",
     description:
       "With `If-Match: \"<version>\"` (or `version` in the body), a field this update changes that someone else changed since that version answers 409 with the current ticket and their changes, and nothing is saved; replies and changes to other fields do not block it. Without it, the update applies as sent.",
     params: TicketParams,
@@ -292,7 +294,8 @@ export const API_ROUTES: ApiRoute[] = [
     summary: "Change many tickets at once (staff)",
     description:
       `Up to ${MAX_BULK} tickets, each changed on its own: one that cannot be changed (closed, out of sight, not a valid change) is reported in \`results\` ` +
-      "and the others go through. `change` sets status, priority, assignee, team, adds or removes tags, or (alone) merges each ticket into `mergeInto`.",
+      "and the others go through. `change` sets status, priority, assignee, team, adds or removes tags, or (alone) applies the macro `macroId` " +
+      "or merges each ticket into `mergeInto`.",
     body: BulkInputSchema,
     response: S.BulkResults,
     errors: [403],
@@ -317,6 +320,87 @@ export const API_ROUTES: ApiRoute[] = [
     response: S.Ticket,
     errors: [403, 409],
     handle: async ({ user, params, body }) => ticketJson(await mergeTicket(db(), user, params.number, body), user, new Date()),
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/tickets/{number}/macros/{id}",
+    auth: "bearer",
+    summary: "Apply a macro to a ticket (staff)",
+    description:
+      "In one step: the macro's reply and note in the ticket's language with placeholders filled in (or `reply` / `note` as given, an empty one sends none), " +
+      "then its changes. With `version`, a change someone else made to the same field since then answers 409 and nothing is written. " +
+      "Answers with the ticket.",
+    params: z.object({ number: TicketNumberSchema, id: z.uuid() }),
+    notFoundKey: "errors.macroNotFound",
+    body: ApplyMacroSchema,
+    response: S.Ticket,
+    errors: [403, 409],
+    handle: async ({ user, params, body }) => ticketJson(await applyMacro(db(), user, params.number, params.id, body), user, new Date()),
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/macros",
+    auth: "bearer",
+    summary: "The macros the caller may apply: shared ones and their own, the most used first (staff)",
+    response: S.MacroList,
+    errors: [403],
+    handle: async ({ user }) => ({ data: await listMacros(db(), user) }),
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/macros",
+    auth: "bearer",
+    summary: "Create a macro (staff; shared ones need the right to manage macros)",
+    description: `Texts may use the placeholders ${MACRO_PLACEHOLDERS.map((p) => `{{${p}}}`).join(", ")}; another one is refused.`,
+    body: MacroInputSchema,
+    status: 201,
+    response: S.Macro,
+    errors: [403, 409],
+    handle: async ({ user, body }) => createMacro(db(), user, body),
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/macros/{id}",
+    auth: "bearer",
+    summary: "One macro",
+    params: z.object({ id: z.uuid() }),
+    notFoundKey: "errors.macroNotFound",
+    response: S.Macro,
+    errors: [403],
+    handle: async ({ user, params }) => getMacro(db(), user, params.id),
+  }),
+
+  defineRoute({
+    method: "patch",
+    path: "/macros/{id}",
+    auth: "bearer",
+    summary: "Replace a macro's name, texts, changes and sharing",
+    params: z.object({ id: z.uuid() }),
+    notFoundKey: "errors.macroNotFound",
+    body: MacroInputSchema,
+    response: S.Macro,
+    errors: [403],
+    handle: async ({ user, params, body }) => updateMacro(db(), user, params.id, body),
+  }),
+
+  defineRoute({
+    method: "delete",
+    path: "/macros/{id}",
+    auth: "bearer",
+    summary: "Remove a macro; tickets it was applied to keep its name in their timeline",
+    params: z.object({ id: z.uuid() }),
+    notFoundKey: "errors.macroNotFound",
+    response: S.Macro,
+    errors: [403],
+    handle: async ({ user, params }) => {
+      const macro = await getMacro(db(), user, params.id);
+      await deleteMacro(db(), user, params.id);
+      return macro;
+    },
   }),
 
   defineRoute({

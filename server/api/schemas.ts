@@ -11,6 +11,7 @@ import { z } from "zod";
 import { PRIORITIES, STATUSES, TICKET_TYPES } from "../tickets/schemas.ts";
 import { RUN_STATES, TICKET_SLA_STATES } from "../sla/state.ts";
 import { TARGETS } from "../sla/clock.ts";
+import { FIELD_NAMES } from "../tickets/changes.ts";
 
 extendZodWithOpenApi(z);
 
@@ -148,7 +149,7 @@ export const StaleTicketError = z
       changes: z
         .array(
           z.strictObject({
-            field: z.enum(["status", "priority", "assigneeId", "teamId", "tags"]),
+            field: z.enum(FIELD_NAMES),
             from: z.unknown(),
             to: z.unknown(),
             actorId: orNull(Uuid),
@@ -323,6 +324,36 @@ export const BulkResults = z
     ),
   })
   .openapi("BulkResults");
+
+const MacroTexts = z
+  .strictObject({ en: z.string().optional(), "zh-CN": z.string().optional() })
+  .openapi("MacroTexts", { description: "The text per language; a ticket in a language without one gets the other" });
+
+export const Macro = z
+  .strictObject({
+    id: Uuid,
+    name: z.string(),
+    shared: z.boolean().openapi({ description: "Shared with all staff (kept by those who manage macros), else the caller's own" }),
+    reply: orNull(MacroTexts).openapi({ description: "A public reply, with placeholders such as {{customer.name}}" }),
+    note: orNull(MacroTexts).openapi({ description: "An internal note" }),
+    actions: z
+      .strictObject({
+        status: z.enum(STATUSES).optional(),
+        priority: z.enum(PRIORITIES).optional(),
+        type: z.enum(TICKET_TYPES).optional(),
+        teamId: Uuid.nullable().optional(),
+        assigneeId: z.string().nullable().optional().openapi({ description: 'A user id, "me" (whoever applies it) or null to unassign' }),
+        addTags: z.array(z.string()).optional(),
+        removeTags: z.array(z.string()).optional(),
+      })
+      .openapi("MacroActions"),
+    usageCount: z.number().int(),
+    lastUsedAt: Timestamp.nullable(),
+    editable: z.boolean().openapi({ description: "Whether the caller may change or remove it" }),
+  })
+  .openapi("Macro");
+
+export const MacroList = z.strictObject({ data: z.array(Macro) }).openapi("MacroList");
 
 export const OpenApiDocument = z
   .looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) })

@@ -62,6 +62,8 @@ export const PERMISSIONS = [
   "boards.view",
   /** Keep the views of tickets shared with all staff. */
   "views.share",
+  /** Keep the macros shared with all staff (anyone in the workspace keeps their own). */
+  "macros.manage",
   /** Set up SLA policies and business calendars (and preview their due times). */
   "sla.manage",
   /** Be told of SLA escalations meant for "the supervisors". */
@@ -97,6 +99,7 @@ const SUPERVISOR: readonly Permission[] = [
   "tickets.view_all",
   "boards.view",
   "views.share",
+  "macros.manage",
   "sla.manage",
   "sla.escalations",
 ];

@@ -2,7 +2,7 @@
 // carries who did it (actorId, null for the system), when (at) and, for
 // changes, the values before and after. Pure types and schemas, no I/O.
 import { z } from "zod";
-import { PRIORITIES, STATUSES } from "../tickets/schemas.ts";
+import { PRIORITIES, STATUSES, TICKET_TYPES } from "../tickets/schemas.ts";
 import { TARGETS } from "../sla/clock.ts";
 
 const status = z.enum(STATUSES);
@@ -30,6 +30,7 @@ export const EVENT_DATA = {
   "ticket.message_added": z.object({ messageId: z.string(), kind: z.enum(["public", "internal"]), version }),
   "ticket.status_changed": z.object({ from: status.nullable(), to: status, version }),
   "ticket.priority_changed": z.object({ from: priority.nullable(), to: priority, version, cause }),
+  "ticket.type_changed": z.object({ from: z.enum(TICKET_TYPES), to: z.enum(TICKET_TYPES), version }),
   "ticket.assignee_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version, cause }),
   "ticket.team_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version, cause }),
   "ticket.tags_changed": z.object({ added: z.array(z.string()), removed: z.array(z.string()), version, cause }),
@@ -73,6 +74,8 @@ export const EVENT_DATA = {
   "ticket.merged": z.object({ sourceId: z.string(), sourceNumber: z.number().int(), messages: z.number().int().nonnegative(), version }),
   /** This ticket was merged into another (and closed): its messages are there now. */
   "ticket.merged_into": z.object({ targetId: z.string(), targetNumber: z.number().int(), version }),
+  /** Someone applied a macro (its reply, note and changes are events of their own, in the same command). */
+  "ticket.macro_applied": z.object({ macroId: z.string(), name: z.string(), version }),
   /** A line of an old system message that named nothing we could resolve; kept as it was. */
   "ticket.legacy_note": z.object({ text: z.string() }),
   "survey.answered": z.object({ surveyId: z.string(), rating: z.number().int(), comment: z.string().nullable() }),
@@ -119,6 +122,7 @@ export type StoredEvent = NewEvent & { id: bigint; txid: bigint };
 export const FIELD_EVENTS = {
   status: "ticket.status_changed",
   priority: "ticket.priority_changed",
+  type: "ticket.type_changed",
   assigneeId: "ticket.assignee_changed",
   teamId: "ticket.team_changed",
   tags: "ticket.tags_changed",

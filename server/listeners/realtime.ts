@@ -18,6 +18,7 @@ const TYPES: readonly EventType[] = [
   "ticket.message_added",
   "ticket.status_changed",
   "ticket.priority_changed",
+  "ticket.type_changed",
   "ticket.assignee_changed",
   "ticket.team_changed",
   "ticket.tags_changed",

@@ -1,5 +1,5 @@
 // In-transaction: a change that can move a ticket's SLA clocks (a public
-// reply, a status change, a new priority or team, which can select another
+// reply, a status change, a new priority, type or team, which can select another
 // policy) recomputes its targets in the same commit, recording at once what
 // has fallen due. Filing sets a new ticket's targets itself (the busiest
 // write; server/sla/engine.ts newTicketSla), so the events of a filing are
@@ -11,7 +11,7 @@ import { recomputeSla } from "../sla/engine.ts";
 export const slaClocks: InTransactionListener = {
   name: "sla-clocks",
   // A merge moves messages into a ticket: its clocks follow them.
-  on: ["ticket.created", "ticket.message_added", "ticket.status_changed", "ticket.priority_changed", "ticket.team_changed", "ticket.merged"],
+  on: ["ticket.created", "ticket.message_added", "ticket.status_changed", "ticket.priority_changed", "ticket.type_changed", "ticket.team_changed", "ticket.merged"],
   async handle(sql, events) {
     const filed = new Set(events.filter((e) => e.type === "ticket.created").map((e) => e.ticketId));
     const moved = events.filter(

@@ -13,6 +13,7 @@ export const ticketSearch: DurableListener = {
     "ticket.message_added",
     "ticket.status_changed",
     "ticket.priority_changed",
+    "ticket.type_changed",
     "ticket.assignee_changed",
     "ticket.team_changed",
     "ticket.tags_changed",

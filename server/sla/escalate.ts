@@ -40,7 +40,7 @@ export async function escalate(sql: Sql, escalations: readonly Escalation[], now
   if (escalations.length === 0) return { events: [], moved: [] };
   const supervisors = escalations.some((e) => levelOf(e).notify.includes("supervisors"))
     ? (
-        await sql.query<{ id: string }>(`SELECT "id" FROM "User" WHERE "role"::text = ANY($1::text[]) AND "deactivatedAt" IS NULL`, [
+        await sql.query<{ id: string }>(`SELECT "id" FROM "User" WHERE "role" = ANY($1::"Role"[]) AND "deactivatedAt" IS NULL`, [
           rolesWith("sla.escalations"),
         ])
       ).map((u) => u.id)

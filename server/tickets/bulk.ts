@@ -1,5 +1,5 @@
-// One change to many tickets: status, priority, assignee, team, tags, or a
-// merge into one ticket. Each ticket is its own command (its own transaction,
+// One change to many tickets: status, priority, assignee, team, tags, a
+// macro, or a merge into one ticket. Each ticket is its own command (its own transaction,
 // checks and events), so one that cannot be changed (closed, out of sight,
 // changed meanwhile) is reported and the others go through. Callers that show
 // progress send the tickets a slice at a time.
@@ -11,6 +11,7 @@ import { parseInput } from "../validation.ts";
 import { MAX_TAGS, PRIORITIES, STATUSES, TagSchema, TicketNumberSchema } from "./schemas.ts";
 import { updateTicket } from "./service.ts";
 import { mergeTicket } from "./merge.ts";
+import { applyMacro } from "../macros/service.ts";
 
 /** Tickets per request; the workspace sends 10 at a time to show progress. */
 export const MAX_BULK = 100;
@@ -27,6 +28,8 @@ export const BulkChangeSchema = z
     removeTags: z.array(TagSchema).max(MAX_TAGS, "validation.tooManyTags").optional(),
     /** Merge every ticket into this one (alone: a merge changes nothing else). */
     mergeInto: TicketNumberSchema.optional(),
+    /** Apply this macro to every ticket (alone: the macro says what changes). */
+    macroId: z.uuid("validation.macro").optional(),
   })
   .refine((c) => Object.values(c).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0)), {
     message: "validation.nothingToUpdate",
@@ -34,6 +37,10 @@ export const BulkChangeSchema = z
   .refine((c) => c.mergeInto === undefined || Object.keys(c).every((k) => k === "mergeInto" || c[k as keyof typeof c] === undefined), {
     message: "validation.mergeAlone",
     path: ["mergeInto"],
+  })
+  .refine((c) => c.macroId === undefined || Object.keys(c).every((k) => k === "macroId" || c[k as keyof typeof c] === undefined), {
+    message: "validation.macroAlone",
+    path: ["macroId"],
   });
 
 export const BulkInputSchema = z.object({
@@ -57,11 +64,12 @@ export interface BulkResult {
 export async function bulkChange(db: Db, user: AuthUser, rawInput: unknown, now = new Date()): Promise<BulkResult[]> {
   if (!can(user, "tickets.update")) throw forbidden();
   const { numbers, change } = parseInput(BulkInputSchema, rawInput);
-  const { mergeInto, ...fields } = change;
+  const { mergeInto, macroId, ...fields } = change;
   const results: BulkResult[] = [];
   for (const number of numbers) {
     try {
       if (mergeInto !== undefined) await mergeTicket(db, user, number, { into: mergeInto }, now);
+      else if (macroId !== undefined) await applyMacro(db, user, number, macroId, {}, now);
       else await updateTicket(db, user, number, fields, now);
       results.push({ number, ok: true });
     } catch (error) {

@@ -2,18 +2,19 @@
 // else's change made since the version the requester saw (optimistic
 // concurrency). Plain rules over the ticket's change events, no I/O.
 import type { Status } from "./status.ts";
-import type { PRIORITIES } from "./schemas.ts";
+import type { PRIORITIES, TICKET_TYPES } from "./schemas.ts";
 
 export interface TicketFields {
   status: Status;
   priority: (typeof PRIORITIES)[number];
+  type: (typeof TICKET_TYPES)[number];
   assigneeId: string | null;
   teamId: string | null;
   tags: string[];
 }
 
 export type FieldName = keyof TicketFields;
-export const FIELD_NAMES: readonly FieldName[] = ["status", "priority", "assigneeId", "teamId", "tags"];
+export const FIELD_NAMES: readonly FieldName[] = ["status", "priority", "type", "assigneeId", "teamId", "tags"];
 
 /** One property change as recorded in the log. */
 export interface FieldChange {

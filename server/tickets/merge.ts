@@ -5,7 +5,7 @@
 // listener); the timeline of each says what happened.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { Db, Tx } from "../db/client.ts";
+import type { Db } from "../db/client.ts";
 import { inTransaction } from "../events/transaction.ts";
 import { emit } from "../events/emit.ts";
 import type { NewEvent } from "../events/types.ts";
@@ -13,7 +13,7 @@ import { can, type AuthUser } from "../auth/policy.ts";
 import { DomainError, forbidden } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { translator } from "../../app/i18n/i18n.ts";
-import { isLocale, DEFAULT_LOCALE } from "../../app/i18n/config.ts";
+import { ticketLanguage } from "./language.ts";
 import { TicketNumberSchema } from "./schemas.ts";
 import { findVisibleTicket, getTicketSummaries, lockTicket, type TicketSummary } from "./service.ts";
 
@@ -50,7 +50,7 @@ export async function mergeTicket(db: Db, user: AuthUser, number: number, rawInp
     if (source.requesterId !== target.requesterId) refuse("errors.mergeOtherRequester");
 
     const moved = await tx.message.updateMany({ where: { ticketId: source.id }, data: { ticketId: target.id } });
-    const notice = await noticeFor(tx, target.requesterId, source);
+    const notice = translator(await ticketLanguage(tx, target))("merge.notice", { number: source.number, subject: source.subject });
     const noticeId = randomUUID();
     await tx.message.create({ data: { id: noticeId, ticketId: target.id, authorId: null, kind: "public", body: notice, createdAt: now } });
     const sourceVersion = source.version + 1;
@@ -75,12 +75,4 @@ export async function mergeTicket(db: Db, user: AuthUser, number: number, rawInp
   });
   const [target] = await getTicketSummaries(db, [targetId]);
   return target;
-}
-
-/** What the requester reads on the ticket that carries on, in their language. */
-async function noticeFor(tx: Tx, customerId: string, source: TicketSummary): Promise<string> {
-  const customer = await tx.customer.findUnique({ where: { id: customerId }, select: { user: { select: { locale: true } } } });
-  const locale = customer?.user?.locale;
-  const t = translator(locale && isLocale(locale) ? locale : DEFAULT_LOCALE);
-  return t("merge.notice", { number: source.number, subject: source.subject });
 }

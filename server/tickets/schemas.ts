@@ -46,6 +46,7 @@ export const TicketUpdateSchema = z
   .object({
     status: z.enum(STATUSES, { error: "validation.status" }).optional(),
     priority: z.enum(PRIORITIES, { error: "validation.priority" }).optional(),
+    type: z.enum(TICKET_TYPES, { error: "validation.type" }).optional(),
     /** A user id, or null to unassign. */
     assigneeId: z.uuid("validation.assignee").nullable().optional(),
     /** A team id, or null for no team (untriaged). */
@@ -66,6 +67,7 @@ export const TicketUpdateSchema = z
     (v) =>
       v.status !== undefined ||
       v.priority !== undefined ||
+      v.type !== undefined ||
       v.assigneeId !== undefined ||
       v.teamId !== undefined ||
       v.tags !== undefined ||

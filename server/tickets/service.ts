@@ -733,47 +733,64 @@ export async function addMessage(
   options: { idempotency?: IdempotencyClaim } = {},
 ): Promise<MessageView> {
   const input = parseInput(NewMessageSchema, rawInput);
-  const action = input.kind === "internal" ? "tickets.internal" : "tickets.reply";
   // Refused before taking the ticket's lock; checked again on the ticket below.
-  if (!can(user, action)) throw forbidden();
+  if (!can(user, messagePermission(input.kind))) throw forbidden();
   const messageId = randomUUID();
   return inTransaction(db, async (tx) => {
     if (options.idempotency) await recordIdempotencyKey(asSql(tx), options.idempotency, messageId, now);
     await lockTicket(tx, number);
-    const ticket = await findVisibleTicket(tx, user, number);
-    if (!can(user, action, ticket)) throw forbidden();
-    if (ticket.status === "closed") throw new DomainError("conflict", "errors.ticketClosed");
-
-    const message = await tx.message.create({
-      data: { id: messageId, ticketId: ticket.id, authorId: user.id, kind: input.kind, body: input.body, createdAt: now },
-      select: messageSelect,
-    });
-
-    const changes: Prisma.TicketUpdateInput = {};
-    let status: TicketFields["status"] = ticket.status;
-    // Who wrote decides the status effects (and the SLA clocks: server/listeners/sla-clocks.ts).
-    const fromRequester = user.customerId === ticket.requesterId;
-    if (input.kind === "public" && !fromRequester) {
-      if (!ticket.firstRespondedAt) changes.firstRespondedAt = now;
-      if (ticket.status === "new") status = "open";
-    }
-    // A customer writing back re-opens a ticket that was waiting on them or solved.
-    if (fromRequester && ["pending", "solved"].includes(ticket.status)) {
-      status = "open";
-      changes.solvedAt = null;
-    }
-    if (status !== ticket.status) changes.status = status;
-    const version = ticket.version + 1;
-    await tx.ticket.update({ where: { id: ticket.id }, data: { ...changes, updatedAt: now, version } });
-    const about = { ticketId: ticket.id, customerId: ticket.requesterId, actorId: user.id, at: now };
-    const events: NewEvent[] = [{ ...about, type: "ticket.message_added", data: { messageId: message.id, kind: input.kind, version } }];
-    if (status !== ticket.status) {
-      events.push({ ...about, type: "ticket.status_changed", data: { from: ticket.status, to: status, version } });
-    }
-    await emit(tx, events);
-    return message;
+    return writeMessage(tx, user, await findVisibleTicket(tx, user, number), input, now, messageId);
   });
 }
+
+export type VisibleTicket = Awaited<ReturnType<typeof findVisibleTicket>>;
+export type NewMessage = z.output<typeof NewMessageSchema>;
+
+const messagePermission = (kind: NewMessage["kind"]) => (kind === "internal" ? "tickets.internal" : "tickets.reply");
+
+/** Adds a message to a ticket locked in this transaction (addMessage, macros). */
+export async function writeMessage(
+  tx: Tx,
+  user: AuthUser,
+  ticket: VisibleTicket,
+  input: NewMessage,
+  now: Date,
+  messageId: string = randomUUID(),
+): Promise<MessageView> {
+  if (!can(user, messagePermission(input.kind), ticket)) throw forbidden();
+  if (ticket.status === "closed") throw new DomainError("conflict", "errors.ticketClosed");
+
+  const message = await tx.message.create({
+    data: { id: messageId, ticketId: ticket.id, authorId: user.id, kind: input.kind, body: input.body, createdAt: now },
+    select: messageSelect,
+  });
+
+  const changes: Prisma.TicketUpdateInput = {};
+  let status: TicketFields["status"] = ticket.status;
+  // Who wrote decides the status effects (and the SLA clocks: server/listeners/sla-clocks.ts).
+  const fromRequester = user.customerId === ticket.requesterId;
+  if (input.kind === "public" && !fromRequester) {
+    if (!ticket.firstRespondedAt) changes.firstRespondedAt = now;
+    if (ticket.status === "new") status = "open";
+  }
+  // A customer writing back re-opens a ticket that was waiting on them or solved.
+  if (fromRequester && ["pending", "solved"].includes(ticket.status)) {
+    status = "open";
+    changes.solvedAt = null;
+  }
+  if (status !== ticket.status) changes.status = status;
+  const version = ticket.version + 1;
+  await tx.ticket.update({ where: { id: ticket.id }, data: { ...changes, updatedAt: now, version } });
+  const about = { ticketId: ticket.id, customerId: ticket.requesterId, actorId: user.id, at: now };
+  const events: NewEvent[] = [{ ...about, type: "ticket.message_added", data: { messageId: message.id, kind: input.kind, version } }];
+  if (status !== ticket.status) {
+    events.push({ ...about, type: "ticket.status_changed", data: { from: ticket.status, to: status, version } });
+  }
+  await emit(tx, events);
+  return message;
+}
+
+export type TicketUpdate = z.output<typeof TicketUpdateSchema>;
 
 /**
  * Changes a ticket's properties. `from: "form"` says the input is a whole
@@ -788,76 +805,93 @@ export async function updateTicket(
   now = new Date(),
   from: "fields" | "form" = "fields",
 ): Promise<TicketSummary> {
-  const { version: seenVersion, addTags, removeTags, ...requested } = parseInput(TicketUpdateSchema, rawInput);
+  const input = parseInput(TicketUpdateSchema, rawInput);
   return inTransaction(db, async (tx) => {
     await lockTicket(tx, number);
     const ticket = await findVisibleTicket(tx, user, number);
-    if (!can(user, "tickets.update", ticket)) throw forbidden();
-
-    const current: TicketFields = {
-      status: ticket.status,
-      priority: ticket.priority,
-      assigneeId: ticket.assigneeId,
-      teamId: ticket.teamId,
-      tags: ticket.tags,
-    };
-    if (seenVersion !== undefined && seenVersion > ticket.version) {
-      throw new DomainError("validation_failed", "errors.validation", { version: ["validation.versionAhead"] });
-    }
-    const seen =
-      seenVersion !== undefined && seenVersion < ticket.version
-        ? {
-            version: seenVersion,
-            changesSince: fieldChanges(await ticketEvents(tx, ticket.id, seenVersion)),
-            actorId: user.id,
-            wholeForm: from === "form",
-          }
-        : null;
-    const { apply, conflicts } = planUpdate(current, requested, seen);
-    if (conflicts.length > 0) throw new StaleTicketError(ticket, conflicts);
-    // Tags added or removed apply to the tags the ticket has now: they never conflict.
-    if ((addTags || removeTags) && requested.tags === undefined) {
-      const tags = [...new Set([...ticket.tags.filter((tag) => !removeTags?.includes(tag)), ...(addTags ?? [])])];
-      if (tags.length > MAX_TAGS) throw new DomainError("validation_failed", "errors.validation", { addTags: ["validation.tooManyTags"] });
-      const diff = tagDiff(ticket.tags, tags);
-      if (diff.added.length + diff.removed.length > 0) apply.tags = tags;
-    }
-    if (apply.status && !canChangeStatus(ticket.status, apply.status)) {
-      throw new DomainError("conflict", "errors.invalidTransition");
-    }
-    if (apply.assigneeId) {
-      const assignee = await tx.user.findUnique({ where: { id: apply.assigneeId } });
-      // A deactivated agent keeps the tickets they have but takes no new ones.
-      if (!assignee || assignee.deactivatedAt || !can(assignee, "tickets.assignable")) {
-        throw new DomainError("validation_failed", "errors.validation", { assigneeId: ["validation.assignee"] });
-      }
-    }
-    if (apply.teamId && !(await tx.team.findUnique({ where: { id: apply.teamId } }))) {
-      throw new DomainError("validation_failed", "errors.validation", { teamId: ["validation.team"] });
-    }
-    if (Object.keys(apply).length === 0) return ticket;
-
-    const version = ticket.version + 1;
-    const data: Prisma.TicketUncheckedUpdateInput = { ...apply, version, updatedAt: now };
-    if (apply.status === "solved") data.solvedAt = now;
-    if (apply.status === "closed") data.closedAt = now;
-    if (apply.status && isActive(apply.status)) data.solvedAt = null;
-    await tx.ticket.update({ where: { id: ticket.id }, data, select: { id: true } });
-
-    const about = { ticketId: ticket.id, customerId: ticket.requesterId, actorId: user.id, at: now };
-    const events: NewEvent[] = [];
-    if (apply.status) events.push({ ...about, type: "ticket.status_changed", data: { from: ticket.status, to: apply.status, version } });
-    if (apply.priority) events.push({ ...about, type: "ticket.priority_changed", data: { from: ticket.priority, to: apply.priority, version } });
-    if (apply.assigneeId !== undefined) {
-      events.push({ ...about, type: "ticket.assignee_changed", data: { from: ticket.assigneeId, to: apply.assigneeId, version } });
-    }
-    if (apply.teamId !== undefined) events.push({ ...about, type: "ticket.team_changed", data: { from: ticket.teamId, to: apply.teamId, version } });
-    if (apply.tags) events.push({ ...about, type: "ticket.tags_changed", data: { ...tagDiff(ticket.tags, apply.tags), version } });
-    await emit(tx, events);
+    const changed = await changeTicket(tx, user, ticket, input, now, from);
+    if (!changed) return ticket;
     // Read after the listeners (the SLA clocks may have moved with the change), whether or not the
     // change took the ticket out of the user's sight (moved to a team they are not in).
     return currentTargets(await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, select: summarySelect }));
   });
+}
+
+/** Changes the properties of a ticket locked in this transaction (updateTicket, macros); false when nothing changed. */
+export async function changeTicket(
+  tx: Tx,
+  user: AuthUser,
+  ticket: VisibleTicket,
+  input: TicketUpdate,
+  now: Date,
+  from: "fields" | "form" = "fields",
+): Promise<boolean> {
+  const { version: seenVersion, addTags, removeTags, ...requested } = input;
+  if (!can(user, "tickets.update", ticket)) throw forbidden();
+
+  const current: TicketFields = {
+    status: ticket.status,
+    priority: ticket.priority,
+    type: ticket.type,
+    assigneeId: ticket.assigneeId,
+    teamId: ticket.teamId,
+    tags: ticket.tags,
+  };
+  if (seenVersion !== undefined && seenVersion > ticket.version) {
+    throw new DomainError("validation_failed", "errors.validation", { version: ["validation.versionAhead"] });
+  }
+  const seen =
+    seenVersion !== undefined && seenVersion < ticket.version
+      ? {
+          version: seenVersion,
+          changesSince: fieldChanges(await ticketEvents(tx, ticket.id, seenVersion)),
+          actorId: user.id,
+          wholeForm: from === "form",
+        }
+      : null;
+  const { apply, conflicts } = planUpdate(current, requested, seen);
+  if (conflicts.length > 0) throw new StaleTicketError(ticket, conflicts);
+  // Tags added or removed apply to the tags the ticket has now: they never conflict.
+  if ((addTags || removeTags) && requested.tags === undefined) {
+    const tags = [...new Set([...ticket.tags.filter((tag) => !removeTags?.includes(tag)), ...(addTags ?? [])])];
+    if (tags.length > MAX_TAGS) throw new DomainError("validation_failed", "errors.validation", { addTags: ["validation.tooManyTags"] });
+    const diff = tagDiff(ticket.tags, tags);
+    if (diff.added.length + diff.removed.length > 0) apply.tags = tags;
+  }
+  if (apply.status && !canChangeStatus(ticket.status, apply.status)) {
+    throw new DomainError("conflict", "errors.invalidTransition");
+  }
+  if (apply.assigneeId) {
+    const assignee = await tx.user.findUnique({ where: { id: apply.assigneeId } });
+    // A deactivated agent keeps the tickets they have but takes no new ones.
+    if (!assignee || assignee.deactivatedAt || !can(assignee, "tickets.assignable")) {
+      throw new DomainError("validation_failed", "errors.validation", { assigneeId: ["validation.assignee"] });
+    }
+  }
+  if (apply.teamId && !(await tx.team.findUnique({ where: { id: apply.teamId } }))) {
+    throw new DomainError("validation_failed", "errors.validation", { teamId: ["validation.team"] });
+  }
+  if (Object.keys(apply).length === 0) return false;
+
+  const version = ticket.version + 1;
+  const data: Prisma.TicketUncheckedUpdateInput = { ...apply, version, updatedAt: now };
+  if (apply.status === "solved") data.solvedAt = now;
+  if (apply.status === "closed") data.closedAt = now;
+  if (apply.status && isActive(apply.status)) data.solvedAt = null;
+  await tx.ticket.update({ where: { id: ticket.id }, data, select: { id: true } });
+
+  const about = { ticketId: ticket.id, customerId: ticket.requesterId, actorId: user.id, at: now };
+  const events: NewEvent[] = [];
+  if (apply.status) events.push({ ...about, type: "ticket.status_changed", data: { from: ticket.status, to: apply.status, version } });
+  if (apply.priority) events.push({ ...about, type: "ticket.priority_changed", data: { from: ticket.priority, to: apply.priority, version } });
+  if (apply.type) events.push({ ...about, type: "ticket.type_changed", data: { from: ticket.type, to: apply.type, version } });
+  if (apply.assigneeId !== undefined) {
+    events.push({ ...about, type: "ticket.assignee_changed", data: { from: ticket.assigneeId, to: apply.assigneeId, version } });
+  }
+  if (apply.teamId !== undefined) events.push({ ...about, type: "ticket.team_changed", data: { from: ticket.teamId, to: apply.teamId, version } });
+  if (apply.tags) events.push({ ...about, type: "ticket.tags_changed", data: { ...tagDiff(ticket.tags, apply.tags), version } });
+  await emit(tx, events);
+  return true;
 }
 
 /** Property changes recorded in a ticket's events, for the stale-form rule. */
@@ -909,7 +943,7 @@ export async function listAssignableAgents(db: Db, user: AuthUser): Promise<{ id
   assertCan(user, "agents.list");
   // Plain SQL: the queue and ticket pages ask on every load (server/db/sql.ts).
   return sqlOf(db).query(
-    `SELECT "id", "name" FROM "User" WHERE "role"::text = ANY($1::text[]) AND "deactivatedAt" IS NULL ORDER BY "name"`,
+    `SELECT "id", "name" FROM "User" WHERE "role" = ANY($1::"Role"[]) AND "deactivatedAt" IS NULL ORDER BY "name"`,
     [rolesWith("tickets.assignable")],
   );
 }

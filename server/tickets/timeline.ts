@@ -8,6 +8,8 @@ import type { TargetName } from "../sla/clock.ts";
 export type TimelineChange =
   | { kind: "status"; from: string | null; to: string }
   | { kind: "priority"; from: string | null; to: string }
+  | { kind: "type"; from: string; to: string }
+  | { kind: "macro"; name: string }
   | { kind: "assignee"; from: string | null; to: string | null; toSelf: boolean }
   | { kind: "team"; from: string | null; to: string | null }
   | { kind: "tags"; added: string[]; removed: string[] }
@@ -74,6 +76,10 @@ function toChange(e: StoredEvent, names: Names): TimelineChange | null {
       return { kind: "status", from: e.data.from, to: e.data.to };
     case "ticket.priority_changed":
       return { kind: "priority", from: e.data.from, to: e.data.to };
+    case "ticket.type_changed":
+      return { kind: "type", from: e.data.from, to: e.data.to };
+    case "ticket.macro_applied":
+      return { kind: "macro", name: e.data.name };
     case "ticket.assignee_changed":
       return {
         kind: "assignee",
@@ -119,6 +125,20 @@ function toChange(e: StoredEvent, names: Names): TimelineChange | null {
   }
 }
 
+/** Fields one command may change twice (a reply opens a new ticket, then a macro makes it pending): read as one change. */
+const ONCE_PER_ENTRY = new Set<TimelineChange["kind"]>(["status", "priority", "type"]);
+
+function addTo(changes: TimelineChange[], change: TimelineChange) {
+  const i = ONCE_PER_ENTRY.has(change.kind) ? changes.findIndex((c) => c.kind === change.kind) : -1;
+  if (i < 0) {
+    changes.push(change);
+    return;
+  }
+  const merged = { ...changes[i], to: (change as { to: string }).to } as TimelineChange & { from: string | null; to: string };
+  if (merged.from === merged.to) changes.splice(i, 1);
+  else changes[i] = merged;
+}
+
 export function buildTimeline(events: StoredEvent[], names: Names): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   let last: { actorId: string | null; at: number } | null = null;
@@ -127,7 +147,7 @@ export function buildTimeline(events: StoredEvent[], names: Names): TimelineEntr
     if (!change) continue;
     const at = event.at.getTime();
     if (last && last.actorId === event.actorId && last.at === at) {
-      entries[entries.length - 1].changes.push(change);
+      addTo(entries[entries.length - 1].changes, change);
       continue;
     }
     entries.push({
@@ -138,7 +158,8 @@ export function buildTimeline(events: StoredEvent[], names: Names): TimelineEntr
     });
     last = { actorId: event.actorId, at };
   }
-  return entries;
+  // A command that changed a field and changed it back said nothing.
+  return entries.filter((entry) => entry.changes.length > 0);
 }
 
 /** One metric event of an SLA target's run: why it is due when it is, and what happened to it. */

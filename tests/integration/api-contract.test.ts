@@ -298,6 +298,64 @@ describe("tickets", () => {
     expect((await call("/tickets/bulk", { method: "post", body: { numbers: [a.number], change: { priority: "low" } } })).status).toBe(401);
   });
 
+  test("macros: kept by staff (shared ones by supervisors), applied in one step in the ticket's language", async () => {
+    const body = {
+      name: "Contract refund",
+      shared: true,
+      reply: { en: "Hi {{customer.name}}, refund sent for #{{ticket.number}}.", "zh-CN": "{{customer.name}}您好，#{{ticket.number}} 的退款已发出。" },
+      actions: { status: "pending", addTags: ["refund"], assigneeId: "me" },
+    };
+    const created = await call("/macros", { method: "post", token: tokens.supervisor, body });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await call("/macros", { method: "post", token: tokens.agent, body })).status).toBe(403);
+    const typo = await call("/macros", { method: "post", token: tokens.agent, body: { name: "Typo", reply: { en: "Hi {{custmer.name}}" } }, lang: "zh-CN" });
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.details["reply.en"][0]).toContain("未知的占位符");
+    expect((await call("/macros", { method: "post", body })).status).toBe(401);
+    // The shared ones and one's own are limited in number.
+    await ctx.db.macro.createMany({ data: Array.from({ length: 200 }, (_, i) => ({ name: `Filler ${i}`, ownerId: ctx.fx.admin.id, note: { en: "x" } })) });
+    expect((await call("/macros", { method: "post", token: tokens.admin, body: { name: "One too many", note: { en: "x" } } })).status).toBe(409);
+
+    const list = await call("/macros", { token: tokens.agent });
+    expect(list.body.data.map((m: { name: string }) => m.name)).toContain("Contract refund");
+    expect(list.body.data.some((m: { name: string }) => m.name.startsWith("Filler"))).toBe(false);
+    expect((await call("/macros", { token: tokens.customer })).status).toBe(403);
+    expect((await call("/macros")).status).toBe(401);
+    expect((await call(`/macros/${id}`, { token: tokens.agent })).body.editable).toBe(false);
+    expect((await call(`/macros/${id}`, { token: tokens.customer })).status).toBe(403);
+    expect((await call("/macros/00000000-0000-4000-8000-00000000beef", { token: tokens.agent })).status).toBe(404);
+    expect((await call(`/macros/${id}`)).status).toBe(401);
+
+    const ticket = await fileTicket(tokens.customer, "Macro target");
+    const applied = await call(`/tickets/${ticket.number}/macros/${id}`, { method: "post", token: tokens.agent, body: {} });
+    expect(applied.status).toBe(200);
+    expect(applied.body).toMatchObject({ status: "pending", tags: ["refund"], assignee: { name: "Li Wei" } });
+    const thread = await call(`/tickets/${ticket.number}/messages`, { token: tokens.customer });
+    expect(thread.body.data.at(-1).body).toBe(`Hi Ada Key, refund sent for #${ticket.number}.`);
+    expect((await call(`/tickets/${ticket.number}/macros/${id}`, { method: "post", token: tokens.customer, body: {} })).status).toBe(403);
+    expect((await call(`/tickets/${ticket.number}/macros/${id}`, { method: "post", token: tokens.billing, body: {} })).status).toBe(404);
+    expect((await call(`/tickets/${ticket.number}/macros/${id}`, { method: "post", body: {} })).status).toBe(401);
+    expect((await call(`/tickets/${ticket.number}/macros/${id}`, { method: "post", token: tokens.agent, body: { version: "x" } })).status).toBe(400);
+    // A supervisor reopened it since the version the agent saw: the macro's status change is refused, nothing is written.
+    const seen = applied.body.version as number;
+    await call(`/tickets/${ticket.number}`, { method: "patch", token: tokens.supervisor, body: { status: "open" } });
+    const raced = await call(`/tickets/${ticket.number}/macros/${id}`, { method: "post", token: tokens.agent, body: { version: seen } });
+    expect(raced.status).toBe(409);
+    expect((await call(`/tickets/${ticket.number}/messages`, { token: tokens.customer })).body.data).toHaveLength(thread.body.data.length);
+
+    const changed = await call(`/macros/${id}`, { method: "patch", token: tokens.supervisor, body: { ...body, name: "Refund sent" } });
+    expect(changed.body.name).toBe("Refund sent");
+    expect((await call(`/macros/${id}`, { method: "patch", token: tokens.agent, body })).status).toBe(403);
+    expect((await call(`/macros/${id}`, { method: "patch", token: tokens.supervisor, body: { name: "" } })).status).toBe(400);
+    expect((await call("/macros/00000000-0000-4000-8000-00000000beef", { method: "patch", token: tokens.supervisor, body })).status).toBe(404);
+    expect((await call(`/macros/${id}`, { method: "patch", body })).status).toBe(401);
+    expect((await call(`/macros/${id}`, { method: "delete", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/macros/${id}`, { method: "delete" })).status).toBe(401);
+    expect((await call(`/macros/${id}`, { method: "delete", token: tokens.supervisor })).body.id).toBe(id);
+    expect((await call(`/macros/${id}`, { method: "delete", token: tokens.supervisor })).status).toBe(404);
+  });
+
   test("updates that name the version they saw: a colleague's change to the same field is a 409; other changes are not", async () => {
     const { number } = await fileTicket(tokens.customer, "Two people, one ticket");
     const seen = await call(`/tickets/${number}`, { token: tokens.agent });

@@ -8,7 +8,7 @@ import type { StoredEvent } from "../../server/events/types.ts";
 const LI = "li";
 const MARIA = "maria";
 const at = new Date("2026-11-24T09:00:00Z");
-const current: TicketFields = { status: "open", priority: "urgent", assigneeId: MARIA, teamId: "t1", tags: ["vip"] };
+const current: TicketFields = { status: "open", priority: "urgent", type: "inquiry", assigneeId: MARIA, teamId: "t1", tags: ["vip"] };
 /** Since version 3, Maria raised the priority to urgent and took the ticket. */
 const since: FieldChange[] = [
   { field: "priority", from: "normal", to: "urgent", actorId: MARIA, at, version: 4 },
@@ -82,6 +82,27 @@ describe("buildTimeline", () => {
     ]);
     expect(entries[0].changes[1]).toEqual({ kind: "assignee", from: null, to: "Li Wei", toSelf: true });
     expect(entries[1].changes[0]).toEqual({ kind: "assignee", from: "Li Wei", to: "Maria Santos", toSelf: true });
+  });
+
+  test("a field one command changed twice reads as one change, and one changed back reads as none", () => {
+    const entries = buildTimeline(
+      [
+        event(1, { type: "ticket.status_changed", actorId: LI, at, data: { from: "new", to: "open" } }),
+        event(2, { type: "ticket.priority_changed", actorId: LI, at, data: { from: "normal", to: "high" } }),
+        event(3, { type: "ticket.status_changed", actorId: LI, at, data: { from: "open", to: "pending" } }),
+        event(4, { type: "ticket.macro_applied", actorId: LI, at, data: { macroId: "m", name: "Waiting" } }),
+        event(5, { type: "ticket.priority_changed", actorId: MARIA, at: new Date(at.getTime() + 1), data: { from: "high", to: "low" } }),
+        event(6, { type: "ticket.priority_changed", actorId: MARIA, at: new Date(at.getTime() + 1), data: { from: "low", to: "high" } }),
+      ],
+      names,
+    );
+    expect(entries.map((e) => e.changes)).toEqual([
+      [
+        { kind: "status", from: "new", to: "pending" },
+        { kind: "priority", from: "normal", to: "high" },
+        { kind: "macro", name: "Waiting" },
+      ],
+    ]);
   });
 
   test("old system text that named nobody we know is kept as it was", () => {

@@ -1,0 +1,240 @@
+// Macros kept by staff (personal, or shared by those with macros.manage) and
+// applied to tickets. Applying is one command in one transaction: the reply,
+// the note and the changes are written together or not at all, each through
+// the same code as when an agent does it by hand (writeMessage,
+// changeTicket), so the same permissions, status rules and events apply.
+import { z } from "zod";
+import { sqlOf, type Db, type Tx } from "../db/client.ts";
+import { Prisma } from "../db/generated/client.ts";
+import { asSql } from "../db/sql.ts";
+import { inTransaction } from "../events/transaction.ts";
+import { emit } from "../events/emit.ts";
+import { assertCan, can, type AuthUser } from "../auth/policy.ts";
+import { DomainError, notFound } from "../errors.ts";
+import { parseInput } from "../validation.ts";
+import type { Locale } from "../../app/i18n/config.ts";
+import { ticketLanguage } from "../tickets/language.ts";
+import { changeTicket, findVisibleTicket, lockTicket, getTicketSummaries, writeMessage, type TicketSummary, type VisibleTicket } from "../tickets/service.ts";
+import {
+  actionsAsUpdate,
+  fillPlaceholders,
+  MacroActionsSchema,
+  MacroInputSchema,
+  MacroTextsSchema,
+  MAX_MACRO_TEXT,
+  textIn,
+  type MacroActions,
+  type MacroTexts,
+  type PlaceholderValues,
+} from "./macros.ts";
+
+/** Shared macros, and each person's own, are each limited to this many. */
+export const MAX_MACROS = 200;
+
+export interface Macro {
+  id: string;
+  name: string;
+  shared: boolean;
+  reply: MacroTexts | null;
+  note: MacroTexts | null;
+  actions: MacroActions;
+  usageCount: number;
+  lastUsedAt: Date | null;
+  /** May this person change or remove it? */
+  editable: boolean;
+}
+
+interface Row {
+  id: string;
+  name: string;
+  ownerId: string | null;
+  reply: unknown;
+  note: unknown;
+  actions: unknown;
+  usageCount: number;
+  lastUsedAt: Date | null;
+}
+
+const COLUMNS = `"id", "name", "ownerId", "reply", "note", "actions", "usageCount", "lastUsedAt"`;
+
+function toMacro(user: AuthUser, row: Row): Macro {
+  // Stored values were valid when saved; what a later, stricter schema no longer reads is dropped.
+  const texts = (value: unknown) => (value === null ? null : (MacroTextsSchema.safeParse(value).data ?? null));
+  const shared = row.ownerId === null;
+  return {
+    id: row.id,
+    name: row.name,
+    shared,
+    reply: texts(row.reply),
+    note: texts(row.note),
+    actions: MacroActionsSchema.safeParse(row.actions).data ?? {},
+    usageCount: row.usageCount,
+    lastUsedAt: row.lastUsedAt,
+    editable: shared ? can(user, "macros.manage") : row.ownerId === user.id,
+  };
+}
+
+/** The macros this person may apply, the most used first. */
+export async function listMacros(db: Db, user: AuthUser): Promise<Macro[]> {
+  assertCan(user, "workspace.use");
+  // Plain SQL: every ticket page asks (server/db/sql.ts).
+  const rows = await sqlOf(db).query<Row>(
+    `SELECT ${COLUMNS} FROM "Macro" WHERE "ownerId" IS NULL OR "ownerId" = $1 ORDER BY "usageCount" DESC, "name", "id"`,
+    [user.id],
+  );
+  return rows.map((row) => toMacro(user, row));
+}
+
+const MacroIdSchema = z.uuid();
+
+async function visibleRow(db: Db | Tx, user: AuthUser, id: string): Promise<Row> {
+  assertCan(user, "workspace.use");
+  if (!MacroIdSchema.safeParse(id).success) throw notFound("errors.macroNotFound");
+  const [row] = await asSql(db).query<Row>(`SELECT ${COLUMNS} FROM "Macro" WHERE "id" = $1 AND ("ownerId" IS NULL OR "ownerId" = $2)`, [
+    id,
+    user.id,
+  ]);
+  if (!row) throw notFound("errors.macroNotFound");
+  return row;
+}
+
+export async function getMacro(db: Db, user: AuthUser, id: string): Promise<Macro> {
+  return toMacro(user, await visibleRow(db, user, id));
+}
+
+export async function createMacro(db: Db, user: AuthUser, rawInput: unknown): Promise<Macro> {
+  assertCan(user, "workspace.use");
+  const input = parseInput(MacroInputSchema, rawInput);
+  if (input.shared) assertCan(user, "macros.manage");
+  const ownerId = input.shared ? null : user.id;
+  const row = await db.$transaction(async (tx) => {
+    // Counted under a lock on the author, so two quick creations cannot both pass the limit.
+    await tx.$executeRaw`SELECT 1 FROM "User" WHERE "id" = ${user.id} FOR UPDATE`;
+    if ((await tx.macro.count({ where: { ownerId } })) >= MAX_MACROS) throw new DomainError("conflict", "errors.tooManyMacros");
+    return tx.macro.create({
+      data: { name: input.name, ownerId, reply: input.reply ?? Prisma.DbNull, note: input.note ?? Prisma.DbNull, actions: input.actions },
+    });
+  });
+  return toMacro(user, row);
+}
+
+async function editableMacro(db: Db, user: AuthUser, id: string): Promise<Macro> {
+  const macro = await getMacro(db, user, id);
+  if (!macro.editable) throw new DomainError("forbidden", "errors.forbidden");
+  return macro;
+}
+
+export async function updateMacro(db: Db, user: AuthUser, id: string, rawInput: unknown): Promise<Macro> {
+  const input = parseInput(MacroInputSchema, rawInput);
+  const macro = await editableMacro(db, user, id);
+  // Sharing one's own macro, or taking a shared one back, needs the right to keep shared ones.
+  if (input.shared !== macro.shared) assertCan(user, "macros.manage");
+  const row = await db.macro.update({
+    where: { id },
+    data: {
+      name: input.name,
+      ownerId: input.shared ? null : user.id,
+      reply: input.reply ?? Prisma.DbNull,
+      note: input.note ?? Prisma.DbNull,
+      actions: input.actions,
+    },
+  });
+  return toMacro(user, row);
+}
+
+export async function deleteMacro(db: Db, user: AuthUser, id: string): Promise<void> {
+  await editableMacro(db, user, id);
+  await db.macro.delete({ where: { id } });
+}
+
+function placeholderValues(ticket: VisibleTicket, user: AuthUser): PlaceholderValues {
+  return {
+    "customer.name": ticket.requester.name,
+    "customer.email": ticket.requester.email,
+    "ticket.number": String(ticket.number),
+    "ticket.subject": ticket.subject,
+    "agent.name": user.name,
+  };
+}
+
+/** A macro as it would be applied to a ticket: its texts in the ticket's language, filled in. */
+export interface MacroPreview {
+  id: string;
+  name: string;
+  locale: Locale;
+  reply: string | null;
+  note: string | null;
+  actions: MacroActions;
+}
+
+function render(macro: Macro, ticket: VisibleTicket, user: AuthUser, locale: Locale): MacroPreview {
+  const fill = (texts: MacroTexts | null) => {
+    const text = textIn(texts, locale);
+    return text === null ? null : fillPlaceholders(text, placeholderValues(ticket, user));
+  };
+  return { id: macro.id, name: macro.name, locale, reply: fill(macro.reply), note: fill(macro.note), actions: macro.actions };
+}
+
+/** What applying the macro to ticket `number` would write, for the composer to show and edit first. */
+export async function previewMacro(db: Db, user: AuthUser, number: number, id: string): Promise<MacroPreview> {
+  const macro = await getMacro(db, user, id);
+  const ticket = await findVisibleTicket(db, user, number);
+  return render(macro, ticket, user, await ticketLanguage(db, ticket));
+}
+
+const EditedTextSchema = z.string({ error: "validation.body" }).trim().max(MAX_MACRO_TEXT, "validation.bodyTooLong");
+
+export const ApplyMacroSchema = z.object({
+  /** The reply as the agent edited it in the composer (empty: none); absent, the macro's own, filled in. */
+  reply: EditedTextSchema.optional(),
+  /** The note likewise. */
+  note: EditedTextSchema.optional(),
+  /** The ticket version the agent saw: the macro's changes then follow the stale-change rule of any update. */
+  version: z.coerce.number({ error: "validation.version" }).int("validation.version").positive("validation.version").optional(),
+});
+
+/**
+ * Applies a macro to ticket `number`: its reply, its note, then its changes,
+ * in one transaction, recorded as one command in the timeline. Counts a use.
+ */
+export async function applyMacro(db: Db, user: AuthUser, number: number, id: string, rawInput: unknown = {}, now = new Date()): Promise<TicketSummary> {
+  const input = parseInput(ApplyMacroSchema, rawInput);
+  const ticketId = await inTransaction(db, async (tx) => {
+    const macro = toMacro(user, await visibleRow(tx, user, id));
+    await lockTicket(tx, number);
+    let ticket = await findVisibleTicket(tx, user, number);
+    const shown = render(macro, ticket, user, await ticketLanguage(tx, ticket));
+    const reply = input.reply ?? shown.reply;
+    const note = input.note ?? shown.note;
+    const update = actionsAsUpdate(macro.actions, user.id);
+    const changes = Object.values(update).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0));
+    if (!reply && !note && !changes) throw new DomainError("validation_failed", "errors.validation", { reply: ["validation.macroNothing"] });
+    // The reply first: a macro that solves or closes the ticket answers it before.
+    for (const [kind, body] of [["public", reply], ["internal", note]] as const) {
+      if (!body) continue;
+      await writeMessage(tx, user, ticket, { kind, body }, now);
+      ticket = await findVisibleTicket(tx, user, number);
+    }
+    if (changes) {
+      await changeTicket(tx, user, ticket, { ...update, version: input.version }, now);
+      ticket = await findVisibleTicket(tx, user, number);
+    }
+    await emit(tx, [
+      {
+        type: "ticket.macro_applied",
+        ticketId: ticket.id,
+        customerId: ticket.requesterId,
+        actorId: user.id,
+        at: now,
+        data: { macroId: macro.id, name: macro.name, version: ticket.version },
+      },
+    ]);
+    await asSql(tx).query(`UPDATE "Macro" SET "usageCount" = "usageCount" + 1, "lastUsedAt" = $2::timestamp(3) WHERE "id" = $1`, [
+      macro.id,
+      now.toISOString(),
+    ]);
+    return ticket.id;
+  });
+  const [ticket] = await getTicketSummaries(db, [ticketId]);
+  return ticket;
+}

@@ -1,0 +1,180 @@
+// Macros against the real PostgreSQL: a reply in the ticket's language with
+// its placeholders filled in, a note and changes, written together or not at
+// all; who may keep and apply which macros; bulk application.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
+import { createFixtures } from "../support/factories.ts";
+import { forgetSingleton } from "../../server/runtime.ts";
+import { createTicket, getTicket, updateTicket } from "../../server/tickets/service.ts";
+import { bulkChange } from "../../server/tickets/bulk.ts";
+import { applyMacro, createMacro, deleteMacro, getMacro, listMacros, previewMacro, updateMacro } from "../../server/macros/service.ts";
+
+let t: TestDatabase;
+let f: Awaited<ReturnType<typeof createFixtures>>;
+
+beforeAll(async () => {
+  t = await freshDatabase();
+  useTestRuntime(t.url);
+  forgetSingleton("db");
+  f = await createFixtures(t.db);
+  await t.db.user.update({ where: { id: f.keyCustomer.id }, data: { locale: "zh-CN" } });
+});
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+const file = (by: typeof f.keyCustomer, subject: string, at = new Date()) =>
+  createTicket(t.db, by, { type: "inquiry", category: "technical", subject, description: `${subject}, described at length.` }, "portal", at);
+
+const refund = () =>
+  createMacro(t.db, f.supervisor, {
+    name: "Refund approved",
+    shared: true,
+    reply: {
+      en: "Hello {{customer.name}}, the refund for #{{ticket.number}} is on its way. {{agent.name}}",
+      "zh-CN": "{{customer.name}}您好，工单 #{{ticket.number}} 的退款已经发出。{{ agent.name }}",
+    },
+    note: { en: "Refund issued by {{agent.name}}." },
+    actions: { status: "pending", priority: "high", type: "complaint", assigneeId: "me", addTags: ["refund"] },
+  });
+
+describe("applying a macro", () => {
+  test("replies in the ticket's language with placeholders filled in, notes, and changes the ticket in one command", async () => {
+    const macro = await refund();
+    const at = new Date("2026-11-20T09:00:00Z");
+    const ticket = await file(f.keyCustomer, "Charged twice", at);
+    const before = await getTicket(t.db, f.agent, ticket.number);
+
+    await applyMacro(t.db, f.agent, ticket.number, macro.id, { version: before.ticket.version }, new Date("2026-11-20T09:10:00Z"));
+
+    const after = await getTicket(t.db, f.agent, ticket.number);
+    expect(after.messages.slice(1).map((m) => [m.kind, m.body])).toEqual([
+      ["public", `Ada Key您好，工单 #${ticket.number} 的退款已经发出。Li Wei`],
+      // No Chinese note: the English one stands in.
+      ["internal", "Refund issued by Li Wei."],
+    ]);
+    expect(after.ticket).toMatchObject({ status: "pending", priority: "high", type: "complaint", assigneeId: f.agent.id, tags: ["refund"] });
+    expect(after.ticket.firstRespondedAt).toEqual(new Date("2026-11-20T09:10:00Z"));
+    // A key account's complaint has a policy of its own: the type change put the clocks under it.
+    const keyComplaints = await t.db.slaPolicy.findFirstOrThrow({ where: { name: "Key-account complaints" } });
+    expect(before.slaHistory.some((h) => h.policyId === keyComplaints.id)).toBe(false);
+    expect(after.slaHistory.filter((h) => h.policyId === keyComplaints.id).map((h) => h.target)).toContain("resolution");
+    const changes = after.timeline.flatMap((e) => e.changes);
+    expect(changes).toContainEqual({ kind: "macro", name: "Refund approved" });
+    expect(changes).toContainEqual({ kind: "type", from: "inquiry", to: "complaint" });
+    expect((await getMacro(t.db, f.agent, macro.id)).usageCount).toBe(1);
+
+    // The customer reads the reply, never the note.
+    const theirs = await getTicket(t.db, f.keyCustomer, ticket.number);
+    expect(theirs.messages.map((m) => m.body)).not.toContain("Refund issued by Li Wei.");
+  });
+
+  test("an English-speaking customer gets the English text; the preview shows what will be sent", async () => {
+    const macro = await createMacro(t.db, f.agent, { name: "Greeting", reply: { en: "Hi {{customer.name}}", "zh-CN": "你好 {{customer.name}}" } });
+    const ticket = await file(f.otherCustomer, "Question about invoices");
+    expect(await previewMacro(t.db, f.agent, ticket.number, macro.id)).toMatchObject({ locale: "en", reply: "Hi Otto Other", note: null });
+  });
+
+  test("a customer without an account gets the language of their words", async () => {
+    const macro = await createMacro(t.db, f.agent, { name: "Greeting 2", reply: { en: "Hi", "zh-CN": "您好" } });
+    const ticket = await createTicket(
+      t.db,
+      f.agent,
+      { type: "inquiry", category: "technical", subject: "打印机无法连接", description: "打印机无法连接网络。", requesterEmail: "wang@new.example" },
+      "agent",
+    );
+    expect((await previewMacro(t.db, f.agent, ticket.number, macro.id)).reply).toBe("您好");
+  });
+
+  test("the agent's edited reply is sent instead, and an emptied one sends nothing", async () => {
+    const macro = await createMacro(t.db, f.agent, { name: "Solve", reply: { en: "Solved it." }, actions: { status: "solved" } });
+    const edited = await file(f.otherCustomer, "Edited reply");
+    await applyMacro(t.db, f.agent, edited.number, macro.id, { reply: "Solved it, and refunded the fee." });
+    const a = await getTicket(t.db, f.agent, edited.number);
+    expect(a.messages.at(-1)!.body).toBe("Solved it, and refunded the fee.");
+    expect(a.ticket.status).toBe("solved");
+
+    const emptied = await file(f.otherCustomer, "No reply");
+    await applyMacro(t.db, f.agent, emptied.number, macro.id, { reply: "" });
+    const b = await getTicket(t.db, f.agent, emptied.number);
+    expect(b.messages).toHaveLength(1);
+    expect(b.ticket.status).toBe("solved");
+  });
+
+  test("nothing is written when a change cannot be made: the reply does not go out alone", async () => {
+    const bad = await createMacro(t.db, f.agent, { name: "Give to Ada", reply: { en: "Passing this on." }, actions: { assigneeId: f.keyCustomer.id } });
+    const ticket = await file(f.otherCustomer, "All or nothing");
+    await expect(applyMacro(t.db, f.agent, ticket.number, bad.id)).rejects.toMatchObject({ details: { assigneeId: ["validation.assignee"] } });
+    const after = await getTicket(t.db, f.agent, ticket.number);
+    expect(after.messages).toHaveLength(1);
+    expect(after.ticket.version).toBe(ticket.version);
+    expect((await getMacro(t.db, f.agent, bad.id)).usageCount).toBe(0);
+  });
+
+  test("a change someone made meanwhile to a field the macro sets stops it (409), and nothing is written", async () => {
+    const macro = await createMacro(t.db, f.agent, { name: "Lower", reply: { en: "Lowering this." }, actions: { priority: "low" } });
+    const ticket = await file(f.otherCustomer, "Raced");
+    await updateTicket(t.db, f.supervisor, ticket.number, { priority: "urgent" });
+    await expect(applyMacro(t.db, f.agent, ticket.number, macro.id, { version: ticket.version })).rejects.toMatchObject({ code: "conflict" });
+    const after = await getTicket(t.db, f.agent, ticket.number);
+    expect(after.ticket.priority).toBe("urgent");
+    expect(after.messages).toHaveLength(1);
+  });
+});
+
+describe("keeping macros", () => {
+  test("texts with an unknown placeholder, and macros that do nothing, are refused", async () => {
+    await expect(createMacro(t.db, f.agent, { name: "Typo", reply: { en: "Hi {{custmer.name}}" } })).rejects.toMatchObject({
+      details: { "reply.en": ["validation.macroPlaceholder"] },
+    });
+    await expect(createMacro(t.db, f.agent, { name: "Empty", reply: { en: "  " } })).rejects.toMatchObject({ details: { _form: ["validation.macroEmpty"] } });
+  });
+
+  test("shared macros are kept by supervisors; personal ones are their author's alone", async () => {
+    await expect(createMacro(t.db, f.agent, { name: "For all", shared: true, note: { en: "x" } })).rejects.toMatchObject({ code: "forbidden" });
+    const mine = await createMacro(t.db, f.billingAgent, { name: "Bo's own", note: { en: "Bo was here" } });
+    const shared = await refund();
+
+    const ticket = await file(f.otherCustomer, "Someone else's macro");
+    await expect(applyMacro(t.db, f.agent, ticket.number, mine.id)).rejects.toMatchObject({ code: "not_found" });
+    await expect(getMacro(t.db, f.agent, mine.id)).rejects.toMatchObject({ code: "not_found" });
+    expect((await listMacros(t.db, f.agent)).map((m) => m.id)).not.toContain(mine.id);
+    expect((await listMacros(t.db, f.billingAgent)).map((m) => m.id)).toContain(mine.id);
+
+    const seenByAgent = (await listMacros(t.db, f.agent)).find((m) => m.id === shared.id)!;
+    expect(seenByAgent.editable).toBe(false);
+    await expect(updateMacro(t.db, f.agent, shared.id, { name: "Mine now", note: { en: "x" } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(deleteMacro(t.db, f.agent, shared.id)).rejects.toMatchObject({ code: "forbidden" });
+    await updateMacro(t.db, f.supervisor, shared.id, { name: "Refund sent", shared: true, note: { en: "Sent." } });
+    expect(await getMacro(t.db, f.agent, shared.id)).toMatchObject({ name: "Refund sent", reply: null, note: { en: "Sent." } });
+
+    await expect(listMacros(t.db, f.keyCustomer)).rejects.toMatchObject({ code: "forbidden" });
+  });
+});
+
+describe("a macro on many tickets", () => {
+  test("applies to each ticket on its own and reports the ones it could not", async () => {
+    const macro = await createMacro(t.db, f.agent, { name: "Waiting on customer", reply: { en: "Could you send us a photo, {{customer.name}}?" }, actions: { status: "pending" } });
+    const a = await file(f.otherCustomer, "Bulk one");
+    const b = await file(f.otherCustomer, "Bulk two");
+    const closed = await file(f.otherCustomer, "Bulk closed");
+    await updateTicket(t.db, f.agent, closed.number, { status: "closed" });
+
+    const results = await bulkChange(t.db, f.agent, { numbers: [a.number, b.number, closed.number], change: { macroId: macro.id } });
+    expect(results).toEqual([
+      { number: a.number, ok: true },
+      { number: b.number, ok: true },
+      { number: closed.number, ok: false, error: "errors.ticketClosed" },
+    ]);
+    for (const n of [a.number, b.number]) {
+      const { ticket, messages } = await getTicket(t.db, f.agent, n);
+      expect(ticket.status).toBe("pending");
+      expect(messages.at(-1)!.body).toBe("Could you send us a photo, Otto Other?");
+    }
+    expect((await getMacro(t.db, f.agent, macro.id)).usageCount).toBe(2);
+    await expect(bulkChange(t.db, f.agent, { numbers: [a.number], change: { macroId: macro.id, priority: "low" } })).rejects.toMatchObject({
+      details: { "change.macroId": ["validation.macroAlone"] },
+    });
+  });
+});
