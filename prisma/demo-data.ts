@@ -901,7 +901,7 @@ export const DEMO_MACROS: readonly {
   actions: { status?: "pending" | "solved"; priority?: "high"; addTags?: string[]; assigneeId?: "me" };
 }[] = [
   {
-    name: "Ask for more details",
+    name: "Ask for more details · 询问详情",
     reply: {
       en: "Hello {{customer.name}},\n\nThank you for reaching out. To look into this, could you tell us when it started, what you see on screen (a screenshot helps) and your order number?\n\nBest regards,\n{{agent.name}}",
       "zh-CN": "{{customer.name}}您好：\n\n感谢您的反馈。为了尽快处理，请告诉我们问题从什么时候开始、屏幕上显示的内容（截图更好）以及您的订单号。\n\n祝好，\n{{agent.name}}",
@@ -909,7 +909,7 @@ export const DEMO_MACROS: readonly {
     actions: { status: "pending", addTags: ["needs-info"] },
   },
   {
-    name: "Refund approved",
+    name: "Refund approved · 退款已批准",
     reply: {
       en: "Hello {{customer.name}},\n\nWe have approved your refund for request #{{ticket.number}}. It reaches your account within 5 business days.\n\nBest regards,\n{{agent.name}}",
       "zh-CN": "{{customer.name}}您好：\n\n您在工单 #{{ticket.number}} 中申请的退款已获批准，款项将在 5 个工作日内退回您的账户。\n\n祝好，\n{{agent.name}}",
@@ -918,7 +918,7 @@ export const DEMO_MACROS: readonly {
     actions: { status: "solved", addTags: ["refund"] },
   },
   {
-    name: "Take it and escalate",
+    name: "Take it and escalate · 接手并升级",
     note: { en: "Escalated by {{agent.name}}: needs attention today." },
     actions: { priority: "high", assigneeId: "me", addTags: ["escalated"] },
   },

@@ -59,7 +59,8 @@ export default function Macros() {
                     {[language, ...LOCALES]
                       .map((l) => m.reply?.[l as Locale])
                       .find(Boolean)
-                      ?.slice(0, 140)}
+                      ?.replace(/\s+/g, " ")
+                      .slice(0, 160)}
                   </p>
                 )}
                 <p className="muted small">{m.usageCount > 0 ? t("macros.used", { count: m.usageCount }) : t("macros.neverUsed")}</p>
