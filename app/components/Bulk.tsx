@@ -5,7 +5,7 @@
 import { useFetcher, useLocation } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useT } from "../i18n/i18n.ts";
-import { PRIORITIES, STATUSES } from "../../server/tickets/schemas.ts";
+import { PRIORITIES, STATUSES, TICKET_TYPES } from "../../server/tickets/schemas.ts";
 import type { action as bulkAction } from "../routes/agent_.bulk.tsx";
 
 export const BULK_FORM = "bulk-form";
@@ -100,6 +100,14 @@ export function BulkBar({
           {PRIORITIES.map((p) => (
             <option key={p} value={p}>
               {t(`ticket.priority.${p}`)}
+            </option>
+          ))}
+        </select>
+        <select name="type" aria-label={t("bulk.newType")} defaultValue="">
+          <option value="">{t("bulk.type")}</option>
+          {TICKET_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {t(`ticket.type.${type}`)}
             </option>
           ))}
         </select>

@@ -119,7 +119,7 @@ export function useSlashMenu(macros: MacroChoice[]) {
       event.preventDefault();
       const step = event.key === "ArrowDown" ? 1 : -1;
       setActive((i) => (matches.length ? (i + step + matches.length) % matches.length : 0));
-    } else if ((event.key === "Enter" || event.key === "Tab") && matches[active]) {
+    } else if (event.key === "Enter" && matches[active]) {
       event.preventDefault();
       pick(matches[active]);
     }
@@ -128,7 +128,11 @@ export function useSlashMenu(macros: MacroChoice[]) {
   const open = query !== null;
   const menu = open ? (
     <ul className="slash-menu" role="listbox" id="slash-menu" aria-label={t("macros.slashMenu")} data-testid="slash-menu">
-      {matches.length === 0 && <li className="muted small">{t("macros.slashNone")}</li>}
+      {matches.length === 0 && (
+        <li role="option" aria-disabled="true" aria-selected="false" className="muted small">
+          {t("macros.slashNone")}
+        </li>
+      )}
       {matches.map((m, i) => (
         <li
           key={m.id}

@@ -25,6 +25,7 @@ import {
   listMacros,
   previewMacro,
   applyMacro,
+  can,
   DomainError,
   updateTicket,
   getCustomerOverview,
@@ -104,12 +105,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === "macro") {
       // The texts as the agent left them in the composer; a box they emptied sends nothing.
       const text = (name: string) => (form.has(name) ? String(form.get(name) ?? "") : undefined);
-      await applyMacro(db(), user, number, String(form.get("macroId") ?? ""), {
+      const applied = await applyMacro(db(), user, number, String(form.get("macroId") ?? ""), {
         reply: text("reply"),
         note: text("note"),
         version: form.get("version") ?? undefined,
+        macroUpdatedAt: form.get("macroUpdatedAt") ?? undefined,
       });
-      return redirect(`/agent/tickets/${number}${withMacro(new URL(request.url).search, null)}`);
+      const search = withMacro(new URL(request.url).search, null);
+      // A macro may hand the ticket to another team or person: then back to the list.
+      return redirect(can(user, "tickets.view", applied) ? `/agent/tickets/${number}${search}` : `/agent${search}`);
     }
     if (intent === "update") {
       // The whole form goes to the domain with the version it was rendered
@@ -216,6 +220,11 @@ export default function AgentTicket() {
             <input type="hidden" name="intent" value="macro" />
             <input type="hidden" name="macroId" value={data.staged.id} />
             <input type="hidden" name="version" value={ticket.version} />
+            {/* The macro as shown: if someone changes it meanwhile, applying it is refused rather than sending what the agent never saw. */}
+            <input type="hidden" name="macroUpdatedAt" value={data.staged.updatedAt} />
+            {/* A text the macro does not have is sent empty: nothing the agent did not see goes out. */}
+            {data.staged.reply === null && <input type="hidden" name="reply" value="" />}
+            {data.staged.note === null && <input type="hidden" name="note" value="" />}
             <p className="macro-staged">
               <strong>{t("macros.staged", { name: data.staged.name })}</strong>{" "}
               <Link to={withMacro(location.search, null)} replace preventScrollReset className="small">
@@ -223,7 +232,9 @@ export default function AgentTicket() {
               </Link>
             </p>
             {composerFailure && <FormError messageKey={composerFailure.fieldErrors?.reply || composerFailure.fieldErrors?.note ? undefined : composerFailure.formError} />}
-            {composerConflicts && <ConflictList conflicts={composerConflicts} agents={agents} />}
+            {/* A change the macro could not make (its assignee left, its team was removed): said here, as the properties are not its fields. */}
+            <FieldErrors keys={Object.entries(composerFailure?.fieldErrors ?? {}).filter(([k]) => k !== "reply" && k !== "note").flatMap(([, v]) => v)} />
+            {composerConflicts && <ConflictList conflicts={composerConflicts} agents={agents} teams={data.teams} />}
             {data.staged.reply !== null && (
               <Field name="reply" label={t("agent.reply")} errors={composerFailure?.fieldErrors?.reply}>
                 <textarea id="reply" name="reply" rows={6} defaultValue={composerFailure?.values?.reply ?? data.staged.reply} />
@@ -262,7 +273,7 @@ export default function AgentTicket() {
               name="body"
               label={mode === "reply" ? t("agent.reply") : t("agent.note")}
               errors={composerFailure?.fieldErrors?.body}
-              hint={mode === "note" ? t("ticket.internalNoteHint") : undefined}
+              hint={mode === "note" ? t("ticket.internalNoteHint") : data.macros.length > 0 ? t("macros.slashHint") : undefined}
             >
               <textarea
                 id="body"
@@ -285,7 +296,7 @@ export default function AgentTicket() {
         <div className="card" data-testid="properties">
         <h2>{t("agent.properties")}</h2>
         {propertiesFailure && <FormError messageKey={propertiesFailure.formError} />}
-        {conflicts && <ConflictList conflicts={conflicts} agents={agents} />}
+        {conflicts && <ConflictList conflicts={conflicts} agents={agents} teams={data.teams} />}
         {/* Remount (and so reset) only when a property itself changed, not on every reply. Each change
             saves at once with the version it was made on; without scripts, the Save button does. */}
         <properties.Form
@@ -419,13 +430,23 @@ interface Conflict {
 }
 
 /** What someone else changed meanwhile, after a stale save (the form already shows the current values). */
-function ConflictList({ conflicts, agents }: { conflicts: Conflict[]; agents: { id: string; name: string }[] }) {
+function ConflictList({ conflicts, agents, teams }: { conflicts: Conflict[]; agents: { id: string; name: string }[]; teams: { id: string; name: string }[] }) {
   const { t } = useTranslation();
   const name = (id: string | null) => (id ? (agents.find((a) => a.id === id)?.name ?? t("timeline.unknownPerson")) : t("ticket.unassigned"));
+  const team = (id: string | null) => (id ? (teams.find((x) => x.id === id)?.name ?? "?") : t("views.noTeam"));
   const value = (field: string, v: string | null) =>
-    field === "status" ? t(`ticket.statusStaff.${v}`) : field === "priority" ? t(`ticket.priority.${v}`) : name(v);
+    field === "status"
+      ? t(`ticket.statusStaff.${v}`)
+      : field === "priority"
+        ? t(`ticket.priority.${v}`)
+        : field === "type"
+          ? t(`ticket.type.${v}`)
+          : field === "teamId"
+            ? team(v)
+            : name(v);
   const label = (field: string) =>
-    field === "status" ? t("agent.columns.status") : field === "priority" ? t("agent.columns.priority") : t("ticket.assignee");
+    ({ status: t("agent.columns.status"), priority: t("agent.columns.priority"), type: t("views.type"), teamId: t("views.team") })[field] ??
+    t("ticket.assignee");
   return (
     <ul className="conflicts" data-testid="conflicts">
       {conflicts.map((c, i) => (

@@ -21,6 +21,7 @@ export function bulkFromForm(form: FormData) {
     change: {
       status: one("status"),
       priority: one("priority"),
+      type: one("type"),
       assigneeId: orNone("assigneeId"),
       teamId: orNone("teamId"),
       addTags: tags("addTags"),

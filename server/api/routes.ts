@@ -108,6 +108,12 @@ function searchUnavailable(error: unknown): never {
   throw new DomainError("unavailable", "errors.searchUnavailable");
 }
 
+/** `If-Match: "<version>"`: the ticket version a change is based on. */
+const IfMatchSchema = z
+  .string()
+  .regex(/^(W\/)?"?\d{1,9}"?$/, "validation.version")
+  .transform((v) => Number(v.replace(/\D/g, "")));
+
 const IdempotencyHeaders = z.object({ "idempotency-key": IdempotencyKeySchema.optional() });
 const IDEMPOTENT_NOTE =
   "Send an `Idempotency-Key` header (e.g. a UUID) to make a retry safe: the same request sent again with the same key " +
@@ -260,13 +266,7 @@ export const API_ROUTES: ApiRoute[] = [
       "With `If-Match: \"<version>\"` (or `version` in the body), a field this update changes that someone else changed since that version answers 409 with the current ticket and their changes, and nothing is saved; replies and changes to other fields do not block it. Without it, the update applies as sent.",
     params: TicketParams,
     notFoundKey: "errors.ticketNotFound",
-    headers: z.object({
-      "if-match": z
-        .string()
-        .regex(/^(W\/)?"?\d{1,9}"?$/, "validation.version")
-        .transform((v) => Number(v.replace(/\D/g, "")))
-        .optional(),
-    }),
+    headers: z.object({ "if-match": IfMatchSchema.optional() }),
     body: TicketUpdateSchema,
     response: S.Ticket,
     errors: [403, 409],
@@ -329,14 +329,17 @@ export const API_ROUTES: ApiRoute[] = [
     summary: "Apply a macro to a ticket (staff)",
     description:
       "In one step: the macro's reply and note in the ticket's language with placeholders filled in (or `reply` / `note` as given, an empty one sends none), " +
-      "then its changes. With `version`, a change someone else made to the same field since then answers 409 and nothing is written. " +
+      "then its changes. With `If-Match: \"<version>\"` (or `version`), a change someone else made to the same field since then answers 409 and nothing is written; " +
+      "with `macroUpdatedAt`, so does a macro changed since. " +
       "Answers with the ticket.",
     params: z.object({ number: TicketNumberSchema, id: z.uuid() }),
     notFoundKey: "errors.macroNotFound",
+    headers: z.object({ "if-match": IfMatchSchema.optional() }),
     body: ApplyMacroSchema,
     response: S.Ticket,
     errors: [403, 409],
-    handle: async ({ user, params, body }) => ticketJson(await applyMacro(db(), user, params.number, params.id, body), user, new Date()),
+    handle: async ({ user, params, body, headers }) =>
+      ticketJson(await applyMacro(db(), user, params.number, params.id, { ...body, version: headers["if-match"] ?? body.version }), user, new Date()),
   }),
 
   defineRoute({

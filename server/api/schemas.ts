@@ -349,6 +349,7 @@ export const Macro = z
       .openapi("MacroActions"),
     usageCount: z.number().int(),
     lastUsedAt: Timestamp.nullable(),
+    updatedAt: Timestamp.openapi({ description: "Send it back as `macroUpdatedAt` when applying, to be refused if the macro changed since" }),
     editable: z.boolean().openapi({ description: "Whether the caller may change or remove it" }),
   })
   .openapi("Macro");

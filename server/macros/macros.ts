@@ -63,7 +63,7 @@ export const MacroInputSchema = z
   .object({
     name: z.string({ error: "validation.macroName" }).trim().min(1, "validation.macroName").max(80, "validation.macroName"),
     /** Shared with all staff (needs macros.manage), or the author's own. */
-    shared: z.boolean({ error: "validation.shared" }).default(false),
+    shared: z.boolean({ error: "validation.shared" }).optional(),
     reply: MacroTextsSchema.nullable().default(null),
     note: MacroTextsSchema.nullable().default(null),
     actions: MacroActionsSchema.default({}),

@@ -11,10 +11,11 @@ import { inTransaction } from "../events/transaction.ts";
 import { emit } from "../events/emit.ts";
 import { assertCan, can, type AuthUser } from "../auth/policy.ts";
 import { DomainError, notFound } from "../errors.ts";
+import { MAX_MESSAGE } from "../tickets/schemas.ts";
 import { parseInput } from "../validation.ts";
 import type { Locale } from "../../app/i18n/config.ts";
 import { ticketLanguage } from "../tickets/language.ts";
-import { changeTicket, findVisibleTicket, lockTicket, getTicketSummaries, writeMessage, type TicketSummary, type VisibleTicket } from "../tickets/service.ts";
+import { changeTicket, findVisibleTicket, getTicketSummaries, lockTicket, writeMessage, type TicketSummary, type VisibleTicket } from "../tickets/service.ts";
 import {
   actionsAsUpdate,
   fillPlaceholders,
@@ -40,6 +41,7 @@ export interface Macro {
   actions: MacroActions;
   usageCount: number;
   lastUsedAt: Date | null;
+  updatedAt: Date;
   /** May this person change or remove it? */
   editable: boolean;
 }
@@ -53,9 +55,10 @@ interface Row {
   actions: unknown;
   usageCount: number;
   lastUsedAt: Date | null;
+  updatedAt: Date;
 }
 
-const COLUMNS = `"id", "name", "ownerId", "reply", "note", "actions", "usageCount", "lastUsedAt"`;
+const COLUMNS = `"id", "name", "ownerId", "reply", "note", "actions", "usageCount", "lastUsedAt", "updatedAt"`;
 
 function toMacro(user: AuthUser, row: Row): Macro {
   // Stored values were valid when saved; what a later, stricter schema no longer reads is dropped.
@@ -70,6 +73,7 @@ function toMacro(user: AuthUser, row: Row): Macro {
     actions: MacroActionsSchema.safeParse(row.actions).data ?? {},
     usageCount: row.usageCount,
     lastUsedAt: row.lastUsedAt,
+    updatedAt: row.updatedAt,
     editable: shared ? can(user, "macros.manage") : row.ownerId === user.id,
   };
 }
@@ -108,14 +112,21 @@ export async function createMacro(db: Db, user: AuthUser, rawInput: unknown): Pr
   if (input.shared) assertCan(user, "macros.manage");
   const ownerId = input.shared ? null : user.id;
   const row = await db.$transaction(async (tx) => {
-    // Counted under a lock on the author, so two quick creations cannot both pass the limit.
-    await tx.$executeRaw`SELECT 1 FROM "User" WHERE "id" = ${user.id} FOR UPDATE`;
-    if ((await tx.macro.count({ where: { ownerId } })) >= MAX_MACROS) throw new DomainError("conflict", "errors.tooManyMacros");
+    await assertRoomFor(tx, ownerId);
     return tx.macro.create({
       data: { name: input.name, ownerId, reply: input.reply ?? Prisma.DbNull, note: input.note ?? Prisma.DbNull, actions: input.actions },
     });
   });
   return toMacro(user, row);
+}
+
+/**
+ * Refuses a macro over the limit of its owner (or of the shared ones). Counted
+ * under a lock on that owner, so two quick creations cannot both pass.
+ */
+async function assertRoomFor(tx: Tx, ownerId: string | null) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`macros:${ownerId ?? "shared"}`}))`;
+  if ((await tx.macro.count({ where: { ownerId } })) >= MAX_MACROS) throw new DomainError("conflict", "errors.tooManyMacros");
 }
 
 async function editableMacro(db: Db, user: AuthUser, id: string): Promise<Macro> {
@@ -127,17 +138,22 @@ async function editableMacro(db: Db, user: AuthUser, id: string): Promise<Macro>
 export async function updateMacro(db: Db, user: AuthUser, id: string, rawInput: unknown): Promise<Macro> {
   const input = parseInput(MacroInputSchema, rawInput);
   const macro = await editableMacro(db, user, id);
-  // Sharing one's own macro, or taking a shared one back, needs the right to keep shared ones.
-  if (input.shared !== macro.shared) assertCan(user, "macros.manage");
-  const row = await db.macro.update({
+  // Left out, sharing stays as it is; changing it needs the right to keep shared macros.
+  const shared = input.shared ?? macro.shared;
+  if (shared !== macro.shared) assertCan(user, "macros.manage");
+  const ownerId = shared ? null : user.id;
+  const row = await db.$transaction(async (tx) => {
+    if (shared !== macro.shared) await assertRoomFor(tx, ownerId);
+    return tx.macro.update({
     where: { id },
     data: {
       name: input.name,
-      ownerId: input.shared ? null : user.id,
+      ownerId,
       reply: input.reply ?? Prisma.DbNull,
       note: input.note ?? Prisma.DbNull,
       actions: input.actions,
     },
+    });
   });
   return toMacro(user, row);
 }
@@ -161,6 +177,8 @@ function placeholderValues(ticket: VisibleTicket, user: AuthUser): PlaceholderVa
 export interface MacroPreview {
   id: string;
   name: string;
+  /** When the macro was last changed (ISO): sent back with the application. */
+  updatedAt: string;
   locale: Locale;
   reply: string | null;
   note: string | null;
@@ -172,7 +190,15 @@ function render(macro: Macro, ticket: VisibleTicket, user: AuthUser, locale: Loc
     const text = textIn(texts, locale);
     return text === null ? null : fillPlaceholders(text, placeholderValues(ticket, user));
   };
-  return { id: macro.id, name: macro.name, locale, reply: fill(macro.reply), note: fill(macro.note), actions: macro.actions };
+  return {
+    id: macro.id,
+    name: macro.name,
+    updatedAt: macro.updatedAt.toISOString(),
+    locale,
+    reply: fill(macro.reply),
+    note: fill(macro.note),
+    actions: macro.actions,
+  };
 }
 
 /** What applying the macro to ticket `number` would write, for the composer to show and edit first. */
@@ -191,6 +217,8 @@ export const ApplyMacroSchema = z.object({
   note: EditedTextSchema.optional(),
   /** The ticket version the agent saw: the macro's changes then follow the stale-change rule of any update. */
   version: z.coerce.number({ error: "validation.version" }).int("validation.version").positive("validation.version").optional(),
+  /** The macro's `updatedAt` as the agent saw it: a macro changed since is refused, not applied unseen. */
+  macroUpdatedAt: z.iso.datetime({ error: "validation.macro" }).optional(),
 });
 
 /**
@@ -200,25 +228,33 @@ export const ApplyMacroSchema = z.object({
 export async function applyMacro(db: Db, user: AuthUser, number: number, id: string, rawInput: unknown = {}, now = new Date()): Promise<TicketSummary> {
   const input = parseInput(ApplyMacroSchema, rawInput);
   const ticketId = await inTransaction(db, async (tx) => {
-    const macro = toMacro(user, await visibleRow(tx, user, id));
+    const row = await visibleRow(tx, user, id);
+    if (input.macroUpdatedAt && new Date(input.macroUpdatedAt).getTime() !== row.updatedAt.getTime()) {
+      throw new DomainError("conflict", "errors.macroChanged");
+    }
+    const macro = toMacro(user, row);
     await lockTicket(tx, number);
     let ticket = await findVisibleTicket(tx, user, number);
     const shown = render(macro, ticket, user, await ticketLanguage(tx, ticket));
     const reply = input.reply ?? shown.reply;
     const note = input.note ?? shown.note;
-    const update = actionsAsUpdate(macro.actions, user.id);
-    const changes = Object.values(update).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0));
-    if (!reply && !note && !changes) throw new DomainError("validation_failed", "errors.validation", { reply: ["validation.macroNothing"] });
+    let wrote = false;
     // The reply first: a macro that solves or closes the ticket answers it before.
-    for (const [kind, body] of [["public", reply], ["internal", note]] as const) {
+    for (const [kind, body, field] of [["public", reply, "reply"], ["internal", note, "note"]] as const) {
       if (!body) continue;
+      // Placeholders can make a text longer than it was saved.
+      if (body.length > MAX_MESSAGE) throw new DomainError("validation_failed", "errors.validation", { [field]: ["validation.bodyTooLong"] });
       await writeMessage(tx, user, ticket, { kind, body }, now);
       ticket = await findVisibleTicket(tx, user, number);
+      wrote = true;
     }
-    if (changes) {
-      await changeTicket(tx, user, ticket, { ...update, version: input.version }, now);
-      ticket = await findVisibleTicket(tx, user, number);
+    const update = actionsAsUpdate(macro.actions, user.id);
+    if (Object.values(update).some((v) => v !== undefined)) {
+      // The changes may hand the ticket to a team or person out of this agent's sight: it is read by id after.
+      if (await changeTicket(tx, user, ticket, { ...update, version: input.version }, now)) wrote = true;
     }
+    if (!wrote) throw new DomainError("validation_failed", "validation.macroNothing");
+    const { version } = await tx.ticket.findUniqueOrThrow({ where: { id: ticket.id }, select: { version: true } });
     await emit(tx, [
       {
         type: "ticket.macro_applied",
@@ -226,7 +262,7 @@ export async function applyMacro(db: Db, user: AuthUser, number: number, id: str
         customerId: ticket.requesterId,
         actorId: user.id,
         at: now,
-        data: { macroId: macro.id, name: macro.name, version: ticket.version },
+        data: { macroId: macro.id, name: macro.name, version },
       },
     ]);
     await asSql(tx).query(`UPDATE "Macro" SET "usageCount" = "usageCount" + 1, "lastUsedAt" = $2::timestamp(3) WHERE "id" = $1`, [

@@ -8,7 +8,7 @@ import type { Db } from "../db/client.ts";
 import { can, type AuthUser } from "../auth/policy.ts";
 import { DomainError, forbidden } from "../errors.ts";
 import { parseInput } from "../validation.ts";
-import { MAX_TAGS, PRIORITIES, STATUSES, TagSchema, TicketNumberSchema } from "./schemas.ts";
+import { MAX_TAGS, PRIORITIES, STATUSES, TagSchema, TicketNumberSchema, TICKET_TYPES } from "./schemas.ts";
 import { updateTicket } from "./service.ts";
 import { mergeTicket } from "./merge.ts";
 import { applyMacro } from "../macros/service.ts";
@@ -20,6 +20,7 @@ export const BulkChangeSchema = z
   .object({
     status: z.enum(STATUSES, { error: "validation.status" }).optional(),
     priority: z.enum(PRIORITIES, { error: "validation.priority" }).optional(),
+    type: z.enum(TICKET_TYPES, { error: "validation.type" }).optional(),
     /** A user id, or null to unassign. */
     assigneeId: z.uuid("validation.assignee").nullable().optional(),
     /** A team id, or null for no team. */

@@ -75,12 +75,15 @@ export const TicketUpdateSchema = z
     { message: "validation.nothingToUpdate" },
   );
 
+/** The longest message, in characters. */
+export const MAX_MESSAGE = 20_000;
+
 export const NewMessageSchema = z.object({
   body: z
     .string({ error: "validation.body" })
     .trim()
     .min(1, "validation.body")
-    .max(20_000, "validation.bodyTooLong"),
+    .max(MAX_MESSAGE, "validation.bodyTooLong"),
   kind: z.enum(["public", "internal"], { error: "validation.kind" }).default("public"),
 });
 

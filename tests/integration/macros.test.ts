@@ -112,6 +112,32 @@ describe("applying a macro", () => {
     expect((await getMacro(t.db, f.agent, bad.id)).usageCount).toBe(0);
   });
 
+  test("a macro may hand the ticket to a team out of the agent's sight", async () => {
+    const macro = await createMacro(t.db, f.agent, {
+      name: "To billing",
+      note: { en: "Passing this to billing." },
+      actions: { teamId: f.teams.billing.id, assigneeId: null },
+    });
+    const ticket = await file(f.otherCustomer, "Charged in the wrong currency");
+    const moved = await applyMacro(t.db, f.agent, ticket.number, macro.id);
+    expect(moved.team?.name).toBe("Billing");
+    await expect(getTicket(t.db, f.agent, ticket.number)).rejects.toMatchObject({ code: "not_found" });
+    expect((await getTicket(t.db, f.billingAgent, ticket.number)).messages.at(-1)!.body).toBe("Passing this to billing.");
+  });
+
+  test("a macro changed since the agent picked it, or one with nothing left to do, is refused and not counted", async () => {
+    const macro = await createMacro(t.db, f.agent, { name: "Pend", actions: { status: "pending" } });
+    const seen = (await getMacro(t.db, f.agent, macro.id)).updatedAt.toISOString();
+    const ticket = await file(f.otherCustomer, "Changed meanwhile");
+    await updateMacro(t.db, f.agent, macro.id, { name: "Pend", reply: { en: "We will wait for you." }, actions: { status: "pending" } });
+    await expect(applyMacro(t.db, f.agent, ticket.number, macro.id, { macroUpdatedAt: seen })).rejects.toMatchObject({ messageKey: "errors.macroChanged" });
+    expect((await getTicket(t.db, f.agent, ticket.number)).messages).toHaveLength(1);
+
+    await updateTicket(t.db, f.agent, ticket.number, { status: "pending" });
+    await expect(applyMacro(t.db, f.agent, ticket.number, macro.id, { reply: "" })).rejects.toMatchObject({ messageKey: "validation.macroNothing" });
+    expect((await getMacro(t.db, f.agent, macro.id)).usageCount).toBe(0);
+  });
+
   test("a change someone made meanwhile to a field the macro sets stops it (409), and nothing is written", async () => {
     const macro = await createMacro(t.db, f.agent, { name: "Lower", reply: { en: "Lowering this." }, actions: { priority: "low" } });
     const ticket = await file(f.otherCustomer, "Raced");
@@ -146,8 +172,9 @@ describe("keeping macros", () => {
     expect(seenByAgent.editable).toBe(false);
     await expect(updateMacro(t.db, f.agent, shared.id, { name: "Mine now", note: { en: "x" } })).rejects.toMatchObject({ code: "forbidden" });
     await expect(deleteMacro(t.db, f.agent, shared.id)).rejects.toMatchObject({ code: "forbidden" });
-    await updateMacro(t.db, f.supervisor, shared.id, { name: "Refund sent", shared: true, note: { en: "Sent." } });
-    expect(await getMacro(t.db, f.agent, shared.id)).toMatchObject({ name: "Refund sent", reply: null, note: { en: "Sent." } });
+    // Sharing left out stays as it was.
+    await updateMacro(t.db, f.supervisor, shared.id, { name: "Refund sent", note: { en: "Sent." } });
+    expect(await getMacro(t.db, f.agent, shared.id)).toMatchObject({ name: "Refund sent", shared: true, reply: null, note: { en: "Sent." } });
 
     await expect(listMacros(t.db, f.keyCustomer)).rejects.toMatchObject({ code: "forbidden" });
   });
