@@ -2,24 +2,13 @@
 // (server/macros/macros.ts validates it): an empty select leaves that field
 // alone, "none" empties it; each language's text is its own box. Pure.
 import { LOCALES } from "../i18n/config.ts";
-import { tagsFromText } from "./view-forms.ts";
+import { formFields } from "./form-fields.ts";
 
 export function macroFromForm(form: FormData) {
-  const one = (name: string) => {
-    const value = form.get(name);
-    return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-  };
+  const { one, orNone, tags } = formFields(form);
   const texts = (prefix: string) => {
     const byLocale = Object.fromEntries(LOCALES.map((locale) => [locale, one(`${prefix}.${locale}`)]));
     return Object.values(byLocale).some(Boolean) ? byLocale : null;
-  };
-  const orNone = (name: string) => {
-    const value = one(name);
-    return value === "none" ? null : value;
-  };
-  const tags = (name: string) => {
-    const list = tagsFromText(one(name) ?? "");
-    return list.length > 0 ? list : undefined;
   };
   return {
     name: one("name") ?? "",
