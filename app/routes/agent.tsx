@@ -32,7 +32,12 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.queue
 
 /** The view an agent lands on: every open ticket they may see, the next due first. */
 const DEFAULT_VIEW = "active";
-const PAGE_SIZE = 50;
+/**
+ * Tickets per page: more than a 900-pixel screen shows (22 dense rows), as
+ * many as Zendesk and Freshdesk put on a page. Each row is rendered and sent
+ * with its data, so a longer page costs every load (bench/results/scale.md).
+ */
+const PAGE_SIZE = 30;
 /** How long a row that just changed stays highlighted. */
 const FRESH_MS = 3_000;
 /** Counts are asked for again at most this often while tickets change. */
