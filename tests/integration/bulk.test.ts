@@ -1,24 +1,17 @@
 // One change to many tickets: each ticket is its own command, so those that
 // cannot be changed are reported and the rest go through.
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
-import { createFixtures } from "../support/factories.ts";
-import { forgetSingleton } from "../../server/runtime.ts";
+import { expect, test } from "vitest";
+import type { TestDatabase } from "../support/services.ts";
+import { useFixtureDatabase, type Fixtures } from "../support/fixture-database.ts";
 import { createTicket, getTicket, updateTicket } from "../../server/tickets/service.ts";
 import { bulkChange, MAX_BULK } from "../../server/tickets/bulk.ts";
 
 let t: TestDatabase;
-let f: Awaited<ReturnType<typeof createFixtures>>;
+let f: Fixtures;
 
-beforeAll(async () => {
-  t = await freshDatabase();
-  useTestRuntime(t.url);
-  forgetSingleton("db");
-  f = await createFixtures(t.db);
-});
-
-afterAll(async () => {
-  await t?.drop();
+useFixtureDatabase((database, fixtures) => {
+  t = database;
+  f = fixtures;
 });
 
 const file = async (category: "technical" | "billing", subject: string) =>

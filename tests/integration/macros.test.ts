@@ -1,27 +1,23 @@
 // Macros against the real PostgreSQL: a reply in the ticket's language with
 // its placeholders filled in, a note and changes, written together or not at
 // all; who may keep and apply which macros; bulk application.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
-import { createFixtures } from "../support/factories.ts";
-import { forgetSingleton } from "../../server/runtime.ts";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { TestDatabase } from "../support/services.ts";
+import { useFixtureDatabase, type Fixtures } from "../support/fixture-database.ts";
 import { createTicket, getTicket, updateTicket } from "../../server/tickets/service.ts";
 import { bulkChange } from "../../server/tickets/bulk.ts";
 import { applyMacro, createMacro, deleteMacro, getMacro, listMacros, previewMacro, updateMacro } from "../../server/macros/service.ts";
 
 let t: TestDatabase;
-let f: Awaited<ReturnType<typeof createFixtures>>;
+let f: Fixtures;
 
-beforeAll(async () => {
-  t = await freshDatabase();
-  useTestRuntime(t.url);
-  forgetSingleton("db");
-  f = await createFixtures(t.db);
-  await t.db.user.update({ where: { id: f.keyCustomer.id }, data: { locale: "zh-CN" } });
+useFixtureDatabase((database, fixtures) => {
+  t = database;
+  f = fixtures;
 });
 
-afterAll(async () => {
-  await t?.drop();
+beforeAll(async () => {
+  await t.db.user.update({ where: { id: f.keyCustomer.id }, data: { locale: "zh-CN" } });
 });
 
 const file = (by: typeof f.keyCustomer, subject: string, at = new Date()) =>

@@ -1,26 +1,22 @@
 // Merging duplicates against the real PostgreSQL: the conversation moves, the
 // duplicate closes with a link, the customer is told in their language, the
 // clocks and timelines follow, and what may not be merged is refused.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
-import { createFixtures } from "../support/factories.ts";
-import { forgetSingleton } from "../../server/runtime.ts";
+import { beforeAll, describe, expect, test } from "vitest";
+import type { TestDatabase } from "../support/services.ts";
+import { useFixtureDatabase, type Fixtures } from "../support/fixture-database.ts";
 import { addMessage, createTicket, getTicket, updateTicket } from "../../server/tickets/service.ts";
 import { mergeTicket } from "../../server/tickets/merge.ts";
 
 let t: TestDatabase;
-let f: Awaited<ReturnType<typeof createFixtures>>;
+let f: Fixtures;
 
-beforeAll(async () => {
-  t = await freshDatabase();
-  useTestRuntime(t.url);
-  forgetSingleton("db");
-  f = await createFixtures(t.db);
-  await t.db.user.update({ where: { id: f.keyCustomer.id }, data: { locale: "zh-CN" } });
+useFixtureDatabase((database, fixtures) => {
+  t = database;
+  f = fixtures;
 });
 
-afterAll(async () => {
-  await t?.drop();
+beforeAll(async () => {
+  await t.db.user.update({ where: { id: f.keyCustomer.id }, data: { locale: "zh-CN" } });
 });
 
 const file = (by: typeof f.keyCustomer, subject: string, at: Date) =>

@@ -2,10 +2,9 @@
 // shows each ticket exactly once and in order, and counts stop at the limit.
 // The tickets are written by one INSERT … SELECT (about a minute on 2 cores):
 // their content does not matter here, only that there are a million.
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
-import { createFixtures } from "../support/factories.ts";
-import { forgetSingleton } from "../../server/runtime.ts";
+import { beforeAll, expect, test } from "vitest";
+import type { TestDatabase } from "../support/services.ts";
+import { useFixtureDatabase, type Fixtures } from "../support/fixture-database.ts";
 import { sqlOf } from "../../server/db/client.ts";
 import { COUNT_LIMIT, countViews, listTickets } from "../../server/tickets/service.ts";
 import { resolveView, ViewFiltersSchema, type ViewFiltersInput } from "../../server/views/filters.ts";
@@ -13,13 +12,14 @@ import { startOfDay } from "../../server/views/service.ts";
 
 const TICKETS = 1_000_000;
 let t: TestDatabase;
-let f: Awaited<ReturnType<typeof createFixtures>>;
+let f: Fixtures;
+
+useFixtureDatabase((database, fixtures) => {
+  t = database;
+  f = fixtures;
+});
 
 beforeAll(async () => {
-  t = await freshDatabase();
-  useTestRuntime(t.url);
-  forgetSingleton("db");
-  f = await createFixtures(t.db);
   const sql = sqlOf(t.db);
   const [customer] = await sql.query<{ id: string }>(`SELECT "id" FROM "Customer" WHERE "email" = 'ada@key.example'`);
   const categories = await sql.query<{ id: string; teamId: string }>(`SELECT "id", "teamId" FROM "Category" ORDER BY "key"`);
@@ -41,10 +41,6 @@ beforeAll(async () => {
   );
   await sql.query(`VACUUM ANALYZE "Ticket"`);
 }, 600_000);
-
-afterAll(async () => {
-  await t?.drop();
-});
 
 const view = (input: ViewFiltersInput) => resolveView(ViewFiltersSchema.parse(input), f.supervisor, "UTC", startOfDay);
 
