@@ -161,7 +161,9 @@ describe("seed:scale", () => {
       expect({ state: ticket.slaState, dueAt: ms(ticket.slaDueAt) }, `#${ticket.number}`).toEqual(expected);
     }
     const states = tickets.filter((x) => ["new", "open", "pending", "on_hold"].includes(x.status)).map((x) => ({ status: x.status, state: x.slaState }));
-    expect(states.map((r) => r.state)).toEqual(expect.arrayContaining(["breached", "on_track"]));
+    // A mix: some late, some not (which of on track, at risk or paused depends on the hour the test runs).
+    expect(states.map((r) => r.state)).toContain("breached");
+    expect(states.some((r) => r.state !== "breached")).toBe(true);
     for (const { status, state } of states.filter((r) => r.status === "pending")) expect(["paused", "breached"], status).toContain(state);
   });
 
