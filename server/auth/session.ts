@@ -131,21 +131,27 @@ export async function userIdFromCookie(cookieHeader: string | null | undefined):
   return (await sessionFromCookie(cookieHeader))?.userId ?? null;
 }
 
-/** The signed-in user of each request, looked up once however many loaders ask (the root's and the page's). */
-const usersOfRequests = new WeakMap<Request, Promise<AuthUser | null>>();
+/**
+ * Lookups under way, by Cookie header. The root's and the page's loaders of
+ * one page load ask at the same moment, each with its own copy of the
+ * Request, so they share the one lookup in flight instead of reading the
+ * session twice. Nothing is kept once it answers: the next request asks again.
+ */
+const lookupsInFlight = new Map<string, Promise<AuthUser | null>>();
 
 export function getUser(request: Request): Promise<AuthUser | null> {
-  let user = usersOfRequests.get(request);
+  const cookie = request.headers.get("Cookie");
+  if (!cookie) return Promise.resolve(null);
+  let user = lookupsInFlight.get(cookie);
   if (!user) {
     user = sessionStorage()
-      .getSession(request.headers.get("Cookie"))
+      .getSession(cookie)
       .then((session) => {
         const sid = session.get("sid");
         return typeof sid === "string" ? sessionUser(db(), sid) : null;
-      });
-    usersOfRequests.set(request, user);
-    // A failed lookup is not remembered: the next loader asks again.
-    user.catch(() => usersOfRequests.delete(request));
+      })
+      .finally(() => lookupsInFlight.delete(cookie));
+    lookupsInFlight.set(cookie, user);
   }
   return user;
 }
