@@ -79,8 +79,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   useTimeZoneCookie();
   return (
-    <html lang={locale}>
+    // data-scripts is set by the first script below, before anything shows:
+    // parts that only work with scripts (the live badge) hide without them.
+    <html lang={locale} suppressHydrationWarning>
       <head>
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: "document.documentElement.dataset.scripts='on'" }} />
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />

@@ -25,6 +25,7 @@ export {
   popularTags,
   listTickets,
   updateTicket,
+  StaleReplyError,
   StaleTicketError,
 } from "../server/tickets/service.ts";
 export { toQueueTicket } from "../server/tickets/present.ts";

@@ -52,12 +52,13 @@ function nodeHttpClient(): (input: RequestInfo | URL, init?: RequestInit) => Pro
       const secure = url.protocol === "https:";
       const request = (secure ? https : http).request(
         url,
-        { method: init.method ?? "GET", headers, agent: secure ? agents.https : agents.http, signal: init.signal ?? undefined },
+        { method: init.method ?? "GET", headers, agent: secure ? agents.https : agents.http },
         (response) => {
           const chunks: Buffer[] = [];
           response.on("data", (chunk: Buffer) => chunks.push(chunk));
           response.on("error", reject);
           response.on("end", () => {
+            signal?.removeEventListener("abort", abort);
             try {
               const text = Buffer.concat(chunks).toString("utf8");
               const parsed = text === "" ? undefined : (JSON.parse(text) as { message?: string; code?: string } | undefined);
@@ -71,7 +72,16 @@ function nodeHttpClient(): (input: RequestInfo | URL, init?: RequestInit) => Pro
         },
       );
       // The client's timeout aborts with its own reason, which it recognises.
-      request.on("error", (error) => reject(init.signal?.aborted ? init.signal.reason : error));
+      // (Listened to here, not handed to http.request: waiting for a task
+      // polls with one signal, and the request's own listener stays on it as
+      // long as the kept-alive socket lives.)
+      const signal = init.signal;
+      const abort = () => request.destroy();
+      signal?.addEventListener("abort", abort, { once: true });
+      request.on("error", (error) => {
+        signal?.removeEventListener("abort", abort);
+        reject(signal?.aborted ? signal.reason : error);
+      });
       request.end(body);
     });
 }

@@ -23,6 +23,7 @@ import { ticketCounts } from "./tickets/counts.ts";
 import { createBoundedPool } from "./db/pool.ts";
 import { DurableRunner } from "./events/durable.ts";
 import { RealtimeDelivery } from "./listeners/realtime.ts";
+import { PresenceSync } from "./realtime/presence-sync.ts";
 import { durableListeners } from "./listeners/index.ts";
 import { startJobRunner } from "./jobs/queue.ts";
 import type { RuntimeSettings } from "./runtime.ts";
@@ -159,9 +160,12 @@ async function startWeb(
   const sockets = attachRealtime(server);
   const realtime = new RealtimeDelivery(sockets.io, pool, wakeup, warn);
   await realtime.start();
+  const presence = new PresenceSync(sockets.io, wakeup, warn);
+  await presence.start();
   const stopCounting = ticketCounts(db()).follow(wakeup);
   stops.push(async () => {
     stopCounting();
+    presence.stop();
     closing = true;
     server.closeIdleConnections?.();
     // Requests in flight get a moment to finish; then whatever is still open is cut.

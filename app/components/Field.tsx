@@ -1,3 +1,4 @@
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 /** A labelled form field with its error messages (i18n keys) announced to screen readers. */
@@ -15,12 +16,24 @@ export function Field({
   children: React.ReactNode;
 }) {
   const { t } = useTranslation();
+  const [fixed, setFixed] = useState(false);
+  // Each answer from the server brings its own errors.
+  useEffect(() => setFixed(false), [errors]);
+  const shown = fixed ? undefined : errors;
   return (
-    <div className={`field${errors?.length ? " has-error" : ""}`}>
+    <div
+      className={`field${shown?.length ? " has-error" : ""}`}
+      // The error goes once the field is changed into something its own
+      // constraints accept (the server checks again on sending).
+      onInput={(event) => {
+        const input = event.target as HTMLInputElement;
+        if (errors?.length && (typeof input.checkValidity !== "function" || input.checkValidity())) setFixed(true);
+      }}
+    >
       <label htmlFor={name}>{label}</label>
       {children}
       {hint && <p className="hint">{hint}</p>}
-      {errors?.map((key) => (
+      {shown?.map((key) => (
         <p key={key} className="field-error" id={`${name}-error`} role="alert">
           {t(key)}
         </p>

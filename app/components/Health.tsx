@@ -3,7 +3,12 @@ import { useTranslation } from "react-i18next";
 export interface HealthView {
   score: number;
   band: string;
-  components: { key: string; weight: number; value: number; contribution: number }[];
+  components: {
+    key: string;
+    lost: number;
+    unrated?: boolean;
+    reasons: { ticketNumber: number; rating?: number; days?: number; points: number }[];
+  }[];
 }
 
 export function HealthBadge({ score, band }: { score: number; band: string }) {
@@ -15,20 +20,33 @@ export function HealthBadge({ score, band }: { score: number; band: string }) {
   );
 }
 
-/** Each component as a bar: how healthy it looks (0-100) and its weight in the score. */
-export function HealthComponents({ health }: { health: HealthView }) {
+/**
+ * Why the score is what it is, in words: what costs the customer points,
+ * worst first, ticket by ticket ("CSAT 2 on #223: −13").
+ */
+export function HealthReasons({ health }: { health: HealthView }) {
   const { t } = useTranslation();
+  const costly = health.components.filter((c) => c.lost >= 0.5).sort((a, b) => b.lost - a.lost);
+  if (costly.length === 0) return <p className="muted small">{t("health.nothingLost")}</p>;
+  const minus = (points: number) => `−${Math.max(1, Math.round(points))}`;
   return (
-    <ul className="health-components">
-      {health.components.map((c) => (
+    <ul className="health-reasons" data-testid="health-reasons">
+      {costly.map((c) => (
         <li key={c.key}>
-          <span>{t(`health.component.${c.key}`)}</span>
-          <span className="bar" aria-hidden>
-            <span style={{ width: `${c.value}%` }} className={c.value < 40 ? "bad" : c.value < 70 ? "warn" : "good"} />
+          <span className="reason-head">
+            {t(`health.component.${c.key}`)} <span className="points">{minus(c.lost)}</span>
           </span>
-          <span className="muted small">
-            {c.value} × {Math.round(c.weight * 100)}%
-          </span>
+          {c.reasons.length > 0 ? (
+            <ul>
+              {c.reasons.map((r) => (
+                <li key={r.ticketNumber}>
+                  {t(`health.reason.${c.key}`, { number: r.ticketNumber, rating: r.rating, count: r.days ?? 0 })}: <span className="points">{minus(r.points)}</span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            c.unrated && <span className="muted small"> · {t("health.noRatings")}</span>
+          )}
         </li>
       ))}
     </ul>

@@ -14,7 +14,13 @@ export function NotificationBell({ unread }: { unread: number }) {
   useEffect(() => setCount(unread), [unread]);
   useEffect(() => {
     if (!socket) return;
-    const onNew = () => setCount((n) => n + 1);
+    // A notification may come twice (live, then again in a reconnect's catch-up): count it once.
+    const counted = new Set<string>();
+    const onNew = (notification: LiveNotification) => {
+      if (counted.has(notification.id)) return;
+      counted.add(notification.id);
+      setCount((n) => n + 1);
+    };
     socket.on("notification:new", onNew);
     return () => {
       socket.off("notification:new", onNew);

@@ -6,7 +6,8 @@ import { useTranslation } from "react-i18next";
 import { PRIORITIES, STATUSES, TICKET_TYPES } from "../../server/tickets/schemas.ts";
 import { MacroPicker, useMacroEffects, useSlashMenu, withMacro } from "../components/Macros.tsx";
 import { Field, FieldErrors, FormError } from "../components/Field.tsx";
-import { HealthBadge, HealthComponents } from "../components/Health.tsx";
+import { HealthBadge, HealthReasons } from "../components/Health.tsx";
+import { PresenceLine, usePresence } from "../components/Presence.tsx";
 import { MessageThread, PriorityBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
 import { SlaPanel, SlaTargets } from "../components/Sla.tsx";
 import { slaTargetsView } from "../../server/tickets/present.ts";
@@ -31,6 +32,7 @@ import {
   getCustomerOverview,
   mergeTicket,
   popularTags,
+  StaleReplyError,
   StaleTicketError,
 } from "../services.server.ts";
 import { tagsFromText } from "../utils/view-forms.ts";
@@ -99,7 +101,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = form.get("intent");
   try {
     if (intent === "reply" || intent === "note") {
-      await addMessage(db(), user, number, { body: form.get("body"), kind: intent === "note" ? "internal" : "public" });
+      await addMessage(db(), user, number, {
+        body: form.get("body"),
+        kind: intent === "note" ? "internal" : "public",
+        // The version the agent started writing on: the stale-reply guard.
+        seenVersion: form.get("version") || undefined,
+      });
       return { ok: true as const, intent };
     }
     if (intent === "macro") {
@@ -143,6 +150,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     throw new Response("errors.validation", { status: 400 });
   } catch (error) {
+    if (error instanceof StaleReplyError) {
+      const text = (v: unknown) => (typeof v === "string" ? v : null);
+      const conflicts: Conflict[] = error.changes.map((c) => ({ field: c.field, from: text(c.from), to: text(c.to), actorId: c.actorId }));
+      const written = error.messages.map((m) => ({ id: m.id, kind: m.kind, author: m.author?.name ?? null, excerpt: excerpt(m.body) }));
+      return respond({ ...formFailureBody(error, form), conflicts, written }, { status: 409 });
+    }
     if (error instanceof StaleTicketError) {
       const text = (v: unknown) => (typeof v === "string" ? v : null);
       const conflicts: Conflict[] = error.changes.map((c) => ({ field: c.field, from: text(c.from), to: text(c.to), actorId: c.actorId }));
@@ -166,11 +179,19 @@ export default function AgentTicket() {
   // Remix's serialized union loses the field's type; the action sets it only on a stale save.
   const conflicts = (propertiesFailure as { conflicts?: Conflict[] } | undefined)?.conflicts;
   const composerConflicts = (composerFailure as { conflicts?: Conflict[] } | undefined)?.conflicts;
+  const writtenMeanwhile = (composerFailure as { written?: Written[] } | undefined)?.written;
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const navigation = useNavigation();
   const location = useLocation();
   const messages = useLiveTicket(ticket, data.messages);
+  const presence = usePresence(ticket, data.viewerId);
+  // Keys in a reply or note box, not a click on the reply/note switch.
+  const typedIn = (event: React.FormEvent) => {
+    if ((event.target as HTMLElement).tagName !== "TEXTAREA") return;
+    presence.typed();
+    setWritingSince((since) => since ?? ticket.version);
+  };
   // After a failed note (or a page reload without scripts) keep writing a note, never a reply.
   const [mode, setMode] = useState<"reply" | "note">(failure?.values?.intent === "note" ? "note" : "reply");
   const composer = useRef<HTMLFormElement>(null);
@@ -179,13 +200,19 @@ export default function AgentTicket() {
   const slash = useSlashMenu(data.macros);
   const effects = useMacroEffects({ agents, teams: data.teams });
 
+  // The version the agent started writing on: sending warns if the ticket
+  // moved on since (the page itself follows changes live, so its own
+  // version would always be current). Sent, or warned, it starts over.
+  const [writingSince, setWritingSince] = useState<number | null>(null);
   useEffect(() => {
     if (result?.ok && (result.intent === "reply" || result.intent === "note")) composer.current?.reset();
+    setWritingSince(null);
   }, [result]);
 
 
   const busy = navigation.state === "submitting";
   const { customer, health } = overview;
+  const others = overview.recentTickets.filter((r) => r.number !== ticket.number);
 
   return (
     <div className="page wide ticket-layout">
@@ -214,9 +241,17 @@ export default function AgentTicket() {
           <MessageThread messages={messages} viewerId={data.viewerId} timeline={data.timeline} />
         </section>
 
+        <PresenceLine others={presence.others} />
         <MacroPicker macros={data.macros} current={data.staged?.id ?? null} />
         {data.staged ? (
-          <Form method="post" className="card form composer composer-macro" noValidate data-testid="macro-composer">
+          <Form
+            method="post"
+            className="card form composer composer-macro"
+            noValidate
+            data-testid="macro-composer"
+            onInput={typedIn}
+            onSubmit={presence.stopped}
+          >
             <input type="hidden" name="intent" value="macro" />
             <input type="hidden" name="macroId" value={data.staged.id} />
             <input type="hidden" name="version" value={ticket.version} />
@@ -255,7 +290,7 @@ export default function AgentTicket() {
             </button>
           </Form>
         ) : (
-        <Form method="post" className={`card form composer composer-${mode}`} ref={composer} noValidate>
+        <Form method="post" className={`card form composer composer-${mode}`} ref={composer} noValidate onInput={typedIn} onSubmit={presence.stopped}>
             {/* Radio buttons styled as tabs: the choice travels with the form, so it works without JavaScript. */}
             <fieldset className="tabs mode-switch">
               <legend className="visually-hidden">{t("agent.composeAs")}</legend>
@@ -266,9 +301,12 @@ export default function AgentTicket() {
                 </label>
               ))}
             </fieldset>
+            <input type="hidden" name="version" value={writingSince ?? ticket.version} />
             {composerFailure && (
               <FormError messageKey={composerFailure.fieldErrors?.body ? undefined : composerFailure.formError} />
             )}
+            {writtenMeanwhile && writtenMeanwhile.length > 0 && <WrittenMeanwhile written={writtenMeanwhile} />}
+            {composerConflicts && <ConflictList conflicts={composerConflicts} agents={agents} teams={data.teams} />}
             <Field
               name="body"
               label={mode === "reply" ? t("agent.reply") : t("agent.note")}
@@ -398,29 +436,38 @@ export default function AgentTicket() {
             <span className={`badge tier-${customer.tier}`}>{t(`ticket.tier.${customer.tier}`)}</span>{" "}
             {health ? <HealthBadge score={health.score} band={health.band} /> : <span className="muted">{t("health.none")}</span>}
           </p>
-          {health && <HealthComponents health={health} />}
+          {health && <HealthReasons health={health} />}
           <h3>{t("agent.customerHistory")}</h3>
-          {overview.recentTickets.filter((r) => r.number !== ticket.number).length === 0 ? (
+          {others.length === 0 ? (
             <p className="muted small">{t("agent.noHistory")}</p>
           ) : (
-            <ul className="history">
-              {overview.recentTickets
-                .filter((r) => r.number !== ticket.number)
-                .map((r) => (
-                  <li key={r.number}>
-                    <Link to={`/agent/tickets/${r.number}`}>
-                      #{r.number} {r.subject}
-                    </Link>{" "}
-                    <StatusBadge status={r.status} staff />
-                  </li>
-                ))}
+            <ul className="history" data-testid="customer-history">
+              {others.map((r) => (
+                <li key={r.number}>
+                  <Link to={`/agent/tickets/${r.number}`}>
+                    #{r.number} {r.subject}
+                  </Link>{" "}
+                  <StatusBadge status={r.status} staff />
+                </li>
+              ))}
             </ul>
           )}
+          {overview.visibleCount > overview.recentTickets.length && (
+            <p className="small">
+              <Link to={`/agent/search?q=${encodeURIComponent(`requester:${customer.email}`)}`}>
+                {t("agent.allRequests", { count: overview.visibleCount })}
+              </Link>
+            </p>
+          )}
+          {overview.hiddenCount > 0 && <p className="muted small">{t("agent.hiddenRequests", { count: overview.hiddenCount })}</p>}
         </div>
       </aside>
     </div>
   );
 }
+
+/** The start of a message, for the stale-reply warning. */
+const excerpt = (body: string) => (body.length > 160 ? `${body.slice(0, 160)}…` : body);
 
 interface Conflict {
   field: string;
@@ -430,6 +477,28 @@ interface Conflict {
 }
 
 /** What someone else changed meanwhile, after a stale save (the form already shows the current values). */
+interface Written {
+  id: string;
+  kind: string;
+  author: string | null;
+  excerpt: string;
+}
+
+/** What colleagues or the customer wrote while the agent was writing. */
+function WrittenMeanwhile({ written }: { written: Written[] }) {
+  const { t } = useTranslation();
+  return (
+    <ul className="conflicts" data-testid="written-meanwhile">
+      {written.map((w) => (
+        <li key={w.id}>
+          {t(w.kind === "internal" ? "agent.notedMeanwhile" : "agent.repliedMeanwhile", { name: w.author ?? t("timeline.systemActor") })}{" "}
+          <span className="quote">“{w.excerpt}”</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function ConflictList({ conflicts, agents, teams }: { conflicts: Conflict[]; agents: { id: string; name: string }[]; teams: { id: string; name: string }[] }) {
   const { t } = useTranslation();
   const name = (id: string | null) => (id ? (agents.find((a) => a.id === id)?.name ?? t("timeline.unknownPerson")) : t("ticket.unassigned"));

@@ -270,9 +270,11 @@ export default function Workspace() {
               </Link>
             )}
           </Title>
-          <span className={`live ${connected ? "on" : "off"}`} data-testid="live-status" data-connected={connected}>
+          {/* Without scripts there is no live channel: the badge says so instead of "Connecting…". */}
+          <span className={`live ${connected ? "on" : "off"} needs-scripts`} data-testid="live-status" data-connected={connected}>
             {connected ? t("agent.live") : t("agent.connecting")}
           </span>
+          <span className="live off without-scripts">{t("agent.liveNeedsScripts")}</span>
         </div>
         <div className="list-tools">
           <span className="sort-switch small">

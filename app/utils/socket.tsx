@@ -3,22 +3,52 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
 import { useNavigation, useRevalidator } from "@remix-run/react";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../server/realtime/protocol.ts";
+import { MAX_WATCHED, type ClientToServerEvents, type ServerToClientEvents } from "../../server/realtime/protocol.ts";
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const SocketContext = createContext<{ socket: LiveSocket | null; connected: boolean }>({
-  socket: null,
-  connected: false,
-});
+interface SocketState {
+  socket: LiveSocket | null;
+  connected: boolean;
+  /** Tickets open on this page, by number and how many components watch each: rejoined on reconnecting. */
+  watching: Map<number, number>;
+}
+
+const SocketContext = createContext<SocketState>({ socket: null, connected: false, watching: new Map() });
+
+/** "txid:id" positions of the live feed (server/realtime/protocol.ts), compared as numbers. */
+const POSITION = /^(\d+):(\d+)$/;
+function isLater(candidate: string, than: string | null): boolean {
+  const a = POSITION.exec(candidate);
+  if (!a) return false;
+  const b = than ? POSITION.exec(than) : null;
+  if (!b) return true;
+  return BigInt(a[1]) !== BigInt(b[1]) ? BigInt(a[1]) > BigInt(b[1]) : BigInt(a[2]) > BigInt(b[2]);
+}
 
 export function SocketProvider({ enabled, children }: { enabled: boolean; children: React.ReactNode }) {
   const [socket, setSocket] = useState<LiveSocket | null>(null);
   const [connected, setConnected] = useState(false);
+  const [watching] = useState(() => new Map<number, number>());
+  const reload = useLiveReload();
 
   useEffect(() => {
     if (!enabled) return;
-    const s: LiveSocket = io({ transports: ["websocket", "polling"], withCredentials: true });
+    // The latest feed position this page saw: every update carries one as its
+    // last argument. Reconnecting, the client hands it back with the tickets
+    // it has open, and the server sends what was missed in between.
+    let seen: string | null = null;
+    const s: LiveSocket = io({
+      transports: ["websocket", "polling"],
+      withCredentials: true,
+      auth: (send) => send(seen ? { after: seen, watching: [...watching.keys()].slice(0, MAX_WATCHED) } : {}),
+    });
+    s.onAny((_event, ...args: unknown[]) => {
+      const position = args.at(-1);
+      if (typeof position === "string" && isLater(position, seen)) seen = position;
+    });
+    // Too much was missed to replay: the page reads its data again.
+    s.on("feed:reload", reload);
     // The server closes a socket whose session has ended (password changed,
     // account deactivated). Another tab of this browser may hold the new
     // session by then: try once more a moment later; if the server refuses,
@@ -45,9 +75,9 @@ export function SocketProvider({ enabled, children }: { enabled: boolean; childr
       setSocket(null);
       setConnected(false);
     };
-  }, [enabled]);
+  }, [enabled, watching, reload]);
 
-  return <SocketContext.Provider value={{ socket, connected }}>{children}</SocketContext.Provider>;
+  return <SocketContext.Provider value={{ socket, connected, watching }}>{children}</SocketContext.Provider>;
 }
 
 export function useSocket() {
@@ -56,7 +86,15 @@ export function useSocket() {
 
 /** Joins a ticket's live room while mounted (and again after a reconnect). */
 export function useWatchTicket(number: number) {
-  const { socket, connected } = useSocket();
+  const { socket, connected, watching } = useSocket();
+  useEffect(() => {
+    watching.set(number, (watching.get(number) ?? 0) + 1);
+    return () => {
+      const left = (watching.get(number) ?? 1) - 1;
+      if (left > 0) watching.set(number, left);
+      else watching.delete(number);
+    };
+  }, [watching, number]);
   useEffect(() => {
     if (!socket || !connected) return;
     socket.emit("ticket:watch", { number }, () => {});

@@ -260,6 +260,18 @@ export const CustomerHealth = z
         weight: z.number(),
         value: z.number().openapi({ description: "0-100: how healthy this component alone looks" }),
         contribution: z.number().openapi({ description: "Points it adds to the score (weight × value)" }),
+        lost: z.number().openapi({ description: "Points it costs the score against a perfect 100 (weight × (100 − value))" }),
+        reasons: z
+          .array(
+            z.strictObject({
+              ticketNumber: z.number().int(),
+              rating: z.number().int().min(1).max(5).optional().openapi({ description: "The CSAT rating (csat)" }),
+              days: z.number().int().optional().openapi({ description: "Days the ticket has waited (open_backlog)" }),
+              points: z.number().openapi({ description: "Points of the score it costs" }),
+            }),
+          )
+          .openapi({ description: "What costs the points, ticket by ticket, most first (a few at most)" }),
+        unrated: z.literal(true).optional().openapi({ description: "csat only: no ratings yet, the component holds a default" }),
       }),
     ),
     updatedAt: Timestamp,

@@ -155,6 +155,14 @@ export function maxPosition(a: FeedPosition, b: FeedPosition): FeedPosition {
   return a.id >= b.id ? a : b;
 }
 
+/** A position as a client keeps it ("txid:id"), and back; null for anything else. */
+export const formatPosition = (p: FeedPosition) => `${p.txid}:${p.id}`;
+export function parsePosition(text: unknown): FeedPosition | null {
+  if (typeof text !== "string") return null;
+  const match = /^(\d{1,19}):(\d{1,19})$/.exec(text);
+  return match ? { txid: BigInt(match[1]), id: BigInt(match[2]) } : null;
+}
+
 export const comparePositions = (a: FeedPosition, b: FeedPosition) =>
   a.txid === b.txid ? (a.id === b.id ? 0 : a.id < b.id ? -1 : 1) : a.txid < b.txid ? -1 : 1;
 
@@ -179,6 +187,11 @@ export class LiveReader {
     private batchSize = 500,
   ) {
     this.floor = start;
+  }
+
+  /** Everything at or before this position has been handed to `deliver` (later events may have been too). */
+  get position(): FeedPosition {
+    return this.floor;
   }
 
   /** Reads what has committed since the last call; `more` when a full batch suggests more is waiting. */
@@ -236,6 +249,8 @@ export class Wakeup {
   private retryMs = 250;
   private timer?: NodeJS.Timeout;
   private listeners = new Set<() => void>();
+  /** Other channels this connection listens on (presence), with what to do with each message. */
+  private channels = new Map<string, (payload: string) => void>();
   private notifying = false;
   private notifyAgain = false;
   connected = false;
@@ -253,6 +268,35 @@ export class Wakeup {
   async start(): Promise<void> {
     bells().add(this.ring);
     await this.connect();
+  }
+
+  /**
+   * Short-lived signals between processes on the same connection (every
+   * process, this one included, receives each message). Lost while the
+   * connection is down: only for what is sent again anyway (heartbeats).
+   */
+  async listen(channel: string, onMessage: (payload: string) => void): Promise<void> {
+    this.channels.set(channel, onMessage);
+    const client = this.client;
+    if (client) await this.inTurn(client, `LISTEN ${channel}`);
+  }
+
+  /** Sends a signal to every process's listener of `channel`; dropped while reconnecting. */
+  publish(channel: string, payload: string): void {
+    const client = this.client;
+    if (!client) return;
+    this.inTurn(client, "SELECT pg_notify($1, $2)", [channel, payload]).catch((error: Error) => this.onError(error, `notify ${channel}`));
+  }
+
+  /** One statement at a time on the connection: pg queues them, but asks not to be given two at once. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private inTurn(client: pg.Client, text: string, values?: unknown[]): Promise<unknown> {
+    const run = this.turn.then(
+      () => client.query(text, values),
+      () => client.query(text, values),
+    );
+    this.turn = run.catch(() => {});
+    return run;
   }
 
   private wakeAll() {
@@ -274,8 +318,7 @@ export class Wakeup {
       return;
     }
     this.notifying = true;
-    client
-      .query(`NOTIFY ${EVENTS_CHANNEL}`)
+    this.inTurn(client, `NOTIFY ${EVENTS_CHANNEL}`)
       .catch((error: Error) => this.onError(error, "event wake-up notify"))
       .finally(() => {
         this.notifying = false;
@@ -296,11 +339,14 @@ export class Wakeup {
     client.on("end", () => this.lost(client));
     // Our own NOTIFY comes back too: our readers were woken when we sent it.
     client.on("notification", (message) => {
-      if (message.processId !== (client as unknown as { processID: number }).processID) this.wakeAll();
+      const signal = this.channels.get(message.channel);
+      if (signal) signal(message.payload ?? "");
+      else if (message.processId !== (client as unknown as { processID: number }).processID) this.wakeAll();
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      for (const channel of this.channels.keys()) await client.query(`LISTEN ${channel}`);
       if (this.stopped) {
         await client.end().catch(() => {});
         return;

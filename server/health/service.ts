@@ -25,32 +25,40 @@ export async function recomputeHealth(
   // not both start from the old score (each would miss the other's change).
   await sql.query(`SELECT 1 FROM "Customer" WHERE "id" = $1 FOR UPDATE`, [customerId]);
   const [facts] = await sql.query<{
-    ratings: number[];
-    complaints: number;
-    slaBreaches: number;
+    ratings: { number: number; rating: number }[];
+    complaints: number[];
+    slaBreaches: number[];
     oldestOpenAt: Date | null;
+    oldestOpenNumber: number | null;
     previous: { score: number; band: string } | null;
   }>(
+    // Ticket numbers newest first: the reasons people read (score.ts).
     `SELECT
-       ARRAY(SELECT "rating" FROM "Survey"
-             WHERE "customerId" = $1 AND "respondedAt" >= $2::timestamp(3) AND "rating" IS NOT NULL) AS "ratings",
-       (SELECT count(*)::int FROM "Ticket"
-        WHERE "requesterId" = $1 AND "type" = 'complaint' AND "createdAt" >= $2::timestamp(3)) AS "complaints",
-       (SELECT count(*)::int FROM "Ticket" t
-        WHERE t."requesterId" = $1 AND t."createdAt" >= $2::timestamp(3)
-          AND EXISTS (SELECT 1 FROM "SlaTarget" s WHERE s."ticketId" = t."id" AND s."breachedAt" IS NOT NULL)) AS "slaBreaches",
+       (SELECT coalesce(json_agg(json_build_object('number', t."number", 'rating', s."rating") ORDER BY s."respondedAt" DESC), '[]'::json)
+        FROM "Survey" s JOIN "Ticket" t ON t."id" = s."ticketId"
+        WHERE s."customerId" = $1 AND s."respondedAt" >= $2::timestamp(3) AND s."rating" IS NOT NULL) AS "ratings",
+       ARRAY(SELECT "number" FROM "Ticket"
+             WHERE "requesterId" = $1 AND "type" = 'complaint' AND "createdAt" >= $2::timestamp(3)
+             ORDER BY "createdAt" DESC) AS "complaints",
+       ARRAY(SELECT t."number" FROM "Ticket" t
+             WHERE t."requesterId" = $1 AND t."createdAt" >= $2::timestamp(3)
+               AND EXISTS (SELECT 1 FROM "SlaTarget" s WHERE s."ticketId" = t."id" AND s."breachedAt" IS NOT NULL)
+             ORDER BY t."createdAt" DESC) AS "slaBreaches",
        (SELECT min("createdAt") FROM "Ticket"
         WHERE "requesterId" = $1 AND "status" IN ('new', 'open', 'on_hold')) AS "oldestOpenAt",
+       (SELECT "number" FROM "Ticket"
+        WHERE "requesterId" = $1 AND "status" IN ('new', 'open', 'on_hold') ORDER BY "createdAt", "number" LIMIT 1) AS "oldestOpenNumber",
        (SELECT json_build_object('score', "score", 'band', "band") FROM "CustomerHealth"
         WHERE "customerId" = $1) AS "previous"`,
     [customerId, since],
   );
   const { previous } = facts;
   const health = computeHealth({
-    ratings: facts.ratings,
-    complaints: facts.complaints,
-    slaBreaches: facts.slaBreaches,
+    ratings: facts.ratings.map((r) => r.rating),
+    complaints: facts.complaints.length,
+    slaBreaches: facts.slaBreaches.length,
     oldestOpenDays: facts.oldestOpenAt ? (now.getTime() - facts.oldestOpenAt.getTime()) / 86_400_000 : null,
+    tickets: { ratings: facts.ratings, complaints: facts.complaints, slaBreaches: facts.slaBreaches, oldestOpen: facts.oldestOpenNumber },
   });
 
   const components = JSON.stringify(health.components);
@@ -72,6 +80,13 @@ export async function recomputeHealth(
   return { health, previous: previous ? { score: previous.score, band: previous.band } : null };
 }
 
+/** A component as stored: scores kept before reasons existed have neither `lost` nor `reasons`. */
+type StoredComponent = Omit<HealthComponent, "lost" | "reasons"> & Partial<Pick<HealthComponent, "lost" | "reasons">>;
+
+export function withReasons(c: StoredComponent): HealthComponent {
+  return { ...c, lost: c.lost ?? Math.round(c.weight * (100 - c.value) * 10) / 10, reasons: c.reasons ?? [] };
+}
+
 /** A customer's current health and its recent history; null before the first score. */
 export async function getCustomerHealth(tx: Tx, user: AuthUser, customerId: string) {
   if (!can(user, "customers.view", { id: customerId })) throw forbidden();
@@ -88,7 +103,7 @@ export async function getCustomerHealth(tx: Tx, user: AuthUser, customerId: stri
   return {
     score: current.score,
     band: current.band,
-    components: current.components as unknown as HealthComponent[],
+    components: (current.components as unknown as StoredComponent[]).map(withReasons),
     updatedAt: current.updatedAt,
     history,
   };

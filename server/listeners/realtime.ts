@@ -5,7 +5,7 @@
 // batch mentions, and one queue update per ticket however often it changed.
 import type pg from "pg";
 import { db } from "../db/client.ts";
-import { LiveReader, Loop, currentPosition, type Wakeup } from "../events/feed.ts";
+import { LiveReader, Loop, currentPosition, formatPosition, maxPosition, parsePosition, type Wakeup } from "../events/feed.ts";
 import type { EventType, StoredEvent } from "../events/types.ts";
 import { getMessages, getTicketSummaries } from "../tickets/service.ts";
 import { getNotifications, liveNotification } from "../notifications/service.ts";
@@ -36,9 +36,19 @@ const TYPES: readonly EventType[] = [
 /** Events after which someone may have lost sight of a ticket. */
 const ACCESS_CHANGES: readonly EventType[] = ["ticket.assignee_changed", "ticket.team_changed"];
 
+/**
+ * At most this many events are replayed to a client that reconnects; one
+ * that missed more reads its page again (feed:reload). A few minutes of a
+ * busy helpdesk's events fit.
+ */
+export const MAX_CATCH_UP = 5_000;
+
+type LiveSocket = ReturnType<RealtimeServer["sockets"]["sockets"]["get"]> & object;
+
 export class RealtimeDelivery {
   private loop?: Loop;
   private unsubscribe?: () => void;
+  private reader?: LiveReader;
 
   constructor(
     private io: RealtimeServer,
@@ -51,6 +61,10 @@ export class RealtimeDelivery {
     const reader = new LiveReader(this.pool, await currentPosition(this.pool), TYPES, (broken) =>
       this.onError(new Error(`event ${broken.id} (${broken.type}) cannot be read: ${broken.error}`), "realtime delivery"),
     );
+    this.reader = reader;
+    this.io.on("connection", (socket) => {
+      this.greet(socket).catch((error: Error) => this.onError(error, "realtime catch-up"));
+    });
     this.loop = new Loop(
       // Events of transactions that commit later arrive with their commit's notification.
       async () => ((await reader.poll((events) => this.deliver(events))).more ? "more" : "idle"),
@@ -71,22 +85,60 @@ export class RealtimeDelivery {
     await this.loop?.stop();
   }
 
-  private watched(ticketId: string): boolean {
-    const local = this.io.sockets.adapter.rooms;
+  /**
+   * A new socket learns where the feed stands; a reconnecting one first gets
+   * the updates it missed since the position it saw last, read from the event
+   * log and sent to it alone, under the same rooms (the same policy) as live
+   * updates. Some may reach it twice (sent live too): clients take updates by
+   * id, and each carries the current state.
+   */
+  private async greet(socket: LiveSocket) {
+    const after = socket.data.catchUpAfter ? parsePosition(socket.data.catchUpAfter) : null;
+    if (!after) {
+      socket.emit("feed:position", formatPosition(this.reader!.position));
+      return;
+    }
+    const catchUp = new LiveReader(this.pool, after, TYPES, () => {});
+    let replayed = 0;
+    for (;;) {
+      const { more } = await catchUp.poll(async (events) => {
+        replayed += events.length;
+        if (replayed <= MAX_CATCH_UP) await this.deliver(events, socket, formatPosition(catchUp.position));
+      });
+      if (replayed > MAX_CATCH_UP) {
+        socket.emit("feed:reload");
+        break;
+      }
+      if (!more) break;
+    }
+    socket.emit("feed:position", formatPosition(maxPosition(catchUp.position, this.reader!.position)));
+  }
+
+  private watched(ticketId: string, only?: LiveSocket): boolean {
+    const local = only ? only.rooms : this.io.sockets.adapter.rooms;
     return local.has(rooms.ticket(ticketId)) || local.has(rooms.ticketStaff(ticketId));
   }
 
-  private async deliver(events: StoredEvent[]) {
+  /**
+   * Sends a batch of events to the sockets of this process, or to one socket
+   * catching up (`only`), in the same rooms either way. `position` goes with
+   * each update: the feed's position before this batch.
+   */
+  private async deliver(events: StoredEvent[], only?: LiveSocket, position = formatPosition(this.reader!.position)) {
     // Nobody connected to this process: nothing to look up or send.
     if (this.io.engine.clientsCount === 0) return;
+    const to = (target: string | string[]) => {
+      if (!only) return this.io.to(target);
+      return (Array.isArray(target) ? target : [target]).some((room) => only.rooms.has(room)) ? only : null;
+    };
     const ticketIds = new Set<string>();
     const messageIds: string[] = [];
     const accessChanged = new Set<string>();
     for (const event of events) {
       if (event.type.startsWith("ticket.") && event.ticketId) ticketIds.add(event.ticketId);
       // A message goes only to the ticket's own rooms: not looked up when nobody here is in them.
-      if (event.type === "ticket.message_added" && event.ticketId && this.watched(event.ticketId)) messageIds.push(event.data.messageId);
-      if (ACCESS_CHANGES.includes(event.type) && event.ticketId) accessChanged.add(event.ticketId);
+      if (event.type === "ticket.message_added" && event.ticketId && this.watched(event.ticketId, only)) messageIds.push(event.data.messageId);
+      if (!only && ACCESS_CHANGES.includes(event.type) && event.ticketId) accessChanged.add(event.ticketId);
     }
     const [tickets, messages] = await Promise.all([
       ticketIds.size > 0 ? getTicketSummaries(db(), [...ticketIds]) : [],
@@ -97,41 +149,36 @@ export class RealtimeDelivery {
       // Whoever lost access (reassigned, moved to another team) stops
       // receiving this ticket's events, internal notes above all.
       if (accessChanged.has(ticket.id)) await evictWatchersWithoutAccess(this.io, ticket);
-      this.io.to(staffRoomsFor(ticket)).emit("queue:ticket", toQueueTicket(ticket));
-      this.io.to([rooms.ticket(ticket.id), rooms.customer(ticket.requesterId)]).emit("ticket:changed", {
-        id: ticket.id,
-        number: ticket.number,
-        status: ticket.status,
-        updatedAt: ticket.updatedAt.toISOString(),
-      });
+      to(staffRoomsFor(ticket))?.emit("queue:ticket", toQueueTicket(ticket), position);
+      const change = { id: ticket.id, number: ticket.number, status: ticket.status, updatedAt: ticket.updatedAt.toISOString() };
+      to([rooms.ticket(ticket.id), rooms.customer(ticket.requesterId)])?.emit("ticket:changed", change, position);
     }
     for (const message of messages) {
       // Only public replies reach the requester's room; internal notes stay with staff.
       const room = message.kind === "public" ? rooms.ticket(message.ticketId) : rooms.ticketStaff(message.ticketId);
-      this.io.to(room).emit("ticket:message", { ...message, createdAt: message.createdAt.toISOString() });
+      to(room)?.emit("ticket:message", { ...message, createdAt: message.createdAt.toISOString() }, position);
     }
     // Sessions ended (password changed, account deactivated): their sockets close too.
     const signedOut = new Set<string>();
     for (const event of events) {
-      if (event.type === "user.password_changed" || event.type === "user.deactivated") signedOut.add(event.data.userId);
+      if (!only && (event.type === "user.password_changed" || event.type === "user.deactivated")) signedOut.add(event.data.userId);
     }
     for (const userId of signedOut) await disconnectEndedSessions(this.io, userId);
     // Notifications go to every socket of their person, looked up only for people connected here.
-    const local = this.io.sockets.adapter.rooms;
+    const local = only ? only.rooms : this.io.sockets.adapter.rooms;
     const notificationIds = events.flatMap((e) =>
       e.type === "notification.created" && local.has(rooms.account(e.data.userId)) ? [e.data.notificationId] : [],
     );
     if (notificationIds.length > 0) {
-      for (const n of await getNotifications(db(), notificationIds)) this.io.to(rooms.account(n.userId)).emit("notification:new", liveNotification(n));
+      for (const n of await getNotifications(db(), notificationIds)) to(rooms.account(n.userId))?.emit("notification:new", liveNotification(n), position);
     }
     for (const event of events) {
       if (event.type === "survey.answered" && event.ticketId) {
-        this.io.to(rooms.allStaff).emit("survey:answered", { ticketId: event.ticketId, rating: event.data.rating });
+        to(rooms.allStaff)?.emit("survey:answered", { ticketId: event.ticketId, rating: event.data.rating }, position);
       }
       if (event.type === "customer.health_changed" && event.customerId) {
-        this.io
-          .to(rooms.allStaff)
-          .emit("customer:health", { customerId: event.customerId, score: event.data.score, band: event.data.band });
+        const health = { customerId: event.customerId, score: event.data.score, band: event.data.band };
+        to(rooms.allStaff)?.emit("customer:health", health, position);
       }
     }
   }

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { MAX_TICKET_NUMBER } from "../tickets/schemas.ts";
 import type { TicketSlaState } from "../sla/state.ts";
+import type { Viewer } from "./presence.ts";
 
 export interface QueueTicket {
   id: string;
@@ -74,27 +75,61 @@ export interface LiveNotification {
   readAt: string | null;
 }
 
+/**
+ * Where the live feed stood when an update was sent ("txid:id", see
+ * server/events/feed.ts): everything before it had been sent already. Each
+ * update carries it as its last argument; a client that reconnects hands back
+ * the latest it saw and gets what it missed since.
+ */
+export type FeedPositionText = string;
+const POSITION = /^\d{1,19}:\d{1,19}$/;
+
 export interface ServerToClientEvents {
-  "notification:new": (notification: LiveNotification) => void;
-  "queue:ticket": (ticket: QueueTicket) => void;
-  "ticket:changed": (change: TicketChange) => void;
-  "ticket:message": (message: LiveMessage) => void;
-  "customer:health": (health: { customerId: string; score: number; band: string }) => void;
-  "survey:answered": (answer: { ticketId: string; rating: number }) => void;
+  "notification:new": (notification: LiveNotification, position: FeedPositionText) => void;
+  "queue:ticket": (ticket: QueueTicket, position: FeedPositionText) => void;
+  "ticket:changed": (change: TicketChange, position: FeedPositionText) => void;
+  "ticket:message": (message: LiveMessage, position: FeedPositionText) => void;
+  "customer:health": (health: { customerId: string; score: number; band: string }, position: FeedPositionText) => void;
+  "survey:answered": (answer: { ticketId: string; rating: number }, position: FeedPositionText) => void;
+  /** Where the feed stands for this socket: on connecting, and after a catch-up. */
+  "feed:position": (position: FeedPositionText) => void;
+  /** More was missed than a catch-up replays: read the page again. */
+  "feed:reload": () => void;
+  /** Who has the ticket open and who is typing (staff; server/realtime/presence.ts). */
+  "ticket:presence": (presence: { ticketId: string; viewers: Viewer[] }) => void;
 }
 
+/** At most this many tickets are watched again on reconnecting (tabs share nothing: one page, one ticket or a few). */
+export const MAX_WATCHED = 20;
 export const WatchTicketSchema = z.object({ number: z.number().int().positive().max(MAX_TICKET_NUMBER) });
+/** What a client says when it (re)connects: the last position it saw and the tickets it had open. */
+export const HandshakeSchema = z.object({
+  after: z.string().regex(POSITION).optional(),
+  watching: z.array(WatchTicketSchema.shape.number).max(MAX_WATCHED).optional(),
+});
 export type Ack = (result: { ok: true } | { ok: false; error: string }) => void;
+
+/** A browser on a ticket it watches says it views it, types a reply, or left it. */
+export const PresenceSchema = z.object({
+  ticketId: z.string().min(1).max(64),
+  state: z.enum(["viewing", "typing", "left"]),
+});
 
 export interface ClientToServerEvents {
   "ticket:watch": (payload: z.infer<typeof WatchTicketSchema>, ack: Ack) => void;
   "ticket:unwatch": (payload: z.infer<typeof WatchTicketSchema>) => void;
+  /** Answered with who is on the ticket already. */
+  "ticket:presence": (payload: z.infer<typeof PresenceSchema>, ack?: (viewers: Viewer[]) => void) => void;
 }
 
 export interface SocketData {
   userId: string;
+  /** Shown to colleagues on the same ticket. */
+  name: string;
   /** The stored digest of the session the socket was opened with: it lives as long as that session. */
   sessionKey: string;
+  /** Set when the client reconnected: the last feed position it saw (catch-up from there). */
+  catchUpAfter?: FeedPositionText;
 }
 
 export const rooms = {

@@ -1,5 +1,6 @@
 // Socket.IO on the app's HTTP server. The handshake is authenticated with the
-// session cookie; every room join is authorised on the server. Each web
+// session cookie; every room join is authorised on the server, those a
+// reconnecting client asks for again included. Each web
 // process delivers committed events to its own sockets
 // (server/listeners/realtime.ts), so no cross-process adapter is needed.
 import type http from "node:http";
@@ -8,8 +9,9 @@ import { db } from "../db/client.ts";
 import { remainingSessions, sessionFromCookie } from "../auth/session.ts";
 import { isSameOrigin } from "../http/security.ts";
 import { loadAuthUser } from "../auth/users.ts";
-import { socketRoomsFor, ticketRooms, ticketWatchRooms, type TicketScope } from "../auth/policy.ts";
+import { socketRoomsFor, ticketRooms, ticketWatchRooms, type AuthUser, type TicketScope } from "../auth/policy.ts";
 import {
+  HandshakeSchema,
   rooms,
   WatchTicketSchema,
   type ClientToServerEvents,
@@ -36,8 +38,17 @@ export function attachRealtime(httpServer: http.Server): { io: RealtimeServer; c
       const user = session ? await loadAuthUser(db(), session.userId) : null;
       if (!session || !user) return next(new Error("unauthorized"));
       socket.data.userId = user.id;
+      socket.data.name = user.name;
       socket.data.sessionKey = session.sessionKey;
       socket.join([...socketRoomsFor(user), rooms.account(user.id)]);
+      // A reconnecting client: back into the tickets it had open, then (on
+      // "connection", server/listeners/realtime.ts) what it missed meanwhile.
+      // A handshake that says something else is a plain first connection.
+      const resume = HandshakeSchema.safeParse(socket.handshake.auth);
+      if (resume.success) {
+        for (const number of resume.data.watching ?? []) socket.join(await ticketRoomsFor(user, number));
+        socket.data.catchUpAfter = resume.data.after;
+      }
       next();
     } catch (error) {
       console.warn("[socket auth]", (error as Error).message);
@@ -53,11 +64,7 @@ export function attachRealtime(httpServer: http.Server): { io: RealtimeServer; c
         if (!parsed.success) return reply({ ok: false, error: "bad_request" });
         // Re-read the user: roles and teams may have changed since the handshake.
         const user = await loadAuthUser(db(), socket.data.userId);
-        const ticket = await db().ticket.findUnique({
-          where: { number: parsed.data.number },
-          select: { id: true, requesterId: true, teamId: true, assigneeId: true },
-        });
-        const allowed = user && ticket ? ticketWatchRooms(user, ticket) : [];
+        const allowed = user ? await ticketRoomsFor(user, parsed.data.number) : [];
         if (allowed.length === 0) return reply({ ok: false, error: "not_found" });
         socket.join(allowed);
         reply({ ok: true });
@@ -87,6 +94,15 @@ export function attachRealtime(httpServer: http.Server): { io: RealtimeServer; c
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
+}
+
+/** The rooms of a ticket this user may watch; none when it does not exist or is out of their sight. */
+async function ticketRoomsFor(user: AuthUser, number: number): Promise<string[]> {
+  const ticket = await db().ticket.findUnique({
+    where: { number },
+    select: { id: true, requesterId: true, teamId: true, assigneeId: true },
+  });
+  return ticket ? ticketWatchRooms(user, ticket) : [];
 }
 
 /** Rooms of the staff who may see a ticket (the policy's rooms, without the requester's). */

@@ -85,6 +85,12 @@ export const NewMessageSchema = z.object({
     .min(1, "validation.body")
     .max(MAX_MESSAGE, "validation.bodyTooLong"),
   kind: z.enum(["public", "internal"], { error: "validation.kind" }).default("public"),
+  /**
+   * The ticket's version when the writer started: if someone else replied or
+   * changed the ticket since, the message is refused with what happened
+   * (StaleReplyError), not sent blindly. Left out, the message always goes.
+   */
+  seenVersion: z.coerce.number({ error: "validation.version" }).int("validation.version").min(1, "validation.version").optional(),
 });
 
 export const TicketListQuerySchema = z.object({

@@ -641,14 +641,17 @@ export async function getTicket(db: Tx, user: AuthUser, number: number) {
     where: { ticketId: ticket.id },
     select: { token: true, rating: true, comment: true, respondedAt: true, expiresAt: true },
   });
-  // Only the requester gets the survey link; staff see the answer.
+  // Only the requester gets the survey link, and only while the ticket is
+  // solved: a reopened ticket is being worked again (solved once more, it
+  // offers the same survey). Staff see the answer.
+  const offered =
+    survey !== null &&
+    user.customerId === ticket.requesterId &&
+    !isActive(ticket.status) &&
+    !survey.respondedAt &&
+    survey.expiresAt > new Date();
   const surveyView = survey
-    ? {
-        rating: survey.rating,
-        comment: survey.comment,
-        respondedAt: survey.respondedAt,
-        token: user.customerId === ticket.requesterId && !survey.respondedAt && survey.expiresAt > new Date() ? survey.token : null,
-      }
+    ? { rating: survey.rating, comment: survey.comment, respondedAt: survey.respondedAt, token: offered ? survey.token : null }
     : null;
   return { ticket, messages, survey: surveyView, timeline, slaHistory, links: await ticketLinks(db, user, ticket.id) };
 }
@@ -714,7 +717,11 @@ export type MessageView = Prisma.MessageGetPayload<{ select: typeof messageSelec
 
 /** Messages by id, oldest first, in the shape of `messageSelect` (plain SQL: live delivery reads them for every batch). */
 export async function getMessages(db: Db, messageIds: string[]): Promise<MessageView[]> {
-  return sqlOf(db).query<MessageView>(
+  return messagesOf(sqlOf(db), messageIds);
+}
+
+function messagesOf(sql: Sql, messageIds: string[]): Promise<MessageView[]> {
+  return sql.query<MessageView>(
     `SELECT m."id", m."ticketId", m."kind", m."body", m."createdAt",
             CASE WHEN u."id" IS NULL THEN NULL ELSE json_build_object('id', u."id", 'name', u."name", 'role', u."role") END AS "author"
        FROM "Message" m LEFT JOIN "User" u ON u."id" = m."authorId"
@@ -739,8 +746,26 @@ export async function addMessage(
   return inTransaction(db, async (tx) => {
     if (options.idempotency) await recordIdempotencyKey(asSql(tx), options.idempotency, messageId, now);
     await lockTicket(tx, number);
-    return writeMessage(tx, user, await findVisibleTicket(tx, user, number), input, now, messageId);
+    const ticket = await findVisibleTicket(tx, user, number);
+    if (input.seenVersion !== undefined && input.seenVersion < ticket.version) {
+      await refuseStaleReply(tx, user, ticket, input.seenVersion);
+    }
+    return writeMessage(tx, user, ticket, input, now, messageId);
   });
+}
+
+/**
+ * Someone else wrote on the ticket or changed it while this person was
+ * writing: they see what happened before their message goes (their own
+ * changes meanwhile do not count).
+ */
+async function refuseStaleReply(tx: Tx, user: AuthUser, ticket: VisibleTicket, seenVersion: number): Promise<void> {
+  const byOthers = (await ticketEvents(tx, ticket.id, seenVersion)).filter((e) => e.actorId !== user.id);
+  const messageIds = byOthers.flatMap((e) => (e.type === "ticket.message_added" ? [e.data.messageId] : []));
+  const readable = can(user, "tickets.internal", ticket);
+  const messages = (await messagesOf(asSql(tx), messageIds)).filter((m) => m.kind === "public" || readable);
+  const changes = fieldChanges(byOthers);
+  if (messages.length > 0 || changes.length > 0) throw new StaleReplyError(ticket, messages, changes);
 }
 
 export type VisibleTicket = Awaited<ReturnType<typeof findVisibleTicket>>;
@@ -913,6 +938,17 @@ export class StaleTicketError extends DomainError {
     readonly changes: FieldChange[],
   ) {
     super("conflict", "errors.staleTicket");
+  }
+}
+
+/** 409: the ticket moved on while someone wrote a message; here is how. */
+export class StaleReplyError extends DomainError {
+  constructor(
+    readonly ticket: TicketSummary | VisibleTicket,
+    readonly messages: MessageView[],
+    readonly changes: FieldChange[],
+  ) {
+    super("conflict", "errors.staleReply");
   }
 }
 

@@ -102,6 +102,7 @@ test("complaint to health score: customer and agent side by side", async ({ brow
   // The agent's view of the customer shows the rating's effect on health.
   await agent.goto(`/agent/tickets/${number}`);
   await expect(agent.getByTestId("customer-card")).toContainText(/Satisfaction/);
+  await expect(agent.getByTestId("health-reasons")).toContainText(`CSAT 1 on #${number}`);
   await expect(agent.locator(".tag", { hasText: "csat-low" })).toBeVisible();
   // The ticket's history says who rated and who tagged it, from the event log.
   const history = agent.locator('[data-kind="event"]');

@@ -27,6 +27,9 @@ test("filing a request and adding an internal note work without JavaScript", asy
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.goto(`/agent/tickets/${number}`);
+  // No live channel without scripts: the badge says how to see changes instead of "Connecting…" for ever.
+  await expect(page.getByText("Reload to see changes")).toBeVisible();
+  await expect(page.getByText("Connecting…")).toBeHidden();
   await page.getByRole("group", { name: "Write as" }).getByText("Internal note").click();
   await page.locator("textarea#body").fill("Checked without scripts: all good");
   await page.getByRole("button", { name: "Send" }).click();

@@ -12,10 +12,16 @@ test("a new customer signs up, files a question and gets a live answer", async (
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText("Use a password of at least 8 characters.")).toBeVisible();
   await expect(page.getByLabel("Your name")).toHaveValue("Noor Haddad");
+  // A field in error is outlined in red, text inputs included.
+  await expect(page.getByLabel("Password")).toHaveCSS("border-color", "rgb(180, 35, 24)");
 
+  // The error goes as soon as the field is fixed, before sending again.
   await page.getByLabel("Password").fill("a-good-long-password");
+  await expect(page.getByText("Use a password of at least 8 characters.")).toBeHidden();
+  await expect(page.getByLabel("Password")).not.toHaveCSS("border-color", "rgb(180, 35, 24)");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText("An account with this email already exists. Sign in instead.")).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveCSS("border-color", "rgb(180, 35, 24)");
 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("a-good-long-password");

@@ -105,6 +105,16 @@ describe("golden path over the API and the live channel", () => {
     expect(surveyToken).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect((await api(`/tickets/${number}`, { token: agentToken })).body.survey.token).toBeNull();
 
+    // Writing back reopens the ticket: no rating prompt while it is worked again.
+    // Solved once more, it offers the same survey.
+    const writesBack = await api(`/tickets/${number}/messages`, { method: "POST", token: customerToken, body: { body: "One more thing: the totals." } });
+    expect(writesBack.status).toBe(201);
+    const reopened = await api(`/tickets/${number}`, { token: customerToken });
+    expect(reopened.body.status).toBe("open");
+    expect(reopened.body.survey.token).toBeNull();
+    expect((await api(`/tickets/${number}`, { method: "PATCH", token: agentToken, body: { status: "solved" } })).status).toBe(200);
+    expect((await api(`/tickets/${number}`, { token: customerToken })).body.survey.token).toBe(surveyToken);
+
     const customerId = ctx.fx.keyCustomer.customerId!;
     const healthBefore = await api(`/customers/${customerId}/health`, { token: agentToken });
     expect(healthBefore.status).toBe(200);
@@ -122,6 +132,8 @@ describe("golden path over the API and the live channel", () => {
     expect(healthAfter.body.score).toBeLessThan(healthBefore.body.score);
     const csat = healthAfter.body.components.find((c: { key: string }) => c.key === "csat");
     expect(csat.value).toBe(0);
+    // In words for people: which rating on which ticket cost how much.
+    expect(csat.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ ticketNumber: number, rating: 1 })]));
     expect(healthAfter.body.history[0].reason).toBe("csat_answered");
     expect((await api(`/customers/${customerId}/health`, { token: customerToken })).status).toBe(200);
     expect((await api(`/customers/${customerId}/health`, { token: strangerToken })).status).toBe(403);

@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
 import { createFixtures } from "../support/factories.ts";
-import { liveClient, record, until, waitFor } from "../support/live.ts";
+import { liveClient, record, until, waitFor, watch } from "../support/live.ts";
 import { forgetSingleton, runtimeSettings } from "../../server/runtime.ts";
 import { createTicket } from "../../server/tickets/service.ts";
 import { COUNT_MAX_AGE_MS } from "../../server/tickets/counts.ts";
@@ -155,6 +155,30 @@ const inquiryDue = (subject: string, inMs: number) =>
 
 const breachesOf = async (ticketIds: string[]) =>
   t.db.domainEvent.groupBy({ by: ["ticketId"], where: { ticketId: { in: ticketIds }, type: "ticket.sla_breached" }, _count: true });
+
+test("presence and typing are shared across the two web processes, and a lost connection takes its agent off", async () => {
+  const ticket = await createTicket(t.db, fx.keyCustomer, { type: "inquiry", category: "technical", subject: "Seen from two processes", description: "Who else is on it?" }, "portal");
+  const li = await webA.connect(fx.agent.id);
+  const sam = await webB.connect(fx.supervisor.id);
+  const onSam = record(sam);
+  const onLi = record(li);
+  for (const socket of [li, sam]) expect((await watch(socket, ticket.number)).ok).toBe(true);
+  type Presence = { ticketId: string; viewers: { name: string; typing: boolean }[] };
+  const latest = (seen: Record<string, unknown[]>) => (seen["ticket:presence"] as Presence[] | undefined)?.filter((p) => p.ticketId === ticket.id).at(-1);
+  const say = (socket: typeof li, state: string) => socket.emit("ticket:presence", { ticketId: ticket.id, state });
+
+  say(li, "viewing");
+  say(sam, "viewing");
+  await until(() => (latest(onSam)?.viewers.some((v) => v.name === "Li Wei") ? true : undefined), "Li on the supervisor's screen (other process)");
+  await until(() => (latest(onLi)?.viewers.some((v) => v.name === fx.supervisor.name) ? true : undefined), "the supervisor on Li's screen");
+
+  say(li, "typing");
+  await until(() => (latest(onSam)?.viewers.find((v) => v.name === "Li Wei")?.typing ? true : undefined), "Li typing, across processes");
+
+  // Li's connection drops without a word: web process A says so for it.
+  li.io.engine.close();
+  await until(() => (latest(onSam) && !latest(onSam)!.viewers.some((v) => v.name === "Li Wei") ? true : undefined), "Li gone from the supervisor's screen");
+});
 
 test("SLA warnings and breaches are recorded once with two workers, within seconds of falling due", async () => {
   const socket = await webA.connect(fx.agent.id);

@@ -31,6 +31,32 @@ describe("computeHealth", () => {
     expect(drivers(health)[0].key).toBe("csat");
   });
 
+  test("the points lost are told ticket by ticket, and add up to the component's loss", () => {
+    const health = computeHealth({
+      ratings: [2, 5],
+      complaints: 6,
+      slaBreaches: 0,
+      oldestOpenDays: 9.5,
+      tickets: { ratings: [{ number: 11, rating: 2 }, { number: 10, rating: 5 }], complaints: [21, 20, 19, 18, 17, 16], slaBreaches: [], oldestOpen: 13 },
+    });
+    const byKey = Object.fromEntries(health.components.map((c) => [c.key, c]));
+    // Only the 2 costs anything: its share of the average, weighted.
+    expect(byKey.csat.reasons).toEqual([{ ticketNumber: 11, rating: 2, points: 13.1 }]);
+    expect(byKey.csat.lost).toBe(13.1);
+    // Four complaints bring the component to 0: the newest four are the reasons.
+    expect(byKey.complaints.reasons.map((r) => r.ticketNumber)).toEqual([21, 20, 19, 18]);
+    expect(byKey.complaints.reasons.reduce((sum, r) => sum + r.points, 0)).toBeCloseTo(byKey.complaints.lost, 0);
+    expect(byKey.sla_breaches).toMatchObject({ lost: 0, reasons: [] });
+    expect(byKey.open_backlog.reasons).toEqual([{ ticketNumber: 13, days: 9, points: byKey.open_backlog.lost }]);
+    expect(byKey.csat.unrated).toBeUndefined();
+  });
+
+  test("without ratings, satisfaction says it holds a default", () => {
+    const health = computeHealth({ ...calm, tickets: { ratings: [], complaints: [], slaBreaches: [], oldestOpen: null } });
+    const csat = health.components.find((c) => c.key === "csat")!;
+    expect(csat).toMatchObject({ unrated: true, reasons: [], lost: 10.5 });
+  });
+
   test("scores stay within 0-100", () => {
     const worst = computeHealth({ ratings: [1], complaints: 50, slaBreaches: 50, oldestOpenDays: 400 });
     const best = computeHealth({ ratings: [5, 5], complaints: 0, slaBreaches: 0, oldestOpenDays: 0 });
