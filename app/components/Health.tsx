@@ -40,7 +40,8 @@ export function HealthReasons({ health }: { health: HealthView }) {
             <ul>
               {c.reasons.map((r) => (
                 <li key={r.ticketNumber}>
-                  {t(`health.reason.${c.key}`, { number: r.ticketNumber, rating: r.rating, count: r.days ?? 0 })}: <span className="points">{minus(r.points)}</span>
+                  {t("health.reasonCosts", { reason: t(`health.reason.${c.key}`, { number: r.ticketNumber, rating: r.rating, count: r.days ?? 0 }) })}{" "}
+                  <span className="points">{minus(r.points)}</span>
                 </li>
               ))}
             </ul>

@@ -598,6 +598,7 @@ const en = {
       open_backlog: "Waiting time",
     },
     none: "No score yet",
+    reasonCosts: "{{reason}}:",
     nothingLost: "Nothing lowers this score.",
     noRatings: "no ratings yet",
     reason: {

@@ -598,6 +598,7 @@ const zhCN: Resources = {
       open_backlog: "等待时长",
     },
     none: "暂无评分",
+    reasonCosts: "{{reason}}：",
     nothingLost: "没有拉低得分的因素。",
     noRatings: "尚无评分",
     reason: {
