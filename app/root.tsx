@@ -18,6 +18,7 @@ import { I18nextProvider, useTranslation } from "react-i18next";
 import { LOCALES, localeFromRequest, type Locale } from "./i18n/config.ts";
 import { i18nFor } from "./i18n/i18n.ts";
 import { SocketProvider } from "./utils/socket.tsx";
+import { AvailabilityPicker } from "./components/Availability.tsx";
 import { timeZoneFromRequest } from "./utils/format.ts";
 import { useTimeZoneCookie } from "./utils/time.tsx";
 import styles from "./styles/app.css?url";
@@ -40,6 +41,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     locale: localeFromRequest(request),
     user: user ? { id: user.id, name: user.name, role: user.role } : null,
+    /** Agents and supervisors say whether they take work (the header's picker). */
+    availability: user && can(user, "tickets.assignable") ? user.availability : null,
     // Which sections the navigation offers: the pages' own guards decide the rest.
     sections: {
       portal: user ? can(user, "tickets.file") : false,
@@ -63,7 +66,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
  */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => {
   if (!formAction) return false;
-  return ["/login", "/logout", "/signup", "/set-language", "/notifications"].some((path) => formAction.startsWith(path))
+  return ["/login", "/logout", "/signup", "/set-language", "/notifications", "/availability"].some((path) => formAction.startsWith(path))
     ? defaultShouldRevalidate
     : false;
 };
@@ -158,6 +161,7 @@ function Shell({ children }: { children: React.ReactNode }) {
           </Form>
           {user ? (
             <>
+              {data?.availability && <AvailabilityPicker current={data.availability} />}
               {data?.unread !== null && data?.unread !== undefined && <NotificationBell unread={data.unread} />}
               <NavLink to="/account" className="whoami" title={`${t("nav.account")} (${t(`roles.${user.role}`)})`}>
                 {user.name}

@@ -2,6 +2,7 @@
 // `*.server.ts` modules out of the browser bundle, so routes import server
 // code only through here (pure rules such as sla/policy.ts they may import directly).
 export { db } from "../server/db/client.ts";
+export { setAvailability } from "../server/auth/accounts.ts";
 export {
   createUserSession,
   destroyUserSession,
@@ -28,7 +29,8 @@ export {
   StaleReplyError,
   StaleTicketError,
 } from "../server/tickets/service.ts";
-export { toQueueTicket } from "../server/tickets/present.ts";
+export { messageHtml, toQueueTicket } from "../server/tickets/present.ts";
+export { renderMessageHtml } from "../server/text/markdown.ts";
 export { searchTickets } from "../search/tickets.ts";
 export { mergeTicket } from "../server/tickets/merge.ts";
 export { bulkChange } from "../server/tickets/bulk.ts";

@@ -1,6 +1,6 @@
 // The shape of an article in Meilisearch and the pure conversions around it
 // (no I/O here, so they are unit-tested on their own).
-import { makeExcerpt, markdownToText } from "../server/kb/markdown.ts";
+import { makeExcerpt, markdownToText } from "../server/text/markdown.ts";
 
 export interface ArticleDocument {
   /** The Article row id (primary key of the index). */

@@ -5,6 +5,8 @@
 import { useFetcher, useLocation } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useT } from "../i18n/i18n.ts";
+import { withAvailability } from "./Availability.tsx";
+import type { Availability } from "../../server/auth/availability.ts";
 import { PRIORITIES, STATUSES, TICKET_TYPES } from "../../server/tickets/schemas.ts";
 import type { action as bulkAction } from "../routes/agent_.bulk.tsx";
 
@@ -33,7 +35,7 @@ export function BulkBar({
   onFinished,
 }: {
   selected: number[];
-  choices: { agents: { id: string; name: string }[]; teams: { id: string; name: string }[]; macros: { id: string; name: string }[] };
+  choices: { agents: { id: string; name: string; availability?: Availability }[]; teams: { id: string; name: string }[]; macros: { id: string; name: string }[] };
   onFinished: () => void;
 }) {
   const { t } = useT();
@@ -116,7 +118,7 @@ export function BulkBar({
           <option value="none">{t("ticket.unassigned")}</option>
           {choices.agents.map((a) => (
             <option key={a.id} value={a.id}>
-              {a.name}
+              {withAvailability(a, t)}
             </option>
           ))}
         </select>

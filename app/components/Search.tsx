@@ -3,12 +3,8 @@
 import { Form, useLocation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useT } from "../i18n/i18n.ts";
+import { typingIn } from "./Shortcuts.tsx";
 
-/** Is the user typing somewhere, so that "/" is theirs and not a shortcut? */
-function typingIn(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
-}
 
 export function TicketSearchBox() {
   const { t } = useT();

@@ -23,6 +23,8 @@ export interface ThreadMessage {
   ticketId?: string;
   kind: "public" | "internal";
   body: string;
+  /** The body as HTML when it was written in Markdown (server/tickets/present.ts messageHtml). */
+  html?: string | null;
   createdAt: string | Date;
   author: { id: string; name: string; role: string } | null;
 }
@@ -156,7 +158,12 @@ export function MessageThread({
               {m.kind === "internal" && <span className="badge internal">{t("ticket.internalNote")}</span>}
               <time dateTime={new Date(m.createdAt).toISOString()}>{fmt.dateTime(m.createdAt)}</time>
             </div>
-            <div className="msg-body">{m.body}</div>
+            {m.html ? (
+              // Sanitised on the server (server/text/markdown.ts): no scripts, handlers or images.
+              <div className="msg-body md" dangerouslySetInnerHTML={{ __html: m.html }} />
+            ) : (
+              <div className="msg-body">{m.body}</div>
+            )}
           </li>
         );
       })}

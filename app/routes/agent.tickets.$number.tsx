@@ -8,6 +8,10 @@ import { MacroPicker, useMacroEffects, useSlashMenu, withMacro } from "../compon
 import { Field, FieldErrors, FormError } from "../components/Field.tsx";
 import { HealthBadge, HealthReasons } from "../components/Health.tsx";
 import { PresenceLine, usePresence } from "../components/Presence.tsx";
+import { useShortcuts } from "../components/Shortcuts.tsx";
+import { MarkdownField } from "../components/Composer.tsx";
+import { withAvailability } from "../components/Availability.tsx";
+import type { Availability } from "../../server/auth/availability.ts";
 import { MessageThread, PriorityBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
 import { SlaPanel, SlaTargets } from "../components/Sla.tsx";
 import { slaTargetsView } from "../../server/tickets/present.ts";
@@ -34,6 +38,7 @@ import {
   popularTags,
   StaleReplyError,
   StaleTicketError,
+  messageHtml,
 } from "../services.server.ts";
 import { tagsFromText } from "../utils/view-forms.ts";
 import { pageTitle } from "../utils/meta.ts";
@@ -59,7 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ]);
   // The current assignee stays in the list even when they can no longer take
   // tickets (deactivated, say): otherwise saving the form would unassign them.
-  const agents: { id: string; name: string; former?: true }[] =
+  const agents: { id: string; name: string; availability?: Availability; former?: true }[] =
     ticket.assignee && !assignable.some((a) => a.id === ticket.assignee!.id)
       ? [...assignable, { ...ticket.assignee, former: true }]
       : assignable;
@@ -75,7 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       slaTargets: slaTargetsView(ticket.slaTargets),
     },
     slaHistory,
-    messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) as ThreadMessage[],
+    messages: messages.map((m) => ({ ...m, html: messageHtml(m), createdAt: m.createdAt.toISOString() })) as ThreadMessage[],
     timeline,
     survey,
     overview,
@@ -187,6 +192,30 @@ export default function AgentTicket() {
   const messages = useLiveTicket(ticket, data.messages);
   const presence = usePresence(ticket, data.viewerId);
   // Keys in a reply or note box, not a click on the reply/note switch.
+  // r / n: write a reply or a note; s: solve; Ctrl/⌘+Enter: send from the composer.
+  const propertiesForm = useRef<HTMLFormElement>(null);
+  const write = (as: "reply" | "note") => {
+    if (!data.staged) setMode(as);
+    // After the switch has rendered: the box to write in.
+    requestAnimationFrame(() => document.querySelector<HTMLTextAreaElement>(data.staged ? `textarea#${as}` : "textarea#body")?.focus());
+  };
+  useShortcuts({
+    r: () => write("reply"),
+    n: () => write("note"),
+    s: () => {
+      const form = propertiesForm.current;
+      const status = form?.elements.namedItem("status");
+      if (!form || !(status instanceof HTMLSelectElement) || ticket.status === "solved" || !canChangeStatus(ticket.status, "solved")) return;
+      status.value = "solved";
+      properties.submit(form);
+    },
+    "mod+Enter": (event) => {
+      const form = event.target instanceof HTMLElement ? event.target.closest<HTMLFormElement>("form.composer") : null;
+      if (!form) return;
+      event.preventDefault();
+      form.requestSubmit();
+    },
+  });
   const typedIn = (event: React.FormEvent) => {
     if ((event.target as HTMLElement).tagName !== "TEXTAREA") return;
     presence.typed();
@@ -311,16 +340,18 @@ export default function AgentTicket() {
               name="body"
               label={mode === "reply" ? t("agent.reply") : t("agent.note")}
               errors={composerFailure?.fieldErrors?.body}
-              hint={mode === "note" ? t("ticket.internalNoteHint") : data.macros.length > 0 ? t("macros.slashHint") : undefined}
+              hint={[mode === "note" ? `${t("ticket.internalNoteHint")} ${t("agent.mentionHint")}` : data.macros.length > 0 ? t("macros.slashHint") : "", t("composer.markdownHint")].filter(Boolean).join(" ")}
             >
-              <textarea
-                id="body"
-                name="body"
-                rows={5}
-                {...slash.textareaProps}
-                placeholder={mode === "reply" ? t("agent.replyPlaceholder") : t("agent.notePlaceholder")}
-                defaultValue={composerFailure?.values?.body}
-              />
+              <MarkdownField textareaId="body">
+                <textarea
+                  id="body"
+                  name="body"
+                  rows={5}
+                  {...slash.textareaProps}
+                  placeholder={mode === "reply" ? t("agent.replyPlaceholder") : t("agent.notePlaceholder")}
+                  defaultValue={composerFailure?.values?.body}
+                />
+              </MarkdownField>
             </Field>
             {slash.menu}
             <button type="submit" className="btn" disabled={busy}>
@@ -338,6 +369,7 @@ export default function AgentTicket() {
         {/* Remount (and so reset) only when a property itself changed, not on every reply. Each change
             saves at once with the version it was made on; without scripts, the Save button does. */}
         <properties.Form
+          ref={propertiesForm}
           method="post"
           className="form properties-form"
           key={`${ticket.status}|${ticket.priority}|${ticket.type}|${ticket.assigneeId ?? ""}`}
@@ -377,7 +409,7 @@ export default function AgentTicket() {
               <option value="">{t("ticket.unassigned")}</option>
               {agents.map((a) => (
                 <option key={a.id} value={a.id}>
-                  {a.former ? t("agent.formerAssignee", { name: a.name }) : a.name}
+                  {a.former ? t("agent.formerAssignee", { name: a.name }) : withAvailability(a, t)}
                 </option>
               ))}
             </select>

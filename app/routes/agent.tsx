@@ -4,7 +4,7 @@
 // on narrow ones one at a time (app.css, .workspace).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useLocation, useMatches, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useLocation, useMatches, useNavigate, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { z } from "zod";
 import { useT } from "../i18n/i18n.ts";
@@ -12,6 +12,7 @@ import type { QueueTicket } from "../../server/realtime/protocol.ts";
 import { matchesView, VIEW_SORTS, type ViewSort } from "../../server/views/filters.ts";
 import { QueueList, type Selection } from "../components/Queue.tsx";
 import { BulkBar } from "../components/Bulk.tsx";
+import { ShortcutsHelp, useShortcuts } from "../components/Shortcuts.tsx";
 import { useSocket } from "../utils/socket.tsx";
 import { timeZoneFromRequest } from "../utils/format.ts";
 import {
@@ -117,6 +118,26 @@ export default function Workspace() {
   const [fetchedCounts, setFetchedCounts] = useState<Counts | null>(null);
   const countsTimer = useRef<ReturnType<typeof setTimeout>>();
   const openTicket = useMatches().some((m) => m.id === "routes/agent.tickets.$number");
+  const navigate = useNavigate();
+  const shortcutsHelp = useRef<HTMLDialogElement>(null);
+  // j / k: the next or previous ticket of the list as it shows now (the first one when none is open).
+  const step = (by: 1 | -1) => {
+    const numbers = [...document.querySelectorAll<HTMLElement>('[data-testid="queue"] [data-ticket]')].map((row) => row.dataset.ticket);
+    const open = /^\/agent\/tickets\/(\d+)/.exec(location.pathname)?.[1];
+    const at = open ? numbers.indexOf(open) : -1;
+    const next = numbers[at === -1 ? 0 : Math.min(numbers.length - 1, Math.max(0, at + by))];
+    if (next && next !== open) navigate(`/agent/tickets/${next}${location.search}`);
+  };
+  const goTo = (view: string) => navigate(`/agent?view=${view}`);
+  useShortcuts({
+    "?": () => shortcutsHelp.current?.showModal(),
+    j: () => step(1),
+    k: () => step(-1),
+    "g m": () => goTo("mine"),
+    "g u": () => goTo("unassigned"),
+    "g t": () => goTo("teams"),
+    "g a": () => goTo("active"),
+  });
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const selection: Selection = {
     selected,
@@ -254,6 +275,10 @@ export default function Workspace() {
         <Link to="/agent/macros" className="btn-link small new-view">
           {t("macros.title")}
         </Link>
+        <button type="button" className="btn-link small new-view needs-scripts" onClick={() => shortcutsHelp.current?.showModal()}>
+          {t("shortcuts.button")}
+        </button>
+        <ShortcutsHelp dialog={shortcutsHelp} />
       </nav>
 
       <section className="list-pane" aria-labelledby="list-title">

@@ -9,7 +9,7 @@ import { localName } from "../i18n/config.ts";
 import { asResponse, formFailure, readForm } from "../utils/forms.server.ts";
 import { useLiveTicket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
-import { db, requirePermission, addMessage, getTicket } from "../services.server.ts";
+import { db, requirePermission, addMessage, getTicket, messageHtml } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { ticketNumberParam } from "../utils/params.ts";
 import { replyDueAt } from "../../server/tickets/present.ts";
@@ -33,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       createdAt: ticket.createdAt.toISOString(),
       replyDueAt: replyDueAt(ticket)?.toISOString() ?? null,
     },
-    messages: messages.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) as ThreadMessage[],
+    messages: messages.map((m) => ({ ...m, html: messageHtml(m), createdAt: m.createdAt.toISOString() })) as ThreadMessage[],
     survey,
     mergedInto: links.mergedInto?.number ?? null,
   };

@@ -35,6 +35,7 @@ import {
   getTicketSummary,
   listMessages,
   listTickets,
+  StaleReplyError,
   StaleTicketError,
   updateTicket,
 } from "../tickets/service.ts";
@@ -426,17 +427,29 @@ export const API_ROUTES: ApiRoute[] = [
     path: "/tickets/{number}/messages",
     auth: "bearer",
     summary: "Reply publicly, or add an internal note (staff)",
-    description: IDEMPOTENT_NOTE,
+    description:
+      "With `If-Match: \"<version>\"` (or `seenVersion` in the body), the version the message was written on: if someone else wrote " +
+      "or changed the ticket since, it answers 409 with their messages and changes, and nothing is sent. " +
+      IDEMPOTENT_NOTE,
     params: TicketParams,
     notFoundKey: "errors.ticketNotFound",
-    headers: IdempotencyHeaders,
+    headers: IdempotencyHeaders.extend({ "if-match": IfMatchSchema.optional() }),
     body: NewMessageSchema,
     status: 201,
     response: S.Message,
     errors: [403, 409],
-    handle: async ({ user, params, body, idempotency }) => {
-      const message = await addMessage(db(), user, params.number, body, new Date(), { idempotency });
-      return messageJson(message);
+    errorBodies: { 409: S.StaleReplyError },
+    handle: async ({ user, params, body, headers, idempotency }) => {
+      try {
+        const seenVersion = headers["if-match"] ?? body.seenVersion;
+        return messageJson(await addMessage(db(), user, params.number, { ...body, seenVersion }, new Date(), { idempotency }));
+      } catch (error) {
+        if (!(error instanceof StaleReplyError)) throw error;
+        throw new DomainError("conflict", error.messageKey, undefined, {
+          messages: error.messages.map(messageJson),
+          changes: error.changes.map(({ field, from, to, actorId, at }) => ({ field, from, to, actorId, at })),
+        });
+      }
     },
     idempotent: {
       replay: async ({ user, params }, messageId) => messageJson(await getMessage(db(), user, params.number, messageId)),

@@ -12,6 +12,7 @@ import { PRIORITIES, STATUSES, TICKET_TYPES } from "../tickets/schemas.ts";
 import { RUN_STATES, TICKET_SLA_STATES } from "../sla/state.ts";
 import { TARGETS } from "../sla/clock.ts";
 import { FIELD_NAMES } from "../tickets/changes.ts";
+import { NOTIFICATION_KINDS, type NotificationKind } from "../notifications/service.ts";
 
 extendZodWithOpenApi(z);
 
@@ -204,6 +205,24 @@ export const Message = z
     author: orNull(z.strictObject({ id: Uuid, name: z.string(), role: z.enum(["customer", "agent", "supervisor", "admin"]) })),
   })
   .openapi("Message", { description: "Customers never receive internal notes." });
+
+export const StaleReplyError = z
+  .strictObject({
+    error: z.strictObject({
+      code: z.string(),
+      message: z.string(),
+      details: z.record(z.string(), z.array(z.string())).optional(),
+      messages: z
+        .array(Message)
+        .optional()
+        .openapi({ description: "What others wrote since that version (internal notes only for those who may read them)" }),
+      changes: z
+        .array(z.strictObject({ field: z.enum(FIELD_NAMES), from: z.unknown(), to: z.unknown(), actorId: orNull(Uuid), at: Timestamp }))
+        .optional()
+        .openapi({ description: "Others' changes to the ticket since that version" }),
+    }),
+  })
+  .openapi("StaleReplyError", { description: "An Error; when the ticket moved on since the version a message was written on, what happened." });
 
 const TicketSurvey = z
   .strictObject({
@@ -441,7 +460,8 @@ export const SlaPolicy = z
 
 export const SlaPolicyList = z.strictObject({ data: z.array(SlaPolicy) }).openapi("SlaPolicyList");
 
-const NotificationKinds = z.enum(["sla_warning", "sla_breach", "sla_escalation"]);
+const KINDS = Object.keys(NOTIFICATION_KINDS) as [NotificationKind, ...NotificationKind[]];
+const NotificationKinds = z.enum(KINDS);
 
 export const Notification = z
   .strictObject({
@@ -449,7 +469,9 @@ export const Notification = z
     kind: NotificationKinds,
     ticketId: orNull(Uuid),
     ticket: orNull(z.strictObject({ number: z.number().int(), subject: z.string() })),
-    data: z.record(z.string(), z.unknown()).openapi({ description: "What happened, by kind: for SLA kinds target, dueAt, policy, on and afterMinutes" }),
+    data: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: "What happened, by kind: for SLA kinds target, dueAt, policy, on and afterMinutes; for the others `by` (who) and `messageId`" }),
     createdAt: Timestamp,
     readAt: orNull(Timestamp),
   })
@@ -462,7 +484,7 @@ export const NotificationPage = z
 export const UnreadCount = z.strictObject({ unread: z.number().int() }).openapi("UnreadCount");
 
 export const NotificationPreferences = z
-  .strictObject({ sla_warning: z.strictObject({ inApp: z.boolean() }), sla_breach: z.strictObject({ inApp: z.boolean() }), sla_escalation: z.strictObject({ inApp: z.boolean() }) })
+  .strictObject(Object.fromEntries(KINDS.map((kind) => [kind, z.strictObject({ inApp: z.boolean() })])) as Record<NotificationKind, z.ZodObject<{ inApp: z.ZodBoolean }>>)
   .openapi("NotificationPreferences");
 
 export const SlaRecompute = z

@@ -12,7 +12,8 @@ import { runtimeSettings, singleton, takeSingleton } from "../runtime.ts";
 import { createBoundedPool } from "../db/pool.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { endAllCredentials } from "./users.ts";
-import type { AuthUser } from "./policy.ts";
+import { assertCan, type AuthUser } from "./policy.ts";
+import { AvailabilitySchema, type Availability } from "./availability.ts";
 
 export const SignInSchema = z.object({
   email: z.email("validation.email").transform((e) => e.toLowerCase()),
@@ -221,4 +222,22 @@ export async function signUpCustomer(db: Db, raw: unknown, locale: string, from:
     }
     throw error;
   }
+}
+
+/** Sets the person's own availability; a change is recorded as user.availability_changed. */
+export async function setAvailability(db: Db, user: AuthUser, rawInput: unknown, now = new Date()): Promise<Availability> {
+  assertCan(user, "tickets.assignable");
+  const { availability } = parseInput(AvailabilitySchema, rawInput);
+  return inTransaction(db, async (tx) => {
+    const [before] = await tx.$queryRawUnsafe<{ availability: Availability }[]>(
+      `SELECT "availability"::text AS "availability" FROM "User" WHERE "id" = $1 FOR UPDATE`,
+      user.id,
+    );
+    if (!before || before.availability === availability) return availability;
+    await tx.user.update({ where: { id: user.id }, data: { availability }, select: { id: true } });
+    await emit(tx, [
+      { type: "user.availability_changed", ticketId: null, customerId: null, actorId: user.id, at: now, data: { userId: user.id, from: before.availability, to: availability } },
+    ]);
+    return availability;
+  });
 }

@@ -33,7 +33,8 @@ export async function userForApiToken(db: Db, token: string, now = new Date()): 
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await sql.query(`UPDATE "ApiToken" SET "lastUsedAt" = $2::timestamp(3) WHERE "id" = $1`, [row.tokenId, now.toISOString()]);
   }
-  return { id: row.id, email: row.email, name: row.name, role: row.role, locale: row.locale, customerId: row.customerId, teamIds: row.teamIds };
+  const { tokenId: _tokenId, expiresAt: _expiresAt, lastUsedAt: _lastUsedAt, ...user } = row;
+  return user;
 }
 
 export const TokenListQuerySchema = z.object({

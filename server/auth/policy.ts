@@ -9,6 +9,7 @@
 import type { Prisma } from "../db/generated/client.ts";
 import { forbidden } from "../errors.ts";
 import { rooms } from "../realtime/protocol.ts";
+import type { Availability } from "./availability.ts";
 
 export type Role = "customer" | "agent" | "supervisor" | "admin";
 
@@ -22,6 +23,8 @@ export interface AuthUser {
   customerId: string | null;
   /** Teams the user works in. */
   teamIds: string[];
+  /** Whether they take work now (staff who may be assigned; server/auth/availability.ts). */
+  availability: Availability;
 }
 
 export const PERMISSIONS = [

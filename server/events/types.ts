@@ -94,6 +94,8 @@ export const EVENT_DATA = {
   /** An admin deactivated the account, ending its sessions and API tokens. */
   "user.deactivated": z.object({ userId: z.string(), sessionsEnded: z.number().int(), tokensRevoked: z.number().int() }),
   "user.reactivated": z.object({ userId: z.string() }),
+  /** An agent said they are online, away or offline (server/auth/availability.ts). */
+  "user.availability_changed": z.object({ userId: z.string(), from: z.string(), to: z.string() }),
   /** A business calendar was set up, changed or removed (open tickets' clocks may need recomputing). */
   "sla.calendar_changed": z.object({ calendarId: z.string(), change: z.enum(["created", "updated", "deleted"]) }),
   /** An SLA policy was set up, changed or removed, or the policies were put in another order. */

@@ -1,7 +1,7 @@
 // Reading knowledge-base articles for the portal: published ones only, body
 // rendered to sanitised HTML. Search lives in search/articles.ts.
 import type { Tx } from "../db/client.ts";
-import { makeExcerpt, markdownToText, renderArticleHtml } from "./markdown.ts";
+import { makeExcerpt, markdownToText, renderArticleHtml } from "../text/markdown.ts";
 
 export const ARTICLE_LOCALES = ["en", "zh-CN"] as const;
 

@@ -13,9 +13,10 @@ import { slaClocks } from "./sla-clocks.ts";
 import { slaRecompute } from "./sla-recompute.ts";
 import { searchIndex } from "./search-index.ts";
 import { ticketSearch } from "./ticket-search.ts";
+import { ticketNotifications } from "./ticket-notifications.ts";
 
 export function inTransactionListeners(): readonly InTransactionListener[] {
-  return [slaClocks, csatSurvey, healthScore];
+  return [slaClocks, csatSurvey, healthScore, ticketNotifications];
 }
 
 export function durableListeners(): readonly DurableListener[] {

@@ -9,7 +9,7 @@ import { LiveReader, Loop, currentPosition, formatPosition, maxPosition, parsePo
 import type { EventType, StoredEvent } from "../events/types.ts";
 import { getMessages, getTicketSummaries } from "../tickets/service.ts";
 import { getNotifications, liveNotification } from "../notifications/service.ts";
-import { toQueueTicket } from "../tickets/present.ts";
+import { messageHtml, toQueueTicket } from "../tickets/present.ts";
 import { rooms } from "../realtime/protocol.ts";
 import { disconnectEndedSessions, evictWatchersWithoutAccess, staffRoomsFor, type RealtimeServer } from "../realtime/socket.ts";
 
@@ -156,7 +156,7 @@ export class RealtimeDelivery {
     for (const message of messages) {
       // Only public replies reach the requester's room; internal notes stay with staff.
       const room = message.kind === "public" ? rooms.ticket(message.ticketId) : rooms.ticketStaff(message.ticketId);
-      to(room)?.emit("ticket:message", { ...message, createdAt: message.createdAt.toISOString() }, position);
+      to(room)?.emit("ticket:message", { ...message, html: messageHtml(message), createdAt: message.createdAt.toISOString() }, position);
     }
     // Sessions ended (password changed, account deactivated): their sockets close too.
     const signedOut = new Set<string>();

@@ -1,5 +1,5 @@
-// Notifications: one model for everything a person should know (SLA warnings
-// and breaches now; assignments, replies and mentions later), kept per person
+// Notifications: one model for everything a person should know (assignments,
+// customers' replies, @mentions, SLA warnings and breaches), kept per person
 // with a read mark, sent live to their sockets, and filtered by each person's
 // choices per kind. Written in the caller's transaction; the live delivery
 // follows the notification.created events after commit.
@@ -14,7 +14,14 @@ import { CursorParamSchema, LimitParamSchema } from "../pagination.ts";
 import type { LiveNotification } from "../realtime/protocol.ts";
 
 /** The kinds there are, and whether a person gets each in the app until they choose otherwise. */
-export const NOTIFICATION_KINDS = { sla_warning: true, sla_breach: true, sla_escalation: true } as const;
+export const NOTIFICATION_KINDS = {
+  assigned: true,
+  customer_replied: true,
+  mention: true,
+  sla_warning: true,
+  sla_breach: true,
+  sla_escalation: true,
+} as const;
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;
 
 /** Notifies each person (once, whatever the list repeats) who has not turned the kind off; returns the events announcing them. */

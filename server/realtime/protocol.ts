@@ -52,6 +52,8 @@ export interface LiveMessage {
   ticketId: string;
   kind: "public" | "internal" | "system";
   body: string;
+  /** The body as HTML when it was written in Markdown (server/tickets/present.ts messageHtml). */
+  html: string | null;
   createdAt: string;
   author: { id: string; name: string; role: string } | null;
 }
@@ -67,7 +69,7 @@ export interface TicketChange {
 /** A notification as the bell and the list show it. */
 export interface LiveNotification {
   id: string;
-  kind: "sla_warning" | "sla_breach" | "sla_escalation";
+  kind: "assigned" | "customer_replied" | "mention" | "sla_warning" | "sla_breach" | "sla_escalation";
   ticketId: string | null;
   ticket: { number: number; subject: string } | null;
   data: Record<string, unknown>;

@@ -1,6 +1,7 @@
 // Plain shapes of a ticket for the workspace queue and pages (and the live channel).
 import type { QueueTicket, SlaTargetJson } from "../realtime/protocol.ts";
 import type { TicketSummary } from "./service.ts";
+import { renderMessageHtml } from "../text/markdown.ts";
 
 export function toQueueTicket(t: TicketSummary): QueueTicket {
   return {
@@ -57,3 +58,14 @@ export function slaTargetsView(runs: TicketSummary["slaTargets"]): SlaTargetJson
     breachedAt: iso(r.breachedAt),
   }));
 }
+
+/**
+ * A message as HTML when its author wrote Markdown: staff replies and notes
+ * (the composer says so and previews it). Customers write plain text, shown
+ * as they typed it; so are notices without an author (a merge). Null: show
+ * the text.
+ */
+export function messageHtml(m: { body: string; author: { role: string } | null }): string | null {
+  return m.author && m.author.role !== "customer" ? renderMessageHtml(m.body) : null;
+}
+

@@ -19,6 +19,7 @@ import type { TargetRun } from "../sla/targets.ts";
 import { currentPolicies, POLICIES_VERSION_SQL } from "../sla/stored.ts";
 import { parseInput } from "../validation.ts";
 import { ACTIVE_STATUSES, canChangeStatus, isActive } from "./status.ts";
+import type { Availability } from "../auth/availability.ts";
 import { planUpdate, tagDiff, type FieldChange, type FieldName, type TicketFields } from "./changes.ts";
 import { buildSlaHistory, buildTimeline, mentionedIds } from "./timeline.ts";
 import { afterKeyset, decodeCursor, decodeKeyset, encodeCursor, encodeKeyset, keysetPage, type Keyset, type Page } from "../pagination.ts";
@@ -974,12 +975,13 @@ async function summariesOf(sql: Sql, ticketIds: string[]): Promise<TicketSummary
   return rows.map(summaryFromRow);
 }
 
-/** Staff a ticket can be assigned to. */
-export async function listAssignableAgents(db: Db, user: AuthUser): Promise<{ id: string; name: string }[]> {
+/** Staff a ticket can be assigned to, with whether they take work now. */
+export async function listAssignableAgents(db: Db, user: AuthUser): Promise<{ id: string; name: string; availability: Availability }[]> {
   assertCan(user, "agents.list");
   // Plain SQL: the queue and ticket pages ask on every load (server/db/sql.ts).
   return sqlOf(db).query(
-    `SELECT "id", "name" FROM "User" WHERE "role" = ANY($1::"Role"[]) AND "deactivatedAt" IS NULL ORDER BY "name"`,
+    `SELECT "id", "name", "availability"::text AS "availability" FROM "User"
+      WHERE "role" = ANY($1::"Role"[]) AND "deactivatedAt" IS NULL ORDER BY "name"`,
     [rolesWith("tickets.assignable")],
   );
 }

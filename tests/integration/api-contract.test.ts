@@ -13,6 +13,7 @@ import { runtimeSettings, setRuntimeSettings } from "../../server/runtime.ts";
 import { reindexAllArticles } from "../../search/articles.ts";
 import { hashPassword } from "../../server/auth/password.ts";
 import { meili, waitForTask } from "../../search/client.ts";
+import { NOTIFICATION_KINDS } from "../../server/notifications/service.ts";
 
 const live = useLiveServer();
 const { ctx } = live;
@@ -778,7 +779,7 @@ describe("SLA", () => {
     expect((await call("/notifications/read", { method: "post", body: { all: true } })).status).toBe(401);
 
     const prefs = await call("/notifications/preferences", { token: tokens.agent });
-    expect(prefs.body).toEqual({ sla_warning: { inApp: true }, sla_breach: { inApp: true }, sla_escalation: { inApp: true } });
+    expect(prefs.body).toEqual(Object.fromEntries(Object.keys(NOTIFICATION_KINDS).map((kind) => [kind, { inApp: true }])));
     const off = await call("/notifications/preferences", { method: "patch", token: tokens.agent, body: { sla_warning: { inApp: false } } });
     expect(off.body.sla_warning).toEqual({ inApp: false });
     expect((await call("/notifications/preferences", { method: "patch", token: tokens.agent, body: { birthday: { inApp: true } } })).status).toBe(400);

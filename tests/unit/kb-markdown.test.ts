@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { makeExcerpt, markdownToText, renderArticleHtml } from "../../server/kb/markdown.ts";
+import { makeExcerpt, markdownToText, renderArticleHtml } from "../../server/text/markdown.ts";
 
 describe("renderArticleHtml", () => {
   test("renders headings, lists, code and tables", () => {
@@ -110,5 +110,18 @@ describe("makeExcerpt", () => {
     const excerpt = makeExcerpt("退款将在审核通过后五个工作日内退回。".repeat(20));
     expect(excerpt).toHaveLength(201);
     expect(excerpt.endsWith("…")).toBe(true);
+  });
+});
+
+describe("renderMessageHtml", () => {
+  test("an agent's Markdown reply keeps its line breaks and formatting, and nothing that could run", async () => {
+    const { renderMessageHtml } = await import("../../server/text/markdown.ts");
+    const html = renderMessageHtml(
+      "Hi Emma,\nthe fix is **live**:\n\n- clear the cache\n- sign in again\n\nSee [docs](https://docs.example.com) <img src=x onerror=alert(2)>\n\n<script>alert(1)</script>",
+    );
+    expect(html).toContain("<p>Hi Emma,<br />the fix is <strong>live</strong>:</p>");
+    expect(html).toContain("<li>clear the cache</li>");
+    expect(html).toContain('<a href="https://docs.example.com" rel="noopener noreferrer">docs</a>');
+    expect(html).not.toMatch(/<script|<img|onerror|alert\(1\)/);
   });
 });

@@ -27,6 +27,7 @@ const user = (id: string, role: Role, extra: Partial<AuthUser> = {}): AuthUser =
   locale: "en",
   customerId: null,
   teamIds: [],
+  availability: "online",
   ...extra,
 });
 

@@ -1,12 +1,15 @@
-// Knowledge-base article bodies are markdown written by agents. They are shown
-// to customers as HTML (renderArticleHtml) and indexed for search as plain
-// text (markdownToText / makeExcerpt).
+// Markdown written by staff: knowledge-base articles and the replies and
+// notes agents write. Shown as sanitised HTML (renderArticleHtml,
+// renderMessageHtml) and indexed for search as plain text (markdownToText /
+// makeExcerpt).
 import { Marked, type Token, type Tokens } from "marked";
 import sanitizeHtml from "sanitize-html";
 
-// A private instance, so global `marked.use(...)` calls elsewhere can't change
-// what articles render to.
+// Private instances, so global `marked.use(...)` calls elsewhere can't change
+// what articles and messages render to.
 const markdown = new Marked({ gfm: true, breaks: false });
+// A message is written like an email: a line break is a line break.
+const messageMarkdown = new Marked({ gfm: true, breaks: true });
 
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -40,6 +43,11 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 export function renderArticleHtml(source: string): string {
   const html = markdown.parse(source, { async: false });
   return sanitizeHtml(html, SANITIZE_OPTIONS);
+}
+
+/** A reply or note an agent wrote in Markdown → HTML safe for the page (and for mail): the same rules as articles. */
+export function renderMessageHtml(source: string): string {
+  return sanitizeHtml(messageMarkdown.parse(source, { async: false }), SANITIZE_OPTIONS);
 }
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };

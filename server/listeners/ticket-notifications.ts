@@ -1,0 +1,58 @@
+// In-transaction: the people a ticket's change concerns are notified in the
+// same commit (server/notifications): the new assignee (unless they took it
+// themselves), the assignee when the customer writes back, and colleagues
+// @mentioned in an internal note who may see the ticket.
+import type { InTransactionListener } from "../events/emit.ts";
+import type { NewEvent } from "../events/types.ts";
+import { can, rolesWith } from "../auth/policy.ts";
+import { AUTH_USER_COLUMNS, type AuthUserRow } from "../auth/users.ts";
+import { mentionedHandles } from "../notifications/mentions.ts";
+import { notify } from "../notifications/service.ts";
+
+export const ticketNotifications: InTransactionListener = {
+  name: "ticket-notifications",
+  on: ["ticket.assignee_changed", "ticket.message_added"],
+  async handle(sql, events) {
+    const out: NewEvent[] = [];
+    for (const event of events) {
+      if (!event.ticketId) continue;
+      if (event.type === "ticket.assignee_changed") {
+        const to = event.data.to;
+        if (!to || to === event.actorId) continue;
+        out.push(...(await notify(sql, [to], "assigned", { ticketId: event.ticketId, data: { by: await nameOf(sql, event.actorId) } }, event.at)));
+      }
+      if (event.type === "ticket.message_added") {
+        const [message] = await sql.query<{ kind: string; body: string; authorRole: string | null; assigneeId: string | null; teamId: string | null; requesterId: string }>(
+          `SELECT m."kind"::text, m."body", u."role"::text AS "authorRole", t."assigneeId", t."teamId", t."requesterId"
+             FROM "Message" m JOIN "Ticket" t ON t."id" = m."ticketId" LEFT JOIN "User" u ON u."id" = m."authorId"
+            WHERE m."id" = $1`,
+          [event.data.messageId],
+        );
+        if (!message) continue;
+        const about = { ticketId: event.ticketId, data: { by: await nameOf(sql, event.actorId), messageId: event.data.messageId } };
+        if (message.kind === "public" && message.authorRole === "customer" && message.assigneeId) {
+          out.push(...(await notify(sql, [message.assigneeId], "customer_replied", about, event.at)));
+        }
+        const handles = message.kind === "internal" ? mentionedHandles(message.body) : [];
+        if (handles.length > 0) {
+          const people = await sql.query<AuthUserRow>(
+            `SELECT ${AUTH_USER_COLUMNS} FROM "User" u
+              WHERE lower(split_part(u."email", '@', 1)) = ANY($1::text[]) AND u."role" = ANY($2::"Role"[])
+                AND u."deactivatedAt" IS NULL AND u."id" <> $3`,
+            [handles, rolesWith("tickets.internal"), event.actorId ?? ""],
+          );
+          // Only those who may open the ticket: a mention is no way around the policy.
+          const mayRead = people.filter((person) => can(person, "tickets.internal", { requesterId: message.requesterId, teamId: message.teamId, assigneeId: message.assigneeId }));
+          out.push(...(await notify(sql, mayRead.map((p) => p.id), "mention", about, event.at)));
+        }
+      }
+    }
+    return out;
+  },
+};
+
+async function nameOf(sql: Parameters<InTransactionListener["handle"]>[0], userId: string | null): Promise<string | null> {
+  if (!userId) return null;
+  const [row] = await sql.query<{ name: string }>(`SELECT "name" FROM "User" WHERE "id" = $1`, [userId]);
+  return row?.name ?? null;
+}
