@@ -9,13 +9,20 @@ import type { action as previewAction } from "../routes/agent_.preview.tsx";
 
 type Edit = { wrap: [string, string] } | { prefix: string };
 
-const EDITS: { name: "bold" | "italic" | "code" | "link" | "list" | "quote"; label: string; edit: Edit }[] = [
+const LINK_ICON = (
+  <svg aria-hidden width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round">
+    <path d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7" />
+    <path d="M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7" />
+  </svg>
+);
+
+const EDITS: { name: "bold" | "italic" | "code" | "link" | "list" | "quote"; label: React.ReactNode; edit: Edit }[] = [
   { name: "bold", label: "B", edit: { wrap: ["**", "**"] } },
   { name: "italic", label: "I", edit: { wrap: ["_", "_"] } },
   { name: "code", label: "</>", edit: { wrap: ["`", "`"] } },
-  { name: "link", label: "🔗", edit: { wrap: ["[", "](https://)"] } },
+  { name: "link", label: LINK_ICON, edit: { wrap: ["[", "](https://)"] } },
   { name: "list", label: "•", edit: { prefix: "- " } },
-  { name: "quote", label: "❝", edit: { prefix: "> " } },
+  { name: "quote", label: "“", edit: { prefix: "> " } },
 ];
 
 /** Applies an edit to the selection, as typing would (the form hears an input event). */
