@@ -1,14 +1,9 @@
 // The composer's light formatting: Markdown written with the toolbar,
 // previewed as it will show, and shown formatted to the customer.
-import { expect, test, signIn, DEMO_PASSWORD } from "./support.ts";
+import { expect, test, signIn, fileTicket } from "./support.ts";
 
 test("an agent formats a reply with the toolbar, previews it, and the customer sees it formatted", async ({ browser, request }) => {
-  const token = (await (await request.post("/api/v1/auth/token", { data: { email: "customer@demo.helpdesk", password: DEMO_PASSWORD } })).json()).token;
-  const filed = await request.post("/api/v1/tickets", {
-    headers: { authorization: `Bearer ${token}` },
-    data: { type: "inquiry", category: "technical", subject: "How do I reset the cache?", description: "The app shows old data." },
-  });
-  const { number } = await filed.json();
+  const number = await fileTicket(request, { type: "inquiry", category: "technical", subject: "How do I reset the cache?", description: "The app shows old data." });
 
   const li = await signIn(browser, "agent@demo.helpdesk");
   await li.goto(`/agent/tickets/${number}`);

@@ -1,15 +1,10 @@
 // Macros as an agent uses them: written once in the editor, then picked by
 // typing "/" in the composer, which fills the reply (placeholders filled in
 // for this ticket) and shows the changes that go with it; sending does both.
-import { expect, test, signIn, DEMO_PASSWORD } from "./support.ts";
+import { expect, test, signIn, fileTicket } from "./support.ts";
 
 test("a macro made in the editor fills a reply picked with / and sets the ticket's fields when sent", async ({ browser, request }) => {
-  const token = (await (await request.post("/api/v1/auth/token", { data: { email: "customer@demo.helpdesk", password: DEMO_PASSWORD } })).json()).token;
-  const filed = await request.post("/api/v1/tickets", {
-    headers: { authorization: `Bearer ${token}` },
-    data: { type: "inquiry", category: "technical", subject: "Router keeps dropping the connection", description: "Every evening the router drops Wi-Fi for a minute." },
-  });
-  const { number } = await filed.json();
+  const number = await fileTicket(request, { type: "inquiry", category: "technical", subject: "Router keeps dropping the connection", description: "Every evening the router drops Wi-Fi for a minute." });
 
   const agent = await signIn(browser, "agent@demo.helpdesk");
   await agent.goto("/agent/macros/new");

@@ -3,7 +3,7 @@
 // through the API, with a warning that notifies the supervisors. A ticket
 // filed under it turns at risk and then breached on the open board and in
 // the queue, and the bell counts the warning, all without a reload.
-import { expect, test, signIn } from "./support.ts";
+import { expect, test, signIn, fileTicket } from "./support.ts";
 
 test("a business calendar previews due times around lunch; a one-minute policy's ticket turns at risk, then breached, live", async ({ browser, request }) => {
   test.setTimeout(180_000);
@@ -57,13 +57,7 @@ test("a business calendar previews due times around lunch; a one-minute policy's
   await agent.goto("/agent?view=active&sort=due");
   await expect(agent.getByTestId("live-status")).toHaveAttribute("data-connected", "true");
 
-  const token = (await (await request.post("/api/v1/auth/token", { data: { email: "customer@demo.helpdesk", password: "demo1234" } })).json()).token;
-  const filed = await request.post("/api/v1/tickets", {
-    headers: { Authorization: `Bearer ${token}` },
-    data: { type: "inquiry", category: "technical", subject: "Watching the one-minute clock", description: "Filed through the API to test the SLA." },
-  });
-  expect(filed.status()).toBe(201);
-  const { number } = await filed.json();
+  const number = await fileTicket(request, { type: "inquiry", category: "technical", subject: "Watching the one-minute clock", description: "Filed through the API to test the SLA." });
 
   const row = agent.getByTestId("queue").locator(`[data-ticket="${number}"]`);
   await expect(row.locator('[data-target="first_response"]')).toHaveAttribute("data-sla", "on_track");

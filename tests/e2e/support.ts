@@ -1,6 +1,6 @@
 // Shared pieces of the browser tests: a `test` whose pages fail it on any
 // browser error, and signing in as a demo account in a context of its own.
-import { test as base, expect, type Browser, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "demo1234";
 
@@ -46,6 +46,24 @@ export async function signIn(
   await page.getByRole("button", { name: /sign in|登录/i }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
   return page;
+}
+
+/** An API token for a demo account. */
+export async function apiToken(request: APIRequestContext, email: string): Promise<string> {
+  const res = await request.post("/api/v1/auth/token", { data: { email, password: DEMO_PASSWORD } });
+  expect(res.status()).toBe(201);
+  return (await res.json()).token;
+}
+
+/** Files a ticket as the demo customer through the API (a customer's own app would); its number. */
+export async function fileTicket(
+  request: APIRequestContext,
+  data: { type: "inquiry" | "complaint"; category: string; subject: string; description: string },
+): Promise<number> {
+  const token = await apiToken(request, "customer@demo.helpdesk");
+  const res = await request.post("/api/v1/tickets", { headers: { authorization: `Bearer ${token}` }, data });
+  expect(res.status()).toBe(201);
+  return (await res.json()).number;
 }
 
 export { expect };

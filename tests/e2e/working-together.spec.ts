@@ -2,15 +2,10 @@
 // there and typing, live, and the one who sends second is warned of the
 // first one's reply instead of sending blindly; an @mention in a note
 // reaches the colleague's bell at once.
-import { expect, test, signIn, DEMO_PASSWORD } from "./support.ts";
+import { expect, test, signIn, fileTicket } from "./support.ts";
 
 test("two agents see each other viewing and typing, and the second sender gets the conflict warning", async ({ browser, request }) => {
-  const token = (await (await request.post("/api/v1/auth/token", { data: { email: "customer@demo.helpdesk", password: DEMO_PASSWORD } })).json()).token;
-  const filed = await request.post("/api/v1/tickets", {
-    headers: { authorization: `Bearer ${token}` },
-    data: { type: "inquiry", category: "technical", subject: "VPN drops every hour", description: "The VPN client disconnects on the hour, every hour." },
-  });
-  const { number } = await filed.json();
+  const number = await fileTicket(request, { type: "inquiry", category: "technical", subject: "VPN drops every hour", description: "The VPN client disconnects on the hour, every hour." });
 
   const li = await signIn(browser, "agent@demo.helpdesk");
   const helen = await signIn(browser, "supervisor@demo.helpdesk");
@@ -52,12 +47,7 @@ test("two agents see each other viewing and typing, and the second sender gets t
 });
 
 test("an @mention in an internal note raises the colleague's notification count live", async ({ browser, request }) => {
-  const token = (await (await request.post("/api/v1/auth/token", { data: { email: "customer@demo.helpdesk", password: DEMO_PASSWORD } })).json()).token;
-  const filed = await request.post("/api/v1/tickets", {
-    headers: { authorization: `Bearer ${token}` },
-    data: { type: "complaint", category: "technical", subject: "Charged after cancelling", description: "I cancelled last month and was charged again." },
-  });
-  const { number } = await filed.json();
+  const number = await fileTicket(request, { type: "complaint", category: "technical", subject: "Charged after cancelling", description: "I cancelled last month and was charged again." });
 
   const helen = await signIn(browser, "supervisor@demo.helpdesk");
   await helen.goto("/agent");
@@ -80,12 +70,7 @@ test("an @mention in an internal note raises the colleague's notification count 
 });
 
 test("the ? overlay lists the shortcuts, and the keyboard moves through the list, writes a note, sends it and solves", async ({ browser, request }) => {
-  const token = (await (await request.post("/api/v1/auth/token", { data: { email: "customer@demo.helpdesk", password: DEMO_PASSWORD } })).json()).token;
-  const filed = await request.post("/api/v1/tickets", {
-    headers: { authorization: `Bearer ${token}` },
-    data: { type: "inquiry", category: "technical", subject: "Keyboard only, please", description: "Testing the shortcuts of the workspace." },
-  });
-  const { number } = await filed.json();
+  const number = await fileTicket(request, { type: "inquiry", category: "technical", subject: "Keyboard only, please", description: "Testing the shortcuts of the workspace." });
 
   const li = await signIn(browser, "agent@demo.helpdesk");
   await li.goto("/agent?view=active");
@@ -131,12 +116,7 @@ test("the ? overlay lists the shortcuts, and the keyboard moves through the list
 });
 
 test("an agent sets themselves away in the header, and a colleague sees it when assigning", async ({ browser, request }) => {
-  const token = (await (await request.post("/api/v1/auth/token", { data: { email: "customer@demo.helpdesk", password: DEMO_PASSWORD } })).json()).token;
-  const filed = await request.post("/api/v1/tickets", {
-    headers: { authorization: `Bearer ${token}` },
-    data: { type: "inquiry", category: "billing", subject: "Who can take this?", description: "A question about our invoice address." },
-  });
-  const { number } = await filed.json();
+  const number = await fileTicket(request, { type: "inquiry", category: "billing", subject: "Who can take this?", description: "A question about our invoice address." });
 
   const maria = await signIn(browser, "maria.santos@demo.helpdesk");
   await maria.goto("/agent");

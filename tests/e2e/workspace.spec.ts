@@ -1,12 +1,6 @@
 // The agent workspace as agents use it to find and triage tickets: search
 // from the header (in Chinese and with a typo).
-import { expect, test, signIn, DEMO_PASSWORD } from "./support.ts";
-import type { APIRequestContext } from "@playwright/test";
-
-async function tokenFor(request: APIRequestContext, email: string): Promise<string> {
-  const res = await request.post("/api/v1/auth/token", { data: { email, password: DEMO_PASSWORD } });
-  return (await res.json()).token;
-}
+import { apiToken as tokenFor, expect, test, signIn } from "./support.ts";
 
 test("search from the header finds a ticket by a Chinese phrase and by an English word with a typo", async ({ browser, request }) => {
   const customer = await tokenFor(request, "customer@demo.helpdesk");
