@@ -100,3 +100,85 @@ export function MarkdownField({ textareaId, children }: { textareaId: string; ch
     </div>
   );
 }
+
+export interface Mentionable {
+  id: string;
+  name: string;
+  /** What follows the @ (server/notifications/mentions.ts). */
+  handle: string;
+}
+
+/** "@" and what follows it up to the caret, at the start of the text or after a space. */
+const MENTION = /(?:^|\s)@([\p{L}\p{N}._-]*)$/u;
+const MENU_SIZE = 6;
+
+/**
+ * The "@" menu of an internal note: colleagues whose name or handle starts
+ * with what follows the @ are offered; arrows move, Enter, Tab or a click
+ * writes "@handle ", Escape closes. Returns the textarea's handlers (to run
+ * with the "/" menu's) and the menu to render.
+ */
+export function useMentionMenu(people: Mentionable[], enabled: boolean) {
+  const { t } = useT();
+  const [query, setQuery] = useState<string | null>(null);
+  const [active, setActive] = useState(0);
+  const needle = query?.toLocaleLowerCase() ?? "";
+  const matches =
+    query === null
+      ? []
+      : people.filter((p) => p.handle.startsWith(needle) || p.name.toLocaleLowerCase().split(/\s+/).some((word) => word.startsWith(needle))).slice(0, MENU_SIZE);
+  const open = enabled && query !== null && matches.length > 0;
+
+  const pick = (textarea: HTMLTextAreaElement, person: Mentionable) => {
+    const caret = textarea.selectionStart;
+    const typed = MENTION.exec(textarea.value.slice(0, caret));
+    if (!typed) return;
+    textarea.setRangeText(`@${person.handle} `, caret - typed[1].length - 1, caret, "end");
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    setQuery(null);
+  };
+  const onChange = (event: React.ChangeEvent<HTMLTextAreaElement>) => {
+    const box = event.currentTarget;
+    setQuery(enabled ? (MENTION.exec(box.value.slice(0, box.selectionStart))?.[1] ?? null) : null);
+    setActive(0);
+  };
+  /** True when the key was the menu's. */
+  const onKeyDown = (event: React.KeyboardEvent<HTMLTextAreaElement>): boolean => {
+    if (!open) return false;
+    if (event.key === "Escape") setQuery(null);
+    else if (event.key === "ArrowDown" || event.key === "ArrowUp") setActive((i) => (i + (event.key === "ArrowDown" ? 1 : -1) + matches.length) % matches.length);
+    else if (event.key === "Enter" || event.key === "Tab") pick(event.currentTarget, matches[active]);
+    else return false;
+    event.preventDefault();
+    return true;
+  };
+  const menu = open ? (
+    <ul className="slash-menu" role="listbox" id="mention-menu" aria-label={t("composer.mentionMenu")} data-testid="mention-menu">
+      {matches.map((p, i) => (
+        <li
+          key={p.id}
+          id={`mention-${p.id}`}
+          role="option"
+          aria-selected={i === active}
+          className={i === active ? "active" : undefined}
+          onMouseDown={(event) => {
+            event.preventDefault();
+            const box = document.querySelector<HTMLTextAreaElement>('textarea[aria-controls="mention-menu"]');
+            if (box) pick(box, p);
+          }}
+        >
+          {p.name} <span className="muted small">@{p.handle}</span>
+        </li>
+      ))}
+    </ul>
+  ) : null;
+  return {
+    menu,
+    onChange,
+    onKeyDown,
+    onBlur: () => setQuery(null),
+    aria: open
+      ? { "aria-controls": "mention-menu", "aria-activedescendant": matches[active] ? `mention-${matches[active].id}` : undefined }
+      : {},
+  };
+}

@@ -602,6 +602,7 @@ const en = {
     quote: "Quote",
     previewing: "Preparing the preview…",
     nothingToPreview: "Nothing to preview yet.",
+    mentionMenu: "Colleagues to mention",
     markdownHint: "Markdown works: **bold**, _italic_, `code`, - lists, [links](https://…).",
   },
   availability: {

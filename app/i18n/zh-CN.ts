@@ -602,6 +602,7 @@ const zhCN: Resources = {
     quote: "引用",
     previewing: "正在生成预览…",
     nothingToPreview: "还没有可预览的内容。",
+    mentionMenu: "可提及的同事",
     markdownHint: "支持 Markdown：**粗体**、_斜体_、`代码`、- 列表、[链接](https://…)。",
   },
   availability: {

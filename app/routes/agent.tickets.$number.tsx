@@ -9,7 +9,7 @@ import { Field, FieldErrors, FormError } from "../components/Field.tsx";
 import { HealthBadge, HealthReasons } from "../components/Health.tsx";
 import { PresenceLine, usePresence } from "../components/Presence.tsx";
 import { useShortcuts } from "../components/Shortcuts.tsx";
-import { MarkdownField } from "../components/Composer.tsx";
+import { MarkdownField, useMentionMenu } from "../components/Composer.tsx";
 import { withAvailability } from "../components/Availability.tsx";
 import type { Availability } from "../../server/auth/availability.ts";
 import { MessageThread, PriorityBadge, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
@@ -70,6 +70,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       : assignable;
   return {
     viewerId: user.id,
+    /** Colleagues a note can @mention (everyone who can be assigned: they read notes). */
+    mentionable: assignable.filter((a) => a.id !== user.id).map(({ id, name, handle }) => ({ id, name, handle })),
     ticket: {
       ...ticket,
       createdAt: ticket.createdAt.toISOString(),
@@ -227,6 +229,7 @@ export default function AgentTicket() {
   const now = useNow(30_000);
   const fmt = useTimeFormat();
   const slash = useSlashMenu(data.macros);
+  const mention = useMentionMenu(data.mentionable, mode === "note");
   const effects = useMacroEffects({ agents, teams: data.teams });
 
   // The version the agent started writing on: sending warns if the ticket
@@ -348,12 +351,26 @@ export default function AgentTicket() {
                   name="body"
                   rows={5}
                   {...slash.textareaProps}
+                  {...mention.aria}
+                  // The "@" menu (notes) goes first; other keys are the "/" menu's.
+                  onChange={(event) => {
+                    slash.textareaProps.onChange(event);
+                    mention.onChange(event);
+                  }}
+                  onKeyDown={(event) => {
+                    if (!mention.onKeyDown(event)) slash.textareaProps.onKeyDown(event);
+                  }}
+                  onBlur={() => {
+                    slash.textareaProps.onBlur();
+                    mention.onBlur();
+                  }}
                   placeholder={mode === "reply" ? t("agent.replyPlaceholder") : t("agent.notePlaceholder")}
                   defaultValue={composerFailure?.values?.body}
                 />
               </MarkdownField>
             </Field>
             {slash.menu}
+            {mention.menu}
             <button type="submit" className="btn" disabled={busy}>
               {mode === "reply" ? t("agent.send") : t("agent.addNote")}
             </button>

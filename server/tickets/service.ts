@@ -976,11 +976,15 @@ async function summariesOf(sql: Sql, ticketIds: string[]): Promise<TicketSummary
 }
 
 /** Staff a ticket can be assigned to, with whether they take work now. */
-export async function listAssignableAgents(db: Db, user: AuthUser): Promise<{ id: string; name: string; availability: Availability }[]> {
+export async function listAssignableAgents(
+  db: Db,
+  user: AuthUser,
+): Promise<{ id: string; name: string; availability: Availability; handle: string }[]> {
   assertCan(user, "agents.list");
   // Plain SQL: the queue and ticket pages ask on every load (server/db/sql.ts).
+  // The handle is what an @mention of them says (server/notifications/mentions.ts).
   return sqlOf(db).query(
-    `SELECT "id", "name", "availability"::text AS "availability" FROM "User"
+    `SELECT "id", "name", "availability"::text AS "availability", lower(split_part("email", '@', 1)) AS "handle" FROM "User"
       WHERE "role" = ANY($1::"Role"[]) AND "deactivatedAt" IS NULL ORDER BY "name"`,
     [rolesWith("tickets.assignable")],
   );

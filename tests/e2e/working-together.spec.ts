@@ -58,7 +58,13 @@ test("an @mention in an internal note raises the colleague's notification count 
   const li = await signIn(browser, "agent@demo.helpdesk");
   await li.goto(`/agent/tickets/${number}`);
   await li.getByRole("group", { name: "Write as" }).getByText("Internal note").click();
-  await li.getByRole("textbox", { name: "Internal note" }).fill("@supervisor can we refund this one?");
+  // "@" and the start of a name offers the colleague; Enter writes their handle.
+  const note = li.getByRole("textbox", { name: "Internal note" });
+  await note.pressSequentially("@hel");
+  await expect(li.getByTestId("mention-menu")).toContainText("Helen Zhou");
+  await note.press("Enter");
+  await note.pressSequentially("can we refund this one?");
+  await expect(note).toHaveValue("@supervisor can we refund this one?");
   await li.getByRole("button", { name: "Add note" }).click();
   await expect(li.locator('[data-kind="internal"]', { hasText: "can we refund this one?" })).toBeVisible();
 
