@@ -45,6 +45,8 @@ function nodeHttpClient(): (input: RequestInfo | URL, init?: RequestInit) => Pro
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   return (input, init = {}) =>
     new Promise((resolve, reject) => {
+      // Waiting for a task polls with one signal: once it has fired, no more requests.
+      if (init.signal?.aborted) return reject(init.signal.reason);
       const url = new URL(input instanceof Request ? input.url : input);
       const body = typeof init.body === "string" ? init.body : undefined;
       const headers: Record<string, string> = Object.fromEntries(new Headers(init.headers));

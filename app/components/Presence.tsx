@@ -17,9 +17,12 @@ export function usePresence(ticket: { id: string; number: number }, viewerId: st
 
   const say = useCallback(
     (state: PresenceState) => {
-      socket?.emit("ticket:presence", { ticketId: ticket.id, state }, (list) => {
-        if (Array.isArray(list)) setViewers(list);
-      });
+      if (!socket?.connected) return; // said again on reconnecting
+      if (state === "left") socket.emit("ticket:presence", { ticketId: ticket.id, state });
+      else
+        socket.emit("ticket:presence", { ticketId: ticket.id, state }, (list) => {
+          if (Array.isArray(list)) setViewers(list);
+        });
     },
     [socket, ticket.id],
   );

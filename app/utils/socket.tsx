@@ -99,7 +99,8 @@ export function useWatchTicket(number: number) {
     if (!socket || !connected) return;
     socket.emit("ticket:watch", { number }, () => {});
     return () => {
-      socket.emit("ticket:unwatch", { number });
+      // Not while disconnected: a buffered unwatch would arrive after the reconnect had rejoined the ticket.
+      if (socket.connected) socket.emit("ticket:unwatch", { number });
     };
   }, [socket, connected, number]);
 }

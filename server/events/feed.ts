@@ -155,12 +155,17 @@ export function maxPosition(a: FeedPosition, b: FeedPosition): FeedPosition {
   return a.id >= b.id ? a : b;
 }
 
+const MAX_BIGINT = 2n ** 63n - 1n;
+
 /** A position as a client keeps it ("txid:id"), and back; null for anything else. */
 export const formatPosition = (p: FeedPosition) => `${p.txid}:${p.id}`;
 export function parsePosition(text: unknown): FeedPosition | null {
   if (typeof text !== "string") return null;
   const match = /^(\d{1,19}):(\d{1,19})$/.exec(text);
-  return match ? { txid: BigInt(match[1]), id: BigInt(match[2]) } : null;
+  if (!match) return null;
+  const position = { txid: BigInt(match[1]), id: BigInt(match[2]) };
+  // Within bigint (ids) and xid8 as PostgreSQL reads them.
+  return position.txid <= MAX_BIGINT && position.id <= MAX_BIGINT ? position : null;
 }
 
 export const comparePositions = (a: FeedPosition, b: FeedPosition) =>
