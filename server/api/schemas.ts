@@ -140,23 +140,17 @@ export const Ticket = z
   .union([StaffTicket, CustomerTicket])
   .openapi("Ticket", { description: "Customers get CustomerTicket, staff StaffTicket." }, { unionPreferredType: "oneOf" });
 
+/** One change someone else made to a ticket since a version (the stale-update and stale-reply answers). */
+const FieldChange = z.strictObject({ field: z.enum(FIELD_NAMES), from: z.unknown(), to: z.unknown(), actorId: orNull(Uuid), at: Timestamp });
+const ErrorBase = { code: z.string(), message: z.string(), details: z.record(z.string(), z.array(z.string())).optional() };
+
 export const StaleTicketError = z
   .strictObject({
     error: z.strictObject({
-      code: z.string(),
-      message: z.string(),
-      details: z.record(z.string(), z.array(z.string())).optional(),
+      ...ErrorBase,
       current: StaffTicket.optional().openapi({ description: "The ticket as it is now (when the update was based on an old version)" }),
       changes: z
-        .array(
-          z.strictObject({
-            field: z.enum(FIELD_NAMES),
-            from: z.unknown(),
-            to: z.unknown(),
-            actorId: orNull(Uuid),
-            at: Timestamp,
-          }),
-        )
+        .array(FieldChange)
         .optional()
         .openapi({ description: "Others' changes since that version to the fields this update changes" }),
     }),
@@ -209,17 +203,12 @@ export const Message = z
 export const StaleReplyError = z
   .strictObject({
     error: z.strictObject({
-      code: z.string(),
-      message: z.string(),
-      details: z.record(z.string(), z.array(z.string())).optional(),
+      ...ErrorBase,
       messages: z
         .array(Message)
         .optional()
-        .openapi({ description: "What others wrote since that version (internal notes only for those who may read them)" }),
-      changes: z
-        .array(z.strictObject({ field: z.enum(FIELD_NAMES), from: z.unknown(), to: z.unknown(), actorId: orNull(Uuid), at: Timestamp }))
-        .optional()
-        .openapi({ description: "Others' changes to the ticket since that version" }),
+        .openapi({ description: "What others wrote since that version (staff only: customers are never held back)" }),
+      changes: z.array(FieldChange).optional().openapi({ description: "Others' changes to the ticket since that version" }),
     }),
   })
   .openapi("StaleReplyError", { description: "An Error; when the ticket moved on since the version a message was written on, what happened." });
