@@ -37,6 +37,8 @@ export { bulkChange } from "../server/tickets/bulk.ts";
 export { applyMacro, createMacro, deleteMacro, getMacro, listMacros, previewMacro, updateMacro } from "../server/macros/service.ts";
 export { createView, deleteView, getView, listViews, resolveFor, updateView, fieldChoices } from "../server/views/service.ts";
 export { answerSurvey, getSurveyByToken } from "../server/surveys/service.ts";
+export { openAttachment } from "../server/attachments/service.ts";
+export { attachmentHeaders } from "../server/attachments/http.ts";
 export { getCustomerOverview } from "../server/customers/service.ts";
 export { csatBoard, healthBoard, slaBoard, slaCompliance } from "../server/boards/service.ts";
 export {

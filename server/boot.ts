@@ -1,7 +1,7 @@
 // Brings up what the app needs: configuration, the database and search
 // servers (embedded ones when no URL is given), migrations and demo data.
 import path from "node:path";
-import { parseEnv, type Env } from "./config.ts";
+import { blobStoreConfig, parseEnv, type Env } from "./config.ts";
 import {
   claimDataDir,
   loadOrCreateSecrets,
@@ -78,6 +78,7 @@ export async function boot(log: (line: string) => void = console.log): Promise<B
       meiliKey,
       sessionSecret: env.SESSION_SECRET ?? secrets!.sessionSecret,
       searchIndexPrefix: env.SEARCH_INDEX_PREFIX,
+      blobStore: blobStoreConfig(env, dataDir),
     };
     setRuntimeSettings(settings);
 

@@ -1,6 +1,8 @@
 // Configuration is read from the environment once, at start-up, and validated
 // with zod: a wrong value stops the process with a message naming the variable.
+import path from "node:path";
 import { z } from "zod";
+import type { BlobStoreConfig } from "./attachments/store.ts";
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -30,6 +32,18 @@ export const EnvSchema = z
   SEED_DEMO_DATA: z.enum(["auto", "never"]).default("auto"),
   /** Prefix for Meilisearch index names, so several installs can share one server. */
   SEARCH_INDEX_PREFIX: z.string().regex(/^[a-z0-9_]*$/, "use a-z, 0-9 and _ only").default(""),
+  /**
+   * Attachments go to an S3-compatible bucket when S3_BUCKET is set (needed
+   * when several machines serve the app); otherwise under DATA_DIR/attachments.
+   */
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Bucket in the path, not the host name: what MinIO and most S3-compatible servers want. */
+  S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+  S3_PREFIX: z.string().regex(/^[A-Za-z0-9/_-]*$/, "use letters, digits, / _ and - only").default(""),
   LOG_REQUESTS: z.stringbool().default(false),
   /** What this process runs: HTTP and sockets (web), listeners and jobs (worker), or both (all). */
   ROLE: z.enum(ROLES, { error: "must be all, web or worker" }).default("all"),
@@ -40,6 +54,10 @@ export const EnvSchema = z
   .refine((env) => env.ROLE === "all" || (env.DATABASE_URL && env.MEILI_URL), {
     path: ["ROLE"],
     message: "web and worker processes share an external PostgreSQL and Meilisearch: set DATABASE_URL and MEILI_URL",
+  })
+  .refine((env) => !env.S3_ACCESS_KEY_ID === !env.S3_SECRET_ACCESS_KEY, {
+    path: ["S3_SECRET_ACCESS_KEY"],
+    message: "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (to use the default AWS credentials)",
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -61,4 +79,20 @@ export function parseEnv(
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   return result.data;
+}
+
+/** Where attachments are kept, from the environment. */
+export function blobStoreConfig(env: Env, dataDir: string): BlobStoreConfig {
+  if (!env.S3_BUCKET) return { kind: "disk", dir: path.join(dataDir, "attachments") };
+  return {
+    kind: "s3",
+    bucket: env.S3_BUCKET,
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION,
+    accessKeyId: env.S3_ACCESS_KEY_ID,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    // A prefix names a folder: "install-a" keeps keys under "install-a/".
+    prefix: env.S3_PREFIX && !env.S3_PREFIX.endsWith("/") ? `${env.S3_PREFIX}/` : env.S3_PREFIX,
+  };
 }

@@ -2,12 +2,16 @@
 // modules under server/, so shared state (the Prisma client, the resolved
 // connection settings) is kept on globalThis: both copies see the same one.
 
+import type { BlobStoreConfig } from "./attachments/store.ts";
+
 export interface RuntimeSettings {
   databaseUrl: string;
   meiliUrl: string;
   meiliKey?: string;
   sessionSecret: string;
   searchIndexPrefix: string;
+  /** Where attachment bytes are kept (server/attachments/store.ts). */
+  blobStore: BlobStoreConfig;
 }
 
 const store = globalThis as unknown as { __helpdesk?: Map<string, unknown> };

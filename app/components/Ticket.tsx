@@ -3,6 +3,8 @@ import { useTranslation } from "react-i18next";
 import type { TimelineChange, TimelineEntry } from "../../server/tickets/timeline.ts";
 import { useT } from "../i18n/i18n.ts";
 import { useTimeFormat } from "../utils/time.tsx";
+import type { AttachmentView } from "../../server/attachments/limits.ts";
+import { AttachmentList } from "./Attachments.tsx";
 
 export function StatusBadge({ status, staff = false }: { status: string; staff?: boolean }) {
   const { t } = useT();
@@ -27,6 +29,7 @@ export interface ThreadMessage {
   html?: string | null;
   createdAt: string | Date;
   author: { id: string; name: string; role: string } | null;
+  attachments?: AttachmentView[];
 }
 
 /** One clause of a timeline entry ("changed the priority from Normal to Urgent"), in the reader's language. */
@@ -164,6 +167,7 @@ export function MessageThread({
             ) : (
               <div className="msg-body">{m.body}</div>
             )}
+            <AttachmentList attachments={m.attachments} />
           </li>
         );
       })}

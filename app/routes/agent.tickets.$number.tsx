@@ -18,7 +18,9 @@ import { slaTargetsView } from "../../server/tickets/present.ts";
 import type { Locale } from "../i18n/config.ts";
 import { localName } from "../i18n/config.ts";
 import { data as respond, redirect } from "@remix-run/node";
-import { asResponse, formFailure, formFailureBody, readForm } from "../utils/forms.server.ts";
+import { asResponse, formFailure, formFailureBody } from "../utils/forms.server.ts";
+import { readFormWithFiles, storeFormFiles } from "../utils/uploads.server.ts";
+import { AttachmentPicker } from "../components/Attachments.tsx";
 import { useLiveTicket } from "../utils/socket.tsx";
 import { useNow, useTimeFormat } from "../utils/time.tsx";
 import {
@@ -104,12 +106,14 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defau
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "workspace.use");
   const number = ticketNumberParam(params.number);
-  const form = await readForm(request);
+  const upload = await readFormWithFiles(request);
+  const { form } = upload;
   const intent = form.get("intent");
   try {
     if (intent === "reply" || intent === "note") {
       await addMessage(db(), user, number, {
         body: form.get("body"),
+        attachments: await storeFormFiles(user, upload),
         kind: intent === "note" ? "internal" : "public",
         // The version the agent started writing on: the stale-reply guard.
         seenVersion: form.get("version") || undefined,
@@ -169,6 +173,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return respond({ ...formFailureBody(error, form), conflicts }, { status: 409 });
     }
     return formFailure(error, form);
+  } finally {
+    await upload.discard();
   }
 }
 
@@ -322,7 +328,15 @@ export default function AgentTicket() {
             </button>
           </Form>
         ) : (
-        <Form method="post" className={`card form composer composer-${mode}`} ref={composer} noValidate onInput={typedIn} onSubmit={presence.stopped}>
+        <Form
+          method="post"
+          encType="multipart/form-data"
+          className={`card form composer composer-${mode}`}
+          ref={composer}
+          noValidate
+          onInput={typedIn}
+          onSubmit={presence.stopped}
+        >
             {/* Radio buttons styled as tabs: the choice travels with the form, so it works without JavaScript. */}
             <fieldset className="tabs mode-switch">
               <legend className="visually-hidden">{t("agent.composeAs")}</legend>
@@ -371,6 +385,7 @@ export default function AgentTicket() {
             </Field>
             {slash.menu}
             {mention.menu}
+            <AttachmentPicker id="files" errors={composerFailure?.fieldErrors?.attachments} />
             <button type="submit" className="btn" disabled={busy}>
               {mode === "reply" ? t("agent.send") : t("agent.addNote")}
             </button>

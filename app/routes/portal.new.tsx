@@ -4,7 +4,9 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Field, FormError } from "../components/Field.tsx";
-import { formFailure, readForm } from "../utils/forms.server.ts";
+import { formFailure } from "../utils/forms.server.ts";
+import { readFormWithFiles, storeFormFiles } from "../utils/uploads.server.ts";
+import { AttachmentPicker } from "../components/Attachments.tsx";
 import { db, requirePermission, createTicket } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { localName } from "../i18n/config.ts";
@@ -22,12 +24,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "tickets.file");
-  const form = await readForm(request);
+  const upload = await readFormWithFiles(request);
+  const { form } = upload;
   try {
-    const ticket = await createTicket(db(), user, Object.fromEntries(form), "portal");
+    const attachments = await storeFormFiles(user, upload);
+    const ticket = await createTicket(db(), user, { ...Object.fromEntries(form), attachments }, "portal");
     return redirect(`/portal/tickets/${ticket.number}?created=1`);
   } catch (error) {
     return formFailure(error, form);
+  } finally {
+    await upload.discard();
   }
 }
 
@@ -81,7 +87,7 @@ export default function NewTicket() {
       <section>
         <h1>{t("portal.newTicketTitle")}</h1>
         <p className="lead">{t("portal.newTicketLead")}</p>
-        <Form method="post" className="card form" noValidate>
+        <Form method="post" encType="multipart/form-data" className="card form" noValidate>
           <FormError messageKey={result?.formError} />
           <fieldset className={`field${errors.type ? " has-error" : ""}`}>
             <legend>{t("portal.typeLabel")}</legend>
@@ -122,6 +128,7 @@ export default function NewTicket() {
           <Field name="description" label={t("portal.descriptionLabel")} errors={errors.description}>
             <textarea id="description" name="description" rows={8} defaultValue={v.description} />
           </Field>
+          <AttachmentPicker id="files" errors={errors.attachments} />
           <button type="submit" className="btn" disabled={busy}>
             {t("portal.submit")}
           </button>

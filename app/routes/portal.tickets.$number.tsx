@@ -6,7 +6,9 @@ import { Field, FormError } from "../components/Field.tsx";
 import { MessageThread, StatusBadge, type ThreadMessage } from "../components/Ticket.tsx";
 import type { Locale } from "../i18n/config.ts";
 import { localName } from "../i18n/config.ts";
-import { asResponse, formFailure, readForm } from "../utils/forms.server.ts";
+import { asResponse, formFailure } from "../utils/forms.server.ts";
+import { readFormWithFiles, storeFormFiles } from "../utils/uploads.server.ts";
+import { AttachmentPicker } from "../components/Attachments.tsx";
 import { useLiveTicket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
 import { db, requirePermission, addMessage, getTicket, messageHtml } from "../services.server.ts";
@@ -41,12 +43,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, "tickets.reply");
-  const form = await readForm(request);
+  const upload = await readFormWithFiles(request);
+  const { form } = upload;
   try {
-    await addMessage(db(), user, ticketNumberParam(params.number), { body: form.get("body"), kind: "public" });
+    const attachments = await storeFormFiles(user, upload);
+    await addMessage(db(), user, ticketNumberParam(params.number), { body: form.get("body"), kind: "public", attachments });
     return { ok: true as const };
   } catch (error) {
     return formFailure(error, form);
+  } finally {
+    await upload.discard();
   }
 }
 
@@ -115,11 +121,12 @@ export default function CustomerTicket() {
       ) : ticket.status === "closed" ? (
         <p className="notice">{t("portal.closedNotice")}</p>
       ) : (
-        <Form method="post" className="card form" ref={formRef} noValidate>
+        <Form method="post" encType="multipart/form-data" className="card form" ref={formRef} noValidate>
           <FormError messageKey={failure?.formError !== "errors.validation" ? failure?.formError : undefined} />
           <Field name="body" label={t("portal.replyLabel")} errors={failure?.fieldErrors?.body}>
             <textarea id="body" name="body" rows={4} defaultValue={failure?.values?.body} />
           </Field>
+          <AttachmentPicker id="files" errors={failure?.fieldErrors?.attachments} />
           <button type="submit" className="btn" disabled={navigation.state === "submitting"}>
             {t("portal.replySubmit")}
           </button>

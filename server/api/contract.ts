@@ -46,6 +46,13 @@ export interface RouteSpec<
   /** Request headers the route reads (lower-case names), e.g. `if-match`. */
   headers?: H;
   body?: B;
+  /** The request body is a file's bytes (any content type), read by the handler from `req`; `body` is unused. */
+  upload?: true;
+  /**
+   * The success body is a file's bytes: the handler writes them to `res`
+   * itself (headers included) and returns undefined; `response` is unused.
+   */
+  binary?: true;
   /** The success status (200 unless said) and its body. */
   status?: 200 | 201 | 202;
   response: R;

@@ -19,6 +19,7 @@ const errorDescriptions: Record<ErrorStatus, string> = {
 const successDescriptions: Record<number, string> = { 200: "OK", 201: "Created", 202: "Accepted: it happens shortly" };
 
 const json = (schema: unknown) => ({ "application/json": { schema } }) as never;
+const bytes = () => ({ "application/octet-stream": { schema: { type: "string", format: "binary" } } }) as never;
 
 export function buildOpenApiDocument(routes: ApiRoute[]) {
   const registry = new OpenAPIRegistry();
@@ -26,7 +27,7 @@ export function buildOpenApiDocument(routes: ApiRoute[]) {
   for (const route of routes) {
     const status = route.status ?? 200;
     const responses: Record<string, { description: string; content: never }> = {
-      [status]: { description: successDescriptions[status], content: json(route.response) },
+      [status]: { description: successDescriptions[status], content: route.binary ? bytes() : json(route.response) },
     };
     for (const status of errorStatuses(route)) {
       responses[status] = { description: errorDescriptions[status], content: json(route.errorBodies?.[status] ?? ApiError) };
@@ -41,7 +42,7 @@ export function buildOpenApiDocument(routes: ApiRoute[]) {
         params: route.params,
         query: route.query,
         headers: route.headers,
-        body: route.body ? { required: true, content: json(route.body) } : undefined,
+        body: route.upload ? { required: true, content: bytes() } : route.body ? { required: true, content: json(route.body) } : undefined,
       },
       responses,
     });

@@ -48,5 +48,6 @@ export function messageJson(m: MessageView) {
     body: m.body,
     createdAt: m.createdAt,
     author: m.author ? { id: m.author.id, name: m.author.name, role: m.author.role } : null,
+    attachments: m.attachments.map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })),
   };
 }

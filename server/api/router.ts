@@ -38,7 +38,7 @@ function handlerFor(route: ApiRoute): RequestHandler {
       const ctx = { user, params, query, body, headers, req, res };
       const key = route.idempotent && user ? (headers as { "idempotency-key"?: string } | undefined)?.["idempotency-key"] : undefined;
       const result = key ? await idempotently(route, ctx, idempotencyClaim(user!.id, key, routeName(route), { params, body })) : await route.handle(ctx);
-      res.status(route.status ?? 200).json(result);
+      if (!route.binary) res.status(route.status ?? 200).json(result);
     })().catch(next);
   };
 }
@@ -68,8 +68,9 @@ async function idempotently(route: ApiRoute, ctx: Parameters<ApiRoute["handle"]>
 
 export function apiRouter(routes: ApiRoute[] = API_ROUTES) {
   const api = express.Router();
-  api.use(express.json({ limit: "256kb" }));
-  for (const route of routes) api[route.method](expressPath(route.path), handlerFor(route));
+  const json = express.json({ limit: "256kb" });
+  // An upload's body is the file itself, whatever its type (a .json file is not a request body).
+  for (const route of routes) api[route.method](expressPath(route.path), route.upload ? [] : [json], handlerFor(route));
   api.use((_req, _res, next) => next(notFound()));
   api.use(errorHandler);
   return api;

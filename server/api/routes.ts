@@ -1,7 +1,12 @@
 // Every route of /api/v1, described once (see contract.ts). Handlers are thin:
 // the router has authenticated the caller and parsed the input; they call the
 // domain service (which checks permissions) and shape the JSON.
+import { pipeline } from "node:stream/promises";
 import { z } from "zod";
+import { attachmentHeaders } from "../attachments/http.ts";
+import { discardFile, receiveFile } from "../attachments/incoming.ts";
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, PENDING_UPLOAD_HOURS } from "../attachments/limits.ts";
+import { openAttachment, receiveUploads } from "../attachments/service.ts";
 import { db } from "../db/client.ts";
 import { ChangePasswordSchema, changePassword, SignInSchema, signIn } from "../auth/accounts.ts";
 import { issueApiToken, listApiTokens, revokeApiToken, TokenListQuerySchema } from "../auth/api-tokens.ts";
@@ -453,6 +458,54 @@ export const API_ROUTES: ApiRoute[] = [
     },
     idempotent: {
       replay: async ({ user, params }, messageId) => messageJson(await getMessage(db(), user, params.number, messageId)),
+    },
+  }),
+
+  defineRoute({
+    method: "post",
+    path: "/uploads",
+    auth: "bearer",
+    summary: "Upload a file to attach to your next message or ticket",
+    description:
+      `The body is the file's bytes (any Content-Type), at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB; \`filename\` names it. ` +
+      "The type is read from the bytes: programs, and files whose bytes are not what their name says (a `.pdf` that is not a PDF), are refused. " +
+      `Send the returned \`id\` in \`attachments\` of POST /tickets or POST /tickets/{number}/messages (up to ${MAX_ATTACHMENTS} a message); ` +
+      `until then only you can read it, and it is removed after ${PENDING_UPLOAD_HOURS} hours.`,
+    query: z.object({ filename: z.string({ error: "validation.filename" }).trim().min(1, "validation.filename").max(255, "validation.filename") }),
+    upload: true,
+    status: 201,
+    response: S.Attachment,
+    errors: [429],
+    errorBodies: { 400: S.UploadRefusedError },
+    handle: async ({ user, query, req }) => {
+      const declared = Number(req.get("Content-Length"));
+      if (declared > MAX_ATTACHMENT_BYTES) throw new DomainError("validation_failed", "errors.validation", { attachments: ["validation.attachmentTooLarge"] });
+      const file = await receiveFile(query.filename, req);
+      if (file === "too_large") throw new DomainError("validation_failed", "errors.validation", { attachments: ["validation.attachmentTooLarge"] });
+      try {
+        const [stored] = await receiveUploads(db(), user, [file]);
+        return stored;
+      } finally {
+        await discardFile(file.path);
+      }
+    },
+  }),
+
+  defineRoute({
+    method: "get",
+    path: "/attachments/{id}",
+    auth: "bearer",
+    summary: "Download an attachment",
+    description: "For whoever may read its message (customers never get an internal note's files), or its uploader before it is sent.",
+    params: z.object({ id: z.uuid() }),
+    notFoundKey: "errors.attachmentNotFound",
+    binary: true,
+    response: z.undefined(),
+    handle: async ({ user, params, res }) => {
+      const file = await openAttachment(db(), user, params.id);
+      res.set(attachmentHeaders(file, { download: true }));
+      await pipeline(file.body, res);
+      return undefined;
     },
   }),
 

@@ -190,6 +190,24 @@ export const DeadLetterPage = z
   .strictObject({ data: z.array(DeadLetter), nextCursor: orNull(z.string()) })
   .openapi("DeadLetterPage");
 
+export const Attachment = z
+  .strictObject({
+    id: Uuid,
+    filename: z.string(),
+    contentType: z.string().openapi({ description: "Read from the file's bytes when it was uploaded, not from its name." }),
+    size: z.number().int().openapi({ description: "In bytes." }),
+  })
+  .openapi("Attachment", { description: "Download with GET /attachments/{id}." });
+
+export const UploadRefusedError = z
+  .strictObject({
+    error: z.strictObject({
+      ...ErrorBase,
+      filename: z.string().optional().openapi({ description: "The refused file, when one was (too large, empty, a program, not what its name says)" }),
+    }),
+  })
+  .openapi("UploadRefusedError", { description: "An Error; when a file was refused it also names it." });
+
 export const Message = z
   .strictObject({
     id: Uuid,
@@ -197,6 +215,7 @@ export const Message = z
     body: z.string(),
     createdAt: Timestamp,
     author: orNull(z.strictObject({ id: Uuid, name: z.string(), role: z.enum(["customer", "agent", "supervisor", "admin"]) })),
+    attachments: z.array(Attachment),
   })
   .openapi("Message", { description: "Customers never receive internal notes." });
 

@@ -15,7 +15,8 @@ export function contentSecurityPolicy(nonce: string): string {
     "style-src 'self'",
     // Width bars on the boards and health cards are inline style attributes.
     "style-src-attr 'unsafe-inline'",
-    "img-src 'self' data:",
+    // blob: previews of files picked for sending (app/components/Attachments.tsx), made in the page itself.
+    "img-src 'self' data: blob:",
     "font-src 'self'",
     // The live channel: Socket.IO over WebSocket (or long-polling) to this origin.
     "connect-src 'self' ws: wss:",

@@ -12,6 +12,7 @@ import { inSqlTransaction } from "../events/transaction.ts";
 import { emit } from "../events/emit.ts";
 import { pruneSessions } from "../auth/session.ts";
 import { pruneIdempotencyKeys } from "../idempotency.ts";
+import { pruneUnsentUploads } from "../attachments/service.ts";
 import { fireAt, scheduleJobs } from "./schedule.ts";
 
 
@@ -42,12 +43,17 @@ export const TASKS: TaskList = {
   "prune-idempotency-keys": async () => {
     await pruneIdempotencyKeys(db());
   },
+  /** Removes uploads never sent with a message (a form left with files picked). */
+  "prune-uploads": async () => {
+    await pruneUnsentUploads(db());
+  },
 };
 
 /** Minute fields as in cron; each line runs once per minute across all worker processes. */
 export const CRONTAB = [
   "17 3 * * * prune-sessions ?max=1",
   "23 3 * * * prune-idempotency-keys ?max=1",
+  "41 * * * * prune-uploads ?max=1",
 ].join("\n");
 
 /** Quiet unless something is wrong: graphile-worker logs every job at info level. */

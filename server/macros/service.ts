@@ -244,7 +244,7 @@ export async function applyMacro(db: Db, user: AuthUser, number: number, id: str
       if (!body) continue;
       // Placeholders can make a text longer than it was saved.
       if (body.length > MAX_MESSAGE) throw new DomainError("validation_failed", "errors.validation", { [field]: ["validation.bodyTooLong"] });
-      await writeMessage(tx, user, ticket, { kind, body }, now);
+      await writeMessage(tx, user, ticket, { kind, body, attachments: [] }, now);
       ticket = await findVisibleTicket(tx, user, number);
       wrote = true;
     }

@@ -2,6 +2,7 @@
 // sides; what a client sends is also parsed with zod on the server.
 import { z } from "zod";
 import { MAX_TICKET_NUMBER } from "../tickets/schemas.ts";
+import type { AttachmentView } from "../attachments/limits.ts";
 import type { TicketSlaState } from "../sla/state.ts";
 import type { Viewer } from "./presence.ts";
 
@@ -56,6 +57,8 @@ export interface LiveMessage {
   html: string | null;
   createdAt: string;
   author: { id: string; name: string; role: string } | null;
+  /** Files sent with it; the live channel carries a message only to those who may read it, files included. */
+  attachments: AttachmentView[];
 }
 
 /** What a requester may know about their ticket changing. */

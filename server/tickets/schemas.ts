@@ -2,6 +2,13 @@
 // workspace and the API. Messages are i18n keys (see app/i18n).
 import { z } from "zod";
 import { CursorParamSchema, LimitParamSchema } from "../pagination.ts";
+import { MAX_ATTACHMENTS } from "../attachments/limits.ts";
+
+/** Uploads to send with a message (ids from POST /uploads or a form's files). */
+export const AttachmentIdsSchema = z
+  .array(z.uuid("validation.attachmentUnknown"), { error: "validation.attachmentUnknown" })
+  .max(MAX_ATTACHMENTS, "validation.tooManyAttachments")
+  .transform((ids) => [...new Set(ids)]);
 
 export const TICKET_TYPES = ["complaint", "inquiry"] as const;
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
@@ -24,6 +31,7 @@ export const NewTicketSchema = z.object({
     .trim()
     .min(10, "validation.description")
     .max(20_000, "validation.descriptionTooLong"),
+  attachments: AttachmentIdsSchema.default([]),
 });
 
 /** Staff and API clients may also set these when filing for a customer. */
@@ -85,6 +93,7 @@ export const NewMessageSchema = z.object({
     .min(1, "validation.body")
     .max(MAX_MESSAGE, "validation.bodyTooLong"),
   kind: z.enum(["public", "internal"], { error: "validation.kind" }).default("public"),
+  attachments: AttachmentIdsSchema.default([]),
   /**
    * The ticket's version when the writer started: if someone else replied or
    * changed the ticket since, the message is refused with what happened

@@ -25,6 +25,7 @@ import { buildSlaHistory, buildTimeline, mentionedIds } from "./timeline.ts";
 import { afterKeyset, decodeCursor, decodeKeyset, encodeCursor, encodeKeyset, keysetPage, type Keyset, type Page } from "../pagination.ts";
 import { z } from "zod";
 import { viewSql, type ResolvedView } from "../views/filters.ts";
+import { claimAttachments } from "../attachments/service.ts";
 import {
   MessageListQuerySchema,
   NewMessageSchema,
@@ -236,6 +237,7 @@ export async function createTicket(
       appendingEvents(sql, events),
       runsJson(sla.runs.map((run) => ({ ticketId, run }))),
     ]);
+    await claimAttachments(sql, user, messageId, input.attachments);
     await emitted(sql, events);
     // Rare: a level due at once (the policy's at-risk time is at filing).
     if (sla.events.some((e) => e.kind === "escalated")) {
@@ -712,6 +714,7 @@ const messageSelect = {
   body: true,
   createdAt: true,
   author: { select: { id: true, name: true, role: true } },
+  attachments: { select: { id: true, filename: true, contentType: true, size: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
 } satisfies Prisma.MessageSelect;
 
 export type MessageView = Prisma.MessageGetPayload<{ select: typeof messageSelect }>;
@@ -724,7 +727,10 @@ export async function getMessages(db: Db, messageIds: string[]): Promise<Message
 function messagesOf(sql: Sql, messageIds: string[]): Promise<MessageView[]> {
   return sql.query<MessageView>(
     `SELECT m."id", m."ticketId", m."kind", m."body", m."createdAt",
-            CASE WHEN u."id" IS NULL THEN NULL ELSE json_build_object('id', u."id", 'name', u."name", 'role', u."role") END AS "author"
+            CASE WHEN u."id" IS NULL THEN NULL ELSE json_build_object('id', u."id", 'name', u."name", 'role', u."role") END AS "author",
+            COALESCE((SELECT json_agg(json_build_object('id', a."id", 'filename', a."filename", 'contentType', a."contentType", 'size', a."size")
+                                      ORDER BY a."createdAt", a."id")
+                        FROM "Attachment" a WHERE a."messageId" = m."id"), '[]'::json) AS "attachments"
        FROM "Message" m LEFT JOIN "User" u ON u."id" = m."authorId"
       WHERE m."id" = ANY($1::text[])
       ORDER BY m."createdAt", m."id"`,
@@ -786,10 +792,11 @@ export async function writeMessage(
   if (!can(user, messagePermission(input.kind), ticket)) throw forbidden();
   if (ticket.status === "closed") throw new DomainError("conflict", "errors.ticketClosed");
 
-  const message = await tx.message.create({
+  await tx.message.create({
     data: { id: messageId, ticketId: ticket.id, authorId: user.id, kind: input.kind, body: input.body, createdAt: now },
-    select: messageSelect,
   });
+  await claimAttachments(asSql(tx), user, messageId, input.attachments);
+  const message = await tx.message.findUniqueOrThrow({ where: { id: messageId }, select: messageSelect });
 
   const changes: Prisma.TicketUpdateInput = {};
   let status: TicketFields["status"] = ticket.status;

@@ -803,6 +803,66 @@ describe("SLA", () => {
   });
 });
 
+describe("attachments", () => {
+  /** Uploads bytes (the body is the file, not JSON) and checks the answer against the document. */
+  async function upload(filename: string | null, bytes: Uint8Array, token?: string) {
+    const path = filename === null ? "/uploads" : `/uploads?filename=${encodeURIComponent(filename)}`;
+    const res = await fetch(`${ctx.server.url}/api/v1${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: new Uint8Array(bytes),
+    });
+    return checked("post", "/uploads", res.status, await res.json());
+  }
+
+  function checked(method: Method, template: string, status: number, body: unknown) {
+    const key = `${method} ${template} ${status}`;
+    const schema = doc.paths[template][method]!.responses[String(status)]?.content?.["application/json"]?.schema;
+    expect(schema, `${key} is documented (body: ${JSON.stringify(body)})`).toBeDefined();
+    const validate = ajv.compile({ ...schema, components: doc.components });
+    if (!validate(body)) throw new Error(`${key}: body does not match the document: ${ajv.errorsText(validate.errors)}`);
+    exercised.add(key);
+    return { status, body: body as any };
+  }
+
+  async function download(id: string, token?: string) {
+    const res = await fetch(`${ctx.server.url}/api/v1/attachments/${id}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    if (res.status !== 200) return { ...checked("get", "/attachments/{id}", res.status, await res.json()), type: null };
+    expect(doc.paths["/attachments/{id}"].get!.responses["200"].content?.["application/octet-stream"]).toBeDefined();
+    exercised.add("get /attachments/{id} 200");
+    return { status: 200, body: Buffer.from(await res.arrayBuffer()), type: res.headers.get("content-type") };
+  }
+
+  test("a file is uploaded as bytes, sent with a message, and downloaded by those who may read it", async () => {
+    // A .json file is a file like any other: its body is not read as a request.
+    const json = Buffer.from(JSON.stringify({ order: 1001, error: "timeout" }));
+    const up = await upload("order.json", json, tokens.customer);
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({ filename: "order.json", contentType: "text/plain; charset=utf-8", size: json.length });
+    const ticket = await fileTicket(tokens.customer, "With a file", { attachments: [up.body.id] });
+    const detail = await call(`/tickets/${ticket.number}`, { token: tokens.agent });
+    expect(detail.body.messages[0].attachments).toEqual([up.body]);
+    const got = await download(up.body.id, tokens.agent);
+    expect(got.body).toEqual(json);
+    expect(got.type).toBe("text/plain; charset=utf-8");
+    expect((await download(up.body.id, tokens.other)).status).toBe(404);
+    expect((await download(up.body.id)).status).toBe(401);
+
+    expect((await upload(null, json, tokens.customer)).status).toBe(400);
+    const fake = await upload("fake.pdf", json, tokens.customer);
+    expect(fake.status).toBe(400);
+    expect(fake.body.error.filename).toBe("fake.pdf");
+    expect((await upload("order.json", json)).status).toBe(401);
+  });
+
+  test("a person holds at most 50 files not yet sent", async () => {
+    const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
+    for (let i = 0; i < 50; i++) expect((await upload(`shot-${i}.png`, png, tokens.billing)).status).toBe(201);
+    const refused = await upload("one-too-many.png", png, tokens.billing);
+    expect(refused.status).toBe(429);
+  });
+});
+
 // Last on purpose: the tests above record what they exercised.
 test("every documented route and status was exercised", () => {
   const documented = Object.entries(doc.paths).flatMap(([path, operations]) =>

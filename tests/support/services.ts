@@ -2,6 +2,8 @@
 // call to freshDatabase() clones the migrated template into a new database,
 // so test files run in parallel without seeing each other's rows.
 import { randomUUID } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
 import { createDb, type Db } from "../../server/db/client.ts";
@@ -35,6 +37,11 @@ export async function freshDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** Attachment files of this test process, in a directory of its own. */
+export function testBlobDir(): string {
+  return path.join(os.tmpdir(), "helpdesk-test-attachments", String(process.pid));
+}
+
 /**
  * Points the process-wide settings (used by db(), the search client and
  * sessions) at the test servers, with a search index prefix of its own.
@@ -46,6 +53,7 @@ export function useTestRuntime(databaseUrl: string): { searchIndexPrefix: string
     meiliUrl: inject("meiliUrl"),
     meiliKey: inject("meiliKey"),
     sessionSecret: "test-session-secret-test-session-secret",
+    blobStore: { kind: "disk", dir: testBlobDir() },
     searchIndexPrefix,
   });
   return { searchIndexPrefix };
