@@ -89,9 +89,10 @@ export function AttachmentPicker({ id, errors }: { id: string; errors?: string[]
     };
     const paste = (e: ClipboardEvent) => {
       const pasted = [...(e.clipboardData?.files ?? [])];
-      if (pasted.length === 0) return;
-      // A screenshot pasted into the text becomes an attachment, not garbage in the text.
-      if (!e.clipboardData?.getData("text/plain")) e.preventDefault();
+      // Text copied from a spreadsheet or a document comes with a picture of itself: it is text.
+      if (pasted.length === 0 || e.clipboardData?.getData("text/plain")) return;
+      // A screenshot pasted into the text becomes an attachment.
+      e.preventDefault();
       add(pasted.map(namedPaste), filesRef.current);
     };
     // After sending, the form is reset: so is the list.

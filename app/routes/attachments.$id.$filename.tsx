@@ -11,6 +11,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = z.uuid().safeParse(params.id);
   if (!id.success) throw new Response("errors.attachmentNotFound", { status: 404 });
   const file = await openAttachment(db(), user, id.data).catch(asResponse);
-  const download = new URL(request.url).searchParams.has("download");
-  return new Response(createReadableStreamFromReadable(file.body), { headers: attachmentHeaders(file, { download }) });
+  const headers = attachmentHeaders(file, { download: new URL(request.url).searchParams.has("download") });
+  // HEAD: the headers only; the file opened for them is closed at once.
+  if (request.method === "HEAD") {
+    file.body.destroy();
+    return new Response(null, { headers });
+  }
+  return new Response(createReadableStreamFromReadable(file.body), { headers });
 }

@@ -3,7 +3,7 @@
 // action asks (storeFormFiles), and removed after the request.
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { ATTACHMENTS_FIELD, MAX_ATTACHMENTS } from "../../server/attachments/limits.ts";
-import { receiveUploads, type IncomingFile } from "../../server/attachments/service.ts";
+import { dropUnsentUploads, receiveUploads, type IncomingFile } from "../../server/attachments/service.ts";
 import { discardFile, receiveFile } from "../../server/attachments/incoming.ts";
 import type { AuthUser } from "../../server/auth/policy.ts";
 import { db } from "../../server/db/client.ts";
@@ -18,18 +18,25 @@ export interface FormWithFiles {
   files: IncomingFile[];
   /** Why the files cannot be taken (checked before storing anything). */
   refused?: "validation.attachmentTooLarge" | "validation.tooManyAttachments";
-  /** Removes the temporary files: call when the action is done. */
+  /** Uploads stored from this form (storeFormFiles). */
+  stored: { user: AuthUser; ids: string[] } | null;
+  /** Removes the temporary files, and the stored uploads no message took (it was refused): call when the action is done. */
   discard(): Promise<void>;
 }
 
 export async function readFormWithFiles(request: Request): Promise<FormWithFiles> {
   const files: IncomingFile[] = [];
   let refused: FormWithFiles["refused"];
-  const discard = async () => {
-    await Promise.all(files.map((f) => discardFile(f.path)));
+  const result: Omit<FormWithFiles, "form"> = {
+    files,
+    stored: null,
+    async discard() {
+      await Promise.all(files.map((f) => discardFile(f.path)));
+      if (result.stored) await dropUnsentUploads(db(), result.stored.user, result.stored.ids);
+    },
   };
   if (!(request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
-    return { form: await readForm(request), files, discard };
+    return { ...result, form: await readForm(request) };
   }
   const handler: UploadHandler = async ({ name, filename, data }) => {
     if (name === ATTACHMENTS_FIELD && filename !== undefined) {
@@ -59,10 +66,11 @@ export async function readFormWithFiles(request: Request): Promise<FormWithFiles
   };
   try {
     const form = await unstable_parseMultipartFormData(request, handler);
-    return { form, files, refused, discard };
+    return Object.assign(result, { form, refused });
   } catch (error) {
-    await discard();
+    await result.discard();
     if (error instanceof Response) throw error;
+    if (error instanceof DomainError) throw new Response(error.messageKey, { status: error.status });
     // A broken multipart stream is the client's mistake: a 400, never a 500.
     throw new Response("errors.validation", { status: 400 });
   }
@@ -71,6 +79,7 @@ export async function readFormWithFiles(request: Request): Promise<FormWithFiles
 /** Stores the form's files as the user's uploads: the ids to send with their message. */
 export async function storeFormFiles(user: AuthUser, upload: FormWithFiles): Promise<string[]> {
   if (upload.refused) throw new DomainError("validation_failed", "errors.validation", { attachments: [upload.refused] });
-  const stored = await receiveUploads(db(), user, upload.files);
-  return stored.map((a) => a.id);
+  const ids = (await receiveUploads(db(), user, upload.files)).map((a) => a.id);
+  upload.stored = { user, ids };
+  return ids;
 }

@@ -21,6 +21,8 @@ export function sendError(req: Request, res: Response, error: DomainError) {
 
 /** Express error handler: domain errors keep their status; anything else is a 500 without internals. */
 export function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction) {
+  // A download that broke halfway (the client left, storage failed): nothing more can be said on it.
+  if (res.headersSent) return void res.destroy();
   if (error instanceof DomainError) return sendError(req, res, error);
   // body-parser's own errors (bad JSON, too large, wrong charset) carry a 4xx status.
   const status = (error as { status?: number; statusCode?: number })?.status;

@@ -4,7 +4,7 @@
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { attachmentHeaders } from "../attachments/http.ts";
-import { discardFile, receiveFile } from "../attachments/incoming.ts";
+import { discardFile, receiveFile, tooLarge } from "../attachments/incoming.ts";
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, PENDING_UPLOAD_HOURS } from "../attachments/limits.ts";
 import { openAttachment, receiveUploads } from "../attachments/service.ts";
 import { db } from "../db/client.ts";
@@ -478,10 +478,9 @@ export const API_ROUTES: ApiRoute[] = [
     errors: [429],
     errorBodies: { 400: S.UploadRefusedError },
     handle: async ({ user, query, req }) => {
-      const declared = Number(req.get("Content-Length"));
-      if (declared > MAX_ATTACHMENT_BYTES) throw new DomainError("validation_failed", "errors.validation", { attachments: ["validation.attachmentTooLarge"] });
+      if (Number(req.get("Content-Length")) > MAX_ATTACHMENT_BYTES) throw tooLarge();
       const file = await receiveFile(query.filename, req);
-      if (file === "too_large") throw new DomainError("validation_failed", "errors.validation", { attachments: ["validation.attachmentTooLarge"] });
+      if (file === "too_large") throw tooLarge();
       try {
         const [stored] = await receiveUploads(db(), user, [file]);
         return stored;

@@ -26,7 +26,10 @@ const PROGRAMS = new Set([
 ]);
 
 /** Names that run when opened on Windows, whatever their bytes (scripts are plain text). */
-const PROGRAM_NAMES = new Set(["exe", "com", "scr", "msi", "bat", "cmd", "vbs", "vbe", "jse", "wsf", "ps1", "hta", "cpl", "apk", "dll", "lnk"]);
+const PROGRAM_NAMES = new Set([
+  "exe", "com", "scr", "msi", "bat", "cmd", "pif", "reg", "msc", "vb", "vbs", "vbe", "js", "jse", "wsf", "wsh",
+  "ps1", "psm1", "hta", "cpl", "jar", "apk", "dll", "lnk",
+]);
 
 /**
  * Names whose kind the bytes must confirm: the common documents and images.
@@ -86,8 +89,9 @@ export function looksLikeText(head: Uint8Array): boolean {
 /** A file name safe to store and show: no path, no control characters, not too long, never empty. */
 export function cleanFilename(raw: string): string {
   const base = raw.split(/[/\\]/).pop() ?? "";
+  // Control and direction characters could make "exe.pdf" show as something else; Windows drops trailing dots and spaces.
   // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|*?:]/g, "_").trim();
+  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|*?:\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "_").replace(/[. ]+$/, "").trim();
   if (!cleaned || cleaned === "." || cleaned === "..") return "file";
   if (cleaned.length <= 200) return cleaned;
   const ext = extensionOf(cleaned);

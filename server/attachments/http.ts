@@ -1,7 +1,8 @@
 // How an attachment is sent to a browser or API client, the same for pages
 // and the API: its stored (sniffed) type, never guessed again by the browser,
 // shown inline only when it is an image we preview, and sandboxed so a file
-// can never run as a page of ours.
+// can never run as a page of ours. Like every private response it is not
+// cached (server/http/security.ts): a reader may lose access at any time.
 import contentDisposition from "content-disposition";
 import { isPreviewable, type AttachmentView } from "./limits.ts";
 
@@ -13,7 +14,5 @@ export function attachmentHeaders(file: AttachmentView, options: { download?: bo
     "Content-Disposition": contentDisposition(file.filename, { type: inline ? "inline" : "attachment" }),
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
-    // Readers may lose access (a ticket moves team): keep copies short-lived and out of shared caches.
-    "Cache-Control": "private, max-age=300",
   };
 }

@@ -6,27 +6,37 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { IncomingFile } from "./service.ts";
+import { pipeline } from "node:stream/promises";
+import { DomainError } from "../errors.ts";
 import { MAX_ATTACHMENT_BYTES } from "./limits.ts";
 
 const TEMP_DIR = path.join(os.tmpdir(), "helpdesk-uploads");
 
+/** Past this, a body is not a file that went a little over the limit but an abuse: stop reading. */
+const GIVE_UP_BYTES = 2 * MAX_ATTACHMENT_BYTES;
+
 /**
  * Writes the bytes to a temporary file. Past the limit it stops writing and
- * only reads on (so the rest of a form still arrives), and answers "too_large".
+ * only reads on (so the rest of a form still arrives), and answers
+ * "too_large"; far past it, it stops reading. The temporary file is removed
+ * whatever goes wrong.
  */
 export async function receiveFile(filename: string, bytes: AsyncIterable<Uint8Array>): Promise<IncomingFile | "too_large"> {
   await fs.promises.mkdir(TEMP_DIR, { recursive: true });
   const filePath = path.join(TEMP_DIR, randomUUID());
-  const out = fs.createWriteStream(filePath);
   let size = 0;
-  try {
-    for await (const chunk of bytes) {
+  async function* counted(source: AsyncIterable<Uint8Array>) {
+    for await (const chunk of source) {
       size += chunk.byteLength;
-      if (size > MAX_ATTACHMENT_BYTES) continue;
-      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+      if (size > GIVE_UP_BYTES) throw tooLarge();
+      if (size <= MAX_ATTACHMENT_BYTES) yield chunk;
     }
-  } finally {
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+  try {
+    await pipeline(bytes, counted, fs.createWriteStream(filePath));
+  } catch (error) {
+    await discardFile(filePath);
+    throw error;
   }
   if (size > MAX_ATTACHMENT_BYTES) {
     await discardFile(filePath);
@@ -34,6 +44,8 @@ export async function receiveFile(filename: string, bytes: AsyncIterable<Uint8Ar
   }
   return { filename, path: filePath, size };
 }
+
+export const tooLarge = () => new DomainError("validation_failed", "errors.validation", { attachments: ["validation.attachmentTooLarge"] });
 
 export async function discardFile(filePath: string): Promise<void> {
   await fs.promises.rm(filePath, { force: true });

@@ -152,6 +152,17 @@ function mayRead(
   return can(user, action, a.message.ticket);
 }
 
+/** Removes these uploads of this user if no message took them (the message they came with was refused). */
+export async function dropUnsentUploads(db: Db, user: AuthUser, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const rows = await sqlOf(db).query<{ storageKey: string }>(
+    `DELETE FROM "Attachment" WHERE "id" = ANY($1::text[]) AND "uploaderId" = $2 AND "messageId" IS NULL RETURNING "storageKey"`,
+    [ids, user.id],
+  );
+  const store = await blobStore();
+  await Promise.all(rows.map((r) => store.delete(r.storageKey)));
+}
+
 /** Removes uploads that were never sent with a message (the form was left, the API client gave up). */
 export async function pruneUnsentUploads(db: Db, now = new Date()): Promise<number> {
   const before = new Date(now.getTime() - PENDING_UPLOAD_HOURS * 3_600_000);

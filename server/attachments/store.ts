@@ -45,8 +45,13 @@ export class DiskBlobStore implements BlobStore {
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
     // Written beside the target and renamed, so a reader never sees half a file.
     const partial = `${target}.partial`;
-    await pipeline(fs.createReadStream(fromPath), fs.createWriteStream(partial));
-    await fs.promises.rename(partial, target);
+    try {
+      await pipeline(fs.createReadStream(fromPath), fs.createWriteStream(partial));
+      await fs.promises.rename(partial, target);
+    } catch (error) {
+      await fs.promises.rm(partial, { force: true });
+      throw error;
+    }
   }
 
   async get(key: string): Promise<Readable | null> {

@@ -3,6 +3,7 @@
 // framing, no MIME sniffing, no full-URL referrers (survey tokens are in
 // paths), and no caching of anything private. Static assets override the
 // cache header with their own long max-age.
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from "../attachments/limits.ts";
 import { randomBytes } from "node:crypto";
 import type { RequestHandler } from "express";
 import { DEFAULT_LOCALE, localeFromAcceptLanguage } from "../../app/i18n/config.ts";
@@ -44,6 +45,8 @@ export function securityHeaders(): RequestHandler {
 
 /** Form posts are text fields: far below this. Larger bodies are refused before they are read. */
 export const MAX_FORM_BYTES = 1_000_000;
+/** A form with files (a message with attachments): the files at their limits, and the text. */
+export const MAX_FORM_WITH_FILES_BYTES = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + MAX_FORM_BYTES;
 
 /**
  * Requests the app must not try to handle: a URL that cannot be decoded goes
@@ -59,7 +62,8 @@ export function hostileRequests(): RequestHandler {
       req.method = "GET";
       return next();
     }
-    if (Number(req.get("Content-Length") ?? 0) > MAX_FORM_BYTES && !req.path.startsWith("/api/")) {
+    const limit = req.is("multipart/form-data") ? MAX_FORM_WITH_FILES_BYTES : MAX_FORM_BYTES;
+    if (Number(req.get("Content-Length") ?? 0) > limit && !req.path.startsWith("/api/")) {
       const t = translator(localeFromAcceptLanguage(req.get("Accept-Language")) ?? DEFAULT_LOCALE);
       res.status(413).type("text/plain; charset=utf-8").send(t("errors.formTooLarge"));
       return;

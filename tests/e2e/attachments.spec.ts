@@ -9,7 +9,8 @@ const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000d4944415478da63f8cfc0f01f0005000201c5d0bd0e0000000049454e44ae426082",
   "hex",
 );
-const LOG = "2026-11-25 09:14:02 ERROR export failed: timeout after 30s\n";
+// About 1.5 MB: larger than any form without files may be.
+const LOG = "2026-11-25 09:14:02 ERROR export failed: timeout after 30s\n".repeat(25_000);
 
 test("a customer attaches files, the agent downloads them, another customer is refused", async ({ browser, page }) => {
   const customer = await signIn(browser, "customer@demo.helpdesk");
