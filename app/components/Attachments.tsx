@@ -37,7 +37,7 @@ function namedPaste(file: File): File {
  * pasted into it join the list; each is checked against the limits at once
  * (a file too large never starts uploading).
  */
-export function AttachmentPicker({ id, errors }: { id: string; errors?: string[] }) {
+export function AttachmentPicker({ id, errors, file }: { id: string; errors?: string[]; file?: string }) {
   const { t } = useT();
   const input = useRef<HTMLInputElement>(null);
   const [files, setFiles] = useState<File[]>([]);
@@ -120,7 +120,8 @@ export function AttachmentPicker({ id, errors }: { id: string; errors?: string[]
     input.current?.form?.classList.toggle("dragging", dragging);
   }, [dragging]);
 
-  const shown = [...problems, ...(errors ?? []).map((k) => t(k))];
+  // The server's refusal names the file it is about, when it is one file.
+  const shown = [...problems, ...(errors ?? []).map((k) => (file ? `“${file}”: ${t(k)}` : t(k)))];
   return (
     <div className={`attach${shown.length ? " has-error" : ""}`} data-testid={`attach-${id}`}>
       <div className="attach-bar">

@@ -385,7 +385,7 @@ export default function AgentTicket() {
             </Field>
             {slash.menu}
             {mention.menu}
-            <AttachmentPicker id="files" errors={composerFailure?.fieldErrors?.attachments} />
+            <AttachmentPicker id="files" errors={composerFailure?.fieldErrors?.attachments} file={composerFailure?.file} />
             <button type="submit" className="btn" disabled={busy}>
               {mode === "reply" ? t("agent.send") : t("agent.addNote")}
             </button>

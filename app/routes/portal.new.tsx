@@ -128,7 +128,7 @@ export default function NewTicket() {
           <Field name="description" label={t("portal.descriptionLabel")} errors={errors.description}>
             <textarea id="description" name="description" rows={8} defaultValue={v.description} />
           </Field>
-          <AttachmentPicker id="files" errors={errors.attachments} />
+          <AttachmentPicker id="files" errors={errors.attachments} file={result?.file} />
           <button type="submit" className="btn" disabled={busy}>
             {t("portal.submit")}
           </button>

@@ -126,7 +126,7 @@ export default function CustomerTicket() {
           <Field name="body" label={t("portal.replyLabel")} errors={failure?.fieldErrors?.body}>
             <textarea id="body" name="body" rows={4} defaultValue={failure?.values?.body} />
           </Field>
-          <AttachmentPicker id="files" errors={failure?.fieldErrors?.attachments} />
+          <AttachmentPicker id="files" errors={failure?.fieldErrors?.attachments} file={failure?.file} />
           <button type="submit" className="btn" disabled={navigation.state === "submitting"}>
             {t("portal.replySubmit")}
           </button>

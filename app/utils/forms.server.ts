@@ -8,6 +8,8 @@ export interface FormFailure {
   formError: string;
   fieldErrors: Record<string, string[]>;
   values: Record<string, string>;
+  /** The file a refusal is about (an attachment too large, a program…), to name it beside the message. */
+  file?: string;
 }
 
 /** What the user typed, to show again; passwords (any field named so) are never sent back. */
@@ -26,7 +28,8 @@ export function formFailure(error: unknown, form: FormData) {
 }
 
 export function formFailureBody(error: DomainError, form: FormData): FormFailure {
-  return { ok: false, formError: error.messageKey, fieldErrors: error.details ?? {}, values: formValues(form) };
+  const file = typeof error.extra?.filename === "string" ? error.extra.filename : undefined;
+  return { ok: false, formError: error.messageKey, fieldErrors: error.details ?? {}, values: formValues(form), ...(file ? { file } : {}) };
 }
 
 /** Throws a Response that the nearest error boundary shows in the user's language. */

@@ -3,7 +3,7 @@
 // action asks (storeFormFiles), and removed after the request.
 import { unstable_parseMultipartFormData, type UploadHandler } from "@remix-run/node";
 import { ATTACHMENTS_FIELD, MAX_ATTACHMENTS } from "../../server/attachments/limits.ts";
-import { dropUnsentUploads, receiveUploads, type IncomingFile } from "../../server/attachments/service.ts";
+import { attachmentRefused, dropUnsentUploads, receiveUploads, type IncomingFile } from "../../server/attachments/service.ts";
 import { discardFile, receiveFile } from "../../server/attachments/incoming.ts";
 import type { AuthUser } from "../../server/auth/policy.ts";
 import { db } from "../../server/db/client.ts";
@@ -78,7 +78,7 @@ export async function readFormWithFiles(request: Request): Promise<FormWithFiles
 
 /** Stores the form's files as the user's uploads: the ids to send with their message. */
 export async function storeFormFiles(user: AuthUser, upload: FormWithFiles): Promise<string[]> {
-  if (upload.refused) throw new DomainError("validation_failed", "errors.validation", { attachments: [upload.refused] });
+  if (upload.refused) throw attachmentRefused(upload.refused);
   const ids = (await receiveUploads(db(), user, upload.files)).map((a) => a.id);
   upload.stored = { user, ids };
   return ids;

@@ -5,9 +5,8 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { IncomingFile } from "./service.ts";
+import { attachmentRefused, type IncomingFile } from "./service.ts";
 import { pipeline } from "node:stream/promises";
-import { DomainError } from "../errors.ts";
 import { MAX_ATTACHMENT_BYTES } from "./limits.ts";
 
 const TEMP_DIR = path.join(os.tmpdir(), "helpdesk-uploads");
@@ -45,7 +44,7 @@ export async function receiveFile(filename: string, bytes: AsyncIterable<Uint8Ar
   return { filename, path: filePath, size };
 }
 
-export const tooLarge = () => new DomainError("validation_failed", "errors.validation", { attachments: ["validation.attachmentTooLarge"] });
+export const tooLarge = () => attachmentRefused("validation.attachmentTooLarge");
 
 export async function discardFile(filePath: string): Promise<void> {
   await fs.promises.rm(filePath, { force: true });

@@ -30,7 +30,8 @@ export interface IncomingFile {
   size: number;
 }
 
-const invalid = (key: string, filename?: string) =>
+/** A refused attachment, as a field error of `attachments` naming the file when one is to blame. */
+export const attachmentRefused = (key: string, filename?: string) =>
   new DomainError("validation_failed", "errors.validation", { attachments: [key] }, filename ? { filename } : undefined);
 
 /** The first bytes of a file, to tell text from binary. */
@@ -53,15 +54,15 @@ async function headOf(path: string): Promise<Uint8Array> {
 export async function receiveUploads(db: Db, user: AuthUser, files: IncomingFile[], now = new Date()): Promise<AttachmentView[]> {
   if (!can(user, "tickets.reply")) throw forbidden();
   if (files.length === 0) return [];
-  if (files.length > MAX_ATTACHMENTS) throw invalid("validation.tooManyAttachments");
+  if (files.length > MAX_ATTACHMENTS) throw attachmentRefused("validation.tooManyAttachments");
   const judged = [];
   for (const file of files) {
     const filename = cleanFilename(file.filename);
-    if (file.size === 0) throw invalid("validation.attachmentEmpty", filename);
-    if (file.size > MAX_ATTACHMENT_BYTES) throw invalid("validation.attachmentTooLarge", filename);
+    if (file.size === 0) throw attachmentRefused("validation.attachmentEmpty", filename);
+    if (file.size > MAX_ATTACHMENT_BYTES) throw attachmentRefused("validation.attachmentTooLarge", filename);
     const detected = await fileTypeFromFile(file.path);
     const verdict = judgeContent(filename, detected, looksLikeText(await headOf(file.path)));
-    if (!verdict.ok) throw invalid(verdict.reason === "program" ? "validation.attachmentProgram" : "validation.attachmentMismatch", filename);
+    if (!verdict.ok) throw attachmentRefused(verdict.reason === "program" ? "validation.attachmentProgram" : "validation.attachmentMismatch", filename);
     judged.push({ file, filename, contentType: verdict.contentType });
   }
   const sql = sqlOf(db);
@@ -106,12 +107,12 @@ export async function receiveUploads(db: Db, user: AuthUser, files: IncomingFile
  */
 export async function claimAttachments(sql: Sql, user: AuthUser, messageId: string, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  if (ids.length > MAX_ATTACHMENTS) throw invalid("validation.tooManyAttachments");
+  if (ids.length > MAX_ATTACHMENTS) throw attachmentRefused("validation.tooManyAttachments");
   const claimed = await sql.query<{ id: string }>(
     `UPDATE "Attachment" SET "messageId" = $1 WHERE "id" = ANY($2::text[]) AND "uploaderId" = $3 AND "messageId" IS NULL RETURNING "id"`,
     [messageId, ids, user.id],
   );
-  if (claimed.length !== new Set(ids).size) throw invalid("validation.attachmentUnknown");
+  if (claimed.length !== new Set(ids).size) throw attachmentRefused("validation.attachmentUnknown");
 }
 
 export interface OpenedAttachment extends AttachmentView {
@@ -139,8 +140,7 @@ export async function openAttachment(db: Db, user: AuthUser, id: string): Promis
   if (!attachment || !mayRead(user, attachment)) throw notFound("errors.attachmentNotFound");
   const body = await (await blobStore()).get(attachment.storageKey);
   if (!body) throw notFound("errors.attachmentNotFound");
-  const { id: _, filename, contentType, size } = attachment;
-  return { id, filename, contentType, size, body };
+  return { id, filename: attachment.filename, contentType: attachment.contentType, size: attachment.size, body };
 }
 
 function mayRead(

@@ -20,7 +20,9 @@ export function contentSecurityPolicy(nonce: string): string {
     "img-src 'self' data: blob:",
     "font-src 'self'",
     // The live channel: Socket.IO over WebSocket (or long-polling) to this origin.
-    "connect-src 'self' ws: wss:",
+    // blob: Chromium reads a picked file kept by the attachment picker through its blob URL when a
+    // form is sent again after a refusal; blob URLs are this page's own objects.
+    "connect-src 'self' ws: wss: blob:",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -23,6 +23,12 @@ test("a customer attaches files, the agent downloads them, another customer is r
   // A file over the limit is refused at once, before anything is sent.
   await customer.locator("#files").setInputFiles([{ name: "video.mp4", mimeType: "video/mp4", buffer: Buffer.alloc(21 * 1024 * 1024) }]);
   await expect(picker.getByRole("alert")).toHaveText("“video.mp4” is larger than 20 MB: share it by link instead.");
+  // A file that is not what its name says is refused by the server, naming it; nothing typed is lost.
+  await customer.locator("#files").setInputFiles([{ name: "photo.png", mimeType: "image/png", buffer: Buffer.from("not a picture at all") }]);
+  await customer.getByRole("button", { name: "Send request" }).click();
+  await expect(picker.getByRole("alert")).toHaveText(/^“photo\.png”: A file's contents do not match its name/);
+  await expect(customer.getByLabel("Subject")).toHaveValue("Export fails with a timeout");
+  await picker.getByRole("button", { name: "Remove photo.png" }).click();
   await customer.locator("#files").setInputFiles([{ name: "export-error.png", mimeType: "image/png", buffer: PNG }]);
   await customer.locator("#files").setInputFiles([{ name: "export.log", mimeType: "text/plain", buffer: Buffer.from(LOG) }]);
   // Chosen one after the other, both go.
