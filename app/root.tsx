@@ -26,6 +26,7 @@ import { can, db, getUser, unreadCount } from "./services.server.ts";
 import { NotificationBell } from "./components/Notifications.tsx";
 import { TicketSearchBox } from "./components/Search.tsx";
 import { pageTitle } from "./utils/meta.ts";
+import { adminSectionsFor } from "./utils/admin-sections.ts";
 import { useNonce } from "./utils/nonce.tsx";
 
 export const links: LinksFunction = () => [
@@ -49,6 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       workspace: user ? can(user, "workspace.use") : false,
       boards: user ? can(user, "boards.view") : false,
       search: user ? can(user, "tickets.search") : false,
+      admin: user ? adminSectionsFor((p) => can(user, p)).length > 0 : false,
     },
     /** Unread notifications (staff); the bell counts on live from here. */
     unread: notified ? await unreadCount(db(), user) : null,
@@ -134,6 +136,7 @@ function Shell({ children }: { children: React.ReactNode }) {
           )}
           {sections?.workspace && <NavLink to="/agent">{t("nav.queue")}</NavLink>}
           {sections?.boards && <NavLink to="/supervisor">{t("nav.boards")}</NavLink>}
+          {sections?.admin && <NavLink to="/admin">{t("nav.admin")}</NavLink>}
           <NavLink to="/help">{t("nav.help")}</NavLink>
         </nav>
         <div className="topbar-end">

@@ -1,8 +1,8 @@
 // Who may see and do what, in one place (docs/decisions/006). Pure: no I/O.
 //
-// Roles grant named permissions (ROLE_PERMISSIONS). Rules are written over
-// permissions only, never over role names, so custom roles can come later as
-// rows in a table. Which tickets and customers someone may see is described
+// Roles grant named permissions (ROLE_PERMISSIONS); a custom role (a row an
+// admin built, CustomRole) grants its own list instead. Rules are written over
+// permissions only, never over role names. Which tickets and customers someone may see is described
 // once, as a list of grants; the yes/no check, the Prisma where-clause (and
 // the same condition in SQL for the queue), the socket rooms and the
 // Meilisearch filter are all read off that one list, so they cannot disagree.
@@ -25,6 +25,8 @@ export interface AuthUser {
   teamIds: string[];
   /** Whether they take work now (staff who may be assigned; server/auth/availability.ts). */
   availability: Availability;
+  /** A custom role's permissions, which replace the built-in role's; null (or absent) without one. */
+  permissions?: readonly string[] | null;
 }
 
 export const PERMISSIONS = [
@@ -75,8 +77,23 @@ export const PERMISSIONS = [
   "notifications.read",
   /** See how background work is doing: listeners' progress and dead letters. */
   "system.monitor",
-  /** Look up accounts, deactivate and reactivate them (which ends their sessions and API tokens). */
+  /** Invite people, set their role, teams, skills and capacity, deactivate them (which ends their sessions and
+   *  API tokens); build custom roles. Whoever holds it can grant any permission, this one included. */
   "users.manage",
+  /** Set up teams (and how their tickets are assigned) and ticket categories. */
+  "teams.manage",
+  /** Define custom ticket fields. */
+  "fields.manage",
+  /** Keep routing rules and time-based automations. */
+  "rules.manage",
+  /** Change the helpdesk's settings (name, default language, sign-up, portal). */
+  "settings.manage",
+  /** See and revoke anyone's API tokens (everyone keeps their own). */
+  "tokens.manage",
+  /** Read the audit log: configuration changes, sign-ins, tokens, exports. */
+  "audit.view",
+  /** Download data as CSV (reports, the audit log). */
+  "data.export",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -105,24 +122,85 @@ const SUPERVISOR: readonly Permission[] = [
   "macros.manage",
   "sla.manage",
   "sla.escalations",
+  "rules.manage",
+  "data.export",
 ];
 
-/** The built-in roles. Custom roles (an admin screen, later) will be rows mapping to the same permissions. */
+const CUSTOMER: readonly Permission[] = ["tickets.file", "tickets.view_own", "tickets.reply", "customers.view_own"];
+
+/** The built-in roles. Custom roles are rows (CustomRole) listing permissions of the same list. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  customer: ["tickets.file", "tickets.view_own", "tickets.reply", "customers.view_own"],
+  customer: CUSTOMER,
   agent: AGENT,
   supervisor: SUPERVISOR,
   // Admins oversee but do not work the queue: nobody assigns them tickets.
-  admin: [...SUPERVISOR.filter((p) => p !== "tickets.assignable" && p !== "sla.escalations"), "system.monitor", "users.manage"],
+  admin: [
+    ...SUPERVISOR.filter((p) => p !== "tickets.assignable" && p !== "sla.escalations"),
+    "system.monitor",
+    "users.manage",
+    "teams.manage",
+    "fields.manage",
+    "settings.manage",
+    "tokens.manage",
+    "audit.view",
+  ],
 };
 
-export function permissionsOf(user: { role: Role }): readonly Permission[] {
+/** The permissions a custom role may list: the staff ones (a customer's own-ticket grants need a customer profile). */
+export const STAFF_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter((p) => !CUSTOMER.includes(p) || p === "tickets.reply");
+
+const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
+
+/**
+ * What a user may do: their custom role's list when they have one, else their
+ * built-in role's. A customer never takes a custom role's permissions, so no
+ * slip in the data can make a customer (or their token) act as staff.
+ */
+export function permissionsOf(user: Actor): readonly Permission[] {
+  if (user.permissions && user.role !== "customer") return user.permissions.filter(isPermission);
   return ROLE_PERMISSIONS[user.role];
 }
 
-/** Roles that hold a permission: for queries over users ("who can be assigned?"). */
+/** Built-in roles that hold a permission (custom roles are rows: see usersHoldingSql). */
 export function rolesWith(permission: Permission): Role[] {
   return (Object.keys(ROLE_PERMISSIONS) as Role[]).filter((role) => ROLE_PERMISSIONS[role].includes(permission));
+}
+
+/**
+ * What is wrong with a custom role's list of permissions, as message keys:
+ * unknown names, customer-only ones, and a staff view of tickets without
+ * "tickets.internal" (its live rooms carry the staff view, so it would get
+ * no live updates: see joinsRoomsOf).
+ */
+export function customRoleProblems(permissions: readonly string[]): string[] {
+  const problems: string[] = [];
+  if (permissions.some((p) => !isPermission(p) || !STAFF_PERMISSIONS.includes(p))) problems.push("validation.permissionUnknown");
+  const staffViews: Permission[] = ["tickets.view_assigned", "tickets.view_team", "tickets.view_untriaged", "tickets.view_all"];
+  if (permissions.some((p) => staffViews.includes(p as Permission)) && !permissions.includes("tickets.internal")) {
+    problems.push("validation.permissionNeedsInternal");
+  }
+  return problems;
+}
+
+/**
+ * An SQL condition on "User" under `alias`: the account holds `permission`,
+ * through its built-in role or its custom role. For queries over users ("who
+ * can be assigned?", "who is told of escalations?"). `param` adds a query
+ * parameter and returns its placeholder.
+ */
+export function usersHoldingSql(permission: Permission, param: (value: unknown) => string, alias = "u"): string {
+  return `((${alias}."customRoleId" IS NULL AND ${alias}."role" = ANY(${param(rolesWith(permission))}::"Role"[]))
+    OR (${alias}."role" <> 'customer' AND EXISTS (SELECT 1 FROM "CustomRole" cr WHERE cr."id" = ${alias}."customRoleId" AND ${param(permission)} = ANY(cr."permissions"))))`;
+}
+
+/** The same condition as usersHoldingSql, as a Prisma where-clause. */
+export function usersHoldingWhere(permission: Permission): Prisma.UserWhereInput {
+  return {
+    OR: [
+      { customRoleId: null, role: { in: rolesWith(permission) } },
+      { role: { not: "customer" }, customRole: { permissions: { has: permission } } },
+    ],
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -249,7 +327,7 @@ function whereFor<F extends string>(user: AuthUser, grants: readonly Grant<F>[])
 export type TicketAction = "tickets.view" | "tickets.reply" | "tickets.internal" | "tickets.update";
 export type CustomerAction = "customers.view";
 
-type Actor = { role: Role };
+type Actor = { role: Role; permissions?: readonly string[] | null };
 
 /**
  * May the user do this? Without a row: does their role grant the permission.

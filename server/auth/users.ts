@@ -4,7 +4,8 @@ import type { AuthUser, Role } from "./policy.ts";
 /** The columns of an AuthUser, from "User" u (and its customer profile and teams). */
 export const AUTH_USER_COLUMNS = `u."id", u."email", u."name", u."role"::text AS "role", u."locale", u."availability"::text AS "availability",
   (SELECT c."id" FROM "Customer" c WHERE c."userId" = u."id") AS "customerId",
-  ARRAY(SELECT m."teamId" FROM "TeamMember" m WHERE m."userId" = u."id" ORDER BY m."teamId") AS "teamIds"`;
+  ARRAY(SELECT m."teamId" FROM "TeamMember" m WHERE m."userId" = u."id" ORDER BY m."teamId") AS "teamIds",
+  (SELECT r."permissions" FROM "CustomRole" r WHERE r."id" = u."customRoleId") AS "permissions"`;
 
 export type AuthUserRow = Omit<AuthUser, "role"> & { role: Role };
 

@@ -81,3 +81,8 @@ export async function sqlTransaction<T>(pool: pg.Pool, work: (sql: Sql) => Promi
     client.release(broken);
   }
 }
+
+/** Positional parameters for SQL built in pieces: `param(value)` adds one and returns its placeholder ($1, $2, …). */
+export function sqlParams(values: unknown[] = []) {
+  return { values, param: (value: unknown) => `$${values.push(value)}` };
+}

@@ -4,8 +4,9 @@
 // @mentioned in an internal note who may see the ticket.
 import type { InTransactionListener } from "../events/emit.ts";
 import type { NewEvent } from "../events/types.ts";
-import { can, rolesWith } from "../auth/policy.ts";
+import { can, usersHoldingSql } from "../auth/policy.ts";
 import { AUTH_USER_COLUMNS, type AuthUserRow } from "../auth/users.ts";
+import { sqlParams } from "../db/sql.ts";
 import { mentionedHandles } from "../notifications/mentions.ts";
 import { notify } from "../notifications/service.ts";
 
@@ -35,11 +36,12 @@ export const ticketNotifications: InTransactionListener = {
         }
         const handles = message.kind === "internal" ? mentionedHandles(message.body) : [];
         if (handles.length > 0) {
+          const { values, param } = sqlParams([handles, event.actorId ?? ""]);
           const people = await sql.query<AuthUserRow>(
             `SELECT ${AUTH_USER_COLUMNS} FROM "User" u
-              WHERE lower(split_part(u."email", '@', 1)) = ANY($1::text[]) AND u."role" = ANY($2::"Role"[])
-                AND u."deactivatedAt" IS NULL AND u."id" <> $3`,
-            [handles, rolesWith("tickets.internal"), event.actorId ?? ""],
+              WHERE lower(split_part(u."email", '@', 1)) = ANY($1::text[]) AND ${usersHoldingSql("tickets.internal", param)}
+                AND u."deactivatedAt" IS NULL AND u."id" <> $2`,
+            values,
           );
           // Only those who may open the ticket: a mention is no way around the policy.
           const mayRead = people.filter((person) => can(person, "tickets.internal", { requesterId: message.requesterId, teamId: message.teamId, assigneeId: message.assigneeId }));

@@ -4,9 +4,9 @@
 // ticket to a team or an agent, add tags. The ticket's changes are made as
 // one system change per ticket, each event carrying the policy and level that
 // caused it; the ticket's timeline shows a ticket.sla_escalated entry for it.
-import type { Sql } from "../db/sql.ts";
+import { sqlParams, type Sql } from "../db/sql.ts";
 import type { NewEvent } from "../events/types.ts";
-import { rolesWith } from "../auth/policy.ts";
+import { usersHoldingSql } from "../auth/policy.ts";
 import { notify } from "../notifications/service.ts";
 import { PRIORITIES, type EscalationLevel, type Priority, type SlaPolicyRule } from "./policy.ts";
 import { iso, type TargetRun } from "./targets.ts";
@@ -38,13 +38,7 @@ const rank = (p: Priority) => PRIORITIES.indexOf(p);
  */
 export async function escalate(sql: Sql, escalations: readonly Escalation[], now: Date): Promise<{ events: NewEvent[]; moved: string[] }> {
   if (escalations.length === 0) return { events: [], moved: [] };
-  const supervisors = escalations.some((e) => levelOf(e).notify.includes("supervisors"))
-    ? (
-        await sql.query<{ id: string }>(`SELECT "id" FROM "User" WHERE "role" = ANY($1::"Role"[]) AND "deactivatedAt" IS NULL`, [
-          rolesWith("sla.escalations"),
-        ])
-      ).map((u) => u.id)
-    : [];
+  const supervisors = escalations.some((e) => levelOf(e).notify.includes("supervisors")) ? await escalationReceivers(sql) : [];
   const events: NewEvent[] = [];
   const moved: string[] = [];
   const byTicket = new Map<string, Escalation[]>();
@@ -121,4 +115,14 @@ export async function escalate(sql: Sql, escalations: readonly Escalation[], now
 
 function levelOf(e: Escalation): EscalationLevel {
   return e.policy.escalations[e.level];
+}
+
+/** Staff told of escalations meant for "the supervisors". */
+async function escalationReceivers(sql: Sql): Promise<string[]> {
+  const { values, param } = sqlParams();
+  const rows = await sql.query<{ id: string }>(
+    `SELECT u."id" FROM "User" u WHERE ${usersHoldingSql("sla.escalations", param)} AND u."deactivatedAt" IS NULL`,
+    values,
+  );
+  return rows.map((u) => u.id);
 }

@@ -3,7 +3,7 @@
 import { Temporal } from "temporal-polyfill";
 import type { Db } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
-import { assertCan, can, rolesWith, type AuthUser } from "../auth/policy.ts";
+import { assertCan, can, usersHoldingWhere, type AuthUser } from "../auth/policy.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { emit } from "../events/emit.ts";
 import { inTransaction } from "../events/transaction.ts";
@@ -346,7 +346,7 @@ export async function slaEditorOptions(db: Db, user: AuthUser) {
     db.businessCalendar.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, timezone: true } }),
     db.category.findMany({ orderBy: { key: "asc" }, select: { id: true, key: true, nameEn: true, nameZh: true } }),
     db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
-    db.user.findMany({ where: { role: { in: rolesWith("tickets.assignable") }, deactivatedAt: null }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    db.user.findMany({ where: { ...usersHoldingWhere("tickets.assignable"), deactivatedAt: null, invitedAt: null }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
   ]);
   return { calendars, categories, teams, agents };
 }

@@ -5,11 +5,11 @@
 import { randomUUID } from "node:crypto";
 import { sqlOf, type Db, type Tx } from "../db/client.ts";
 import { inSqlTransaction, inTransaction } from "../events/transaction.ts";
-import { asSql, type Sql } from "../db/sql.ts";
+import { asSql, sqlParams, type Sql } from "../db/sql.ts";
 import { ticketCounts } from "./counts.ts";
 import { recordIdempotencyKey, type IdempotencyClaim } from "../idempotency.ts";
 import type { Prisma } from "../db/generated/client.ts";
-import { assertCan, can, rolesWith, ticketsSql, type AuthUser } from "../auth/policy.ts";
+import { assertCan, can, ticketsSql, usersHoldingSql, type AuthUser } from "../auth/policy.ts";
 import { DomainError, forbidden, notFound } from "../errors.ts";
 import { appendEventsSql, appendingEvents, emit, emitted } from "../events/emit.ts";
 import { parseEventRows, FIELD_EVENTS, type EventRow, type NewEvent, type StoredEvent } from "../events/types.ts";
@@ -990,10 +990,11 @@ export async function listAssignableAgents(
   assertCan(user, "agents.list");
   // Plain SQL: the queue and ticket pages ask on every load (server/db/sql.ts).
   // The handle is what an @mention of them says (server/notifications/mentions.ts).
+  const { values, param } = sqlParams();
   return sqlOf(db).query(
-    `SELECT "id", "name", "availability"::text AS "availability", lower(split_part("email", '@', 1)) AS "handle" FROM "User"
-      WHERE "role" = ANY($1::"Role"[]) AND "deactivatedAt" IS NULL ORDER BY "name"`,
-    [rolesWith("tickets.assignable")],
+    `SELECT u."id", u."name", u."availability"::text AS "availability", lower(split_part(u."email", '@', 1)) AS "handle" FROM "User" u
+      WHERE ${usersHoldingSql("tickets.assignable", param)} AND u."deactivatedAt" IS NULL AND u."invitedAt" IS NULL ORDER BY u."name"`,
+    values,
   );
 }
 
