@@ -96,6 +96,13 @@ export const EVENT_DATA = {
   "user.reactivated": z.object({ userId: z.string() }),
   /** An agent said they are online, away or offline (server/auth/availability.ts). */
   "user.availability_changed": z.object({ userId: z.string(), from: z.string(), to: z.string() }),
+  /** An admin changed what an account may do or take: role, custom role, teams, skills or capacity (server/admin/users.ts).
+   *  Live connections are re-joined to the rooms the account now reaches; assignment looks again. */
+  "user.access_changed": z.object({ userId: z.string(), changed: z.array(z.string()) }),
+  /** An invited person set their password and can now sign in (and be assigned work). */
+  "user.joined": z.object({ userId: z.string() }),
+  /** A team was set up, changed (name, members, how its tickets are assigned) or removed (server/admin/teams.ts). */
+  "team.changed": z.object({ teamId: z.string(), change: z.enum(["created", "updated", "deleted"]) }),
   /** A business calendar was set up, changed or removed (open tickets' clocks may need recomputing). */
   "sla.calendar_changed": z.object({ calendarId: z.string(), change: z.enum(["created", "updated", "deleted"]) }),
   /** An SLA policy was set up, changed or removed, or the policies were put in another order. */
