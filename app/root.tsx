@@ -22,7 +22,7 @@ import { AvailabilityPicker } from "./components/Availability.tsx";
 import { timeZoneFromRequest } from "./utils/format.ts";
 import { useTimeZoneCookie } from "./utils/time.tsx";
 import styles from "./styles/app.css?url";
-import { can, db, getUser, unreadCount } from "./services.server.ts";
+import { can, currentSettings, db, DEFAULT_SETTINGS, getUser, unreadCount } from "./services.server.ts";
 import { NotificationBell } from "./components/Notifications.tsx";
 import { TicketSearchBox } from "./components/Search.tsx";
 import { pageTitle } from "./utils/meta.ts";
@@ -37,10 +37,14 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, null);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await getUser(request);
+  const [user, settings] = await Promise.all([getUser(request), currentSettings(db())]);
   const notified = user && can(user, "notifications.read");
   return {
-    locale: localeFromRequest(request),
+    locale: localeFromRequest(request, settings.defaultLocale),
+    /** The name an admin gave the helpdesk; null: the product's own name, in the reader's language. */
+    helpdeskName: settings.name === DEFAULT_SETTINGS.name ? null : settings.name,
+    /** Whether visitors may create customer accounts. */
+    signup: settings.customerSignup,
     user: user ? { id: user.id, name: user.name, role: user.role } : null,
     /** Agents and supervisors say whether they take work (the header's picker). */
     availability: user && can(user, "tickets.assignable") ? user.availability : null,
@@ -123,7 +127,7 @@ function Shell({ children }: { children: React.ReactNode }) {
           <span className="brand-mark" aria-hidden>
             ◆
           </span>
-          {t("app.name")}
+          {data?.helpdeskName ?? t("app.name")}
         </Link>
         <nav className="mainnav" aria-label={t("nav.main")}>
           {sections?.portal && (
@@ -178,9 +182,11 @@ function Shell({ children }: { children: React.ReactNode }) {
           ) : (
             <>
               <NavLink to="/login">{t("nav.signIn")}</NavLink>
-              <NavLink to="/signup" className="btn btn-small">
-                {t("nav.signUp")}
-              </NavLink>
+              {data?.signup && (
+                <NavLink to="/signup" className="btn btn-small">
+                  {t("nav.signUp")}
+                </NavLink>
+              )}
             </>
           )}
         </div>

@@ -61,3 +61,35 @@ export { ALWAYS_OPEN_CALENDAR_ID } from "../server/sla/stored.ts";
 export { getPreferences, listNotifications, liveNotification, markRead, setPreferences, unreadCount, NOTIFICATION_KINDS } from "../server/notifications/service.ts";
 export { getArticle, listArticles } from "../server/kb/articles.ts";
 export { searchArticles, type SearchHit } from "../search/articles.ts";
+export { createField, deleteField, formFields, getField, listFields, moveField, updateField } from "../server/fields/service.ts";
+export { createApiToken, listAllApiTokens, listApiTokens, revokeAnyApiToken, revokeApiToken, MAX_TOKEN_DAYS } from "../server/auth/api-tokens.ts";
+export { auditPeople, exportAuditCsv, listAuditEntries } from "../server/audit/service.ts";
+export { AUDIT_ACTIONS } from "../server/audit/log.ts";
+export { slaComplianceCsv } from "../server/boards/compliance-csv.ts";
+export { csvHeaders } from "../server/csv.ts";
+export {
+  acceptInvitation,
+  deactivateUser,
+  getAccount,
+  inviteUser,
+  listUsers,
+  openInvitation,
+  reactivateUser,
+  renewInvitation,
+  updateAccount,
+} from "../server/admin/users.ts";
+export { createRole, deleteRole, getRole, listRoles, permissionCatalog, updateRole } from "../server/admin/roles.ts";
+export {
+  createCategory,
+  createTeam,
+  deleteCategory,
+  deleteTeam,
+  getTeam,
+  listCategories,
+  listTeams,
+  updateCategory,
+  updateTeam,
+} from "../server/admin/teams.ts";
+export { currentSettings, DEFAULT_SETTINGS, getSettings, updateSettings } from "../server/admin/settings.ts";
+export { hashPassword } from "../server/auth/password.ts";
+export { loadAuthUser } from "../server/auth/users.ts";

@@ -923,3 +923,44 @@ export const DEMO_MACROS: readonly {
     actions: { priority: "high", assigneeId: "me", addTags: ["escalated"] },
   },
 ];
+
+/** Custom ticket fields of the demo (server/fields/): one customers fill in, one for staff only. */
+export const DEMO_FIELDS = [
+  {
+    key: "order_number",
+    // Not "Order number": the view editor already has a field labelled "Order" (its sort).
+    labelEn: "Purchase number",
+    labelZh: "订单号",
+    type: "text",
+    options: [],
+    required: false,
+    customerVisible: true,
+  },
+  {
+    key: "product_area",
+    labelEn: "Product area",
+    labelZh: "产品领域",
+    type: "dropdown",
+    options: [
+      { value: "web", en: "Website", zh: "网站" },
+      { value: "app", en: "Mobile app", zh: "手机应用" },
+      { value: "payments", en: "Payments", zh: "支付" },
+      { value: "shipping", en: "Shipping", zh: "物流" },
+    ],
+    required: false,
+    customerVisible: false,
+  },
+] as const;
+
+/**
+ * The demo tickets' values of DEMO_FIELDS, from their category and place in
+ * time (no random draws: the rest of the demo data stays as it was).
+ */
+export function demoFieldValues(category: CategoryKey, index: number): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (category === "delivery" || category === "refund" || category === "billing") values.order_number = `ORD-${20417 + index * 37}`;
+  const area: Partial<Record<CategoryKey, string>> = { billing: "payments", refund: "payments", delivery: "shipping", account: "web" };
+  const chosen = category === "technical" ? (index % 2 ? "app" : "web") : area[category];
+  if (chosen) values.product_area = chosen;
+  return values;
+}

@@ -29,7 +29,9 @@ import {
   COMPANIES,
   CSAT_COMMENTS,
   CUSTOMER_FOLLOW_UPS,
+  DEMO_FIELDS,
   DEMO_MACROS,
+  demoFieldValues,
   INTERNAL_NOTES,
   SCENARIOS,
   TEAMS,
@@ -289,6 +291,10 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
       passwordHash: hashes.get(account.password)!,
       role: account.role,
       locale: account.name === "Zhang Min" ? "zh-CN" : "en",
+      // For automatic assignment (decision 018; the demo teams assign by hand until an admin switches one):
+      // room for 30 open tickets each, and the two who also answer in Chinese.
+      capacity: account.role === "agent" ? 30 : null,
+      skillLanguages: account.role !== "agent" ? [] : ["Li Wei", "Zhang Min"].includes(account.name) ? ["en", "zh-CN"] : ["en"],
       createdAt: ago(rng.int(200, 500) * DAY),
     });
   }
@@ -359,7 +365,7 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
   const eventRows: Prisma.DomainEventCreateManyInput[] = [];
   const surveyRows: Prisma.SurveyCreateManyInput[] = [];
   const slaTargetRows: { ticketId: string; run: TargetRun }[] = [];
-  for (const t of tickets) {
+  for (const [index, t] of tickets.entries()) {
     if (t.survey?.rating != null) t.survey.comment = csatComment(rng, t) || null;
     const { messages, events } = buildMessages(rng, t, supervisor, now);
     eventRows.push(...events, ...slaEventRows(t));
@@ -376,7 +382,9 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
       priority: t.spec.priority,
       status: t.spec.status,
       subject: fill(t.spec.scenario[t.lang].subject, t.vars),
+      language: t.lang === "zh" ? "zh-CN" : "en",
       tags,
+      fields: demoFieldValues(t.spec.scenario.category, index),
       requesterId: t.spec.customer.id,
       assigneeId: t.assignee?.id ?? null,
       teamId: teamIds.get(t.teamKey)!,
@@ -466,6 +474,9 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
       targets: p.targets,
       createdAt: ago(500 * DAY),
     })),
+  });
+  await tx.ticketField.createMany({
+    data: DEMO_FIELDS.map((f, i) => ({ ...f, options: [...f.options], position: i + 1, createdAt: ago(400 * DAY), updatedAt: ago(400 * DAY) })),
   });
   await tx.company.createMany({ data: companies });
   await tx.customer.createMany({

@@ -32,6 +32,8 @@ export class DomainError extends Error {
     readonly details?: Record<string, string[]>,
     /** More for the caller to act on (e.g. the current ticket after a stale update), sent as is. */
     readonly extra?: Record<string, unknown>,
+    /** Values for the message's {{placeholders}} (e.g. the scope a token lacks). */
+    readonly values?: Record<string, string>,
   ) {
     super(messageKey);
     this.status = statusFor[code];

@@ -1,8 +1,11 @@
 // Pieces of a ticket shared by the portal and the agent workspace.
 import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 import type { TimelineChange, TimelineEntry } from "../../server/tickets/timeline.ts";
 import { useT } from "../i18n/i18n.ts";
+import { localName } from "../i18n/config.ts";
 import { useTimeFormat } from "../utils/time.tsx";
+import { displayValue, fieldLabel } from "../../server/fields/values.ts";
 import type { AttachmentView } from "../../server/attachments/limits.ts";
 import { AttachmentList } from "./Attachments.tsx";
 
@@ -34,7 +37,7 @@ export interface ThreadMessage {
 
 /** One clause of a timeline entry ("changed the priority from Normal to Urgent"), in the reader's language. */
 function useChangeText() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fmt = useTimeFormat();
   const status = (s: string | null) => (s ? t(`ticket.statusStaff.${s}`) : "");
   const priority = (p: string | null) => (p ? t(`ticket.priority.${p}`) : "");
@@ -65,6 +68,16 @@ function useChangeText() {
         if (c.removed.length) parts.push(t("timeline.tagsRemoved", { count: c.removed.length, tags: c.removed.join(", ") }));
         return parts.join(", ");
       }
+      case "field": {
+        // A field removed since is named by its key, its values as stored.
+        const field = c.field ?? { labelEn: c.key, labelZh: c.key, type: "text" as const, options: [] };
+        const words = { yes: t("ticketFields.yes"), no: t("ticketFields.no") };
+        const value = (v: string | number | boolean) => displayValue(field, v, i18n.language, words);
+        const name = fieldLabel(field, i18n.language);
+        if (c.to === null) return t("timeline.fieldCleared", { field: name });
+        if (c.from === null) return t("timeline.fieldSet", { field: name, to: value(c.to) });
+        return t("timeline.field", { field: name, from: value(c.from), to: value(c.to) });
+      }
       case "merged":
         return t("timeline.merged", { number: c.source, count: c.messages });
       case "merged_into":
@@ -90,10 +103,26 @@ function useChangeText() {
           actions: actions.length ? actions.join(t("timeline.escalation.separator")) : t("timeline.escalation.nothing"),
         });
       }
+      case "auto_assigned":
+        return autoAssignedText(t, c, i18n.language);
       case "legacy":
         return c.text;
     }
   };
+}
+
+/** Why automatic assignment chose the agent: "Assigned to Li Wei by round-robin in Technical (3 of 5 open)." */
+export function autoAssignedText(t: TFunction, c: Extract<TimelineChange, { kind: "auto_assigned" }>, language: string): string {
+  const matched = [
+    ...(c.category ? [localName(c.category, language)] : []),
+    ...(c.language ? [t(`timeline.autoAssigned.language.${c.language}`, { defaultValue: c.language })] : []),
+  ];
+  return t(`timeline.autoAssigned.${c.mode}`, {
+    name: c.to ?? t("timeline.unknownPerson"),
+    team: c.team ?? t("timeline.autoAssigned.removedTeam"),
+    load: c.capacity === null ? t("timeline.autoAssigned.load", { load: c.load }) : t("timeline.autoAssigned.loadOf", { load: c.load, capacity: c.capacity }),
+    skills: matched.length ? t("timeline.autoAssigned.skills", { skills: matched.join(t("timeline.autoAssigned.separator")) }) : "",
+  });
 }
 
 /** "A, B and C" in English; Chinese clauses follow each other after a comma. */
@@ -107,7 +136,9 @@ function TimelineItem({ entry, viewerId }: { entry: TimelineEntry; viewerId: str
   const fmt = useTimeFormat();
   const text = useChangeText();
   // Warnings and missed targets are facts, not someone's doing: they read as sentences of their own.
-  const facts: TimelineChange[] = entry.actor ? [] : entry.changes.filter((c) => c.kind === "sla_breached" || c.kind === "sla_warned" || c.kind === "sla_escalated");
+  const facts: TimelineChange[] = entry.actor
+    ? []
+    : entry.changes.filter((c) => c.kind === "sla_breached" || c.kind === "sla_warned" || c.kind === "sla_escalated" || c.kind === "auto_assigned");
   const acts = entry.changes.filter((c) => !facts.includes(c));
   const actor = entry.actor ? (entry.actor.id === viewerId ? t("ticket.you") : entry.actor.name) : t("timeline.systemActor");
   const comments = entry.changes.flatMap((c) => (c.kind === "rated" && c.comment ? [c.comment] : []));

@@ -46,8 +46,9 @@ export function readCookie(header: string | null | undefined, name: string): str
   return null;
 }
 
-export function localeFromRequest(request: Request): Locale {
+/** The language chosen (cookie), else the browser's if we have it, else `fallback` (the helpdesk's default language). */
+export function localeFromRequest(request: Request, fallback: Locale = DEFAULT_LOCALE): Locale {
   const chosen = readCookie(request.headers.get("Cookie"), LOCALE_COOKIE);
   if (isLocale(chosen)) return chosen;
-  return localeFromAcceptLanguage(request.headers.get("Accept-Language")) ?? DEFAULT_LOCALE;
+  return localeFromAcceptLanguage(request.headers.get("Accept-Language")) ?? fallback;
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Field, FormError } from "../components/Field.tsx";
 import { formFailure, readForm } from "../utils/forms.server.ts";
@@ -62,6 +62,14 @@ export default function Account() {
           <dt>{t("account.role")}</dt>
           <dd>{t(`roles.${user.role}`)}</dd>
         </dl>
+      </section>
+
+      <section className="card" aria-labelledby="api-tokens-heading">
+        <h2 id="api-tokens-heading">{t("apiTokens.title")}</h2>
+        <p className="muted small">{t("apiTokens.accountLead")}</p>
+        <Link to="/account/tokens" className="btn btn-secondary">
+          {t("apiTokens.manage")}
+        </Link>
       </section>
 
       <section className="card" aria-labelledby="password-heading">

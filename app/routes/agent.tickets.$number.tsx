@@ -43,6 +43,9 @@ import {
   messageHtml,
 } from "../services.server.ts";
 import { tagsFromText } from "../utils/view-forms.ts";
+import { FieldInput, type FormField } from "../components/TicketFields.tsx";
+import { FIELD_INPUT_PREFIX, fieldsFromForm } from "../utils/field-forms.ts";
+import { displayValue, fieldLabel, storedValues } from "../../server/fields/values.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { canChangeStatus } from "../../server/tickets/status.ts";
 import { ticketNumberParam } from "../utils/params.ts";
@@ -56,7 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const number = ticketNumberParam(params.number);
   const { ticket, messages, survey, timeline, slaHistory, links } = await getTicket(db(), user, number).catch(asResponse);
   const macroId = new URL(request.url).searchParams.get("macro");
-  const [overview, { agents: assignable, teams }, tags, macros, staged] = await Promise.all([
+  const [overview, { agents: assignable, teams, ticketFields }, tags, macros, staged] = await Promise.all([
     getCustomerOverview(db(), user, ticket.requesterId),
     fieldChoices(db(), user),
     popularTags(db(), user),
@@ -90,6 +93,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     overview,
     agents,
     teams,
+    /** The custom fields staff set (active ones, in their order); the ticket's values are ticket.fields. */
+    ticketFields: ticketFields.map(({ key, labelEn, labelZh, type, options, required, customerVisible }) => ({
+      key,
+      labelEn,
+      labelZh,
+      type,
+      options,
+      required,
+      customerVisible,
+    })),
     macros: macros.map((m) => ({ id: m.id, name: m.name })),
     staged,
     /** Tags to suggest, most used first. */
@@ -143,6 +156,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         priority: form.get("priority") ?? undefined,
         type: form.get("type") ?? undefined,
         assigneeId: assigneeId === null ? undefined : assigneeId === "" ? null : assigneeId,
+        // Custom fields, all of them as the form shows them (a value sent back unchanged is no change).
+        fields: fieldsFromForm(form),
         version: form.get("version") ?? undefined,
       };
       await updateTicket(db(), user, number, fields, new Date(), "form");
@@ -162,13 +177,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw new Response("errors.validation", { status: 400 });
   } catch (error) {
     if (error instanceof StaleReplyError) {
-      const text = (v: unknown) => (typeof v === "string" ? v : null);
+      const text = conflictText;
       const conflicts: Conflict[] = error.changes.map((c) => ({ field: c.field, from: text(c.from), to: text(c.to), actorId: c.actorId }));
       const written = error.messages.map((m) => ({ id: m.id, kind: m.kind, author: m.author?.name ?? null, excerpt: excerpt(m.body) }));
       return respond({ ...formFailureBody(error, form), conflicts, written }, { status: 409 });
     }
     if (error instanceof StaleTicketError) {
-      const text = (v: unknown) => (typeof v === "string" ? v : null);
+      const text = conflictText;
       const conflicts: Conflict[] = error.changes.map((c) => ({ field: c.field, from: text(c.from), to: text(c.to), actorId: c.actorId }));
       return respond({ ...formFailureBody(error, form), conflicts }, { status: 409 });
     }
@@ -307,7 +322,7 @@ export default function AgentTicket() {
             {composerFailure && <FormError messageKey={composerFailure.fieldErrors?.reply || composerFailure.fieldErrors?.note ? undefined : composerFailure.formError} />}
             {/* A change the macro could not make (its assignee left, its team was removed): said here, as the properties are not its fields. */}
             <FieldErrors keys={Object.entries(composerFailure?.fieldErrors ?? {}).filter(([k]) => k !== "reply" && k !== "note").flatMap(([, v]) => v)} />
-            {composerConflicts && <ConflictList conflicts={composerConflicts} agents={agents} teams={data.teams} />}
+            {composerConflicts && <ConflictList conflicts={composerConflicts} agents={agents} teams={data.teams} fields={data.ticketFields} />}
             {data.staged.reply !== null && (
               <Field name="reply" label={t("agent.reply")} errors={composerFailure?.fieldErrors?.reply}>
                 <textarea id="reply" name="reply" rows={6} defaultValue={composerFailure?.values?.reply ?? data.staged.reply} />
@@ -352,7 +367,7 @@ export default function AgentTicket() {
               <FormError messageKey={composerFailure.fieldErrors?.body ? undefined : composerFailure.formError} />
             )}
             {writtenMeanwhile && writtenMeanwhile.length > 0 && <WrittenMeanwhile written={writtenMeanwhile} />}
-            {composerConflicts && <ConflictList conflicts={composerConflicts} agents={agents} teams={data.teams} />}
+            {composerConflicts && <ConflictList conflicts={composerConflicts} agents={agents} teams={data.teams} fields={data.ticketFields} />}
             <Field
               name="body"
               label={mode === "reply" ? t("agent.reply") : t("agent.note")}
@@ -397,15 +412,21 @@ export default function AgentTicket() {
         <div className="card" data-testid="properties">
         <h2>{t("agent.properties")}</h2>
         {propertiesFailure && <FormError messageKey={propertiesFailure.formError} />}
-        {conflicts && <ConflictList conflicts={conflicts} agents={agents} teams={data.teams} />}
+        {conflicts && <ConflictList conflicts={conflicts} agents={agents} teams={data.teams} fields={data.ticketFields} />}
         {/* Remount (and so reset) only when a property itself changed, not on every reply. Each change
             saves at once with the version it was made on; without scripts, the Save button does. */}
         <properties.Form
           ref={propertiesForm}
           method="post"
           className="form properties-form"
-          key={`${ticket.status}|${ticket.priority}|${ticket.type}|${ticket.assigneeId ?? ""}`}
-          onChange={(event) => properties.submit(event.currentTarget)}
+          key={`${ticket.status}|${ticket.priority}|${ticket.type}|${ticket.assigneeId ?? ""}|${JSON.stringify(ticket.fields)}`}
+          onChange={(event) => {
+            // Typed values (text, numbers) save when left or on Enter (FieldInput), not on every key.
+            const target = event.target as HTMLInputElement;
+            if (target.tagName === "INPUT" && target.type === "text") return;
+            if (target.type === "date" && target.value !== "" && !/^[12]\d{3}-\d\d-\d\d$/.test(target.value)) return;
+            properties.submit(event.currentTarget);
+          }}
         >
           <input type="hidden" name="intent" value="update" />
           <input type="hidden" name="version" value={ticket.version} />
@@ -446,6 +467,16 @@ export default function AgentTicket() {
               ))}
             </select>
           </Field>
+          {data.ticketFields.map((field) => (
+            <FieldInput
+              key={field.key}
+              field={field}
+              value={storedValues(ticket.fields)[field.key]}
+              errors={propertiesFailure?.fieldErrors?.[`${FIELD_INPUT_PREFIX}${field.key}`]}
+              showAudience
+              onCommit={(form) => properties.submit(form)}
+            />
+          ))}
           <noscript>
             <button type="submit" className="btn">
               {t("agent.save")}
@@ -530,6 +561,9 @@ export default function AgentTicket() {
   );
 }
 
+/** A changed value as the conflict list shows it: properties are strings, custom field values also numbers and booleans. */
+const conflictText = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : null);
+
 /** The start of a message, for the stale-reply warning. */
 const excerpt = (body: string) => (body.length > 160 ? `${body.slice(0, 160)}…` : body);
 
@@ -563,12 +597,28 @@ function WrittenMeanwhile({ written }: { written: Written[] }) {
   );
 }
 
-function ConflictList({ conflicts, agents, teams }: { conflicts: Conflict[]; agents: { id: string; name: string }[]; teams: { id: string; name: string }[] }) {
-  const { t } = useTranslation();
+function ConflictList({
+  conflicts,
+  agents,
+  teams,
+  fields,
+}: {
+  conflicts: Conflict[];
+  agents: { id: string; name: string }[];
+  teams: { id: string; name: string }[];
+  fields: FormField[];
+}) {
+  const { t, i18n } = useTranslation();
+  // A custom field ("fields.<key>"): its label and values in the reader's language.
+  const custom = (field: string) => fields.find((f) => `${FIELD_INPUT_PREFIX}${f.key}` === field);
+  const customValue = (f: FormField, v: string | null) =>
+    v === null ? t("ticketFields.none") : displayValue(f, f.type === "checkbox" ? v === "true" : v, i18n.language, { yes: t("ticketFields.yes"), no: t("ticketFields.no") });
   const name = (id: string | null) => (id ? (agents.find((a) => a.id === id)?.name ?? t("timeline.unknownPerson")) : t("ticket.unassigned"));
   const team = (id: string | null) => (id ? (teams.find((x) => x.id === id)?.name ?? "?") : t("views.noTeam"));
   const value = (field: string, v: string | null) =>
-    field === "status"
+    custom(field)
+      ? customValue(custom(field)!, v)
+      : field === "status"
       ? t(`ticket.statusStaff.${v}`)
       : field === "priority"
         ? t(`ticket.priority.${v}`)
@@ -578,6 +628,7 @@ function ConflictList({ conflicts, agents, teams }: { conflicts: Conflict[]; age
             ? team(v)
             : name(v);
   const label = (field: string) =>
+    (custom(field) ? fieldLabel(custom(field)!, i18n.language) : undefined) ??
     ({ status: t("agent.columns.status"), priority: t("agent.columns.priority"), type: t("views.type"), teamId: t("views.team") })[field] ??
     t("ticket.assignee");
   return (

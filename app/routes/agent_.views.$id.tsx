@@ -14,6 +14,8 @@ import { createView, db, deleteView, DomainError, getView, requirePermission, up
 import { PRIORITIES, STATUSES, TICKET_TYPES } from "../../server/tickets/schemas.ts";
 import { TICKET_SLA_STATES } from "../../server/sla/state.ts";
 import { CUSTOMER_TIERS, ME, MY_TEAMS, NOBODY, VIEW_SORTS, ViewFiltersSchema } from "../../server/views/filters.ts";
+import { fieldLabel, optionLabel } from "../../server/fields/values.ts";
+import { FILTER_INPUT_PREFIX } from "../utils/field-forms.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(matches, data?.view.key ? "views.editTitle" : "views.newTitle");
 
@@ -182,6 +184,48 @@ export default function ViewEditor() {
             <input id="updatedTo" name="updatedTo" type="date" defaultValue={text("updatedTo")} />
           </Field>
         </div>
+        {options.ticketFields.length > 0 && (
+          <fieldset className="field-filters" data-testid="field-filters">
+            <legend>{t("ticketFields.filters")}</legend>
+            <p className="hint">{t("ticketFields.filtersHint")}</p>
+            {options.ticketFields.map((field) => {
+              const name = `${FILTER_INPUT_PREFIX}${field.key}`;
+              const chosen = (f.fields as Record<string, unknown> | undefined)?.[field.key];
+              const current = chosen === undefined || chosen === null ? "" : String(chosen);
+              const label = fieldLabel(field, language);
+              return (
+                <Field key={field.key} name={name} label={label} errors={errorsFor(errors, `filters.fields.${field.key}`)}>
+                  {field.type === "dropdown" || field.type === "checkbox" ? (
+                    <select id={name} name={name} defaultValue={current}>
+                      <option value="">{t("ticketFields.any")}</option>
+                      {field.type === "checkbox" ? (
+                        <>
+                          <option value="true">{t("ticketFields.yes")}</option>
+                          <option value="false">{t("ticketFields.no")}</option>
+                        </>
+                      ) : (
+                        field.options.map((o) => (
+                          <option key={o.value} value={o.value}>
+                            {optionLabel(field, o.value, language)}
+                          </option>
+                        ))
+                      )}
+                    </select>
+                  ) : (
+                    <input
+                      id={name}
+                      name={name}
+                      type={field.type === "date" ? "date" : "text"}
+                      inputMode={field.type === "number" ? "decimal" : undefined}
+                      defaultValue={current}
+                      autoComplete="off"
+                    />
+                  )}
+                </Field>
+              );
+            })}
+          </fieldset>
+        )}
         <div className="form-actions">
           <button type="submit" className="btn" disabled={busy}>
             {view.key ? t("views.save") : t("views.create")}

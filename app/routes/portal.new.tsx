@@ -7,19 +7,30 @@ import { Field, FormError } from "../components/Field.tsx";
 import { formFailure } from "../utils/forms.server.ts";
 import { readFormWithFiles, storeFormFiles } from "../utils/uploads.server.ts";
 import { AttachmentPicker } from "../components/Attachments.tsx";
-import { db, requirePermission, createTicket } from "../services.server.ts";
+import { db, requirePermission, createTicket, currentSettings, formFields } from "../services.server.ts";
+import { FieldInput } from "../components/TicketFields.tsx";
+import { FIELD_INPUT_PREFIX, fieldsFromForm } from "../utils/field-forms.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { localName } from "../i18n/config.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "portal.newTicketTitle");
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "tickets.file");
-  const categories = await db().category.findMany({
-    select: { key: true, nameEn: true, nameZh: true },
-    orderBy: { nameEn: "asc" },
-  });
-  return { categories };
+  const user = await requirePermission(request, "tickets.file");
+  const [categories, fields] = await Promise.all([
+    db().category.findMany({
+      select: { key: true, nameEn: true, nameZh: true },
+      orderBy: { nameEn: "asc" },
+    }),
+    // The custom fields this person is asked: customer-visible ones for customers.
+    formFields(db(), user),
+  ]);
+  return {
+    categories,
+    /** Whether help articles are suggested while the customer writes (the helpdesk's setting). */
+    suggest: (await currentSettings(db())).portalSuggestArticles,
+    fields: fields.map(({ key, labelEn, labelZh, type, options, required, customerVisible }) => ({ key, labelEn, labelZh, type, options, required, customerVisible })),
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -28,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { form } = upload;
   try {
     const attachments = await storeFormFiles(user, upload);
-    const ticket = await createTicket(db(), user, { ...Object.fromEntries(form), attachments }, "portal");
+    const ticket = await createTicket(db(), user, { ...Object.fromEntries(form), attachments, fields: fieldsFromForm(form) }, "portal");
     return redirect(`/portal/tickets/${ticket.number}?created=1`);
   } catch (error) {
     return formFailure(error, form);
@@ -73,14 +84,14 @@ function useSuggestions(text: string, locale: string) {
 }
 
 export default function NewTicket() {
-  const { categories } = useLoaderData<typeof loader>();
+  const { categories, fields, suggest } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const busy = useNavigation().state === "submitting";
   const v = result?.values ?? {};
   const errors = result?.fieldErrors ?? {};
   const [subject, setSubject] = useState(v.subject ?? "");
-  const suggestions = useSuggestions(subject, i18n.language);
+  const suggestions = useSuggestions(suggest ? subject : "", i18n.language);
 
   return (
     <div className="page two-col">
@@ -128,6 +139,14 @@ export default function NewTicket() {
           <Field name="description" label={t("portal.descriptionLabel")} errors={errors.description}>
             <textarea id="description" name="description" rows={8} defaultValue={v.description} />
           </Field>
+          {fields.map((field) => (
+            <FieldInput
+              key={field.key}
+              field={field}
+              value={v[`${FIELD_INPUT_PREFIX}${field.key}`]}
+              errors={errors[`${FIELD_INPUT_PREFIX}${field.key}`]}
+            />
+          ))}
           <AttachmentPicker id="files" errors={errors.attachments} file={result?.file} />
           <button type="submit" className="btn" disabled={busy}>
             {t("portal.submit")}

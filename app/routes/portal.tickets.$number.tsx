@@ -11,7 +11,9 @@ import { readFormWithFiles, storeFormFiles } from "../utils/uploads.server.ts";
 import { AttachmentPicker } from "../components/Attachments.tsx";
 import { useLiveTicket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
-import { db, requirePermission, addMessage, getTicket, messageHtml } from "../services.server.ts";
+import { db, requirePermission, addMessage, currentSettings, getTicket, messageHtml, formFields } from "../services.server.ts";
+import { FieldFacts } from "../components/TicketFields.tsx";
+import { visibleValues } from "../../server/fields/values.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { ticketNumberParam } from "../utils/params.ts";
 import { replyDueAt } from "../../server/tickets/present.ts";
@@ -23,8 +25,21 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "tickets.view_own");
   const { ticket, messages, survey, links } = await getTicket(db(), user, ticketNumberParam(params.number)).catch(asResponse);
+  // Only the fields shown to customers, and only their values: never the ticket's stored fields as such.
+  const shown = await formFields(db(), user);
+  const fields = shown.map(({ key, labelEn, labelZh, type, options, required, customerVisible }) => ({
+    key,
+    labelEn,
+    labelZh,
+    type,
+    options,
+    required,
+    customerVisible,
+  }));
   return {
     viewerId: user.id,
+    /** Whether replying to a solved request reopens it (else it takes no more replies). */
+    reopenByReply: (await currentSettings(db())).portalReopenByReply,
     ticket: {
       id: ticket.id,
       number: ticket.number,
@@ -34,7 +49,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       category: ticket.category,
       createdAt: ticket.createdAt.toISOString(),
       replyDueAt: replyDueAt(ticket)?.toISOString() ?? null,
+      fields: visibleValues(shown, ticket.fields, "customer"),
     },
+    fields,
     messages: messages.map((m) => ({ ...m, html: messageHtml(m), createdAt: m.createdAt.toISOString() })) as ThreadMessage[],
     survey,
     mergedInto: links.mergedInto?.number ?? null,
@@ -98,6 +115,7 @@ export default function CustomerTicket() {
           <span data-testid="reply-due"> · {t("portal.replyDue", { time: fmt.dateTime(ticket.replyDueAt) })}</span>
         )}
       </p>
+      <FieldFacts fields={data.fields} values={ticket.fields} />
 
       {survey?.token && (
         <div className="notice" data-testid="survey-invite">
@@ -120,6 +138,10 @@ export default function CustomerTicket() {
         </p>
       ) : ticket.status === "closed" ? (
         <p className="notice">{t("portal.closedNotice")}</p>
+      ) : ticket.status === "solved" && !data.reopenByReply ? (
+        <p className="notice" data-testid="solved-notice">
+          {t("errors.solvedNoReplies")} <Link to="/portal/new">{t("nav.newTicket")}</Link>
+        </p>
       ) : (
         <Form method="post" encType="multipart/form-data" className="card form" ref={formRef} noValidate>
           <FormError messageKey={failure?.formError !== "errors.validation" ? failure?.formError : undefined} />

@@ -1,16 +1,19 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Field, FormError } from "../components/Field.tsx";
 import { formFailure, readForm } from "../utils/forms.server.ts";
 import { localeFromRequest } from "../i18n/config.ts";
-import { db, signUpCustomer, createUserSession } from "../services.server.ts";
+import { db, signUpCustomer, createUserSession, currentSettings } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { redirectIfSignedIn } from "../utils/auth-pages.server.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "auth.signUpTitle");
 
-export const loader = ({ request }: LoaderFunctionArgs) => redirectIfSignedIn(request);
+export async function loader({ request }: LoaderFunctionArgs) {
+  await redirectIfSignedIn(request);
+  return { open: (await currentSettings(db())).customerSignup };
+}
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
@@ -24,9 +27,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Signup() {
   const { t } = useTranslation();
+  const { open } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const v = result?.values ?? {};
+  if (!open) {
+    return (
+      <div className="page narrow">
+        <h1>{t("auth.signUpTitle")}</h1>
+        <p className="card" role="alert">
+          {t("errors.signupClosed")}
+        </p>
+        <p>
+          {t("auth.haveAccount")} <Link to="/login">{t("nav.signIn")}</Link>
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="page narrow">
       <h1>{t("auth.signUpTitle")}</h1>

@@ -9,7 +9,7 @@ import { useTranslation } from "react-i18next";
 import { HealthBadge } from "../components/Health.tsx";
 import { useLiveReload, useSocket } from "../utils/socket.tsx";
 import { useTimeFormat } from "../utils/time.tsx";
-import { db, DomainError, requirePermission, csatBoard, healthBoard, slaBoard, slaCompliance } from "../services.server.ts";
+import { can, db, DomainError, requirePermission, csatBoard, healthBoard, slaBoard, slaCompliance } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "board.title");
@@ -30,7 +30,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     csatBoard(db(), user, now),
     healthBoard(db(), user),
   ]);
-  return { sla, compliance, csat, health };
+  // The CSV is a download of data: only for those who may export.
+  return { sla, compliance, csat, health, canExport: can(user, "data.export") };
 }
 
 /** The compliance range asked for, or the last 30 days (in the reader's time zone). */
@@ -98,7 +99,7 @@ function useLiveRefresh() {
 }
 
 export default function Boards() {
-  const { sla, compliance, csat, health } = useLoaderData<typeof loader>();
+  const { sla, compliance, csat, health, canExport } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const withParam = (name: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -183,9 +184,11 @@ export default function Boards() {
             <button type="submit" className="btn btn-small">
               {t("board.show")}
             </button>
-            <a href={`/supervisor/sla-compliance.csv?${new URLSearchParams({ from: compliance.from, to: compliance.to })}`} download>
-              {t("board.csv")}
-            </a>
+            {canExport && (
+              <a href={`/supervisor/sla-compliance.csv?${new URLSearchParams({ from: compliance.from, to: compliance.to })}`} download>
+                {t("board.csv")}
+              </a>
+            )}
           </Form>
           <p className="stat-line" data-testid="compliance-overall">
             <strong>{percent(compliance.overall)}</strong>{" "}

@@ -1,5 +1,6 @@
 // The view editor's form as the input of createView / updateView
 // (server/views/service.ts validates it). Pure, so it is tested on its own.
+import { FILTER_INPUT_PREFIX, fieldsFromForm } from "./field-forms.ts";
 
 /** Tags as typed: separated by commas (either width) or spaces. */
 export const tagsFromText = (text: string) => text.split(/[\s,，、]+/).filter(Boolean);
@@ -29,6 +30,8 @@ export function viewFromForm(form: FormData) {
       createdTo: one("createdTo"),
       updatedFrom: one("updatedFrom"),
       updatedTo: one("updatedTo"),
+      /** Custom fields: those given a value (an empty one means any). */
+      fields: fieldsFromForm(form, FILTER_INPUT_PREFIX, true),
     },
   };
 }

@@ -5,6 +5,7 @@
 import type { Request, Response } from "express";
 import type { z } from "zod";
 import type { AuthUser } from "../auth/policy.ts";
+import type { Access, ApiResource, Scope } from "../auth/scopes.ts";
 import type { IdempotencyClaim } from "../idempotency.ts";
 
 export type Auth = "none" | "bearer";
@@ -14,6 +15,8 @@ type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 export interface RouteContext<A extends Auth, P, Q, B, H = undefined> {
   /** The token's user on bearer routes. */
   user: A extends "bearer" ? AuthUser : null;
+  /** The bearer token itself: its id and what it may be used for. */
+  token: A extends "bearer" ? { id: string; scopes: readonly Scope[] } : null;
   params: Parsed<P>;
   query: Parsed<Q>;
   body: Parsed<B>;
@@ -25,13 +28,29 @@ export interface RouteContext<A extends Auth, P, Q, B, H = undefined> {
   idempotency?: IdempotencyClaim;
 }
 
-export interface RouteSpec<
+/**
+ * What a token needs for a route (server/auth/scopes.ts): every bearer route
+ * names its resource; access is read for GET and write otherwise, unless the
+ * route says (a POST that only computes reads).
+ */
+type TokenScope<A extends Auth> = A extends "bearer" ? { resource: ApiResource; access?: Access } : { resource?: never; access?: never };
+
+export type RouteSpec<
   A extends Auth,
   P extends z.ZodObject | undefined,
   Q extends z.ZodObject | undefined,
   B extends z.ZodType | undefined,
   R extends z.ZodType,
   H extends z.ZodObject | undefined = undefined,
+> = TokenScope<A> & RouteFields<A, P, Q, B, R, H>;
+
+interface RouteFields<
+  A extends Auth,
+  P extends z.ZodObject | undefined,
+  Q extends z.ZodObject | undefined,
+  B extends z.ZodType | undefined,
+  R extends z.ZodType,
+  H extends z.ZodObject | undefined,
 > {
   method: "get" | "post" | "patch" | "delete";
   /** OpenAPI style: /tickets/{number}. */
@@ -53,6 +72,8 @@ export interface RouteSpec<
    * itself (headers included) and returns undefined; `response` is unused.
    */
   binary?: true;
+  /** The media type of a binary success body (application/octet-stream unless said), for the document. */
+  binaryType?: string;
   /** The success status (200 unless said) and its body. */
   status?: 200 | 201 | 202;
   response: R;
@@ -87,10 +108,17 @@ export function defineRoute<
   return spec as unknown as ApiRoute;
 }
 
+/** The scope a bearer route needs, e.g. { resource: "tickets", access: "write" }; null for open routes. */
+export function routeScope(route: ApiRoute): { resource: ApiResource; access: Access } | null {
+  if (route.auth !== "bearer" || !route.resource) return null;
+  return { resource: route.resource, access: route.access ?? (route.method === "get" ? "read" : "write") };
+}
+
 /** Every error status the route can answer with, in order. */
 export function errorStatuses(route: ApiRoute): ErrorStatus[] {
   const statuses = new Set<ErrorStatus>(route.errors ?? []);
-  if (route.auth === "bearer") statuses.add(401);
+  // 401 without a good token; 403 for a token whose scopes leave this route out.
+  if (route.auth === "bearer") statuses.add(401).add(403);
   if (route.params) statuses.add(404);
   if (route.query || route.body || route.headers) statuses.add(400);
   if (route.idempotent) statuses.add(422);

@@ -16,7 +16,7 @@ export function sendError(req: Request, res: Response, error: DomainError) {
     : undefined;
   res
     .status(error.status)
-    .json({ error: { code: error.code, message: t(error.messageKey), ...(details ? { details } : {}), ...error.extra } });
+    .json({ error: { code: error.code, message: t(error.messageKey, error.values ?? {}), ...(details ? { details } : {}), ...error.extra } });
 }
 
 /** Express error handler: domain errors keep their status; anything else is a 500 without internals. */

@@ -1,10 +1,17 @@
 // JSON shapes of the API. Customers get only what concerns them.
 import { can, type AuthUser } from "../auth/policy.ts";
+import { visibleValues, type FieldDefinition } from "../fields/values.ts";
 import { runState } from "../sla/state.ts";
 import { replyDueAt, runningDue } from "../tickets/present.ts";
 import type { MessageView, TicketSummary } from "../tickets/service.ts";
 
-export function ticketJson(t: TicketSummary, viewer: AuthUser, now: Date) {
+/**
+ * A ticket as the viewer may see it. `fields` are the custom field
+ * definitions now (server/fields/service.ts fieldDefinitions): customers get
+ * the values of customer-visible fields only, staff those of every active field.
+ */
+export function ticketJson(t: TicketSummary, viewer: AuthUser, now: Date, fields: readonly FieldDefinition[]) {
+  const staff = can(viewer, "tickets.internal", t);
   const base = {
     number: t.number,
     id: t.id,
@@ -21,8 +28,9 @@ export function ticketJson(t: TicketSummary, viewer: AuthUser, now: Date) {
     replyDueAt: replyDueAt(t),
     firstRespondedAt: t.firstRespondedAt,
     solvedAt: t.solvedAt,
+    fields: visibleValues(fields, t.fields, staff ? "staff" : "customer"),
   };
-  if (!can(viewer, "tickets.internal", t)) return base;
+  if (!staff) return base;
   return {
     ...base,
     version: t.version,

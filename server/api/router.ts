@@ -3,28 +3,34 @@
 // handler runs, with errors in the API's JSON format and the caller's language.
 import express, { type Request, type RequestHandler } from "express";
 import { db } from "../db/client.ts";
-import { userForApiToken } from "../auth/api-tokens.ts";
-import type { AuthUser } from "../auth/policy.ts";
+import { userForApiToken, type ApiCaller } from "../auth/api-tokens.ts";
+import { allows, scopeFor } from "../auth/scopes.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { parseInput } from "../validation.ts";
-import { expressPath, type ApiRoute } from "./contract.ts";
+import { expressPath, routeScope, type ApiRoute } from "./contract.ts";
 import { errorHandler } from "./http.ts";
 import { API_ROUTES } from "./routes.ts";
 import { earlierResult, idempotencyClaim, IdempotencyKeyTaken, type IdempotencyClaim } from "../idempotency.ts";
 
-async function requireApiUser(req: Request): Promise<AuthUser> {
+async function requireApiCaller(req: Request, route: ApiRoute): Promise<ApiCaller> {
   const header = req.get("Authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  const user = match ? await userForApiToken(db(), match[1]) : null;
-  if (!user) throw new DomainError("unauthorized", "errors.invalidToken");
-  return user;
+  const caller = match ? await userForApiToken(db(), match[1], { ip: req.ip ?? null, route: routeName(route) }) : null;
+  if (!caller) throw new DomainError("unauthorized", "errors.invalidToken");
+  // Scopes only narrow: the service still asks the policy about the user.
+  const scope = routeScope(route);
+  if (!scope || !allows(caller.token.scopes, scope.resource, scope.access)) {
+    throw new DomainError("forbidden", "errors.tokenScope", undefined, undefined, { scope: scope ? scopeFor(scope.resource, scope.access) : "*" });
+  }
+  return caller;
 }
 
 function handlerFor(route: ApiRoute): RequestHandler {
   return (req, res, next) => {
     (async () => {
-      // Who first (401), then which resource (404), then the input (400).
-      const user = route.auth === "bearer" ? await requireApiUser(req) : null;
+      // Who first (401), what the token may do (403), then which resource (404), then the input (400).
+      const caller = route.auth === "bearer" ? await requireApiCaller(req, route) : null;
+      const user = caller?.user ?? null;
       let params;
       if (route.params) {
         const parsed = route.params.safeParse(req.params);
@@ -35,7 +41,7 @@ function handlerFor(route: ApiRoute): RequestHandler {
       const query = route.query ? parseInput(route.query, req.query) : undefined;
       const headers = route.headers ? parseInput(route.headers, req.headers) : undefined;
       const body = route.body ? parseInput(route.body, req.body ?? {}) : undefined;
-      const ctx = { user, params, query, body, headers, req, res };
+      const ctx = { user, token: caller?.token ?? null, params, query, body, headers, req, res };
       const key = route.idempotent && user ? (headers as { "idempotency-key"?: string } | undefined)?.["idempotency-key"] : undefined;
       const result = key ? await idempotently(route, ctx, idempotencyClaim(user!.id, key, routeName(route), { params, body })) : await route.handle(ctx);
       if (!route.binary) res.status(route.status ?? 200).json(result);

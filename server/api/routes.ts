@@ -9,8 +9,13 @@ import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, PENDING_UPLOAD_HOURS } from "../
 import { openAttachment, receiveUploads } from "../attachments/service.ts";
 import { db } from "../db/client.ts";
 import { ChangePasswordSchema, changePassword, SignInSchema, signIn } from "../auth/accounts.ts";
-import { issueApiToken, listApiTokens, revokeApiToken, TokenListQuerySchema } from "../auth/api-tokens.ts";
-import { deactivateUser, listUsers, reactivateUser, UserListQuerySchema } from "../auth/user-admin.ts";
+import { issueApiToken, issueSignInToken } from "../auth/api-tokens.ts";
+import { TOKEN_AND_AUDIT_ROUTES } from "./routes/tokens-audit.ts";
+import { ADMIN_ROUTES } from "./routes/admin.ts";
+import { FIELD_ROUTES } from "./routes/fields.ts";
+import { fieldDefinitions } from "../fields/service.ts";
+import { withTicketFields } from "./field-document.ts";
+import type { FieldDefinition } from "../fields/values.ts";
 import { DomainError, notFound } from "../errors.ts";
 import {
   DeadLetterIdSchema,
@@ -133,7 +138,7 @@ export const API_ROUTES: ApiRoute[] = [
     auth: "none",
     summary: "This document",
     response: S.OpenApiDocument,
-    handle: async () => (openApiDocument() as unknown as z.input<typeof S.OpenApiDocument>),
+    handle: async () => (openApiDocument(await ticketFields()) as unknown as z.input<typeof S.OpenApiDocument>),
   }),
 
   defineRoute({
@@ -148,37 +153,20 @@ export const API_ROUTES: ApiRoute[] = [
     errors: [401, 429],
     handle: async ({ body, req }) => {
       const user = await signIn(db(), body, { ip: req.ip ?? "unknown" });
-      return await issueApiToken(db(), user.id);
+      const { token, expiresAt } = await issueSignInToken(db(), user.id, req.ip ?? null);
+      return { token, expiresAt };
     },
   }),
 
-  defineRoute({
-    method: "get",
-    path: "/tokens",
-    auth: "bearer",
-    summary: "Your API tokens, newest first (never the token itself)",
-    query: TokenListQuerySchema,
-    response: S.TokenPage,
-    handle: async ({ user, query }) => {
-      const page = await listApiTokens(db(), user, query);
-      return { data: page.items, nextCursor: page.nextCursor };
-    },
-  }),
-
-  defineRoute({
-    method: "delete",
-    path: "/tokens/{id}",
-    auth: "bearer",
-    summary: "Revoke one of your API tokens at once",
-    params: z.object({ id: z.uuid() }),
-    response: S.TokenInfo,
-    handle: async ({ user, params }) => revokeApiToken(db(), user, params.id),
-  }),
+  ...TOKEN_AND_AUDIT_ROUTES,
+  ...ADMIN_ROUTES,
+  ...FIELD_ROUTES,
 
   defineRoute({
     method: "get",
     path: "/me",
     auth: "bearer",
+    resource: "account",
     summary: "The token's user",
     response: S.Me,
     handle: async ({ user }) => ({
@@ -194,6 +182,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/me/password",
     auth: "bearer",
+    resource: "account",
     summary: "Change your password; every session and API token you had ends, and a new token is returned",
     description:
       "Needs the current password; wrong guesses are paused like sign-in (429). On success, in one step: the new password is set, " +
@@ -202,22 +191,28 @@ export const API_ROUTES: ApiRoute[] = [
     body: ChangePasswordSchema,
     response: S.Token,
     errors: [429],
-    handle: async ({ user, body, req }) =>
-      changePassword(db(), user, body, { ip: req.ip ?? "unknown" }, (tx, userId) => issueApiToken(tx, userId)),
+    handle: async ({ user, body, req }) => {
+      const ip = req.ip ?? "unknown";
+      // The token that carries on may do everything: knowing the password is worth what a sign-in is.
+      const { token, expiresAt } = await changePassword(db(), user, body, { ip }, (tx, userId) => issueApiToken(tx, userId, { origin: "password_change", ip }));
+      return { token, expiresAt };
+    },
   }),
 
   defineRoute({
     method: "get",
     path: "/tickets",
     auth: "bearer",
+    resource: "tickets",
     summary: "Tickets the caller may see, newest first",
     query: TicketListQuerySchema,
     response: S.TicketPage,
     handle: async ({ user, query }) => {
       const page = await listTickets(db(), user, query, { counts: true });
       const now = new Date();
+      const fields = await ticketFields();
       return {
-        data: page.items.map((t) => ticketJson(t, user, now)),
+        data: page.items.map((t) => ticketJson(t, user, now, fields)),
         nextCursor: page.nextCursor,
         total: page.total ?? 0,
         totalCapped: page.totalCapped ?? false,
@@ -229,6 +224,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/tickets",
     auth: "bearer",
+    resource: "tickets",
     summary: "File a ticket",
     description:
       "Customers file for themselves (requesterEmail and priority are ignored); staff file for `requesterEmail`. " +
@@ -239,10 +235,10 @@ export const API_ROUTES: ApiRoute[] = [
     response: S.Ticket,
     handle: async ({ user, body, idempotency }) => {
       const ticket = await createTicket(db(), user, body, "api", new Date(), { idempotency });
-      return ticketJson(ticket, user, new Date());
+      return ticketJson(ticket, user, new Date(), await ticketFields());
     },
     idempotent: {
-      replay: async ({ user }, ticketId) => ticketJson(await getTicketSummary(db(), user, ticketId), user, new Date()),
+      replay: async ({ user }, ticketId) => ticketJson(await getTicketSummary(db(), user, ticketId), user, new Date(), await ticketFields()),
     },
   }),
 
@@ -250,6 +246,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/tickets/{number}",
     auth: "bearer",
+    resource: "tickets",
     summary: "A ticket with its messages and survey (customers never see internal notes)",
     params: TicketParams,
     notFoundKey: "errors.ticketNotFound",
@@ -257,7 +254,7 @@ export const API_ROUTES: ApiRoute[] = [
     response: S.TicketDetail,
     handle: async ({ user, params, res }) => {
       const { ticket, messages, survey } = await getTicket(db(), user, params.number);
-      const json = ticketJson(ticket, user, new Date());
+      const json = ticketJson(ticket, user, new Date(), await ticketFields());
       if ("version" in json) res.set("ETag", `"${json.version}"`);
       return { ...json, messages: messages.map(messageJson), survey };
     },
@@ -267,7 +264,8 @@ export const API_ROUTES: ApiRoute[] = [
     method: "patch",
     path: "/tickets/{number}",
     auth: "bearer",
-    summary: "Change status, priority, type, assignee, team or tags (staff)",
+    resource: "tickets",
+    summary: "Change status, priority, type, assignee, team, tags or custom fields (staff)",
     description:
       "With `If-Match: \"<version>\"` (or `version` in the body), a field this update changes that someone else changed since that version answers 409 with the current ticket and their changes, and nothing is saved; replies and changes to other fields do not block it. Without it, the update applies as sent.",
     params: TicketParams,
@@ -280,13 +278,13 @@ export const API_ROUTES: ApiRoute[] = [
     handle: async ({ user, params, body, headers, res }) => {
       try {
         const ticket = await updateTicket(db(), user, params.number, { ...body, version: headers["if-match"] ?? body.version });
-        const json = ticketJson(ticket, user, new Date());
+        const json = ticketJson(ticket, user, new Date(), await ticketFields());
         if ("version" in json) res.set("ETag", `"${json.version}"`);
         return json;
       } catch (error) {
         if (!(error instanceof StaleTicketError)) throw error;
         throw new DomainError("conflict", error.messageKey, undefined, {
-          current: ticketJson(error.ticket, user, new Date()),
+          current: ticketJson(error.ticket, user, new Date(), await ticketFields()),
           changes: error.changes.map(({ field, from, to, actorId, at }) => ({ field, from, to, actorId, at })),
         });
       }
@@ -297,6 +295,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/tickets/bulk",
     auth: "bearer",
+    resource: "tickets",
     summary: "Change many tickets at once (staff)",
     description:
       `Up to ${MAX_BULK} tickets, each changed on its own: one that cannot be changed (closed, out of sight, not a valid change) is reported in \`results\` ` +
@@ -316,6 +315,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/tickets/{number}/merge",
     auth: "bearer",
+    resource: "tickets",
     summary: "Merge a duplicate into the ticket that carries on (staff)",
     description:
       "The ticket's messages move to `into`, in their place in time; the ticket is closed with a link to `into`; the requester is told on `into` in their language. " +
@@ -325,13 +325,14 @@ export const API_ROUTES: ApiRoute[] = [
     body: MergeSchema,
     response: S.Ticket,
     errors: [403, 409],
-    handle: async ({ user, params, body }) => ticketJson(await mergeTicket(db(), user, params.number, body), user, new Date()),
+    handle: async ({ user, params, body }) => ticketJson(await mergeTicket(db(), user, params.number, body), user, new Date(), await ticketFields()),
   }),
 
   defineRoute({
     method: "post",
     path: "/tickets/{number}/macros/{id}",
     auth: "bearer",
+    resource: "tickets",
     summary: "Apply a macro to a ticket (staff)",
     description:
       "In one step: the macro's reply and note in the ticket's language with placeholders filled in (or `reply` / `note` as given, an empty one sends none), " +
@@ -345,13 +346,14 @@ export const API_ROUTES: ApiRoute[] = [
     response: S.Ticket,
     errors: [403, 409],
     handle: async ({ user, params, body, headers }) =>
-      ticketJson(await applyMacro(db(), user, params.number, params.id, { ...body, version: headers["if-match"] ?? body.version }), user, new Date()),
+      ticketJson(await applyMacro(db(), user, params.number, params.id, { ...body, version: headers["if-match"] ?? body.version }), user, new Date(), await ticketFields()),
   }),
 
   defineRoute({
     method: "get",
     path: "/macros",
     auth: "bearer",
+    resource: "macros",
     summary: "The macros the caller may apply: shared ones and their own, the most used first (staff)",
     response: S.MacroList,
     errors: [403],
@@ -362,6 +364,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/macros",
     auth: "bearer",
+    resource: "macros",
     summary: "Create a macro (staff; shared ones need the right to manage macros)",
     description: `Texts may use the placeholders ${MACRO_PLACEHOLDERS.map((p) => `{{${p}}}`).join(", ")}; another one is refused.`,
     body: MacroInputSchema,
@@ -375,6 +378,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/macros/{id}",
     auth: "bearer",
+    resource: "macros",
     summary: "One macro",
     params: z.object({ id: z.uuid() }),
     notFoundKey: "errors.macroNotFound",
@@ -387,6 +391,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "patch",
     path: "/macros/{id}",
     auth: "bearer",
+    resource: "macros",
     summary: "Replace a macro's name, texts, changes and sharing",
     params: z.object({ id: z.uuid() }),
     notFoundKey: "errors.macroNotFound",
@@ -400,6 +405,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "delete",
     path: "/macros/{id}",
     auth: "bearer",
+    resource: "macros",
     summary: "Remove a macro; tickets it was applied to keep its name in their timeline",
     params: z.object({ id: z.uuid() }),
     notFoundKey: "errors.macroNotFound",
@@ -416,6 +422,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/tickets/{number}/messages",
     auth: "bearer",
+    resource: "tickets",
     summary: "Messages of a ticket, oldest first",
     params: TicketParams,
     notFoundKey: "errors.ticketNotFound",
@@ -431,6 +438,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/tickets/{number}/messages",
     auth: "bearer",
+    resource: "tickets",
     summary: "Reply publicly, or add an internal note (staff)",
     description:
       "With `If-Match: \"<version>\"` (or `seenVersion` in the body), the version the message was written on: if someone else wrote " +
@@ -465,6 +473,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/uploads",
     auth: "bearer",
+    resource: "tickets",
     summary: "Upload a file to attach to your next message or ticket",
     description:
       `The body is the file's bytes (any Content-Type), at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB; \`filename\` names it. ` +
@@ -494,6 +503,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/attachments/{id}",
     auth: "bearer",
+    resource: "tickets",
     summary: "Download an attachment",
     description: "For whoever may read its message (customers never get an internal note's files), or its uploader before it is sent.",
     params: z.object({ id: z.uuid() }),
@@ -540,6 +550,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/admin/listeners",
     auth: "bearer",
+    resource: "admin",
     summary: "After-commit listeners: position, backlog, retries, dead letters (admins)",
     query: ListenerQuerySchema,
     response: S.ListenerStatusPage,
@@ -554,6 +565,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/admin/dead-letters",
     auth: "bearer",
+    resource: "admin",
     summary: "Events a listener gave up on after its retries, newest first (admins)",
     query: DeadLetterQuerySchema,
     response: S.DeadLetterPage,
@@ -568,6 +580,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/admin/dead-letters/{id}/replay",
     auth: "bearer",
+    resource: "admin",
     summary: "Try a dead letter again, once its cause is fixed (admins); the listener does so within seconds",
     params: DeadLetterIdSchema,
     status: 202,
@@ -576,52 +589,12 @@ export const API_ROUTES: ApiRoute[] = [
     handle: async ({ user, params }) => requestReplay(db(), user, params.id),
   }),
 
-  defineRoute({
-    method: "get",
-    path: "/admin/users",
-    auth: "bearer",
-    summary: "Accounts by email, with whether each is deactivated (admins)",
-    description: "`email` finds one account (any case); `status` keeps active or deactivated ones.",
-    query: UserListQuerySchema,
-    response: S.UserAccountPage,
-    errors: [403],
-    handle: async ({ user, query }) => {
-      const page = await listUsers(db(), user, query);
-      return { data: page.items, nextCursor: page.nextCursor };
-    },
-  }),
-
-  defineRoute({
-    method: "post",
-    path: "/admin/users/{id}/deactivate",
-    auth: "bearer",
-    summary: "Deactivate an account (admins): it cannot sign in, and its sessions and API tokens end at once",
-    description:
-      "Its tickets, replies and history stay as they are; tickets assigned to it stay assigned. Open live connections are closed " +
-      "within moments. Not your own account (409). Asking again changes nothing.",
-    params: z.object({ id: z.uuid() }),
-    notFoundKey: "errors.userNotFound",
-    response: S.UserAccount,
-    errors: [403, 409],
-    handle: async ({ user, params }) => deactivateUser(db(), user, params.id),
-  }),
-
-  defineRoute({
-    method: "post",
-    path: "/admin/users/{id}/reactivate",
-    auth: "bearer",
-    summary: "Let a deactivated account sign in again (admins); its old sessions and tokens stay ended",
-    params: z.object({ id: z.uuid() }),
-    notFoundKey: "errors.userNotFound",
-    response: S.UserAccount,
-    errors: [403],
-    handle: async ({ user, params }) => reactivateUser(db(), user, params.id),
-  }),
 
   defineRoute({
     method: "get",
     path: "/customers/{id}/health",
     auth: "bearer",
+    resource: "customers",
     summary: "A customer's health score, components and history (staff, or the customer)",
     params: z.object({ id: z.uuid() }),
     response: S.CustomerHealth,
@@ -660,6 +633,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/search/tickets",
     auth: "bearer",
+    resource: "tickets",
     summary: "Search the tickets the caller may see (staff)",
     description:
       "Free text (typos forgiven, English and Chinese) over subject, conversation, requester, company, tags and number; " +
@@ -700,6 +674,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/sla/calendars",
     auth: "bearer",
+    resource: "sla",
     summary: "Business calendars, by name (supervisors and admins)",
     query: CalendarListQuerySchema,
     response: S.CalendarPage,
@@ -714,6 +689,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/sla/calendars",
     auth: "bearer",
+    resource: "sla",
     summary: "Set up a business calendar (supervisors and admins)",
     description: "A name, and a calendar as in POST /sla/preview. A name already taken is a 400 on `name`.",
     body: NewCalendarSchema,
@@ -727,6 +703,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/sla/calendars/{id}",
     auth: "bearer",
+    resource: "sla",
     summary: "One business calendar (supervisors and admins)",
     params: z.object({ id: z.uuid() }),
     notFoundKey: "errors.calendarNotFound",
@@ -739,6 +716,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "patch",
     path: "/sla/calendars/{id}",
     auth: "bearer",
+    resource: "sla",
     summary: "Change a business calendar's name, zone, hours or holidays (supervisors and admins)",
     description: "The fields given replace the stored ones; the calendar they make together is checked as a whole. The built-in always-open calendar cannot be changed (409).",
     params: z.object({ id: z.uuid() }),
@@ -753,6 +731,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "delete",
     path: "/sla/calendars/{id}",
     auth: "bearer",
+    resource: "sla",
     summary: "Remove a business calendar (supervisors and admins)",
     description: "Answers with the calendar removed. The built-in always-open calendar, and a calendar SLA policies use, cannot be removed (409).",
     params: z.object({ id: z.uuid() }),
@@ -766,6 +745,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/notifications",
     auth: "bearer",
+    resource: "notifications",
     summary: "The caller's notifications, newest first, with how many are unread (staff)",
     query: NotificationListQuerySchema,
     response: S.NotificationPage,
@@ -784,6 +764,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/notifications/read",
     auth: "bearer",
+    resource: "notifications",
     summary: "Mark the caller's notifications read: `{ ids }` or `{ all: true }`",
     body: MarkReadSchema,
     response: S.UnreadCount,
@@ -795,6 +776,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/notifications/preferences",
     auth: "bearer",
+    resource: "notifications",
     summary: "Which kinds of notification the caller gets in the app",
     response: S.NotificationPreferences,
     errors: [403],
@@ -805,6 +787,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "patch",
     path: "/notifications/preferences",
     auth: "bearer",
+    resource: "notifications",
     summary: "Choose which kinds of notification the caller gets in the app (the kinds named change)",
     body: PreferencesSchema,
     response: S.NotificationPreferences,
@@ -816,6 +799,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/sla/recompute",
     auth: "bearer",
+    resource: "sla",
     summary: "Progress of recomputing the worked tickets' SLA after the last policy or calendar change (supervisors and admins)",
     response: S.SlaRecompute,
     errors: [403],
@@ -826,6 +810,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/sla/policies",
     auth: "bearer",
+    resource: "sla",
     summary: "Every SLA policy, in the order they are tried (supervisors and admins)",
     response: S.SlaPolicyList,
     errors: [403],
@@ -836,6 +821,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/sla/policies",
     auth: "bearer",
+    resource: "sla",
     summary: "Set up an SLA policy; it is tried last (supervisors and admins)",
     description:
       "Conditions are lists (`types`, `priorities`, `tiers`, `channels`, `categoryIds`, `teamIds`); an empty list matches anything. " +
@@ -852,6 +838,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/sla/policies/order",
     auth: "bearer",
+    resource: "sla",
     summary: "Put the SLA policies in the order to try them (supervisors and admins)",
     description: "`ids`: every policy's id once, first to last. Answers with the policies in their new order.",
     body: PolicyOrderSchema,
@@ -864,6 +851,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "get",
     path: "/sla/policies/{id}",
     auth: "bearer",
+    resource: "sla",
     summary: "One SLA policy (supervisors and admins)",
     params: z.object({ id: z.uuid() }),
     notFoundKey: "errors.policyNotFound",
@@ -876,6 +864,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "patch",
     path: "/sla/policies/{id}",
     auth: "bearer",
+    resource: "sla",
     summary: "Change an SLA policy, or turn it on or off (supervisors and admins)",
     description: "The fields given replace the stored ones. Tickets filed from now on follow the change.",
     params: z.object({ id: z.uuid() }),
@@ -890,6 +879,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: "delete",
     path: "/sla/policies/{id}",
     auth: "bearer",
+    resource: "sla",
     summary: "Remove an SLA policy no ticket counts under (supervisors and admins)",
     description: "A policy a ticket counts under, closed tickets included, cannot be removed (409): turn it off instead.",
     params: z.object({ id: z.uuid() }),
@@ -903,6 +893,8 @@ export const API_ROUTES: ApiRoute[] = [
     method: "post",
     path: "/sla/preview",
     auth: "bearer",
+    resource: "sla",
+    access: "read", // computes a due time, changes nothing
     summary: "When a clock of N business minutes that starts at T runs out (supervisors and admins)",
     description:
       "`calendar` is a calendar given in full (IANA `timezone`; `hours` per weekday `mon`…`sun` as `[start, end]` periods, " +
@@ -916,6 +908,18 @@ export const API_ROUTES: ApiRoute[] = [
   }),
 ];
 
-let document: ReturnType<typeof buildOpenApiDocument> | undefined;
-/** Built once: the routes do not change while the process runs. */
-export const openApiDocument = () => (document ??= buildOpenApiDocument(API_ROUTES));
+/** The custom ticket field definitions now (kept in memory while they do not change: server/fields/service.ts). */
+const ticketFields = () => fieldDefinitions(db());
+
+let routesDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
+let document: { fields: readonly FieldDefinition[]; document: ReturnType<typeof buildOpenApiDocument> } | undefined;
+/**
+ * The routes do not change while the process runs: their document is built
+ * once. The custom fields do: their part is built again when the definitions
+ * change (fieldDefinitions gives the same array while they do not).
+ */
+export const openApiDocument = (fields: readonly FieldDefinition[] = []) => {
+  routesDocument ??= buildOpenApiDocument(API_ROUTES);
+  if (document?.fields !== fields) document = { fields, document: withTicketFields(routesDocument, fields) };
+  return document.document;
+};

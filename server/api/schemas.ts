@@ -13,6 +13,7 @@ import { RUN_STATES, TICKET_SLA_STATES } from "../sla/state.ts";
 import { TARGETS } from "../sla/clock.ts";
 import { FIELD_NAMES } from "../tickets/changes.ts";
 import { NOTIFICATION_KINDS, type NotificationKind } from "../notifications/service.ts";
+import { ALL_SCOPES, type Scope } from "../auth/scopes.ts";
 
 extendZodWithOpenApi(z);
 
@@ -41,8 +42,19 @@ export const ApiError = z
 
 export const Token = z.strictObject({ token: z.string(), expiresAt: Timestamp }).openapi("Token");
 
+export const TokenScope = z
+  .enum(ALL_SCOPES as [Scope, ...Scope[]])
+  .openapi("TokenScope", { description: '"<resource>:read", "<resource>:write" (which includes read), or "*" for everything the token\'s user may do' });
+
 export const TokenInfo = z
-  .strictObject({ id: Uuid, createdAt: Timestamp, expiresAt: Timestamp, lastUsedAt: orNull(Timestamp) })
+  .strictObject({
+    id: Uuid,
+    name: z.string().openapi({ description: "As its owner named it; empty for a token from POST /auth/token" }),
+    scopes: z.array(TokenScope),
+    createdAt: Timestamp,
+    expiresAt: Timestamp,
+    lastUsedAt: orNull(Timestamp).openapi({ description: "Recorded at most once a minute" }),
+  })
   .openapi("TokenInfo", { description: "One of your API tokens (the token itself is shown only when made)" });
 export const TokenPage = z.strictObject({ data: z.array(TokenInfo), nextCursor: orNull(z.string()) }).openapi("TokenPage");
 
@@ -56,23 +68,20 @@ export const Me = z
   })
   .openapi("Me");
 
-export const UserAccount = z
-  .strictObject({
-    id: Uuid,
-    email: z.email(),
-    name: z.string(),
-    role: z.enum(["customer", "agent", "supervisor", "admin"]),
-    createdAt: Timestamp,
-    deactivatedAt: orNull(Timestamp).openapi({
-      description: "Set while the account is deactivated: it cannot sign in and has no sessions or API tokens",
-    }),
-  })
-  .openapi("UserAccount", { description: "An account as admins see it" });
-export const UserAccountPage = z
-  .strictObject({ data: z.array(UserAccount), nextCursor: orNull(z.string()) })
-  .openapi("UserAccountPage");
-
 const Ref = z.strictObject({ id: Uuid, name: z.string() }).openapi("Ref");
+
+/**
+ * Custom field values by key. The served document describes each active field
+ * in place of these two components (server/api/openapi.ts, from the
+ * definitions now): customers see customer-visible fields only.
+ */
+const FieldValue = z.union([z.string(), z.number(), z.boolean()]);
+export const CustomerTicketFields = z
+  .record(z.string(), FieldValue)
+  .openapi("CustomerTicketFields", { description: "Custom field values by field key: the fields shown to customers" });
+export const StaffTicketFields = z
+  .record(z.string(), FieldValue)
+  .openapi("StaffTicketFields", { description: "Custom field values by field key: every active field" });
 
 /** What everybody who may see a ticket sees. */
 const customerTicketFields = {
@@ -91,6 +100,7 @@ const customerTicketFields = {
   replyDueAt: orNull(Timestamp).openapi({ description: "When the team's next reply is due: the first response, or the answer to the customer's latest message" }),
   firstRespondedAt: orNull(Timestamp),
   solvedAt: orNull(Timestamp),
+  fields: CustomerTicketFields,
 };
 
 const SlaTargetRun = z
@@ -111,6 +121,7 @@ const SlaTargetRun = z
 /** What staff see on top. */
 const staffTicketFields = {
   ...customerTicketFields,
+  fields: StaffTicketFields,
   version: z
     .number()
     .int()
@@ -141,7 +152,13 @@ export const Ticket = z
   .openapi("Ticket", { description: "Customers get CustomerTicket, staff StaffTicket." }, { unionPreferredType: "oneOf" });
 
 /** One change someone else made to a ticket since a version (the stale-update and stale-reply answers). */
-const FieldChange = z.strictObject({ field: z.enum(FIELD_NAMES), from: z.unknown(), to: z.unknown(), actorId: orNull(Uuid), at: Timestamp });
+const FieldChange = z.strictObject({
+  field: z.union([z.enum(FIELD_NAMES), z.string().regex(/^fields\.[a-z][a-z0-9_]*$/)]).openapi({ description: 'A property, or a custom field as "fields.<key>"' }),
+  from: z.unknown(),
+  to: z.unknown(),
+  actorId: orNull(Uuid),
+  at: Timestamp,
+});
 const ErrorBase = { code: z.string(), message: z.string(), details: z.record(z.string(), z.array(z.string())).optional() };
 
 export const StaleTicketError = z

@@ -11,9 +11,11 @@ import type pg from "pg";
 import { runtimeSettings, singleton, takeSingleton } from "../runtime.ts";
 import { createBoundedPool } from "../db/pool.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
+import { recordAudit } from "../audit/log.ts";
 import { endAllCredentials } from "./users.ts";
 import { assertCan, type AuthUser } from "./policy.ts";
 import { AvailabilitySchema, type Availability } from "./availability.ts";
+import { currentSettings } from "../admin/settings.ts";
 
 export const SignInSchema = z.object({
   email: z.email("validation.email").transform((e) => e.toLowerCase()),
@@ -130,18 +132,23 @@ const forgetWrongPasswords = (email: string, from: RequestOrigin) => failedPairs
 
 export async function signIn(db: Db, raw: unknown, from: RequestOrigin) {
   const input = parseInput(SignInSchema, raw);
+  // Refused unchecked and unrecorded while paused: a flood of guesses must not write a row each.
   await refuseWhilePaused(input.email, from, "errors.tooManySignIns");
   const user = await db.user.findUnique({ where: { email: input.email } });
   const ok = user
     ? await verifyPassword(user.passwordHash, input.password)
     : await verifyPassword(await (dummyHash ??= hashPassword("not-a-real-password")), input.password).then(() => false);
   // A deactivated account gets the same answer as a wrong password: sign-in
-  // does not tell anyone which accounts exist or what became of them.
-  if (!user || !ok || user.deactivatedAt) {
+  // does not tell anyone which accounts exist or what became of them. The
+  // audit log (admins only) does say which it was.
+  if (!user || !ok || user.deactivatedAt || user.invitedAt) {
     await countWrongPassword(input.email, from);
+    const reason = !user ? "unknown_email" : user.deactivatedAt ? "deactivated" : "wrong_password";
+    await recordAudit(db, { action: "signin.failed", actorId: user?.id ?? null, actorEmail: input.email, data: { reason }, ip: from.ip });
     throw new DomainError("unauthorized", "errors.badCredentials");
   }
   await forgetWrongPasswords(input.email, from);
+  await recordAudit(db, { action: "signin.succeeded", actorId: user.id, actorEmail: input.email, ip: from.ip });
   return user;
 }
 
@@ -189,6 +196,7 @@ export async function changePassword<T>(
 }
 
 export async function signUpCustomer(db: Db, raw: unknown, locale: string, from: RequestOrigin) {
+  if (!(await currentSettings(db)).customerSignup) throw new DomainError("forbidden", "errors.signupClosed");
   const input = parseInput(SignUpSchema, raw);
   if ((await used(signUps(), from.ip)) >= SIGN_UPS_PER_ADDRESS) throw new DomainError("rate_limited", "errors.tooManySignUps");
   await signUps().penalty(from.ip, 1);

@@ -149,7 +149,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 /** The permissions a custom role may list: the staff ones (a customer's own-ticket grants need a customer profile). */
 export const STAFF_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter((p) => !CUSTOMER.includes(p) || p === "tickets.reply");
 
-const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
+export const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
 
 /**
  * What a user may do: their custom role's list when they have one, else their

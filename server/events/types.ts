@@ -11,8 +11,21 @@ const instant = z.string();
 const priority = z.enum(PRIORITIES);
 /** The ticket's version after the command that produced the event. */
 const version = z.number().int().positive().optional();
+/** A custom field's stored value (server/fields/values.ts). */
+const fieldValue = z.union([z.string(), z.number(), z.boolean()]);
 /** Set on a change an SLA escalation made: which policy and level (an index into its levels). */
 const cause = z.object({ policyId: z.string(), level: z.number().int().nonnegative() }).optional();
+/** Set on an assignment automatic assignment made (server/assignment/): how the agent was chosen. */
+const assignmentCause = z.object({
+  mode: z.enum(["round_robin", "least_loaded"]),
+  teamId: z.string(),
+  /** The agent's active tickets with this one, and the most they take (null: no limit). */
+  load: z.number().int().nonnegative(),
+  capacity: z.number().int().nonnegative().nullable(),
+  /** When the team assigns by skills: the ticket's category and language where the agent's skills named them (null: they take any). */
+  skills: z.object({ categoryId: z.string().nullable(), language: z.string().nullable() }).nullable(),
+});
+export type AssignmentCause = z.infer<typeof assignmentCause>;
 
 /** Event type → shape of its `data`. */
 export const EVENT_DATA = {
@@ -31,9 +44,11 @@ export const EVENT_DATA = {
   "ticket.status_changed": z.object({ from: status.nullable(), to: status, version }),
   "ticket.priority_changed": z.object({ from: priority.nullable(), to: priority, version, cause }),
   "ticket.type_changed": z.object({ from: z.enum(TICKET_TYPES), to: z.enum(TICKET_TYPES), version }),
-  "ticket.assignee_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version, cause }),
+  "ticket.assignee_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version, cause: z.union([cause.unwrap(), assignmentCause]).optional() }),
   "ticket.team_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version, cause }),
   "ticket.tags_changed": z.object({ added: z.array(z.string()), removed: z.array(z.string()), version, cause }),
+  /** A custom field's value was set, changed or cleared (null: unset); one event per field (server/fields/). */
+  "ticket.field_changed": z.object({ key: z.string(), from: fieldValue.nullable(), to: fieldValue.nullable(), version, cause }),
   /** A run of an SLA target's clock began, paused, resumed, was met, was recomputed or went away (server/sla/targets.ts). */
   "ticket.sla_changed": z.object({
     target: slaTarget,
@@ -136,6 +151,15 @@ export const FIELD_EVENTS = {
   teamId: "ticket.team_changed",
   tags: "ticket.tags_changed",
 } as const satisfies Record<string, EventType>;
+
+/** The event of a custom field's change: its key is in the data ("fields.<key>" in conflicts, the timeline reads it too). */
+export const CUSTOM_FIELD_EVENT = "ticket.field_changed" satisfies EventType;
+
+/** The cause of an assignment automatic assignment made, if the event is one (else null). */
+export function assignmentCauseOf(e: NewEvent): AssignmentCause | null {
+  if (e.type !== "ticket.assignee_changed" || !e.data.cause || !("mode" in e.data.cause)) return null;
+  return e.data.cause;
+}
 
 export type EventRow = {
   id: bigint | string | number;

@@ -14,6 +14,8 @@ import { pruneSessions } from "../auth/session.ts";
 import { pruneIdempotencyKeys } from "../idempotency.ts";
 import { pruneUnsentUploads } from "../attachments/service.ts";
 import { fireAt, scheduleJobs } from "./schedule.ts";
+import { assignWaiting } from "../assignment/assigner.ts";
+import { z } from "zod";
 
 
 export const TASKS: TaskList = {
@@ -35,6 +37,16 @@ export const TASKS: TaskList = {
     const step = await runRecompute((work) => inSqlTransaction(db(), work), emit);
     if (step === "more") await scheduleJobs(sqlOf(db()), [{ task: "sla-recompute", payload: {}, runAt: new Date(), key: "sla-recompute" }]);
   },
+  /**
+   * Automatic assignment of waiting tickets (server/assignment/): a team again a second after a
+   * command held some of its tickets while the assigner looked (the assigner schedules it), and every
+   * team once a minute, the safety net for anything missed (a dead-lettered event, a change made
+   * outside the app). Tickets are found by the assignment listener, not by this.
+   */
+  assign: async (payload) => {
+    const { teamIds } = z.object({ teamIds: z.array(z.string()).optional() }).parse(payload ?? {});
+    await assignWaiting(db(), teamIds ?? "all");
+  },
   /** Tidies away ended sessions (they are refused the moment they end). */
   "prune-sessions": async () => {
     await pruneSessions(db());
@@ -54,6 +66,7 @@ export const CRONTAB = [
   "17 3 * * * prune-sessions ?max=1",
   "23 3 * * * prune-idempotency-keys ?max=1",
   "41 * * * * prune-uploads ?max=1",
+  "* * * * * assign ?max=1",
 ].join("\n");
 
 /** Quiet unless something is wrong: graphile-worker logs every job at info level. */

@@ -14,11 +14,12 @@ import { slaRecompute } from "./sla-recompute.ts";
 import { searchIndex } from "./search-index.ts";
 import { ticketSearch } from "./ticket-search.ts";
 import { ticketNotifications } from "./ticket-notifications.ts";
+import { assignment } from "./assignment.ts";
 
 export function inTransactionListeners(): readonly InTransactionListener[] {
   return [slaClocks, csatSurvey, healthScore, ticketNotifications];
 }
 
 export function durableListeners(): readonly DurableListener[] {
-  return [searchIndex, ticketSearch, slaTimers, slaRecompute];
+  return [searchIndex, ticketSearch, slaTimers, slaRecompute, assignment];
 }

@@ -22,6 +22,7 @@ const TYPES: readonly EventType[] = [
   "ticket.assignee_changed",
   "ticket.team_changed",
   "ticket.tags_changed",
+  "ticket.field_changed",
   "ticket.merged",
   "ticket.merged_into",
   "ticket.sla_warned",
@@ -30,6 +31,7 @@ const TYPES: readonly EventType[] = [
   "customer.health_changed",
   "user.password_changed",
   "user.deactivated",
+  "user.access_changed",
   "notification.created",
 ];
 
@@ -164,6 +166,11 @@ export class RealtimeDelivery {
       if (!only && (event.type === "user.password_changed" || event.type === "user.deactivated")) signedOut.add(event.data.userId);
     }
     for (const userId of signedOut) await disconnectEndedSessions(this.io, userId);
+    // What an account may see changed (role, teams): its sockets reconnect (the
+    // browser does so within a second, catching up) and join the rooms it now reaches.
+    for (const event of events) {
+      if (!only && event.type === "user.access_changed") this.io.in(rooms.account(event.data.userId)).local.disconnectSockets(true);
+    }
     // Notifications go to every socket of their person, looked up only for people connected here.
     const local = only ? only.rooms : this.io.sockets.adapter.rooms;
     const notificationIds = events.flatMap((e) =>

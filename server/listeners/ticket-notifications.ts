@@ -3,24 +3,36 @@
 // themselves), the assignee when the customer writes back, and colleagues
 // @mentioned in an internal note who may see the ticket.
 import type { InTransactionListener } from "../events/emit.ts";
-import type { NewEvent } from "../events/types.ts";
+import { assignmentCauseOf, type NewEvent } from "../events/types.ts";
 import { can, usersHoldingSql } from "../auth/policy.ts";
 import { AUTH_USER_COLUMNS, type AuthUserRow } from "../auth/users.ts";
 import { sqlParams } from "../db/sql.ts";
 import { mentionedHandles } from "../notifications/mentions.ts";
-import { notify } from "../notifications/service.ts";
+import { notify, notifyEach } from "../notifications/service.ts";
 
 export const ticketNotifications: InTransactionListener = {
   name: "ticket-notifications",
   on: ["ticket.assignee_changed", "ticket.message_added"],
   async handle(sql, events) {
     const out: NewEvent[] = [];
+    // New assignees, told with one statement per moment (automatic assignment hands out a batch at once).
+    const assigned = new Map<number, { userId: string; ticketId: string; data: Record<string, unknown> }[]>();
+    const names = new Map<string | null, string | null>();
+    const name = async (userId: string | null) => {
+      if (!names.has(userId)) names.set(userId, await nameOf(sql, userId));
+      return names.get(userId)!;
+    };
     for (const event of events) {
       if (!event.ticketId) continue;
       if (event.type === "ticket.assignee_changed") {
         const to = event.data.to;
         if (!to || to === event.actorId) continue;
-        out.push(...(await notify(sql, [to], "assigned", { ticketId: event.ticketId, data: { by: await nameOf(sql, event.actorId) } }, event.at)));
+        // Automatic assignment has no person behind it: the notification names its mode instead.
+        const auto = assignmentCauseOf(event);
+        const data = { by: await name(event.actorId), ...(auto ? { auto: auto.mode } : {}) };
+        const at = event.at.getTime();
+        if (!assigned.has(at)) assigned.set(at, []);
+        assigned.get(at)!.push({ userId: to, ticketId: event.ticketId, data });
       }
       if (event.type === "ticket.message_added") {
         const [message] = await sql.query<{ kind: string; body: string; authorRole: string | null; assigneeId: string | null; teamId: string | null; requesterId: string }>(
@@ -49,6 +61,7 @@ export const ticketNotifications: InTransactionListener = {
         }
       }
     }
+    for (const [at, items] of assigned) out.push(...(await notifyEach(sql, "assigned", items, new Date(at))));
     return out;
   },
 };

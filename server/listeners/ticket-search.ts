@@ -17,6 +17,8 @@ export const ticketSearch: DurableListener = {
     "ticket.assignee_changed",
     "ticket.team_changed",
     "ticket.tags_changed",
+    // Not searched, but the document's "last updated" moves with it.
+    "ticket.field_changed",
     // Messages moved from one ticket to the other.
     "ticket.merged",
     "ticket.merged_into",

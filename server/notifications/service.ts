@@ -32,20 +32,33 @@ export async function notify(
   about: { ticketId: string | null; data: Record<string, unknown> },
   now: Date,
 ): Promise<NewEvent[]> {
-  const people = [...new Set(userIds)];
-  if (people.length === 0) return [];
-  const rows = await sql.query<{ id: string; userId: string }>(
+  return notifyEach(sql, kind, [...new Set(userIds)].map((userId) => ({ userId, ...about })), now);
+}
+
+/**
+ * Notifications of one kind, each to its person about its own ticket, in one
+ * statement (a batch of automatic assignments is one per ticket); people who
+ * turned the kind off are left out. Returns the events announcing them.
+ */
+export async function notifyEach(
+  sql: Sql,
+  kind: NotificationKind,
+  items: readonly { userId: string; ticketId: string | null; data: Record<string, unknown> }[],
+  now: Date,
+): Promise<NewEvent[]> {
+  if (items.length === 0) return [];
+  const rows = await sql.query<{ id: string; userId: string; ticketId: string | null }>(
     `INSERT INTO "Notification" ("id", "userId", "kind", "ticketId", "data", "createdAt")
-     SELECT x.id, x."userId", $2, $3, $4::jsonb, $5::timestamp(3)
-     FROM jsonb_to_recordset($1::jsonb) AS x(id text, "userId" text)
+     SELECT x.id, x."userId", $2, x."ticketId", x.data, $3::timestamp(3)
+     FROM jsonb_to_recordset($1::jsonb) AS x(id text, "userId" text, "ticketId" text, data jsonb)
      JOIN "User" u ON u."id" = x."userId" AND u."deactivatedAt" IS NULL
-     WHERE coalesce((SELECT p."inApp" FROM "NotificationPreference" p WHERE p."userId" = x."userId" AND p."kind" = $2), $6)
-     RETURNING "id", "userId"`,
-    [JSON.stringify(people.map((userId) => ({ id: randomUUID(), userId }))), kind, about.ticketId, JSON.stringify(about.data), now.toISOString(), NOTIFICATION_KINDS[kind]],
+     WHERE coalesce((SELECT p."inApp" FROM "NotificationPreference" p WHERE p."userId" = x."userId" AND p."kind" = $2), $4)
+     RETURNING "id", "userId", "ticketId"`,
+    [JSON.stringify(items.map((item) => ({ id: randomUUID(), ...item }))), kind, now.toISOString(), NOTIFICATION_KINDS[kind]],
   );
   return rows.map((row) => ({
     type: "notification.created",
-    ticketId: about.ticketId,
+    ticketId: row.ticketId,
     actorId: null,
     at: now,
     data: { notificationId: row.id, userId: row.userId, kind },

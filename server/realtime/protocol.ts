@@ -18,6 +18,8 @@ export interface QueueTicket {
   requesterTier: string;
   categoryId: string;
   tags: string[];
+  /** Custom field values by key, as stored (the queue is staff's: every field; views filter on them live). */
+  fields: Record<string, string | number | boolean>;
   teamId: string | null;
   teamName: string | null;
   assigneeId: string | null;

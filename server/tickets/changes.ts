@@ -16,9 +16,12 @@ export interface TicketFields {
 export type FieldName = keyof TicketFields;
 export const FIELD_NAMES: readonly FieldName[] = ["status", "priority", "type", "assigneeId", "teamId", "tags"];
 
+/** A custom field's value (server/fields/), named in changes as "fields.<key>". */
+export type CustomFieldName = `fields.${string}`;
+
 /** One property change as recorded in the log. */
 export interface FieldChange {
-  field: FieldName;
+  field: FieldName | CustomFieldName;
   from: unknown;
   to: unknown;
   actorId: string | null;

@@ -2,6 +2,7 @@
 import type { QueueTicket, SlaTargetJson } from "../realtime/protocol.ts";
 import type { TicketSummary } from "./service.ts";
 import { renderMessageHtml } from "../text/markdown.ts";
+import { storedValues } from "../fields/values.ts";
 
 export function toQueueTicket(t: TicketSummary): QueueTicket {
   return {
@@ -16,6 +17,7 @@ export function toQueueTicket(t: TicketSummary): QueueTicket {
     requesterTier: t.requester.tier,
     categoryId: t.categoryId,
     tags: t.tags,
+    fields: storedValues(t.fields),
     teamId: t.teamId,
     teamName: t.team?.name ?? null,
     assigneeId: t.assigneeId,

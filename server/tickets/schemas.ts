@@ -18,6 +18,16 @@ export const STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"
 export const MAX_TICKET_NUMBER = 2_147_483_647;
 export const TicketNumberSchema = z.coerce.number().int().positive().max(MAX_TICKET_NUMBER);
 
+/**
+ * Values of custom ticket fields by key. Their own rules (which fields, which
+ * values, required ones) depend on the fields defined now: the ticket service
+ * checks them (server/fields/values.ts). The OpenAPI document describes each
+ * field in place of this component (server/api/openapi.ts).
+ */
+export const TicketFieldsInputSchema = z
+  .record(z.string(), z.unknown(), { error: "validation.fields" })
+  .meta({ id: "TicketFieldsInput", description: "Custom field values by field key" });
+
 export const NewTicketSchema = z.object({
   type: z.enum(TICKET_TYPES, { error: "validation.type" }),
   category: z.string({ error: "validation.category" }).trim().min(1, "validation.category"),
@@ -32,6 +42,7 @@ export const NewTicketSchema = z.object({
     .min(10, "validation.description")
     .max(20_000, "validation.descriptionTooLong"),
   attachments: AttachmentIdsSchema.default([]),
+  fields: TicketFieldsInputSchema.optional(),
 });
 
 /** Staff and API clients may also set these when filing for a customer. */
@@ -68,6 +79,8 @@ export const TicketUpdateSchema = z
     /** Tags to add and to remove, whatever else the ticket has (a colleague's tag change never conflicts with these). */
     addTags: z.array(TagSchema).max(MAX_TAGS, "validation.tooManyTags").optional(),
     removeTags: z.array(TagSchema).max(MAX_TAGS, "validation.tooManyTags").optional(),
+    /** Custom field values to set (null or "" clears one); fields not named are left as they are. */
+    fields: TicketFieldsInputSchema.optional(),
     /** The ticket version the change is based on (the API also takes it as If-Match). */
     version: z.coerce.number({ error: "validation.version" }).int("validation.version").positive("validation.version").optional(),
   })
@@ -79,6 +92,7 @@ export const TicketUpdateSchema = z
       v.assigneeId !== undefined ||
       v.teamId !== undefined ||
       v.tags !== undefined ||
+      Object.keys(v.fields ?? {}).length > 0 ||
       (v.addTags?.length ?? 0) + (v.removeTags?.length ?? 0) > 0,
     { message: "validation.nothingToUpdate" },
   );

@@ -12,7 +12,7 @@ import type { Prisma } from "../db/generated/client.ts";
 import { assertCan, can, ticketsSql, usersHoldingSql, type AuthUser } from "../auth/policy.ts";
 import { DomainError, forbidden, notFound } from "../errors.ts";
 import { appendEventsSql, appendingEvents, emit, emitted } from "../events/emit.ts";
-import { parseEventRows, FIELD_EVENTS, type EventRow, type NewEvent, type StoredEvent } from "../events/types.ts";
+import { parseEventRows, CUSTOM_FIELD_EVENT, FIELD_EVENTS, type EventRow, type NewEvent, type StoredEvent } from "../events/types.ts";
 import type { Channel, CustomerTier } from "../sla/policy.ts";
 import { escalateFiled, newTicketSla, runsJson, slaEvents, upsertRunsSql } from "../sla/engine.ts";
 import type { TargetRun } from "../sla/targets.ts";
@@ -22,10 +22,24 @@ import { ACTIVE_STATUSES, canChangeStatus, isActive } from "./status.ts";
 import type { Availability } from "../auth/availability.ts";
 import { planUpdate, tagDiff, type FieldChange, type FieldName, type TicketFields } from "./changes.ts";
 import { buildSlaHistory, buildTimeline, mentionedIds } from "./timeline.ts";
+import { detectLanguage, filingLanguage } from "./language.ts";
 import { afterKeyset, decodeCursor, decodeKeyset, encodeCursor, encodeKeyset, keysetPage, type Keyset, type Page } from "../pagination.ts";
 import { z } from "zod";
 import { viewSql, type ResolvedView } from "../views/filters.ts";
+import { currentSettings } from "../admin/settings.ts";
 import { claimAttachments } from "../attachments/service.ts";
+import { audienceOf, fieldDefinitions, fieldDefinitionsAt, FIELDS_VERSION_SQL, latestFieldDefinitions } from "../fields/service.ts";
+import {
+  applyValues,
+  fieldValuesSchema,
+  filedValues,
+  planFieldUpdate,
+  storedValues,
+  type Audience,
+  type FieldDefinition,
+  type FieldValue,
+  type FieldValues,
+} from "../fields/values.ts";
 import {
   MessageListQuerySchema,
   NewMessageSchema,
@@ -60,6 +74,8 @@ const summarySelect = {
   status: true,
   subject: true,
   tags: true,
+  /** Custom field values by key, as stored: who may see which is the presenters' to decide (fields/values.ts visibleValues). */
+  fields: true,
   createdAt: true,
   updatedAt: true,
   version: true,
@@ -109,6 +125,8 @@ interface FilingContext {
   category: { id: string; key: string; nameEn: string; nameZh: string; teamId: string | null; teamName: string | null } | null;
   /** Which version of the SLA policies is stored (stored.ts). */
   policiesVersion: string;
+  /** Which version of the custom field definitions is stored (fields/service.ts). */
+  fieldsVersion: string;
   /** The new ticket's number, when the requester and category exist. */
   number: number | null;
 }
@@ -118,7 +136,7 @@ interface FilingContext {
  * policies (read again only when it changed: sla/stored.ts) and the ticket's number: one round trip.
  */
 const FILING_CONTEXT_SQL = `
-  SELECT r."requester", c."category", p."policiesVersion",
+  SELECT r."requester", c."category", p."policiesVersion", p."fieldsVersion",
     -- The number is taken here, so the events can name the ticket before it is written; only for a
     -- filing that can go ahead (a refused one must not use up numbers).
     CASE WHEN r."requester" IS NOT NULL AND c."category" IS NOT NULL
@@ -130,7 +148,7 @@ const FILING_CONTEXT_SQL = `
     (SELECT (SELECT json_build_object('id', ca."id", 'key', ca."key", 'nameEn', ca."nameEn", 'nameZh', ca."nameZh", 'teamId', ca."teamId", 'teamName', tm."name")
                FROM "Category" ca LEFT JOIN "Team" tm ON tm."id" = ca."teamId"
               WHERE ca."key" = $3) AS "category") c,
-    (SELECT ${POLICIES_VERSION_SQL} AS "policiesVersion") p`;
+    (SELECT ${POLICIES_VERSION_SQL} AS "policiesVersion", ${FIELDS_VERSION_SQL} AS "fieldsVersion") p`;
 
 /** A new ticket's version: the events name it. */
 const FIRST_VERSION = 1;
@@ -142,9 +160,9 @@ const FIRST_VERSION = 1;
 const INSERT_TICKET_SQL = `
   WITH ticket AS (
     INSERT INTO "Ticket" ("id", "type", "channel", "priority", "subject", "requesterId", "categoryId", "teamId",
-                          "slaPolicyId", "createdAt", "updatedAt", "slaState", "slaDueAt", "number", "version")
+                          "slaPolicyId", "createdAt", "updatedAt", "slaState", "slaDueAt", "number", "version", "language", "fields")
     VALUES ($1, $2::"TicketType", $3::"Channel", $4::"Priority", $5, $6, $7, $8,
-            $9, $10::timestamp(3), $10::timestamp(3), $11::"TicketSlaState", $12::timestamp(3), $16, ${FIRST_VERSION})
+            $9, $10::timestamp(3), $10::timestamp(3), $11::"TicketSlaState", $12::timestamp(3), $16, ${FIRST_VERSION}, $19, $20::jsonb)
   ), message AS (
     INSERT INTO "Message" ("id", "ticketId", "authorId", "kind", "body", "createdAt")
     VALUES ($13, $1, $14, 'public', $15, $10::timestamp(3))
@@ -166,9 +184,18 @@ export async function createTicket(
   now = new Date(),
   options: { idempotency?: IdempotencyClaim } = {},
 ): Promise<TicketSummary> {
-  const input: StaffNewTicketInput = can(user, "tickets.file_for_customer")
-    ? parseInput(StaffNewTicketSchema, rawInput)
-    : parseInput(NewTicketSchema, rawInput);
+  // Custom fields are checked against the definitions last read (no query once read), so that a
+  // refused filing uses up no ticket number; the filing context says whether they changed since.
+  const audience = audienceOf(user);
+  const known = await latestFieldDefinitions(db);
+  const rawFields = (rawInput as { fields?: unknown } | null)?.fields;
+  let values: FieldValues = {};
+  const input: StaffNewTicketInput = allErrors(
+    () => (can(user, "tickets.file_for_customer") ? parseInput(StaffNewTicketSchema, rawInput) : parseInput(NewTicketSchema, rawInput)),
+    () => {
+      values = filedValues(parseFieldValues(known.fields, audience, "file", rawFields));
+    },
+  );
   const requesterEmail = requesterEmailFor(user, input);
   const ticketId = randomUUID();
   return inSqlTransaction(db, async (sql) => {
@@ -181,7 +208,7 @@ export async function createTicket(
         [randomUUID(), requesterEmail, requesterEmail.split("@")[0], now.toISOString()],
       );
     }
-    const [{ requester, category, policiesVersion, number }] = await sql.query<FilingContext>(FILING_CONTEXT_SQL, [
+    const [{ requester, category, policiesVersion, fieldsVersion, number }] = await sql.query<FilingContext>(FILING_CONTEXT_SQL, [
       requesterEmail ? null : user.customerId,
       requesterEmail,
       input.category,
@@ -189,6 +216,10 @@ export async function createTicket(
     if (!requester) throw forbidden();
     if (!category) throw new DomainError("validation_failed", "errors.validation", { category: ["validation.category"] });
     if (number === null) throw new Error("No ticket number was taken although requester and category exist");
+    // A field was defined or changed a moment ago: check against the definitions as they are now.
+    if (fieldsVersion !== known.version) {
+      values = filedValues(parseFieldValues(await fieldDefinitionsAt(sql, fieldsVersion), audience, "file", rawFields));
+    }
 
     const priority = input.priority ?? "normal";
     const policies = await currentPolicies(sql, policiesVersion);
@@ -200,6 +231,9 @@ export async function createTicket(
     const messageId = randomUUID();
     const version = FIRST_VERSION;
     const about = { ticketId, customerId: requester.id, actorId: user.id, at: now };
+    // From the words (no query); only words that cannot tell ask for the requester's own language.
+    const spoken = detectLanguage(`${input.subject}\n${input.description}`);
+    const language = filingLanguage(spoken, spoken ? null : requesterEmail ? await accountLocale(sql, requester.id) : user.locale);
     const events: NewEvent[] = [
       {
         ...about,
@@ -236,6 +270,8 @@ export async function createTicket(
       number,
       appendingEvents(sql, events),
       runsJson(sla.runs.map((run) => ({ ticketId, run }))),
+      language,
+      JSON.stringify(values),
     ]);
     await claimAttachments(sql, user, messageId, input.attachments);
     await emitted(sql, events);
@@ -254,6 +290,7 @@ export async function createTicket(
       status: "new",
       subject: input.subject,
       tags: [],
+      fields: values,
       createdAt: now,
       updatedAt: now,
       version,
@@ -278,6 +315,41 @@ export async function createTicket(
       category: { key: category.key, nameEn: category.nameEn, nameZh: category.nameZh },
     } satisfies TicketSummary;
   });
+}
+
+/** A customer's own language, if they have an account. */
+async function accountLocale(sql: Sql, customerId: string): Promise<string | null> {
+  const [row] = await sql.query<{ locale: string }>(`SELECT u."locale" FROM "Customer" c JOIN "User" u ON u."id" = c."userId" WHERE c."id" = $1`, [customerId]);
+  return row?.locale ?? null;
+}
+
+/** Custom field values as sent (`raw`), parsed against the definitions for the audience; errors on "fields.<key>". */
+function parseFieldValues(definitions: readonly FieldDefinition[], audience: Audience, mode: "file" | "update", raw: unknown, current?: FieldValues) {
+  return parseInput(z.object({ fields: fieldValuesSchema(definitions, audience, mode, current) }), { fields: raw }).fields;
+}
+
+/** Runs each parse and reports the problems of all of them at once (a form shows every field's error together). */
+function allErrors<T>(first: () => T, ...more: (() => void)[]): T {
+  const details: Record<string, string[]> = {};
+  const collect = (error: unknown) => {
+    if (!(error instanceof DomainError) || error.code !== "validation_failed" || !error.details) throw error;
+    for (const [field, keys] of Object.entries(error.details)) details[field] = [...new Set([...(details[field] ?? []), ...keys])];
+  };
+  let result: T | undefined;
+  try {
+    result = first();
+  } catch (error) {
+    collect(error);
+  }
+  for (const parse of more) {
+    try {
+      parse();
+    } catch (error) {
+      collect(error);
+    }
+  }
+  if (Object.keys(details).length > 0) throw new DomainError("validation_failed", "errors.validation", details);
+  return result as T;
 }
 
 /** Whom staff file for (lower-cased); null when a customer files for themselves. */
@@ -506,7 +578,7 @@ const TICKET_ORDERS = {
  */
 const TICKET_COLUMNS = `t."id", t."number", t."type"::text, t."channel"::text, t."priority"::text, t."status"::text,
   t."subject", t."tags", t."createdAt", t."updatedAt", t."version", t."firstRespondedAt", t."solvedAt",
-  t."slaState"::text, t."slaDueAt", t."requesterId", t."assigneeId", t."teamId", t."categoryId"`;
+  t."slaState"::text, t."slaDueAt", t."requesterId", t."assigneeId", t."teamId", t."categoryId", t."fields"`;
 
 const RELATED_COLUMNS = `(SELECT coalesce(json_agg(json_build_object('target', s."target", 'cycle', s."cycle", 'startedAt', s."startedAt",
       'dueAt', s."dueAt", 'atRiskAt', s."atRiskAt", 'fulfilledAt', s."fulfilledAt", 'pausedSince', s."pausedSince",
@@ -569,6 +641,7 @@ function summaryFromRow(row: SummaryRow): TicketSummary {
     assigneeId: row.assigneeId,
     teamId: row.teamId,
     categoryId: row.categoryId,
+    fields: row.fields,
     requester: {
       id: row.requesterId,
       name: row.requesterName,
@@ -690,10 +763,11 @@ async function ticketTimeline(db: Tx, ticketId: string) {
   const events = (await ticketEvents(db, ticketId)).sort((a, b) => a.at.getTime() - b.at.getTime() || Number(a.id - b.id));
   const ids = mentionedIds(events);
   const slaHistory = buildSlaHistory(events);
-  const [users, teams, policies] = await Promise.all([
+  const [users, teams, policies, categories] = await Promise.all([
     ids.users.length ? db.user.findMany({ where: { id: { in: ids.users } }, select: { id: true, name: true } }) : [],
     ids.teams.length ? db.team.findMany({ where: { id: { in: ids.teams } }, select: { id: true, name: true } }) : [],
     ids.policies.length ? db.slaPolicy.findMany({ where: { id: { in: ids.policies } }, select: { id: true, name: true } }) : [],
+    ids.categories.length ? db.category.findMany({ where: { id: { in: ids.categories } }, select: { id: true, nameEn: true, nameZh: true } }) : [],
   ]);
   const policyNames = new Map(policies.map((p) => [p.id, p.name]));
   return {
@@ -701,6 +775,8 @@ async function ticketTimeline(db: Tx, ticketId: string) {
       users: new Map(users.map((u) => [u.id, u.name])),
       teams: new Map(teams.map((t) => [t.id, t.name])),
       policies: policyNames,
+      categories: new Map(categories.map((c) => [c.id, c])),
+      fields: events.some((e) => e.type === CUSTOM_FIELD_EVENT) ? new Map((await fieldDefinitions(db)).map((f) => [f.key, f])) : undefined,
     }),
     // A policy removed since keeps no name: the history says "a removed policy".
     slaHistory: slaHistory.map((h) => ({ ...h, policy: h.policyId ? (policyNames.get(h.policyId) ?? null) : null })),
@@ -791,6 +867,10 @@ export async function writeMessage(
 ): Promise<MessageView> {
   if (!can(user, messagePermission(input.kind), ticket)) throw forbidden();
   if (ticket.status === "closed") throw new DomainError("conflict", "errors.ticketClosed");
+  // Where the helpdesk says so, a solved request takes no more replies from its requester (a new one is filed instead).
+  if (ticket.status === "solved" && user.customerId === ticket.requesterId && !(await currentSettings(tx)).portalReopenByReply) {
+    throw new DomainError("conflict", "errors.solvedNoReplies");
+  }
 
   await tx.message.create({
     data: { id: messageId, ticketId: ticket.id, authorId: user.id, kind: input.kind, body: input.body, createdAt: now },
@@ -859,7 +939,7 @@ export async function changeTicket(
   now: Date,
   from: "fields" | "form" = "fields",
 ): Promise<boolean> {
-  const { version: seenVersion, addTags, removeTags, ...requested } = input;
+  const { version: seenVersion, addTags, removeTags, fields: fieldInput, ...requested } = input;
   if (!can(user, "tickets.update", ticket)) throw forbidden();
 
   const current: TicketFields = {
@@ -873,6 +953,9 @@ export async function changeTicket(
   if (seenVersion !== undefined && seenVersion > ticket.version) {
     throw new DomainError("validation_failed", "errors.validation", { version: ["validation.versionAhead"] });
   }
+  // Custom fields: staff set any active field; values checked against the definitions as they are now.
+  const storedFields = storedValues(ticket.fields);
+  const fieldValues = fieldInput === undefined ? null : parseFieldValues(await fieldDefinitions(tx), "staff", "update", fieldInput, storedFields);
   const seen =
     seenVersion !== undefined && seenVersion < ticket.version
       ? {
@@ -883,6 +966,10 @@ export async function changeTicket(
         }
       : null;
   const { apply, conflicts } = planUpdate(current, requested, seen);
+  const fieldPlan = fieldValues
+    ? planFieldUpdate(storedFields, fieldValues, seen && { ...seen, changesSince: seen.changesSince.flatMap(customFieldChange) })
+    : { apply: {}, conflicts: [] };
+  conflicts.push(...fieldPlan.conflicts.map((c): FieldChange => ({ ...c, field: `fields.${c.key}` })));
   if (conflicts.length > 0) throw new StaleTicketError(ticket, conflicts);
   // Tags added or removed apply to the tags the ticket has now: they never conflict.
   if ((addTags || removeTags) && requested.tags === undefined) {
@@ -904,10 +991,12 @@ export async function changeTicket(
   if (apply.teamId && !(await tx.team.findUnique({ where: { id: apply.teamId } }))) {
     throw new DomainError("validation_failed", "errors.validation", { teamId: ["validation.team"] });
   }
-  if (Object.keys(apply).length === 0) return false;
+  const fieldsApplied = Object.entries(fieldPlan.apply);
+  if (Object.keys(apply).length === 0 && fieldsApplied.length === 0) return false;
 
   const version = ticket.version + 1;
   const data: Prisma.TicketUncheckedUpdateInput = { ...apply, version, updatedAt: now };
+  if (fieldsApplied.length > 0) data.fields = applyValues(storedFields, fieldPlan.apply);
   if (apply.status === "solved") data.solvedAt = now;
   if (apply.status === "closed") data.closedAt = now;
   if (apply.status && isActive(apply.status)) data.solvedAt = null;
@@ -923,14 +1012,26 @@ export async function changeTicket(
   }
   if (apply.teamId !== undefined) events.push({ ...about, type: "ticket.team_changed", data: { from: ticket.teamId, to: apply.teamId, version } });
   if (apply.tags) events.push({ ...about, type: "ticket.tags_changed", data: { ...tagDiff(ticket.tags, apply.tags), version } });
+  for (const [key, to] of fieldsApplied) {
+    events.push({ ...about, type: CUSTOM_FIELD_EVENT, data: { key, from: storedFields[key] ?? null, to, version } });
+  }
   await emit(tx, events);
   return true;
+}
+
+/** A custom field's change among property changes ("fields.<key>"), as the custom-field stale rule reads it. */
+function customFieldChange(change: FieldChange) {
+  if (!change.field.startsWith("fields.")) return [];
+  return [{ ...change, key: change.field.slice("fields.".length), from: change.from as FieldValue | null, to: change.to as FieldValue | null }];
 }
 
 /** Property changes recorded in a ticket's events, for the stale-form rule. */
 function fieldChanges(events: StoredEvent[]): FieldChange[] {
   const fieldOf = Object.fromEntries(Object.entries(FIELD_EVENTS).map(([field, type]) => [type, field])) as Record<string, FieldName>;
   return events.flatMap((e): FieldChange[] => {
+    if (e.type === CUSTOM_FIELD_EVENT) {
+      return [{ field: `fields.${e.data.key}`, from: e.data.from, to: e.data.to, actorId: e.actorId, at: e.at, version: e.data.version }];
+    }
     const field = fieldOf[e.type];
     if (!field) return [];
     const data = e.data as { from?: unknown; to?: unknown; added?: string[]; removed?: string[]; version?: number };

@@ -2,8 +2,9 @@
 // Normal to Urgent and assigned the ticket to themselves"), built from the
 // event log: changes made together (one actor, one moment) form one entry.
 // Plain data, no I/O and no wording: the page says it in the reader's language.
-import type { StoredEvent } from "../events/types.ts";
+import { assignmentCauseOf, type AssignmentCause, type StoredEvent } from "../events/types.ts";
 import type { TargetName } from "../sla/clock.ts";
+import type { FieldDefinition, FieldValue } from "../fields/values.ts";
 
 export type TimelineChange =
   | { kind: "status"; from: string | null; to: string }
@@ -11,8 +12,27 @@ export type TimelineChange =
   | { kind: "type"; from: string; to: string }
   | { kind: "macro"; name: string }
   | { kind: "assignee"; from: string | null; to: string | null; toSelf: boolean }
+  /** Automatic assignment chose the agent (server/assignment/): how, in which team, their load after it, the skills it matched. */
+  | {
+      kind: "auto_assigned";
+      to: string | null;
+      mode: AssignmentCause["mode"];
+      team: string | null;
+      load: number;
+      capacity: number | null;
+      category: { nameEn: string; nameZh: string } | null;
+      language: string | null;
+    }
   | { kind: "team"; from: string | null; to: string | null }
   | { kind: "tags"; added: string[]; removed: string[] }
+  /** A custom field's value set, changed or cleared; `field` is null when the field was removed since. */
+  | {
+      kind: "field";
+      key: string;
+      field: Pick<FieldDefinition, "labelEn" | "labelZh" | "type" | "options"> | null;
+      from: FieldValue | null;
+      to: FieldValue | null;
+    }
   | { kind: "sla_warned"; target: TargetName; dueAt: string | null }
   | { kind: "sla_breached"; target: TargetName; dueAt: string }
   | {
@@ -46,6 +66,10 @@ export interface Names {
   users: Map<string, string>;
   teams: Map<string, string>;
   policies: Map<string, string>;
+  /** Categories named by automatic assignment's skills (both languages' names). */
+  categories?: Map<string, { nameEn: string; nameZh: string }>;
+  /** Custom field definitions by key (archived ones too), for field changes. */
+  fields?: Map<string, FieldDefinition>;
 }
 
 /** Ids the events mention, so the caller can look up their names in one query each. */
@@ -53,9 +77,15 @@ export function mentionedIds(events: StoredEvent[]) {
   const users = new Set<string>();
   const teams = new Set<string>();
   const policies = new Set<string>();
+  const categories = new Set<string>();
   for (const e of events) {
     if (e.actorId) users.add(e.actorId);
-    if (e.type === "ticket.assignee_changed") [e.data.from, e.data.to].forEach((id) => id && users.add(id));
+    if (e.type === "ticket.assignee_changed") {
+      [e.data.from, e.data.to].forEach((id) => id && users.add(id));
+      const cause = assignmentCauseOf(e);
+      if (cause) teams.add(cause.teamId);
+      if (cause?.skills?.categoryId) categories.add(cause.skills.categoryId);
+    }
     if (e.type === "ticket.team_changed") [e.data.from, e.data.to].forEach((id) => id && teams.add(id));
     if (e.type === "ticket.sla_escalated") {
       if (e.data.teamId) teams.add(e.data.teamId);
@@ -64,11 +94,25 @@ export function mentionedIds(events: StoredEvent[]) {
     }
     if (e.type === "ticket.sla_changed") policies.add(e.data.policyId);
   }
-  return { users: [...users], teams: [...teams], policies: [...policies] };
+  return { users: [...users], teams: [...teams], policies: [...policies], categories: [...categories] };
 }
 
 function toChange(e: StoredEvent, names: Names): TimelineChange | null {
   const user = (id: string | null) => (id ? (names.users.get(id) ?? null) : null);
+  const assigned = assignmentCauseOf(e);
+  if (assigned && e.type === "ticket.assignee_changed") {
+    const category = assigned.skills?.categoryId ? (names.categories?.get(assigned.skills.categoryId) ?? null) : null;
+    return {
+      kind: "auto_assigned",
+      to: user(e.data.to),
+      mode: assigned.mode,
+      team: names.teams.get(assigned.teamId) ?? null,
+      load: assigned.load,
+      capacity: assigned.capacity,
+      category,
+      language: assigned.skills?.language ?? null,
+    };
+  }
   // What an SLA escalation changed reads as part of its own entry (ticket.sla_escalated).
   if ("cause" in e.data && e.data.cause) return null;
   switch (e.type) {
@@ -95,6 +139,16 @@ function toChange(e: StoredEvent, names: Names): TimelineChange | null {
       };
     case "ticket.tags_changed":
       return { kind: "tags", added: e.data.added, removed: e.data.removed };
+    case "ticket.field_changed": {
+      const field = names.fields?.get(e.data.key);
+      return {
+        kind: "field",
+        key: e.data.key,
+        field: field ? { labelEn: field.labelEn, labelZh: field.labelZh, type: field.type, options: field.options } : null,
+        from: e.data.from,
+        to: e.data.to,
+      };
+    }
     case "ticket.sla_warned":
       return { kind: "sla_warned", target: e.data.target, dueAt: e.data.dueAt };
     case "ticket.sla_breached":

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { PRIORITIES, STATUSES, TagSchema, TICKET_TYPES } from "../tickets/schemas.ts";
 import { TICKET_SLA_STATES } from "../sla/state.ts";
+import { FIELD_KEY, fieldMatches, type FieldValue } from "../fields/values.ts";
 
 export const CUSTOMER_TIERS = ["key", "growth", "standard"] as const;
 export const VIEW_SORTS = ["due", "created", "updated"] as const;
@@ -21,6 +22,9 @@ export const NOBODY = "none";
 const Id = z.string().trim().min(1).max(100);
 const Day = z.iso.date({ error: "validation.date" });
 const list = <T extends z.ZodType>(item: T, max = 50) => z.array(item).max(max).default([]);
+
+/** Filters on custom fields: at most this many. */
+export const MAX_FIELD_FILTERS = 20;
 
 /** A view's filters. An empty list does not filter; within a list any value matches; all lists must match. */
 export const ViewFiltersSchema = z
@@ -44,6 +48,14 @@ export const ViewFiltersSchema = z
     createdTo: Day.optional(),
     updatedFrom: Day.optional(),
     updatedTo: Day.optional(),
+    /**
+     * Custom field values by key: a ticket must have each one (equality; `false` for a checkbox: not ticked).
+     * Values are checked and put in their stored shape against the field's definition when a view is saved (views/service.ts).
+     */
+    fields: z
+      .record(z.string().regex(FIELD_KEY, "validation.fieldKey"), z.union([z.string().max(500), z.number(), z.boolean()]), { error: "validation.fieldFilter" })
+      .refine((fields) => Object.keys(fields).length <= MAX_FIELD_FILTERS, "validation.fieldFilter")
+      .default({}),
   })
   .strict();
 export type ViewFilters = z.infer<typeof ViewFiltersSchema>;
@@ -71,6 +83,8 @@ export interface ResolvedView {
   createdBefore: number | null;
   updatedFrom: number | null;
   updatedBefore: number | null;
+  /** Custom field values a ticket must have. */
+  fields: Record<string, FieldValue>;
   /** A list that names only the viewer's teams while the viewer has none: no ticket matches. */
   empty: boolean;
 }
@@ -101,6 +115,7 @@ export function resolveView(filters: ViewFilters, viewer: Viewer, timeZone: stri
     createdBefore: day(filters.createdTo, true),
     updatedFrom: day(filters.updatedFrom),
     updatedBefore: day(filters.updatedTo, true),
+    fields: filters.fields,
     empty: (filters.teamIds.length > 0 && teamIds.length === 0) || (filters.assigneeIds.length > 0 && assigneeIds.length === 0),
   };
 }
@@ -119,6 +134,8 @@ export interface ViewTicket {
   requesterEmail: string;
   createdAt: string;
   updatedAt: string;
+  /** Custom field values by key (the live queue has them; a ticket without any has none). */
+  fields?: Record<string, unknown>;
 }
 
 const within = (values: readonly unknown[], value: unknown) => values.length === 0 || values.includes(value);
@@ -142,7 +159,8 @@ export function matchesView(view: ResolvedView, t: ViewTicket): boolean {
     within(view.tiers, t.requesterTier) &&
     (view.requester === null || t.requesterEmail.toLowerCase() === view.requester) &&
     between(view.createdFrom, view.createdBefore, t.createdAt) &&
-    between(view.updatedFrom, view.updatedBefore, t.updatedAt)
+    between(view.updatedFrom, view.updatedBefore, t.updatedAt) &&
+    Object.entries(view.fields).every(([key, value]) => fieldMatches(t.fields?.[key], value))
   );
 }
 
@@ -180,6 +198,14 @@ export function viewSql(view: ResolvedView, param: (value: unknown) => string): 
   if (view.createdBefore !== null) where.push(`t."createdAt" < ${instant(view.createdBefore)}`);
   if (view.updatedFrom !== null) where.push(`t."updatedAt" >= ${instant(view.updatedFrom)}`);
   if (view.updatedBefore !== null) where.push(`t."updatedAt" < ${instant(view.updatedBefore)}`);
+  // Custom fields: one containment for every value (the GIN index of Ticket.fields answers it,
+  // jsonb_path_ops), and "not ticked" as the absence of true.
+  const wanted = Object.entries(view.fields);
+  const present = Object.fromEntries(wanted.filter(([, value]) => value !== false));
+  if (Object.keys(present).length > 0) where.push(`t."fields" @> ${param(JSON.stringify(present))}::jsonb`);
+  for (const [key] of wanted.filter(([, value]) => value === false)) {
+    where.push(`NOT (t."fields" @> ${param(JSON.stringify({ [key]: true }))}::jsonb)`);
+  }
   return where;
 }
 

@@ -9,6 +9,8 @@ import { assertCan, can, type AuthUser } from "../auth/policy.ts";
 import { listAssignableAgents } from "../tickets/service.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { parseInput } from "../validation.ts";
+import { fieldDefinitions } from "../fields/service.ts";
+import { fieldsFor, valueSchema, type FieldDefinition, type FieldValue } from "../fields/values.ts";
 import {
   BUILT_IN_FILTERS,
   BUILT_IN_VIEWS,
@@ -107,6 +109,7 @@ export async function getView(db: Db, user: AuthUser, key: string): Promise<View
 export async function createView(db: Db, user: AuthUser, rawInput: unknown): Promise<View> {
   assertCan(user, "workspace.use");
   const input = parseInput(SavedViewInputSchema, rawInput);
+  input.filters.fields = fieldFilters(await fieldDefinitions(db), input.filters.fields);
   if (input.shared) assertCan(user, "views.share");
   const ownerId = input.shared ? null : user.id;
   const row = await db.$transaction(async (tx) => {
@@ -131,6 +134,7 @@ async function editableRow(db: Db, user: AuthUser, id: string) {
 
 export async function updateView(db: Db, user: AuthUser, id: string, rawInput: unknown): Promise<View> {
   const input = parseInput(SavedViewInputSchema, rawInput);
+  input.filters.fields = fieldFilters(await fieldDefinitions(db), input.filters.fields);
   const view = await editableRow(db, user, id);
   // Sharing a personal view, or taking a shared one back, needs the right to share.
   if (input.shared !== view.shared) assertCan(user, "views.share");
@@ -147,6 +151,25 @@ export async function deleteView(db: Db, user: AuthUser, id: string): Promise<vo
   await db.savedView.delete({ where: { id } });
 }
 
+/**
+ * A view's custom field filters in the values' stored shape ("5" for a number
+ * field is 5, "yes" for a checkbox true), each checked against its field's
+ * definition (archived fields too: a view may keep filtering on one).
+ * Errors are on "filters.fields.<key>".
+ */
+export function fieldFilters(definitions: readonly FieldDefinition[], filters: Record<string, FieldValue>): Record<string, FieldValue> {
+  const errors: Record<string, string[]> = {};
+  const out: Record<string, FieldValue> = {};
+  for (const [key, value] of Object.entries(filters)) {
+    const definition = definitions.find((d) => d.key === key);
+    const parsed = definition ? valueSchema(definition).safeParse(value) : null;
+    if (parsed?.success) out[key] = parsed.data;
+    else errors[`filters.fields.${key}`] = [definition ? (parsed?.error?.issues[0]?.message ?? "validation.fieldFilter") : "validation.fieldUnknown"];
+  }
+  if (Object.keys(errors).length > 0) throw new DomainError("validation_failed", "errors.validation", errors);
+  return out;
+}
+
 /** Midnight at the start of a day in a time zone, as epoch ms (a day that starts in a gap starts when the gap ends). */
 export function startOfDay(day: string, timeZone: string): number {
   return Temporal.PlainDate.from(day).toZonedDateTime({ timeZone }).epochMilliseconds;
@@ -161,10 +184,13 @@ export function resolveFor(view: View, user: AuthUser, timeZone: string): Resolv
 export async function fieldChoices(db: Db, user: AuthUser) {
   assertCan(user, "workspace.use");
   const sql = sqlOf(db);
-  const [teams, categories, agents] = await Promise.all([
+  const [teams, categories, agents, fields] = await Promise.all([
     sql.query<{ id: string; name: string }>(`SELECT "id", "name" FROM "Team" ORDER BY "name"`),
     sql.query<{ id: string; key: string; nameEn: string; nameZh: string }>(`SELECT "id", "key", "nameEn", "nameZh" FROM "Category" ORDER BY "key"`),
     listAssignableAgents(db, user),
+    fieldDefinitions(db),
   ]);
-  return { teams, categories, agents, mayShare: can(user, "views.share") };
+  /** Custom fields staff set and filter by: the active ones, in their order. */
+  const ticketFields = fieldsFor(fields, "staff");
+  return { teams, categories, agents, ticketFields, mayShare: can(user, "views.share") };
 }

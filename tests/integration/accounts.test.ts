@@ -10,7 +10,7 @@ import { hashPassword, verifyPassword } from "../../server/auth/password.ts";
 import { getUser } from "../../server/auth/session.ts";
 import { issueApiToken } from "../../server/auth/api-tokens.ts";
 import { loadAuthUser } from "../../server/auth/users.ts";
-import { deactivateUser } from "../../server/auth/user-admin.ts";
+import { deactivateUser } from "../../server/admin/users.ts";
 import { action as accountAction } from "../../app/routes/account.tsx";
 
 const { ctx, api, tokenFor, sessionCookie } = useLiveServer();

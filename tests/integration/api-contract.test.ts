@@ -451,6 +451,109 @@ describe("API tokens", () => {
   });
 });
 
+describe("scoped tokens and the audit log", () => {
+  const makeToken = (token: string | undefined, body: unknown, lang?: string) => call("/tokens", { method: "post", token, body, lang });
+
+  test("a named, scoped token is shown once and listed without its secret; a token cannot make a wider one", async () => {
+    const made = await makeToken(tokens.agent, { name: "Contract reader", scopes: ["tickets:read"], expiresInDays: 7 });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ name: "Contract reader", scopes: ["tickets:read"] });
+    expect(Date.parse(made.body.expiresAt) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+    const listed = await call("/tokens", { token: tokens.agent });
+    expect(JSON.stringify(listed.body)).not.toContain(made.body.token);
+    expect(listed.body.data[0]).toMatchObject({ id: made.body.id, name: "Contract reader", scopes: ["tickets:read"], lastUsedAt: null });
+
+    const bad = await makeToken(tokens.agent, { name: " ", scopes: [], expiresInDays: 400 });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.details).sort()).toEqual(["expiresInDays", "name", "scopes"]);
+    expect((await makeToken(undefined, { name: "x", scopes: ["*"] })).status).toBe(401);
+
+    // A token that may only manage tokens makes narrower ones, never a wider one.
+    const maker = (await makeToken(tokens.agent, { name: "Token maker", scopes: ["account:write"] })).body.token as string;
+    const wider = await makeToken(maker, { name: "Wider", scopes: ["*"] });
+    expect(wider.status).toBe(403);
+    expect(wider.body.error.message).toContain("no more than itself");
+    expect((await makeToken(maker, { name: "Narrower", scopes: ["account:read"] })).status).toBe(201);
+    // The reader may read tickets, but neither list tokens nor make one.
+    expect((await call("/tickets", { token: made.body.token })).status).toBe(200);
+    expect((await call("/tokens", { token: made.body.token })).status).toBe(403);
+    expect((await makeToken(made.body.token, { name: "x", scopes: ["tickets:read"] })).status).toBe(403);
+  });
+
+  test("every bearer route refuses a token whose scopes leave it out, and says which scope it needs", async () => {
+    const onlySla = (await makeToken(tokens.admin, { name: "Only SLA", scopes: ["sla:read"] })).body.token as string;
+    const onlyMacros = (await makeToken(tokens.admin, { name: "Only macros", scopes: ["macros:read"] })).body.token as string;
+    let refused = 0;
+    for (const [template, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations) as [Method, { security?: Record<string, string[]>[] }][]) {
+        const needed = operation.security?.[0]?.bearer?.[0];
+        if (!operation.security?.length) continue;
+        expect(needed, `${method} ${template} names its scope`).toMatch(/^[a-z]+:(read|write)$/);
+        const token = needed!.startsWith("sla:") ? onlyMacros : onlySla;
+        if (needed === "sla:read") continue; // allowed to onlySla, refused to onlyMacros below
+        const res = await call(template.replace(/\{\w+\}/g, "1"), { method, token, body: method === "get" ? undefined : {} });
+        expect(res.status, `${method} ${template}`).toBe(403);
+        expect(res.body.error.message).toContain(`“${needed}”`);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(40);
+    for (const path of ["/sla/policies", "/sla/calendars", "/sla/recompute"]) expect((await call(path, { token: onlyMacros })).status).toBe(403);
+    const zh = await call("/tickets", { token: onlySla, lang: "zh-CN" });
+    expect(zh.body.error.message).toContain("tickets:read");
+    expect(zh.body.error.message).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  test("admins list and revoke anyone's tokens (never seeing them); nobody else may", async () => {
+    const made = await makeToken(tokens.billing, { name: "Billing export", scopes: ["tickets:read"] });
+    const all = await call(`/admin/tokens?userId=${ctx.fx.billingAgent.id}`, { token: tokens.admin });
+    expect(all.status).toBe(200);
+    expect(all.body.data[0]).toMatchObject({ id: made.body.id, name: "Billing export", owner: { email: "bo@test.example", role: "agent" } });
+    expect(JSON.stringify(all.body)).not.toContain(made.body.token);
+    expect((await call("/admin/tokens?limit=1", { token: tokens.admin })).body.nextCursor).toEqual(expect.any(String));
+    expect((await call("/admin/tokens?userId=li", { token: tokens.admin })).status).toBe(400);
+    expect((await call("/admin/tokens", { token: tokens.supervisor })).status).toBe(403);
+    expect((await call("/admin/tokens")).status).toBe(401);
+
+    expect((await call(`/admin/tokens/${made.body.id}`, { method: "delete", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/tokens/${made.body.id}`, { method: "delete" })).status).toBe(401);
+    const revoked = await call(`/admin/tokens/${made.body.id}`, { method: "delete", token: tokens.admin });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.owner.email).toBe("bo@test.example");
+    expect((await call("/tickets", { token: made.body.token })).status).toBe(401);
+    expect((await call(`/admin/tokens/${made.body.id}`, { method: "delete", token: tokens.admin })).status).toBe(404);
+  });
+
+  test("the audit log: filtered and paged as JSON, and as CSV for those who may export", async () => {
+    expect((await call("/auth/token", { method: "post", body: { email: "sup@test.example", password: "not-it" } })).status).toBe(401);
+    const failed = await call(`/admin/audit?action=signin.failed&actorId=${ctx.fx.supervisor.id}`, { token: tokens.admin });
+    expect(failed.status).toBe(200);
+    expect(failed.body.data[0]).toMatchObject({ action: "signin.failed", actorEmail: "sup@test.example", actor: { name: "Sam Supervisor" }, data: { reason: "wrong_password" } });
+    const first = await call("/admin/audit?limit=1", { token: tokens.admin });
+    const second = await call(`/admin/audit?limit=1&cursor=${first.body.nextCursor}`, { token: tokens.admin });
+    expect(Number(second.body.data[0].id)).toBeLessThan(Number(first.body.data[0].id));
+    expect((await call("/admin/audit?from=2026-12-10&to=2026-12-01", { token: tokens.admin })).body.error.details).toHaveProperty("to");
+    expect((await call("/admin/audit", { token: tokens.supervisor })).status).toBe(403);
+    expect((await call("/admin/audit")).status).toBe(401);
+
+    const csv = await fetch(`${ctx.server.url}/api/v1/admin/audit.csv?action=signin.failed`, { headers: { Authorization: `Bearer ${tokens.admin}` } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(doc.paths["/admin/audit.csv"].get!.responses["200"].content?.["text/csv"]).toBeDefined();
+    exercised.add("get /admin/audit.csv 200");
+    const lines = (await csv.text()).trim().split("\n");
+    expect(lines[0]).toBe("time,actor_name,actor_email,action,target_type,target_id,target,changes,ip");
+    expect(lines.slice(1).every((line) => line.includes(",signin.failed,"))).toBe(true);
+    expect(lines.some((line) => line.includes("sup@test.example") && line.includes("reason: wrong_password"))).toBe(true);
+    const exported = await call("/admin/audit?action=export.csv&limit=1", { token: tokens.admin });
+    expect(exported.body.data[0]).toMatchObject({ actor: { id: ctx.fx.admin.id }, data: { report: "audit-log", filter: { action: "signin.failed" }, rows: lines.length - 1 } });
+
+    expect((await call("/admin/audit.csv?action=nope", { token: tokens.admin })).status).toBe(400);
+    expect((await call("/admin/audit.csv", { token: tokens.supervisor })).status).toBe(403);
+    expect((await call("/admin/audit.csv")).status).toBe(401);
+  });
+});
+
 describe("account security", () => {
   async function account(email: string) {
     await ctx.db.user.create({
@@ -480,7 +583,7 @@ describe("account security", () => {
 
   test("admins look accounts up, deactivate and reactivate them; others may not", async () => {
     await account("leaver@test.example");
-    const found = await call("/admin/users?email=leaver@test.example", { token: tokens.admin });
+    const found = await call("/admin/users?email=leaver@test.example&kind=all", { token: tokens.admin });
     expect(found.body.data).toHaveLength(1);
     const id = found.body.data[0].id as string;
     expect((await call("/admin/users?limit=1", { token: tokens.admin })).body.nextCursor).toEqual(expect.any(String));
@@ -500,6 +603,157 @@ describe("account security", () => {
     expect((await call(`/admin/users/${randomUUID()}/reactivate`, { method: "post", token: tokens.admin })).status).toBe(404);
     expect((await call(`/admin/users/${id}/reactivate`, { method: "post", token: tokens.agent })).status).toBe(403);
     expect((await call(`/admin/users/${id}/reactivate`, { method: "post" })).status).toBe(401);
+  });
+});
+
+describe("admin center", () => {
+  test("admins invite people, who join by the link; accounts change role, teams, skills and capacity", async () => {
+    const team = ctx.fx.teams.support.id;
+    const invited = await call("/admin/users", {
+      method: "post",
+      token: tokens.admin,
+      body: { email: "New.Agent@test.example", name: "New Agent", role: "agent", teamIds: [team], capacity: 5, skillLanguages: ["zh-CN"] },
+    });
+    expect(invited.status).toBe(201);
+    expect(invited.body.account).toMatchObject({ email: "new.agent@test.example", status: "invited", teamIds: [team], capacity: 5 });
+    expect(invited.body.token).toEqual(expect.any(String));
+    const id = invited.body.account.id as string;
+    const again = { email: "new.agent@test.example", name: "Twice", role: "agent" };
+    expect((await call("/admin/users", { method: "post", token: tokens.admin, body: again })).status).toBe(409);
+    expect((await call("/admin/users", { method: "post", token: tokens.admin, body: { ...again, role: "customer" } })).status).toBe(400);
+    expect((await call("/admin/users", { method: "post", token: tokens.supervisor, body: again })).status).toBe(403);
+    expect((await call("/admin/users", { method: "post", body: again })).status).toBe(401);
+    expect((await call("/admin/users?status=invited", { token: tokens.admin })).body.data.map((u: { id: string }) => u.id)).toEqual([id]);
+
+    const renewed = await call(`/admin/users/${id}/invitation`, { method: "post", token: tokens.admin });
+    expect(renewed.status).toBe(201);
+    expect(renewed.body.token).not.toBe(invited.body.token);
+    expect((await call(`/admin/users/${ctx.fx.agent.id}/invitation`, { method: "post", token: tokens.admin })).status).toBe(409);
+    expect((await call(`/admin/users/${randomUUID()}/invitation`, { method: "post", token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/users/${id}/invitation`, { method: "post", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/users/${id}/invitation`, { method: "post" })).status).toBe(401);
+
+    expect((await call(`/admin/users/${id}`, { token: tokens.admin })).body.name).toBe("New Agent");
+    expect((await call(`/admin/users/${randomUUID()}`, { token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/users/${id}`, { token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/users/${id}`)).status).toBe(401);
+
+    const changed = await call(`/admin/users/${id}`, { method: "patch", token: tokens.admin, body: { role: "supervisor", capacity: null, teamIds: [] } });
+    expect(changed.body).toMatchObject({ role: "supervisor", capacity: null, teamIds: [] });
+    expect((await call(`/admin/users/${id}`, { method: "patch", token: tokens.admin, body: { capacity: -1 } })).body.error.details).toHaveProperty("capacity");
+    expect((await call(`/admin/users/${ctx.fx.admin.id}`, { method: "patch", token: tokens.admin, body: { role: "agent" } })).status).toBe(409);
+    expect((await call(`/admin/users/${randomUUID()}`, { method: "patch", token: tokens.admin, body: {} })).status).toBe(404);
+    expect((await call(`/admin/users/${id}`, { method: "patch", token: tokens.agent, body: {} })).status).toBe(403);
+    expect((await call(`/admin/users/${id}`, { method: "patch", body: {} })).status).toBe(401);
+  });
+
+  test("custom roles are built from named permissions and given to people", async () => {
+    const catalog = await call("/admin/permissions", { token: tokens.admin });
+    expect(catalog.body.permissions).toContain("tickets.view_team");
+    expect(catalog.body.permissions).not.toContain("tickets.view_own");
+    expect((await call("/admin/permissions", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/admin/permissions")).status).toBe(401);
+
+    const body = { name: "Triage", permissions: ["workspace.use", "tickets.view_untriaged", "tickets.internal", "tickets.update"] };
+    const created = await call("/admin/roles", { method: "post", token: tokens.admin, body });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await call("/admin/roles", { method: "post", token: tokens.admin, body })).status).toBe(409);
+    const unsafe = await call("/admin/roles", { method: "post", token: tokens.admin, body: { name: "Peeker", permissions: ["tickets.view_all"] } });
+    expect(unsafe.body.error.details.permissions).toEqual(["Seeing tickets as staff needs “Internal notes and staff fields” too."]);
+    expect((await call("/admin/roles", { method: "post", token: tokens.supervisor, body })).status).toBe(403);
+    expect((await call("/admin/roles", { method: "post", body })).status).toBe(401);
+    expect((await call("/admin/roles", { token: tokens.admin })).body.data.map((r: { name: string }) => r.name)).toEqual(["Triage"]);
+    expect((await call("/admin/roles", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/admin/roles")).status).toBe(401);
+
+    const person = (await call("/admin/users", { method: "post", token: tokens.admin, body: { email: "triage@test.example", name: "T", role: "agent", customRoleId: id } })).body.account;
+    expect(person.customRoleName).toBe("Triage");
+    expect((await call(`/admin/roles/${id}`, { token: tokens.admin })).body.users).toBe(1);
+    expect((await call(`/admin/roles/${randomUUID()}`, { token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/roles/${id}`, { token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/roles/${id}`)).status).toBe(401);
+
+    const renamed = await call(`/admin/roles/${id}`, { method: "patch", token: tokens.admin, body: { name: "Triage desk" } });
+    expect(renamed.body.name).toBe("Triage desk");
+    expect((await call(`/admin/roles/${id}`, { method: "patch", token: tokens.admin, body: { permissions: ["no.such"] } })).status).toBe(400);
+    await call("/admin/roles", { method: "post", token: tokens.admin, body: { name: "Other", permissions: [] } });
+    expect((await call(`/admin/roles/${id}`, { method: "patch", token: tokens.admin, body: { name: "Other" } })).status).toBe(409);
+    expect((await call(`/admin/roles/${randomUUID()}`, { method: "patch", token: tokens.admin, body: {} })).status).toBe(404);
+    expect((await call(`/admin/roles/${id}`, { method: "patch", token: tokens.agent, body: {} })).status).toBe(403);
+    expect((await call(`/admin/roles/${id}`, { method: "patch", body: {} })).status).toBe(401);
+
+    expect((await call(`/admin/roles/${id}`, { method: "delete", token: tokens.admin })).status).toBe(409);
+    await call(`/admin/users/${person.id}`, { method: "patch", token: tokens.admin, body: { customRoleId: null } });
+    expect((await call(`/admin/roles/${id}`, { method: "delete", token: tokens.admin })).body.name).toBe("Triage desk");
+    expect((await call(`/admin/roles/${id}`, { method: "delete", token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/roles/${id}`, { method: "delete", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/roles/${id}`, { method: "delete" })).status).toBe(401);
+  });
+
+  test("teams and categories are set up, changed and removed while nothing refers to them", async () => {
+    const created = await call("/admin/teams", { method: "post", token: tokens.admin, body: { key: "vip", name: "VIP desk", assignmentMode: "round_robin", memberIds: [ctx.fx.agent.id] } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ key: "vip", assignmentMode: "round_robin", members: [{ id: ctx.fx.agent.id }] });
+    const id = created.body.id as string;
+    expect((await call("/admin/teams", { method: "post", token: tokens.admin, body: { key: "VIP", name: "Again" } })).status).toBe(409);
+    expect((await call("/admin/teams", { method: "post", token: tokens.admin, body: { key: "no spaces", name: "x" } })).status).toBe(400);
+    expect((await call("/admin/teams", { method: "post", token: tokens.supervisor, body: { key: "x", name: "x" } })).status).toBe(403);
+    expect((await call("/admin/teams", { method: "post", body: { key: "x", name: "x" } })).status).toBe(401);
+    expect((await call("/admin/teams", { token: tokens.admin })).body.data.map((t: { key: string }) => t.key)).toEqual(["billing", "support", "vip"]);
+    expect((await call("/admin/teams", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/admin/teams")).status).toBe(401);
+    expect((await call(`/admin/teams/${id}`, { method: "patch", token: tokens.admin, body: { assignmentMode: "least_loaded", memberIds: [] } })).body).toMatchObject({ assignmentMode: "least_loaded", members: [] });
+    expect((await call(`/admin/teams/${id}`, { method: "patch", token: tokens.admin, body: { key: "support" } })).status).toBe(409);
+    expect((await call(`/admin/teams/${id}`, { method: "patch", token: tokens.admin, body: { assignmentMode: "lottery" } })).status).toBe(400);
+    expect((await call(`/admin/teams/${randomUUID()}`, { method: "patch", token: tokens.admin, body: {} })).status).toBe(404);
+    expect((await call(`/admin/teams/${id}`, { method: "patch", token: tokens.agent, body: {} })).status).toBe(403);
+    expect((await call(`/admin/teams/${id}`, { method: "patch", body: {} })).status).toBe(401);
+
+    const category = await call("/admin/categories", { method: "post", token: tokens.admin, body: { key: "vip-care", nameEn: "VIP care", nameZh: "贵宾服务", teamId: id } });
+    expect(category.status).toBe(201);
+    const categoryId = category.body.id as string;
+    expect((await call("/admin/categories", { method: "post", token: tokens.admin, body: { key: "vip-care", nameEn: "x", nameZh: "x" } })).status).toBe(409);
+    expect((await call("/admin/categories", { method: "post", token: tokens.admin, body: { key: "x", nameEn: "x", nameZh: "x", teamId: randomUUID() } })).status).toBe(400);
+    const valid = { key: "x", nameEn: "x", nameZh: "x" };
+    expect((await call("/admin/categories", { method: "post", token: tokens.agent, body: valid })).status).toBe(403);
+    expect((await call("/admin/categories", { method: "post", body: valid })).status).toBe(401);
+    expect((await call("/admin/categories", { token: tokens.admin })).body.data.map((c: { key: string }) => c.key)).toContain("vip-care");
+    expect((await call("/admin/categories", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/admin/categories")).status).toBe(401);
+    // A team still routed to is not removed.
+    expect((await call(`/admin/teams/${id}`, { method: "delete", token: tokens.admin })).status).toBe(409);
+    expect((await call(`/admin/categories/${categoryId}`, { method: "patch", token: tokens.admin, body: { teamId: null, nameEn: "VIP" } })).body).toMatchObject({ teamId: null, nameEn: "VIP" });
+    expect((await call(`/admin/categories/${categoryId}`, { method: "patch", token: tokens.admin, body: { key: "technical" } })).status).toBe(409);
+    expect((await call(`/admin/categories/${categoryId}`, { method: "patch", token: tokens.admin, body: { nameEn: "" } })).status).toBe(400);
+    expect((await call(`/admin/categories/${randomUUID()}`, { method: "patch", token: tokens.admin, body: {} })).status).toBe(404);
+    expect((await call(`/admin/categories/${categoryId}`, { method: "patch", token: tokens.agent, body: {} })).status).toBe(403);
+    expect((await call(`/admin/categories/${categoryId}`, { method: "patch", body: {} })).status).toBe(401);
+
+    expect((await call(`/admin/teams/${id}`, { method: "delete", token: tokens.admin })).body.key).toBe("vip");
+    expect((await call(`/admin/teams/${id}`, { method: "delete", token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/teams/${id}`, { method: "delete", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/teams/${id}`, { method: "delete" })).status).toBe(401);
+    const technical = (await call("/admin/categories", { token: tokens.admin })).body.data.find((c: { key: string }) => c.key === "technical");
+    await fileTicket(tokens.customer, "Keeps its category");
+    expect((await call(`/admin/categories/${technical.id}`, { method: "delete", token: tokens.admin })).status).toBe(409);
+    expect((await call(`/admin/categories/${categoryId}`, { method: "delete", token: tokens.admin })).body.key).toBe("vip-care");
+    expect((await call(`/admin/categories/${categoryId}`, { method: "delete", token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/categories/${categoryId}`, { method: "delete", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/categories/${categoryId}`, { method: "delete" })).status).toBe(401);
+  });
+
+  test("settings are read and changed by admins", async () => {
+    const before = await call("/admin/settings", { token: tokens.admin });
+    expect(before.body).toMatchObject({ name: "Helpdesk", defaultLocale: "en", customerSignup: true });
+    expect((await call("/admin/settings", { token: tokens.supervisor })).status).toBe(403);
+    expect((await call("/admin/settings")).status).toBe(401);
+    const changed = await call("/admin/settings", { method: "patch", token: tokens.admin, body: { name: "Acme Support", defaultLocale: "zh-CN" } });
+    expect(changed.body).toMatchObject({ name: "Acme Support", defaultLocale: "zh-CN", customerSignup: true });
+    expect((await call("/admin/settings", { method: "patch", token: tokens.admin, body: { name: "" } })).status).toBe(400);
+    expect((await call("/admin/settings", { method: "patch", token: tokens.agent, body: {} })).status).toBe(403);
+    expect((await call("/admin/settings", { method: "patch", body: {} })).status).toBe(401);
+    await call("/admin/settings", { method: "patch", token: tokens.admin, body: { name: "Helpdesk", defaultLocale: "en" } });
   });
 });
 
@@ -860,6 +1114,77 @@ describe("attachments", () => {
     for (let i = 0; i < 50; i++) expect((await upload(`shot-${i}.png`, png, tokens.billing)).status).toBe(201);
     const refused = await upload("one-too-many.png", png, tokens.billing);
     expect(refused.status).toBe(429);
+  });
+});
+
+describe("custom ticket fields", () => {
+  /** The document as served now: what it says of tickets' `fields` follows the definitions. */
+  async function reloadDocument() {
+    doc = (await (await fetch(`${ctx.server.url}/api/v1/openapi.json`)).json()) as OpenApiDoc;
+    validators.clear();
+  }
+
+  test("admins define, list, order, change and remove fields; tickets carry their values as the served document describes", async () => {
+    const order = { key: "order_ref", labelEn: "Order reference", labelZh: "订单编号", type: "text", customerVisible: true };
+    const created = await call("/admin/fields", { method: "post", token: tokens.admin, body: order });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ key: "order_ref", type: "text", required: false, customerVisible: true, active: true, options: [] });
+    const area = await call("/admin/fields", {
+      method: "post",
+      token: tokens.admin,
+      body: { key: "area", labelEn: "Area", labelZh: "领域", type: "dropdown", options: [{ value: "web", en: "Web", zh: "网页" }] },
+    });
+    expect((await call("/admin/fields", { method: "post", token: tokens.admin, body: order })).body.error.details).toEqual({ key: ["Another field already has this key."] });
+    expect((await call("/admin/fields", { method: "post", body: order })).status).toBe(401);
+    // At most 100 fields.
+    await ctx.db.ticketField.createMany({ data: Array.from({ length: 98 }, (_, i) => ({ key: `filler_${i}`, labelEn: "F", labelZh: "F", type: "text", position: 10 + i })) });
+    expect((await call("/admin/fields", { method: "post", token: tokens.admin, body: { ...order, key: "one_too_many" } })).status).toBe(409);
+    await ctx.db.ticketField.deleteMany({ where: { key: { startsWith: "filler_" } } });
+
+    const first = await call("/admin/fields?limit=1", { token: tokens.admin });
+    expect(first.body.data.map((f: { key: string }) => f.key)).toEqual(["order_ref"]);
+    const rest = await call(`/admin/fields?limit=1&cursor=${first.body.nextCursor}`, { token: tokens.admin });
+    expect(rest.body).toMatchObject({ data: [{ key: "area" }], nextCursor: null });
+    expect((await call("/admin/fields?limit=0", { token: tokens.admin })).status).toBe(400);
+    expect((await call("/admin/fields")).status).toBe(401);
+    const unknown = "00000000-0000-4000-8000-00000000f1e1";
+    expect((await call(`/admin/fields/${area.body.id}`, { token: tokens.admin })).body.options).toEqual([{ value: "web", en: "Web", zh: "网页" }]);
+    expect((await call(`/admin/fields/${unknown}`, { token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/fields/${area.body.id}`)).status).toBe(401);
+
+    const relabelled = await call(`/admin/fields/${area.body.id}`, { method: "patch", token: tokens.admin, body: { labelEn: "Product area" } });
+    expect(relabelled.body.labelEn).toBe("Product area");
+    expect((await call(`/admin/fields/${area.body.id}`, { method: "patch", token: tokens.admin, body: { options: [] } })).body.error.details).toEqual({
+      options: ["A dropdown needs at least one option."],
+    });
+    expect((await call(`/admin/fields/${unknown}`, { method: "patch", token: tokens.admin, body: { labelEn: "X" } })).status).toBe(404);
+    expect((await call(`/admin/fields/${area.body.id}`, { method: "patch", body: { labelEn: "X" } })).status).toBe(401);
+
+    const reordered = await call("/admin/fields/order", { method: "post", token: tokens.admin, body: { ids: [area.body.id, created.body.id] } });
+    expect(reordered.body.data.map((f: { key: string }) => f.key)).toEqual(["area", "order_ref"]);
+    expect((await call("/admin/fields/order", { method: "post", token: tokens.admin, body: { ids: [area.body.id] } })).status).toBe(400);
+    expect((await call("/admin/fields/order", { method: "post", body: { ids: [area.body.id] } })).status).toBe(401);
+
+    // Tickets now carry the fields: the document served now describes them.
+    await reloadDocument();
+    const ticket = await fileTicket(tokens.customer, "With custom fields", { fields: { order_ref: "R-1" } });
+    expect((ticket as { fields?: unknown }).fields).toEqual({ order_ref: "R-1" });
+    const changed = await call(`/tickets/${ticket.number}`, { method: "patch", token: tokens.agent, body: { fields: { area: "web" } } });
+    expect(changed.body.fields).toEqual({ order_ref: "R-1", area: "web" });
+    expect((await call(`/tickets/${ticket.number}`, { token: tokens.customer })).body.fields).toEqual({ order_ref: "R-1" });
+    expect((await call(`/tickets/${ticket.number}`, { token: tokens.agent })).body.fields).toEqual({ order_ref: "R-1", area: "web" });
+
+    // A field tickets have values of stays (archive it); an unused one goes.
+    expect((await call(`/admin/fields/${created.body.id}`, { method: "delete", token: tokens.admin })).status).toBe(409);
+    const spare = await call("/admin/fields", { method: "post", token: tokens.admin, body: { key: "spare", labelEn: "Spare", labelZh: "备用", type: "checkbox" } });
+    expect((await call(`/admin/fields/${spare.body.id}`, { method: "delete", token: tokens.admin })).body.key).toBe("spare");
+    expect((await call(`/admin/fields/${spare.body.id}`, { method: "delete", token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/fields/${spare.body.id}`, { method: "delete" })).status).toBe(401);
+
+    // Archived, they leave tickets and the document alike.
+    for (const id of [created.body.id, area.body.id]) await call(`/admin/fields/${id}`, { method: "patch", token: tokens.admin, body: { active: false } });
+    await reloadDocument();
+    expect((await call(`/tickets/${ticket.number}`, { token: tokens.agent })).body.fields).toEqual({});
   });
 });
 

@@ -5,6 +5,7 @@
 import { describe, expect, test } from "vitest";
 import {
   can,
+  customRoleProblems,
   PERMISSIONS,
   ROLE_PERMISSIONS,
   rolesWith,
@@ -159,4 +160,35 @@ describe("search filter", () => {
 
 test("every permission is granted to some role", () => {
   for (const permission of PERMISSIONS) expect(rolesWith(permission), permission).not.toEqual([]);
+});
+
+describe("custom roles", () => {
+  const ticket = { requesterId: "c-ada", teamId: null, assigneeId: null };
+
+  test("a custom role's permissions replace the built-in role's, for every interpreter", () => {
+    const triager = user("tri", "agent", { permissions: ["workspace.use", "tickets.view_untriaged", "tickets.internal"] });
+    expect(can(triager, "tickets.view", ticket)).toBe(true);
+    expect(can(triager, "tickets.view", { ...ticket, teamId: "support" })).toBe(false);
+    expect(can(triager, "tickets.update", ticket)).toBe(false);
+    expect(ticketSearchFilter(triager)).toBe("(teamId IS NULL)");
+    expect(socketRoomsFor(triager)).toEqual([rooms.untriaged]);
+  });
+
+  test("a customer never takes a custom role's permissions, whatever the data says", () => {
+    const customer = user("ada", "customer", { customerId: "c-ada", permissions: ["tickets.view_all", "tickets.internal"] });
+    expect(can(customer, "tickets.view", { ...ticket, requesterId: "c-other" })).toBe(false);
+    expect(can(customer, "tickets.internal", ticket)).toBe(false);
+    expect(ticketSearchFilter(customer)).toBe('(requesterId IN ["c-ada"])');
+  });
+
+  test("names this version does not know grant nothing", () => {
+    expect(can(user("x", "agent", { permissions: ["tickets.view_everything"] }), "tickets.view", ticket)).toBe(false);
+  });
+
+  test("a role that sees tickets as staff must include internal notes; customer-only permissions are refused", () => {
+    expect(customRoleProblems(["tickets.view_team"])).toEqual(["validation.permissionNeedsInternal"]);
+    expect(customRoleProblems(["tickets.view_team", "tickets.internal"])).toEqual([]);
+    expect(customRoleProblems(["tickets.view_own"])).toEqual(["validation.permissionUnknown"]);
+    expect(customRoleProblems(["made.up"])).toEqual(["validation.permissionUnknown"]);
+  });
 });
