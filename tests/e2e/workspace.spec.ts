@@ -97,7 +97,7 @@ test("a saved view with filters and the next-due order shows the breached ticket
   await supervisor.getByTestId("views").getByRole("link", { name: "New view" }).click();
   await supervisor.getByLabel("Name").fill("Complaints needing attention");
   await supervisor.getByLabel("Shared with the whole team").check();
-  await supervisor.getByLabel("Order").selectOption("due");
+  await supervisor.getByLabel("Order", { exact: true }).selectOption("due");
   for (const status of ["New", "Open", "On hold"]) await supervisor.getByRole("group", { name: "Status" }).getByLabel(status, { exact: true }).check();
   for (const state of ["On track", "At risk", "Breached"]) await supervisor.getByRole("group", { name: "SLA" }).getByLabel(state, { exact: true }).check();
   await supervisor.getByRole("group", { name: "Type" }).getByLabel("Complaint").check();
@@ -216,7 +216,7 @@ test("a bulk change of 30 tickets shows its progress and reports the tickets it 
   const agent = await signIn(browser, "agent@demo.helpdesk");
   await agent.goto("/agent/views/new");
   await agent.getByLabel("Name").fill("Bulk test");
-  await agent.getByLabel("Order").selectOption("created");
+  await agent.getByLabel("Order", { exact: true }).selectOption("created");
   await agent.getByLabel("Requester's email").fill("bulk.e2e@example.com");
   await agent.getByRole("button", { name: "Create view" }).click();
   await expect(agent.getByRole("heading", { level: 1 })).toContainText("Bulk test");
