@@ -928,8 +928,7 @@ export const DEMO_MACROS: readonly {
 export const DEMO_FIELDS = [
   {
     key: "order_number",
-    // Not "Order number": the view editor already has a field labelled "Order" (its sort).
-    labelEn: "Purchase number",
+    labelEn: "Order number",
     labelZh: "订单号",
     type: "text",
     options: [],
