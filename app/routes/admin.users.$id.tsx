@@ -6,6 +6,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { CheckGroup, Field, FormError } from "../components/Field.tsx";
+import { RoleSelect } from "../components/RoleSelect.tsx";
 import { useT } from "../i18n/i18n.ts";
 import { localName, LOCALES, type Locale } from "../i18n/config.ts";
 import { checked, numberOrNull, text } from "../utils/admin-forms.ts";
@@ -139,22 +140,7 @@ export default function AdminUser() {
                 </select>
               </Field>
               <Field name="role" label={t("adminUsers.role")} errors={failed?.fieldErrors.role ?? failed?.fieldErrors.customRoleId} hint={isSelf ? t("adminUsers.selfRoleHint") : undefined}>
-                <select id="role" name="role" defaultValue={typed?.role ?? roleChoice(account)}>
-                  {(["agent", "supervisor", "admin"] as const).map((r) => (
-                    <option key={r} value={r}>
-                      {t(`roles.${r}`)}
-                    </option>
-                  ))}
-                  {roles.length > 0 && (
-                    <optgroup label={t("adminUsers.customRoles")}>
-                      {roles.map((r) => (
-                        <option key={r.id} value={roleChoice({ role: "agent", customRoleId: r.id })}>
-                          {r.name}
-                        </option>
-                      ))}
-                    </optgroup>
-                  )}
-                </select>
+                <RoleSelect defaultValue={typed?.role ?? roleChoice(account)} customRoles={roles} />
               </Field>
             </div>
             <CheckGroup name="teamIds" legend={t("adminUsers.teams")} choices={teams} isChecked={(id) => account.teamIds.includes(id)} errors={failed?.fieldErrors.teamIds} />

@@ -5,6 +5,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { CheckGroup, Field, FormError } from "../components/Field.tsx";
+import { RoleSelect } from "../components/RoleSelect.tsx";
 import { useT } from "../i18n/i18n.ts";
 import { LOCALES } from "../i18n/config.ts";
 import { checked, text } from "../utils/admin-forms.ts";
@@ -12,7 +13,7 @@ import { formFailureBody, readForm } from "../utils/forms.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { useTimeFormat } from "../utils/time.tsx";
 import { db, DomainError, inviteUser, listRoles, listTeams, listUsers, requirePermission } from "../services.server.ts";
-import { roleChoice, roleFromChoice } from "../utils/role-choice.ts";
+import { roleFromChoice } from "../utils/role-choice.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "adminUsers.title");
 
@@ -161,22 +162,7 @@ export default function AdminUsers() {
           </div>
           <div className="form-row">
             <Field name="role" label={t("adminUsers.role")} errors={failed?.fieldErrors.role ?? failed?.fieldErrors.customRoleId}>
-              <select id="role" name="role" defaultValue={typed?.role ?? "agent"}>
-                {(["agent", "supervisor", "admin"] as const).map((r) => (
-                  <option key={r} value={r}>
-                    {t(`roles.${r}`)}
-                  </option>
-                ))}
-                {roles.length > 0 && (
-                  <optgroup label={t("adminUsers.customRoles")}>
-                    {roles.map((r) => (
-                      <option key={r.id} value={roleChoice({ role: "agent", customRoleId: r.id })}>
-                        {r.name}
-                      </option>
-                    ))}
-                  </optgroup>
-                )}
-              </select>
+              <RoleSelect defaultValue={typed?.role ?? "agent"} customRoles={roles} />
             </Field>
             <Field name="locale" label={t("adminUsers.language")}>
               <select id="locale" name="locale" defaultValue={typed?.locale ?? "en"}>
