@@ -67,12 +67,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /**
  * The root data (who is signed in, language, time zone) changes only when
- * someone signs in or out, signs up or switches language; every other form
- * post and live refresh leaves it alone, which saves a user lookup each time.
+ * someone signs in or out, signs up, joins by an invitation or switches
+ * language; every other form post and live refresh leaves it alone, which
+ * saves a user lookup each time.
  */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => {
   if (!formAction) return false;
-  return ["/login", "/logout", "/signup", "/set-language", "/notifications", "/availability"].some((path) => formAction.startsWith(path))
+  return ["/login", "/logout", "/signup", "/invite/", "/set-language", "/notifications", "/availability"].some((path) => formAction.startsWith(path))
     ? defaultShouldRevalidate
     : false;
 };

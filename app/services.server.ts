@@ -62,6 +62,7 @@ export { getPreferences, listNotifications, liveNotification, markRead, setPrefe
 export { getArticle, listArticles } from "../server/kb/articles.ts";
 export { searchArticles, type SearchHit } from "../search/articles.ts";
 export { createField, deleteField, formFields, getField, listFields, moveField, updateField } from "../server/fields/service.ts";
+export { createRule, deleteRule, getRule, listRules, moveRule, ruleChoices, updateRule } from "../server/rules/service.ts";
 export { createApiToken, listAllApiTokens, listApiTokens, revokeAnyApiToken, revokeApiToken, MAX_TOKEN_DAYS } from "../server/auth/api-tokens.ts";
 export { auditPeople, exportAuditCsv, listAuditEntries } from "../server/audit/service.ts";
 export { AUDIT_ACTIONS } from "../server/audit/log.ts";

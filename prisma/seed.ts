@@ -375,6 +375,7 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
     if (t.spec.customer.tier === "key") tags.push("key-account");
     if (t.spec.customer.profile === "critical" && t.spec.type === "complaint") tags.push("escalated");
     if (lowRated) tags.push("csat-low");
+    const updatedAt = new Date(Math.max(...messages.map((m) => m.createdAt.getTime()), t.closedAt?.getTime() ?? 0));
     ticketRows.push({
       id: t.id,
       type: t.spec.type,
@@ -391,7 +392,9 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
       categoryId: categoryIds.get(t.spec.scenario.category)!,
       slaPolicyId: t.policy.id,
       createdAt: t.createdAt,
-      updatedAt: new Date(Math.max(...messages.map((m) => m.createdAt.getTime()), t.closedAt?.getTime() ?? 0)),
+      updatedAt,
+      // Time-based automations count from it: when it was closed, solved or filed, else (open, waiting) its last message.
+      statusChangedAt: t.closedAt ?? t.solvedAt ?? (t.spec.status === "new" ? t.createdAt : updatedAt),
 
       firstRespondedAt: t.firstRespondedAt,
       solvedAt: t.solvedAt,

@@ -45,7 +45,7 @@ export function NotificationBell({ unread }: { unread: number }) {
 export function NotificationText({ notification }: { notification: Pick<LiveNotification, "kind" | "ticket" | "data"> }) {
   const { t } = useT();
   const fmt = useTimeFormat();
-  const data = notification.data as { target?: string; dueAt?: string | null; policy?: string | null; afterMinutes?: number; by?: string | null; auto?: string };
+  const data = notification.data as { target?: string; dueAt?: string | null; policy?: string | null; afterMinutes?: number; by?: string | null; auto?: string; rule?: string };
   const ticket = notification.ticket;
   return (
     <>
@@ -54,7 +54,14 @@ export function NotificationText({ notification }: { notification: Pick<LiveNoti
         number: ticket?.number ?? "",
         due: data.dueAt ? fmt.dateTime(data.dueAt) : "—",
         minutes: data.afterMinutes ?? 0,
-        by: data.by ?? (data.auto ? t(`timeline.autoAssigned.by.${data.auto}`, { defaultValue: t("timeline.systemActor") }) : t("timeline.systemActor")),
+        rule: data.rule ?? "",
+        by:
+          data.by ??
+          (data.auto
+            ? t(`timeline.autoAssigned.by.${data.auto}`, { defaultValue: t("timeline.systemActor") })
+            : data.rule
+              ? t("timeline.rule.actor", { name: data.rule })
+              : t("timeline.systemActor")),
       })}
       {ticket && (
         <>

@@ -78,6 +78,10 @@ function useChangeText() {
         if (c.from === null) return t("timeline.fieldSet", { field: name, to: value(c.to) });
         return t("timeline.field", { field: name, from: value(c.from), to: value(c.to) });
       }
+      case "rule_extras":
+        return joinClauses(ruleExtras(t, c), i18n.language);
+      case "automation_extras":
+        return joinClauses(automationExtras(t, c), i18n.language);
       case "merged":
         return t("timeline.merged", { number: c.source, count: c.messages });
       case "merged_into":
@@ -125,6 +129,25 @@ export function autoAssignedText(t: TFunction, c: Extract<TimelineChange, { kind
   });
 }
 
+/** A rule's notes and notifications as clauses of their own ("added an internal note", "notified 3 people"). */
+function ruleExtras(t: TFunction, c: Extract<TimelineChange, { kind: "rule_extras" }>): string[] {
+  const parts = [
+    ...(c.notes ? [t("timeline.rule.notes", { count: c.notes })] : []),
+    ...(c.notified ? [t("timeline.rule.notified", { count: c.notified })] : []),
+  ];
+  return parts.length ? parts : [t("timeline.rule.nothing")];
+}
+
+/** A time-based automation's replies, notes and notifications as clauses ("replied to the customer", "added an internal note"). */
+function automationExtras(t: TFunction, c: Extract<TimelineChange, { kind: "automation_extras" }>): string[] {
+  const parts = [
+    ...(c.replies ? [t("timeline.automation.replies", { count: c.replies })] : []),
+    ...(c.notes ? [t("timeline.automation.notes", { count: c.notes })] : []),
+    ...(c.notified ? [t("timeline.automation.notified", { count: c.notified })] : []),
+  ];
+  return parts.length ? parts : [t("timeline.automation.nothing")];
+}
+
 /** "A, B and C" in English; Chinese clauses follow each other after a comma. */
 function joinClauses(clauses: string[], language: string) {
   if (language.startsWith("zh")) return clauses.join("，");
@@ -139,12 +162,22 @@ function TimelineItem({ entry, viewerId }: { entry: TimelineEntry; viewerId: str
   const facts: TimelineChange[] = entry.actor
     ? []
     : entry.changes.filter((c) => c.kind === "sla_breached" || c.kind === "sla_warned" || c.kind === "sla_escalated" || c.kind === "auto_assigned");
-  const acts = entry.changes.filter((c) => !facts.includes(c));
-  const actor = entry.actor ? (entry.actor.id === viewerId ? t("ticket.you") : entry.actor.name) : t("timeline.systemActor");
+  // A rule's (or an automation's) replies, notes and notifications read after its changes.
+  const extra = (c: TimelineChange) => Number(c.kind === "rule_extras" || c.kind === "automation_extras");
+  const acts = entry.changes.filter((c) => !facts.includes(c)).sort((a, b) => extra(a) - extra(b));
+  const actor = entry.rule
+    ? t("timeline.rule.actor", { name: entry.rule })
+    : entry.automation
+      ? t("timeline.automation.actor", { name: entry.automation })
+      : entry.actor
+        ? entry.actor.id === viewerId
+          ? t("ticket.you")
+          : entry.actor.name
+        : t("timeline.systemActor");
   const comments = entry.changes.flatMap((c) => (c.kind === "rated" && c.comment ? [c.comment] : []));
   return (
     <li className="msg msg-system" data-kind="event">
-      {acts.length > 0 && <div>{t("timeline.entry", { actor, changes: joinClauses(acts.map(text), i18n.language) })}</div>}
+      {acts.length > 0 && <div>{t("timeline.entry", { actor, changes: joinClauses(acts.flatMap((c) => (c.kind === "rule_extras" ? ruleExtras(t, c) : c.kind === "automation_extras" ? automationExtras(t, c) : [text(c)])), i18n.language) })}</div>}
       {facts.map((c, i) => (
         <div key={i}>{text(c)}</div>
       ))}

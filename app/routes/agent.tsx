@@ -84,11 +84,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /**
  * Opening another ticket keeps the list as it is (it follows changes live);
  * the list is read again when the view, order or page changes, and after
- * changes made from it (bulk actions).
+ * changes made from it (bulk actions). The view changing comes first: a form
+ * sent elsewhere (the availability picker) that finishes while another view
+ * loads takes that navigation over, and must not leave the old list under
+ * the new view's address.
  */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, formAction, defaultShouldRevalidate }) => {
+  if (listOf(currentUrl) !== listOf(nextUrl)) return defaultShouldRevalidate;
   if (formAction) return formAction.startsWith("/agent/bulk") || formAction.startsWith("/agent/views") ? defaultShouldRevalidate : false;
-  return listOf(currentUrl) !== listOf(nextUrl) || nextUrl.pathname === "/agent" ? defaultShouldRevalidate : false;
+  return nextUrl.pathname === "/agent" ? defaultShouldRevalidate : false;
 };
 
 /** The parameters the list is read with (a ticket page's own, such as ?macro=, leave it alone). */

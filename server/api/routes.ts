@@ -13,6 +13,8 @@ import { issueApiToken, issueSignInToken } from "../auth/api-tokens.ts";
 import { TOKEN_AND_AUDIT_ROUTES } from "./routes/tokens-audit.ts";
 import { ADMIN_ROUTES } from "./routes/admin.ts";
 import { FIELD_ROUTES } from "./routes/fields.ts";
+import { RULE_ROUTES } from "./routes/rules.ts";
+import { AUTOMATION_ROUTES } from "./routes/automations.ts";
 import { fieldDefinitions } from "../fields/service.ts";
 import { withTicketFields } from "./field-document.ts";
 import type { FieldDefinition } from "../fields/values.ts";
@@ -161,6 +163,8 @@ export const API_ROUTES: ApiRoute[] = [
   ...TOKEN_AND_AUDIT_ROUTES,
   ...ADMIN_ROUTES,
   ...FIELD_ROUTES,
+  ...RULE_ROUTES,
+  ...AUTOMATION_ROUTES,
 
   defineRoute({
     method: "get",

@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = [
   "automation.created",
   "automation.updated",
   "automation.deleted",
+  "automations.reordered",
   "settings.updated",
   "sla.updated",
   "export.csv",

@@ -14,7 +14,14 @@ const version = z.number().int().positive().optional();
 /** A custom field's stored value (server/fields/values.ts). */
 const fieldValue = z.union([z.string(), z.number(), z.boolean()]);
 /** Set on a change an SLA escalation made: which policy and level (an index into its levels). */
-const cause = z.object({ policyId: z.string(), level: z.number().int().nonnegative() }).optional();
+const escalationCause = z.object({ policyId: z.string(), level: z.number().int().nonnegative() });
+/** Set on a change a routing rule made (server/rules/): which rule, named as it was then. */
+const ruleCause = z.object({ ruleId: z.string(), ruleName: z.string() });
+export type RuleCause = z.infer<typeof ruleCause>;
+/** Set on a change a time-based automation made (server/automations/): which one, named as it was then. */
+const automationCause = z.object({ automationId: z.string(), automationName: z.string() });
+export type AutomationCause = z.infer<typeof automationCause>;
+const cause = z.union([escalationCause, ruleCause, automationCause]).optional();
 /** Set on an assignment automatic assignment made (server/assignment/): how the agent was chosen. */
 const assignmentCause = z.object({
   mode: z.enum(["round_robin", "least_loaded"]),
@@ -41,10 +48,15 @@ export const EVENT_DATA = {
     version,
   }),
   "ticket.message_added": z.object({ messageId: z.string(), kind: z.enum(["public", "internal"]), version }),
-  "ticket.status_changed": z.object({ from: status.nullable(), to: status, version }),
+  "ticket.status_changed": z.object({ from: status.nullable(), to: status, version, cause }),
   "ticket.priority_changed": z.object({ from: priority.nullable(), to: priority, version, cause }),
-  "ticket.type_changed": z.object({ from: z.enum(TICKET_TYPES), to: z.enum(TICKET_TYPES), version }),
-  "ticket.assignee_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version, cause: z.union([cause.unwrap(), assignmentCause]).optional() }),
+  "ticket.type_changed": z.object({ from: z.enum(TICKET_TYPES), to: z.enum(TICKET_TYPES), version, cause }),
+  "ticket.assignee_changed": z.object({
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    version,
+    cause: z.union([escalationCause, ruleCause, automationCause, assignmentCause]).optional(),
+  }),
   "ticket.team_changed": z.object({ from: z.string().nullable(), to: z.string().nullable(), version, cause }),
   "ticket.tags_changed": z.object({ added: z.array(z.string()), removed: z.array(z.string()), version, cause }),
   /** A custom field's value was set, changed or cleared (null: unset); one event per field (server/fields/). */
@@ -91,6 +103,26 @@ export const EVENT_DATA = {
   "ticket.merged_into": z.object({ targetId: z.string(), targetNumber: z.number().int(), version }),
   /** Someone applied a macro (its reply, note and changes are events of their own, in the same command). */
   "ticket.macro_applied": z.object({ macroId: z.string(), name: z.string(), version }),
+  /** A routing rule ran on the ticket as it was filed or changed (server/rules/); its changes are events of their own, with the rule as their cause. */
+  "ticket.rule_applied": z.object({
+    ruleId: z.string(),
+    name: z.string(),
+    trigger: z.enum(["create", "update"]),
+    /** The internal notes it added (message ids) and whom it notified. */
+    notes: z.array(z.string()),
+    notified: z.array(z.string()),
+    version,
+  }),
+  /** A time-based automation ran on the ticket (server/automations/): its reply, notes and changes are events of their own, with the automation as their cause. */
+  "ticket.automation_applied": z.object({
+    automationId: z.string(),
+    name: z.string(),
+    /** The public reply it wrote (message id), the internal notes it added and whom it notified. */
+    replies: z.array(z.string()),
+    notes: z.array(z.string()),
+    notified: z.array(z.string()),
+    version,
+  }),
   /** A line of an old system message that named nothing we could resolve; kept as it was. */
   "ticket.legacy_note": z.object({ text: z.string() }),
   "survey.answered": z.object({ surveyId: z.string(), rating: z.number().int(), comment: z.string().nullable() }),
@@ -154,6 +186,24 @@ export const FIELD_EVENTS = {
 
 /** The event of a custom field's change: its key is in the data ("fields.<key>" in conflicts, the timeline reads it too). */
 export const CUSTOM_FIELD_EVENT = "ticket.field_changed" satisfies EventType;
+
+/** The rule that made a change, if a routing rule made it (else null). */
+export function ruleCauseOf(e: NewEvent): RuleCause | null {
+  const cause = "cause" in e.data ? e.data.cause : undefined;
+  return cause && "ruleId" in cause ? cause : null;
+}
+
+/** The automation that made a change, if a time-based automation made it (else null). */
+export function automationCauseOf(e: NewEvent): AutomationCause | null {
+  const cause = "cause" in e.data ? e.data.cause : undefined;
+  return cause && "automationId" in cause ? cause : null;
+}
+
+/** The escalation that made a change, if an SLA escalation made it (else null). */
+export function escalationCauseOf(e: NewEvent): z.infer<typeof escalationCause> | null {
+  const cause = "cause" in e.data ? e.data.cause : undefined;
+  return cause && "policyId" in cause ? cause : null;
+}
 
 /** The cause of an assignment automatic assignment made, if the event is one (else null). */
 export function assignmentCauseOf(e: NewEvent): AssignmentCause | null {

@@ -15,6 +15,8 @@ import { pruneIdempotencyKeys } from "../idempotency.ts";
 import { pruneUnsentUploads } from "../attachments/service.ts";
 import { fireAt, scheduleJobs } from "./schedule.ts";
 import { assignWaiting } from "../assignment/assigner.ts";
+import { runAutomation } from "../automations/run.ts";
+import { checkAutomations } from "../automations/timers.ts";
 import { z } from "zod";
 
 
@@ -47,6 +49,19 @@ export const TASKS: TaskList = {
     const { teamIds } = z.object({ teamIds: z.array(z.string()).optional() }).parse(payload ?? {});
     await assignWaiting(db(), teamIds ?? "all");
   },
+  /**
+   * A time-based automation at the moment its first waiting ticket falls due (server/automations/):
+   * one job per automation (key automation:<id>), which runs it on every ticket due and schedules
+   * itself for the next.
+   */
+  automation: async (payload) => {
+    const { automationId } = z.object({ automationId: z.string() }).parse(payload ?? {});
+    await runAutomation(db(), automationId);
+  },
+  /** Every enabled automation has its job (the safety net: jobs are scheduled as tickets change status). */
+  "automations-check": async () => {
+    await checkAutomations(sqlOf(db()));
+  },
   /** Tidies away ended sessions (they are refused the moment they end). */
   "prune-sessions": async () => {
     await pruneSessions(db());
@@ -67,6 +82,7 @@ export const CRONTAB = [
   "23 3 * * * prune-idempotency-keys ?max=1",
   "41 * * * * prune-uploads ?max=1",
   "* * * * * assign ?max=1",
+  "29 * * * * automations-check ?max=1",
 ].join("\n");
 
 /** Quiet unless something is wrong: graphile-worker logs every job at info level. */
@@ -106,6 +122,7 @@ export async function startJobRunner(databaseUrl: string, onError: (message: str
   }
   // Catch-up: what fell due while no worker ran (a job that was due then also runs now).
   await fireAt(sqlOf(db()), [new Date()]);
+  await scheduleJobs(sqlOf(db()), [{ task: "automations-check", payload: {}, runAt: new Date(), key: "automations-check" }]);
   return {
     async stop() {
       await runner.stop();

@@ -5,23 +5,48 @@ import type { Sql } from "../db/sql.ts";
 
 export interface JobSpec {
   /** A task of server/jobs/queue.ts (TASKS). */
-  task: "sla-fire" | "sla-recompute" | "prune-sessions" | "prune-idempotency-keys" | "prune-uploads" | "assign";
+  task: "sla-fire" | "sla-recompute" | "prune-sessions" | "prune-idempotency-keys" | "prune-uploads" | "assign" | "automation" | "automations-check";
   payload: Record<string, unknown>;
   runAt: Date;
   /** At most one pending job per key: scheduling again moves it. */
   key?: string;
 }
 
+/**
+ * What scheduling a key that has a pending job does to its time:
+ * - "replace" (the default): the new time;
+ * - "preserve_run_at": the pending job's time (graphile-worker's mode: only while that job has not
+ *   failed yet; a job waiting to retry takes the new time);
+ * - "earliest": the earlier of the two (a job waiting to retry keeps its retry if that is earlier).
+ * A job running now is never moved: a new one is added for the key.
+ */
+export type ScheduleMode = "replace" | "preserve_run_at" | "earliest";
+
 /** Enqueues jobs inside the caller's transaction. */
-export async function scheduleJobs(sql: Sql, jobs: JobSpec[]): Promise<void> {
+export async function scheduleJobs(sql: Sql, jobs: JobSpec[], mode: ScheduleMode = "replace"): Promise<void> {
   if (jobs.length === 0) return;
   await sql.query(
     // Counted, not returned: the job rows are a composite type Prisma's raw queries cannot read.
+    // In key order, so that two transactions scheduling the same keys take their rows in the same order.
     `SELECT count(*)::int AS n FROM graphile_worker.add_jobs((
-       SELECT array_agg((j.task, j.payload, NULL, j.run_at, NULL, j.key, NULL, NULL)::graphile_worker.job_spec)
-       FROM jsonb_to_recordset($1::jsonb) AS j(task text, payload json, run_at timestamptz, key text)))`,
-    [JSON.stringify(jobs.map((j) => ({ task: j.task, payload: j.payload, run_at: j.runAt.toISOString(), key: j.key ?? null })))],
+       SELECT array_agg((j.task, j.payload, NULL,
+                         CASE WHEN $2::boolean THEN least(j.run_at, (SELECT min(q.run_at) FROM graphile_worker.jobs q
+                                                                     WHERE q.key = j.key AND q.locked_at IS NULL AND q.attempts < q.max_attempts))
+                              ELSE j.run_at END,
+                         NULL, j.key, NULL, NULL)::graphile_worker.job_spec ORDER BY j.key)
+       FROM jsonb_to_recordset($1::jsonb) AS j(task text, payload json, run_at timestamptz, key text)), $3::boolean)`,
+    [
+      JSON.stringify(jobs.map((j) => ({ task: j.task, payload: j.payload, run_at: j.runAt.toISOString(), key: j.key ?? null }))),
+      mode === "earliest",
+      mode === "preserve_run_at",
+    ],
   );
+}
+
+/** Takes the pending job of each key off the queue (a job running now finishes, but is not retried). */
+export async function unscheduleJobs(sql: Sql, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await sql.query(`SELECT count(graphile_worker.remove_job(k))::int AS n FROM unnest($1::text[]) AS k`, [keys]);
 }
 
 /** The firing job's key for a moment: its second, rounded up so the job never runs before the moment. */

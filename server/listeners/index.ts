@@ -15,11 +15,13 @@ import { searchIndex } from "./search-index.ts";
 import { ticketSearch } from "./ticket-search.ts";
 import { ticketNotifications } from "./ticket-notifications.ts";
 import { assignment } from "./assignment.ts";
+import { routingRules } from "./routing-rules.ts";
+import { automationClock, automationTimers } from "./automation-timers.ts";
 
 export function inTransactionListeners(): readonly InTransactionListener[] {
-  return [slaClocks, csatSurvey, healthScore, ticketNotifications];
+  return [slaClocks, csatSurvey, healthScore, ticketNotifications, routingRules, automationClock];
 }
 
 export function durableListeners(): readonly DurableListener[] {
-  return [searchIndex, ticketSearch, slaTimers, slaRecompute, assignment];
+  return [searchIndex, ticketSearch, slaTimers, slaRecompute, assignment, automationTimers];
 }

@@ -2,10 +2,12 @@
 // reply, a status change, a new priority, type or team, which can select another
 // policy) recomputes its targets in the same commit, recording at once what
 // has fallen due. Filing sets a new ticket's targets itself (the busiest
-// write; server/sla/engine.ts newTicketSla), so the events of a filing are
-// left alone here, and so are the changes an SLA escalation made (the engine
-// recomputes those tickets itself).
+// write; server/sla/engine.ts newTicketSla, after the routing rules ran), so
+// the events of a filing are left alone here, and so are the changes an SLA
+// escalation made (the engine recomputes those tickets itself). A routing
+// rule's change on update moves the clocks like anyone's.
 import type { InTransactionListener } from "../events/emit.ts";
+import { escalationCauseOf } from "../events/types.ts";
 import { recomputeSla } from "../sla/engine.ts";
 
 export const slaClocks: InTransactionListener = {
@@ -20,7 +22,7 @@ export const slaClocks: InTransactionListener = {
         !filed.has(e.ticketId) &&
         (e.type !== "ticket.message_added" || e.data.kind === "public") &&
         // An escalation's own changes: the engine recomputed those tickets already.
-        !("cause" in e.data && e.data.cause),
+        !escalationCauseOf(e),
     );
     if (moved.length === 0) return;
     // One moment for the whole command: its events share it.

@@ -21,6 +21,8 @@ export const NOTIFICATION_KINDS = {
   sla_warning: true,
   sla_breach: true,
   sla_escalation: true,
+  /** A routing rule's "notify" action (server/rules/). */
+  rule: true,
 } as const;
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;
 

@@ -74,7 +74,7 @@ export interface TicketChange {
 /** A notification as the bell and the list show it. */
 export interface LiveNotification {
   id: string;
-  kind: "assigned" | "customer_replied" | "mention" | "sla_warning" | "sla_breach" | "sla_escalation";
+  kind: "assigned" | "customer_replied" | "mention" | "sla_warning" | "sla_breach" | "sla_escalation" | "rule";
   ticketId: string | null;
   ticket: { number: number; subject: string } | null;
   data: Record<string, unknown>;

@@ -23,6 +23,9 @@ import type { Availability } from "../auth/availability.ts";
 import { planUpdate, tagDiff, type FieldChange, type FieldName, type TicketFields } from "./changes.ts";
 import { buildSlaHistory, buildTimeline, mentionedIds } from "./timeline.ts";
 import { detectLanguage, filingLanguage } from "./language.ts";
+import { currentRules, RULES_VERSION_SQL } from "../rules/stored.ts";
+import { noteIdsFor, ruleEvents, runRulesChecked, writeRuleRows } from "../rules/apply.ts";
+import type { RuleFacts } from "../rules/evaluate.ts";
 import { afterKeyset, decodeCursor, decodeKeyset, encodeCursor, encodeKeyset, keysetPage, type Keyset, type Page } from "../pagination.ts";
 import { z } from "zod";
 import { viewSql, type ResolvedView } from "../views/filters.ts";
@@ -121,12 +124,14 @@ function targetView(run: TargetRun): SlaTargetView {
 }
 
 interface FilingContext {
-  requester: { id: string; name: string; email: string; tier: CustomerTier; companyName: string | null } | null;
+  requester: { id: string; name: string; email: string; tier: CustomerTier; companyName: string | null; healthBand: string | null } | null;
   category: { id: string; key: string; nameEn: string; nameZh: string; teamId: string | null; teamName: string | null } | null;
   /** Which version of the SLA policies is stored (stored.ts). */
   policiesVersion: string;
   /** Which version of the custom field definitions is stored (fields/service.ts). */
   fieldsVersion: string;
+  /** Which version of the routing rules (and calendars) is stored (rules/stored.ts). */
+  rulesVersion: string;
   /** The new ticket's number, when the requester and category exist. */
   number: number | null;
 }
@@ -136,19 +141,20 @@ interface FilingContext {
  * policies (read again only when it changed: sla/stored.ts) and the ticket's number: one round trip.
  */
 const FILING_CONTEXT_SQL = `
-  SELECT r."requester", c."category", p."policiesVersion", p."fieldsVersion",
+  SELECT r."requester", c."category", p."policiesVersion", p."fieldsVersion", p."rulesVersion",
     -- The number is taken here, so the events can name the ticket before it is written; only for a
     -- filing that can go ahead (a refused one must not use up numbers).
     CASE WHEN r."requester" IS NOT NULL AND c."category" IS NOT NULL
       THEN nextval(pg_get_serial_sequence('"Ticket"', 'number'))::int END AS "number"
   FROM
-    (SELECT (SELECT json_build_object('id', cu."id", 'name', cu."name", 'email', cu."email", 'tier', cu."tier", 'companyName', co."name")
+    (SELECT (SELECT json_build_object('id', cu."id", 'name', cu."name", 'email', cu."email", 'tier', cu."tier", 'companyName', co."name",
+                                      'healthBand', (SELECT h."band" FROM "CustomerHealth" h WHERE h."customerId" = cu."id"))
                FROM "Customer" cu LEFT JOIN "Company" co ON co."id" = cu."companyId"
               WHERE cu."id" = coalesce($1, (SELECT "id" FROM "Customer" WHERE "email" = $2))) AS "requester") r,
     (SELECT (SELECT json_build_object('id', ca."id", 'key', ca."key", 'nameEn', ca."nameEn", 'nameZh', ca."nameZh", 'teamId', ca."teamId", 'teamName', tm."name")
                FROM "Category" ca LEFT JOIN "Team" tm ON tm."id" = ca."teamId"
               WHERE ca."key" = $3) AS "category") c,
-    (SELECT ${POLICIES_VERSION_SQL} AS "policiesVersion", ${FIELDS_VERSION_SQL} AS "fieldsVersion") p`;
+    (SELECT ${POLICIES_VERSION_SQL} AS "policiesVersion", ${FIELDS_VERSION_SQL} AS "fieldsVersion", ${RULES_VERSION_SQL} AS "rulesVersion") p`;
 
 /** A new ticket's version: the events name it. */
 const FIRST_VERSION = 1;
@@ -160,9 +166,11 @@ const FIRST_VERSION = 1;
 const INSERT_TICKET_SQL = `
   WITH ticket AS (
     INSERT INTO "Ticket" ("id", "type", "channel", "priority", "subject", "requesterId", "categoryId", "teamId",
-                          "slaPolicyId", "createdAt", "updatedAt", "slaState", "slaDueAt", "number", "version", "language", "fields")
+                          "slaPolicyId", "createdAt", "updatedAt", "slaState", "slaDueAt", "number", "version", "language", "fields",
+                          "assigneeId", "tags", "statusChangedAt")
     VALUES ($1, $2::"TicketType", $3::"Channel", $4::"Priority", $5, $6, $7, $8,
-            $9, $10::timestamp(3), $10::timestamp(3), $11::"TicketSlaState", $12::timestamp(3), $16, ${FIRST_VERSION}, $19, $20::jsonb)
+            $9, $10::timestamp(3), $10::timestamp(3), $11::"TicketSlaState", $12::timestamp(3), $16, ${FIRST_VERSION}, $19, $20::jsonb,
+            $21, $22::text[], $10::timestamp(3))
   ), message AS (
     INSERT INTO "Message" ("id", "ticketId", "authorId", "kind", "body", "createdAt")
     VALUES ($13, $1, $14, 'public', $15, $10::timestamp(3))
@@ -208,7 +216,7 @@ export async function createTicket(
         [randomUUID(), requesterEmail, requesterEmail.split("@")[0], now.toISOString()],
       );
     }
-    const [{ requester, category, policiesVersion, fieldsVersion, number }] = await sql.query<FilingContext>(FILING_CONTEXT_SQL, [
+    const [{ requester, category, policiesVersion, fieldsVersion, rulesVersion, number }] = await sql.query<FilingContext>(FILING_CONTEXT_SQL, [
       requesterEmail ? null : user.customerId,
       requesterEmail,
       input.category,
@@ -217,24 +225,46 @@ export async function createTicket(
     if (!category) throw new DomainError("validation_failed", "errors.validation", { category: ["validation.category"] });
     if (number === null) throw new Error("No ticket number was taken although requester and category exist");
     // A field was defined or changed a moment ago: check against the definitions as they are now.
-    if (fieldsVersion !== known.version) {
-      values = filedValues(parseFieldValues(await fieldDefinitionsAt(sql, fieldsVersion), audience, "file", rawFields));
-    }
+    const definitions = fieldsVersion !== known.version ? await fieldDefinitionsAt(sql, fieldsVersion) : known.fields;
+    if (fieldsVersion !== known.version) values = filedValues(parseFieldValues(definitions, audience, "file", rawFields));
 
-    const priority = input.priority ?? "normal";
-    const policies = await currentPolicies(sql, policiesVersion);
-    const sla = newTicketSla(
-      policies,
-      { type: input.type, priority, tier: requester.tier, channel, categoryId: category.id, teamId: category.teamId },
-      now,
-    );
-    const messageId = randomUUID();
-    const version = FIRST_VERSION;
-    const about = { ticketId, customerId: requester.id, actorId: user.id, at: now };
+    const filedPriority = input.priority ?? "normal";
     // From the words (no query); only words that cannot tell ask for the requester's own language.
     const spoken = detectLanguage(`${input.subject}\n${input.description}`);
     const language = filingLanguage(spoken, spoken ? null : requesterEmail ? await accountLocale(sql, requester.id) : user.locale);
+    // The routing rules decide the ticket's values before it is written, so its SLA follows what they set.
+    const rules = await currentRules(sql, rulesVersion);
+    const filed: RuleFacts = {
+      categoryId: category.id,
+      type: input.type,
+      priority: filedPriority,
+      status: "new",
+      channel,
+      teamId: category.teamId,
+      assigneeId: null,
+      tags: [],
+      fields: values,
+      language,
+      tier: requester.tier,
+      companyName: requester.companyName,
+      healthBand: requester.healthBand,
+      text: `${input.subject}\n${input.description}`,
+    };
+    const routed =
+      rules.rules.length > 0
+        ? await runRulesChecked(sql, rules.rules, filed, null, { now: now.getTime(), calendars: rules.calendars, fields: definitions })
+        : { facts: filed, effects: [] };
+    const { priority, type, teamId, assigneeId, tags } = routed.facts;
+    values = routed.facts.fields;
+
+    const policies = await currentPolicies(sql, policiesVersion);
+    const sla = newTicketSla(policies, { type, priority, tier: requester.tier, channel, categoryId: category.id, teamId }, now);
+    const messageId = randomUUID();
+    const version = FIRST_VERSION;
+    const about = { ticketId, customerId: requester.id, actorId: user.id, at: now };
+    const noteIds = noteIdsFor(routed.effects);
     const events: NewEvent[] = [
+      // As filed; what the rules changed follows as their own events.
       {
         ...about,
         type: "ticket.created",
@@ -242,7 +272,7 @@ export async function createTicket(
           number,
           type: input.type,
           channel,
-          priority,
+          priority: filedPriority,
           teamId: category.teamId,
           version,
         },
@@ -252,13 +282,13 @@ export async function createTicket(
     ];
     await sql.query(INSERT_TICKET_SQL, [
       ticketId,
-      input.type,
+      type,
       channel,
       priority,
       input.subject,
       requester.id,
       category.id,
-      category.teamId,
+      teamId,
       sla.policyId,
       now.toISOString(),
       sla.state,
@@ -272,24 +302,36 @@ export async function createTicket(
       runsJson(sla.runs.map((run) => ({ ticketId, run }))),
       language,
       JSON.stringify(values),
+      assigneeId,
+      tags,
     ]);
     await claimAttachments(sql, user, messageId, input.attachments);
+    if (routed.effects.length > 0) {
+      // The rules' notes and notifications, once the ticket they name is written, then their events
+      // (whom they told is known now), handled with the filing's own.
+      const rows = await writeRuleRows(sql, ticketId, routed.effects, noteIds, now);
+      const routing = [...ruleEvents(routed.effects, about, "create", version, now, noteIds, rows.notified), ...rows.events];
+      await sql.query(appendEventsSql("$1"), [appendingEvents(sql, routing)]);
+      events.push(...routing);
+    }
     await emitted(sql, events);
     // Rare: a level due at once (the policy's at-risk time is at filing).
     if (sla.events.some((e) => e.kind === "escalated")) {
-      const about = { id: ticketId, requesterId: requester.id, priority, teamId: category.teamId, assigneeId: null, tags: [], version };
+      const about = { id: ticketId, requesterId: requester.id, priority, teamId, assigneeId, tags, version };
       await emit(sql, await escalateFiled(sql, about, policies, sla.events, now));
       return getTicketSummaryById(sql, ticketId);
     }
+    // Handed to a team or person by a rule: read with their names.
+    if (teamId !== category.teamId || assigneeId !== null) return getTicketSummaryById(sql, ticketId);
     return {
       id: ticketId,
       number,
-      type: input.type,
+      type,
       channel,
       priority,
       status: "new",
       subject: input.subject,
-      tags: [],
+      tags,
       fields: values,
       createdAt: now,
       updatedAt: now,

@@ -2,7 +2,7 @@
 // Normal to Urgent and assigned the ticket to themselves"), built from the
 // event log: changes made together (one actor, one moment) form one entry.
 // Plain data, no I/O and no wording: the page says it in the reader's language.
-import { assignmentCauseOf, type AssignmentCause, type StoredEvent } from "../events/types.ts";
+import { assignmentCauseOf, automationCauseOf, escalationCauseOf, ruleCauseOf, type AssignmentCause, type StoredEvent } from "../events/types.ts";
 import type { TargetName } from "../sla/clock.ts";
 import type { FieldDefinition, FieldValue } from "../fields/values.ts";
 
@@ -47,6 +47,10 @@ export type TimelineChange =
       assignee: string | null;
       tagsAdded: string[];
     }
+  /** What a routing rule did besides changing values: notes it added, people it told (counts; both 0: it had nothing to change). */
+  | { kind: "rule_extras"; notes: number; notified: number }
+  /** What a time-based automation did besides changing values: replies to the customer, notes, people told (counts; all 0: nothing to change). */
+  | { kind: "automation_extras"; replies: number; notes: number; notified: number }
   | { kind: "merged"; source: number; messages: number }
   | { kind: "merged_into"; target: number }
   | { kind: "rated"; rating: number; comment: string | null }
@@ -58,6 +62,10 @@ export interface TimelineEntry {
   at: string;
   /** Who did it; null for the system (timers, rules). */
   actor: { id: string; name: string } | null;
+  /** The routing rule that did it (its name when it ran), for entries of a rule. */
+  rule?: string;
+  /** The time-based automation that did it (its name when it ran), for entries of an automation. */
+  automation?: string;
   changes: TimelineChange[];
 }
 
@@ -114,7 +122,7 @@ function toChange(e: StoredEvent, names: Names): TimelineChange | null {
     };
   }
   // What an SLA escalation changed reads as part of its own entry (ticket.sla_escalated).
-  if ("cause" in e.data && e.data.cause) return null;
+  if (escalationCauseOf(e)) return null;
   switch (e.type) {
     case "ticket.status_changed":
       return { kind: "status", from: e.data.from, to: e.data.to };
@@ -124,6 +132,10 @@ function toChange(e: StoredEvent, names: Names): TimelineChange | null {
       return { kind: "type", from: e.data.from, to: e.data.to };
     case "ticket.macro_applied":
       return { kind: "macro", name: e.data.name };
+    case "ticket.rule_applied":
+      return { kind: "rule_extras", notes: e.data.notes.length, notified: e.data.notified.length };
+    case "ticket.automation_applied":
+      return { kind: "automation_extras", replies: e.data.replies.length, notes: e.data.notes.length, notified: e.data.notified.length };
     case "ticket.assignee_changed":
       return {
         kind: "assignee",
@@ -195,25 +207,41 @@ function addTo(changes: TimelineChange[], change: TimelineChange) {
 
 export function buildTimeline(events: StoredEvent[], names: Names): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
-  let last: { actorId: string | null; at: number } | null = null;
+  // Changes join the entry of the same actor at the same moment; each routing rule's run is an entry of its own.
+  let last: { actorId: string | null; at: number; ruleId: string | null } | null = null;
   for (const event of events) {
     const change = toChange(event, names);
     if (!change) continue;
     const at = event.at.getTime();
-    if (last && last.actorId === event.actorId && last.at === at) {
+    // An automation's run is an entry of its own too (its changes carry it as their cause).
+    const automationId = event.type === "ticket.automation_applied" ? event.data.automationId : (automationCauseOf(event)?.automationId ?? null);
+    const ruleId = event.type === "ticket.rule_applied" ? event.data.ruleId : (ruleCauseOf(event)?.ruleId ?? (automationId && `automation:${automationId}`));
+    const opensRule = event.type === "ticket.rule_applied" || event.type === "ticket.automation_applied";
+    if (!opensRule && last && last.actorId === event.actorId && last.at === at && last.ruleId === ruleId) {
       addTo(entries[entries.length - 1].changes, change);
       continue;
     }
+    const extras =
+      (change.kind === "rule_extras" && change.notes + change.notified === 0) ||
+      (change.kind === "automation_extras" && change.replies + change.notes + change.notified === 0)
+        ? null
+        : change;
     entries.push({
       id: event.id.toString(),
       at: event.at.toISOString(),
       actor: event.actorId ? { id: event.actorId, name: names.users.get(event.actorId) ?? "?" } : null,
-      changes: [change],
+      ...(event.type === "ticket.rule_applied" ? { rule: event.data.name } : {}),
+      ...(event.type === "ticket.automation_applied" ? { automation: event.data.name } : {}),
+      changes: extras ? [extras] : [],
     });
-    last = { actorId: event.actorId, at };
+    last = { actorId: event.actorId, at, ruleId };
   }
-  // A command that changed a field and changed it back said nothing.
-  return entries.filter((entry) => entry.changes.length > 0);
+  // A command that changed a field and changed it back said nothing; a rule that changed nothing says so.
+  return entries.flatMap((entry) => {
+    if (entry.changes.length > 0) return [entry];
+    if (entry.automation) return [{ ...entry, changes: [{ kind: "automation_extras", replies: 0, notes: 0, notified: 0 } as const] }];
+    return entry.rule ? [{ ...entry, changes: [{ kind: "rule_extras", notes: 0, notified: 0 } as const] }] : [];
+  });
 }
 
 /** One metric event of an SLA target's run: why it is due when it is, and what happened to it. */

@@ -757,6 +757,144 @@ describe("admin center", () => {
   });
 });
 
+describe("routing rules", () => {
+  test("supervisors and admins keep ordered rules; what a rule names must exist; filing follows them", async () => {
+    const billing = ctx.fx.teams.billing.id;
+    const rule = {
+      name: "Refunds to billing",
+      conditions: [{ field: "text", op: "contains_any", values: ["refund*", "退款"] }],
+      actions: [{ type: "set_team", teamId: billing }, { type: "add_tags", tags: ["refund"] }],
+    };
+    const made = await call("/admin/rules", { method: "post", token: tokens.supervisor, body: rule });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ name: "Refunds to billing", enabled: true, onCreate: true, onUpdate: false, match: "all", position: 0 });
+    const id = made.body.id as string;
+    expect((await call("/admin/rules", { method: "post", token: tokens.admin, body: rule })).status).toBe(409);
+    const unknownTeam = await call("/admin/rules", {
+      method: "post",
+      token: tokens.admin,
+      body: { ...rule, name: "Other", actions: [{ type: "set_team", teamId: randomUUID() }] },
+    });
+    expect(unknownTeam.status).toBe(400);
+    expect(unknownTeam.body.error.details).toEqual({ "actions.0.teamId": ["A team chosen here no longer exists."] });
+    expect((await call("/admin/rules", { method: "post", token: tokens.agent, body: rule })).status).toBe(403);
+    expect((await call("/admin/rules", { method: "post", body: rule })).status).toBe(401);
+    const second = await call("/admin/rules", {
+      method: "post",
+      token: tokens.admin,
+      body: { name: "Urgent wording", conditions: [{ field: "text", op: "contains_any", values: ["urgent"] }], actions: [{ type: "set_priority", priority: "high" }] },
+    });
+    expect(second.body.position).toBe(1);
+
+    const filed = await call("/tickets", {
+      method: "post",
+      token: tokens.customer,
+      body: { type: "inquiry", category: "technical", subject: "Refunds please", description: "I want my money back for the broken thing." },
+    });
+    expect(await ctx.db.ticket.findUnique({ where: { number: filed.body.number }, select: { teamId: true, tags: true } })).toEqual({ teamId: billing, tags: ["refund"] });
+
+    expect((await call("/admin/rules", { token: tokens.supervisor })).body.data.map((r: { name: string }) => r.name)).toEqual(["Refunds to billing", "Urgent wording"]);
+    expect((await call("/admin/rules", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/admin/rules")).status).toBe(401);
+
+    const order = await call("/admin/rules/order", { method: "post", token: tokens.admin, body: { ids: [second.body.id, id] } });
+    expect(order.body.data.map((r: { name: string }) => r.name)).toEqual(["Urgent wording", "Refunds to billing"]);
+    expect((await call("/admin/rules/order", { method: "post", token: tokens.admin, body: { ids: [id] } })).status).toBe(400);
+    expect((await call("/admin/rules/order", { method: "post", token: tokens.agent, body: { ids: [id] } })).status).toBe(403);
+    expect((await call("/admin/rules/order", { method: "post", body: { ids: [id] } })).status).toBe(401);
+
+    expect((await call(`/admin/rules/${id}`, { token: tokens.admin })).body.actions).toEqual(rule.actions);
+    expect((await call(`/admin/rules/${randomUUID()}`, { token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/rules/${id}`, { token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/rules/${id}`)).status).toBe(401);
+
+    const disabled = await call(`/admin/rules/${id}`, { method: "patch", token: tokens.admin, body: { enabled: false } });
+    expect(disabled.body).toMatchObject({ enabled: false, name: "Refunds to billing", position: 1 });
+    expect((await call(`/admin/rules/${id}`, { method: "patch", token: tokens.admin, body: { onUpdate: true, conditions: [] } })).body.error.details).toEqual({
+      conditions: ["A rule that runs on changes needs conditions: it runs when they become true."],
+    });
+    expect((await call(`/admin/rules/${id}`, { method: "patch", token: tokens.admin, body: { name: "Urgent wording" } })).status).toBe(409);
+    expect((await call(`/admin/rules/${randomUUID()}`, { method: "patch", token: tokens.admin, body: { enabled: true } })).status).toBe(404);
+    expect((await call(`/admin/rules/${id}`, { method: "patch", token: tokens.agent, body: { enabled: true } })).status).toBe(403);
+    expect((await call(`/admin/rules/${id}`, { method: "patch", body: { enabled: true } })).status).toBe(401);
+
+    expect((await call(`/admin/rules/${id}`, { method: "delete", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/rules/${id}`, { method: "delete" })).status).toBe(401);
+    expect((await call(`/admin/rules/${id}`, { method: "delete", token: tokens.admin })).body.name).toBe("Refunds to billing");
+    expect((await call(`/admin/rules/${id}`, { method: "delete", token: tokens.admin })).status).toBe(404);
+    await call(`/admin/rules/${second.body.id}`, { method: "delete", token: tokens.admin });
+  });
+});
+
+describe("time-based automations", () => {
+  test("supervisors and admins keep ordered automations; what they name must exist", async () => {
+    const billing = ctx.fx.teams.billing.id;
+    const automation = {
+      name: "Close solved tickets",
+      status: "solved",
+      afterMinutes: 4 * 24 * 60,
+      actions: [
+        { type: "reply", body: { en: "We are closing #{{ticket.number}}.", "zh-CN": "工单 #{{ticket.number}} 即将关闭。" } },
+        { type: "set_status", status: "closed" },
+      ],
+    };
+    const made = await call("/admin/automations", { method: "post", token: tokens.supervisor, body: automation });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ name: "Close solved tickets", enabled: true, status: "solved", afterMinutes: 5760, match: "all", conditions: [], position: 0 });
+    const id = made.body.id as string;
+    expect((await call("/admin/automations", { method: "post", token: tokens.admin, body: automation })).status).toBe(409);
+    const unknownTeam = await call("/admin/automations", {
+      method: "post",
+      token: tokens.admin,
+      body: { ...automation, name: "Other", actions: [{ type: "add_tags", tags: ["late"] }, { type: "set_team", teamId: randomUUID() }] },
+    });
+    expect(unknownTeam.status).toBe(400);
+    // Named on its own path in the list (the rules' checks see only the rules' actions).
+    expect(Object.keys(unknownTeam.body.error.details)).toEqual(["actions.1.teamId"]);
+    expect((await call("/admin/automations", { method: "post", token: tokens.agent, body: automation })).status).toBe(403);
+    expect((await call("/admin/automations", { method: "post", body: automation })).status).toBe(401);
+    const second = await call("/admin/automations", {
+      method: "post",
+      token: tokens.admin,
+      body: { name: "Chase waiting billing tickets", status: "pending", afterMinutes: 3 * 24 * 60, conditions: [{ field: "team", op: "in", values: [billing] }], actions: [{ type: "notify", to: ["assignee"] }] },
+    });
+    expect(second.body.position).toBe(1);
+
+    expect((await call("/admin/automations", { token: tokens.supervisor })).body.data.map((a: { name: string }) => a.name)).toEqual([
+      "Close solved tickets",
+      "Chase waiting billing tickets",
+    ]);
+    expect((await call("/admin/automations", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/admin/automations")).status).toBe(401);
+
+    const order = await call("/admin/automations/order", { method: "post", token: tokens.admin, body: { ids: [second.body.id, id] } });
+    expect(order.body.data.map((a: { name: string }) => a.name)).toEqual(["Chase waiting billing tickets", "Close solved tickets"]);
+    expect((await call("/admin/automations/order", { method: "post", token: tokens.admin, body: { ids: [id] } })).status).toBe(400);
+    expect((await call("/admin/automations/order", { method: "post", token: tokens.agent, body: { ids: [id] } })).status).toBe(403);
+    expect((await call("/admin/automations/order", { method: "post", body: { ids: [id] } })).status).toBe(401);
+
+    expect((await call(`/admin/automations/${id}`, { token: tokens.admin })).body.actions).toEqual(automation.actions);
+    expect((await call(`/admin/automations/${randomUUID()}`, { token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/automations/${id}`, { token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/automations/${id}`)).status).toBe(401);
+
+    const disabled = await call(`/admin/automations/${id}`, { method: "patch", token: tokens.admin, body: { enabled: false } });
+    expect(disabled.body).toMatchObject({ enabled: false, name: "Close solved tickets", position: 1 });
+    const closed = await call(`/admin/automations/${id}`, { method: "patch", token: tokens.admin, body: { status: "closed" }, lang: "zh-CN" });
+    expect(closed.body.error.details).toEqual({ status: ["请选择工单停留的状态（“已关闭”除外）。"] });
+    expect((await call(`/admin/automations/${id}`, { method: "patch", token: tokens.admin, body: { name: "Chase waiting billing tickets" } })).status).toBe(409);
+    expect((await call(`/admin/automations/${randomUUID()}`, { method: "patch", token: tokens.admin, body: { enabled: true } })).status).toBe(404);
+    expect((await call(`/admin/automations/${id}`, { method: "patch", token: tokens.agent, body: { enabled: true } })).status).toBe(403);
+    expect((await call(`/admin/automations/${id}`, { method: "patch", body: { enabled: true } })).status).toBe(401);
+
+    expect((await call(`/admin/automations/${id}`, { method: "delete", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/automations/${id}`, { method: "delete" })).status).toBe(401);
+    expect((await call(`/admin/automations/${id}`, { method: "delete", token: tokens.admin })).body.name).toBe("Close solved tickets");
+    expect((await call(`/admin/automations/${id}`, { method: "delete", token: tokens.admin })).status).toBe(404);
+    await call(`/admin/automations/${second.body.id}`, { method: "delete", token: tokens.admin });
+  });
+});
+
 describe("background work", () => {
   test("admins see each listener's progress and the dead letters; others may not", async () => {
     const listeners = await call("/admin/listeners", { token: tokens.admin });
