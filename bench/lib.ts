@@ -15,6 +15,7 @@ export const resultsDir = path.join(root, "bench", "results");
 export const AGENT = { email: "agent@demo.helpdesk", password: "demo1234" };
 export const CUSTOMER = { email: "customer@demo.helpdesk", password: "demo1234" };
 export const SUPERVISOR = { email: "supervisor@demo.helpdesk", password: "demo1234" };
+export const ADMIN = { email: "admin@demo.helpdesk", password: "demo1234" };
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;

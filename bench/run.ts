@@ -7,6 +7,7 @@
 // writes bench/results/latest-<N>.{json,md}. See bench/README.md.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
@@ -14,8 +15,10 @@ import { io as connectSocket, type Socket } from "socket.io-client";
 import { loadOrCreateSecrets, startEmbeddedPostgres } from "../server/embedded.ts";
 import { REFERENCE_CONCURRENCY, REFERENCE_SECONDS, writeReference, type WriteReference } from "./write-reference.ts";
 import { benchSla, type SlaBench } from "./sla.ts";
+import { ROUTING_RULES, setUpRouting, untilListenersIdle, type RoutingResult } from "./routing.ts";
 import { SEARCH_QUERIES, savedViewFor, searchSenders, untilSearchIdle, untilTicketsIndexed, type Reindex } from "./workspace.ts";
 import {
+  ADMIN,
   AGENT,
   CUSTOMER,
   SUPERVISOR,
@@ -429,6 +432,8 @@ interface Results {
   sla: SlaBench | null;
   /** The first start's full reindex of tickets for search (bench/workspace.ts). */
   reindex: Reindex | null;
+  /** POST /api/v1/tickets with 50 routing rules and round-robin on: what the rules did, and the assignment's catch-up (bench/routing.ts). */
+  routing: RoutingResult | null;
   serverMemory: { pid: number | null; afterStart: Memory | null; afterRun: Memory | null };
   notes: string[];
 }
@@ -437,11 +442,21 @@ const SEARCH_API = "GET /api/v1/search/tickets (agent)";
 const SEARCH_DIRECT = "↳ the same searches sent to Meilisearch directly";
 
 const POST_TICKETS = "POST /api/v1/tickets (customer)";
+const POST_TICKETS_ROUTED = `POST /api/v1/tickets (customer, ${ROUTING_RULES} rules, round-robin)`;
+
+/** Tickets/s with the rules and round-robin divided by tickets/s without them (null unless both ran cleanly). */
+function routingRatio(results: Results): number | null {
+  const without = results.scenarios.find((s) => s.name === POST_TICKETS);
+  const withRules = results.scenarios.find((s) => s.name === POST_TICKETS_ROUTED);
+  if (!without || !withRules || without.non2xx + without.errors + withRules.non2xx + withRules.errors > 0) return null;
+  return withRules.rps / without.rps;
+}
 
 function table(results: Results): string {
   const header = ["Scenario", "Conc.", "Requests", "Time (s)", "Req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "Server CPU ms/req", "non-2xx", "errors"];
+  const ratio = routingRatio(results);
   const rows = results.scenarios.map((s) => [
-    s.name,
+    s.name === POST_TICKETS_ROUTED && ratio !== null ? `${s.name}: with/without ${ratio.toFixed(3)}` : s.name,
     String(s.concurrency),
     String(s.requests),
     s.durationS.toFixed(1),
@@ -482,6 +497,26 @@ function table(results: Results): string {
       `Ticket search: through the API p50 ${searchApi.p50Ms.toFixed(1)} ms, p95 ${searchApi.p95Ms.toFixed(1)} ms; the same searches (the agent's filter from the policy, ` +
         `the same attributes, queries ${SEARCH_QUERIES.map((q) => `“${q}”`).join(", ")}) sent to Meilisearch directly p50 ${searchDirect.p50Ms.toFixed(1)} ms, ` +
         `p95 ${searchDirect.p95Ms.toFixed(1)} ms: API/direct ${(searchApi.p50Ms / searchDirect.p50Ms).toFixed(2)} at p50, ${(searchApi.p95Ms / searchDirect.p95Ms).toFixed(2)} at p95.`,
+    );
+  }
+  const without = results.scenarios.find((s) => s.name === POST_TICKETS);
+  const withRules = results.scenarios.find((s) => s.name === POST_TICKETS_ROUTED);
+  const routing = results.routing;
+  if (without && withRules && routing) {
+    const a = routing.assignment;
+    lines.push(
+      "",
+      `Routing: POST /api/v1/tickets filed ${without.rps.toFixed(1)} tickets/s without rules (p50 ${without.p50Ms.toFixed(1)} ms, p95 ${without.p95Ms.toFixed(1)} ms) ` +
+        `and ${withRules.rps.toFixed(1)} tickets/s with ${routing.rules} routing rules and round-robin on for ${routing.team} (p50 ${withRules.p50Ms.toFixed(1)} ms, p95 ${withRules.p95Ms.toFixed(1)} ms): ` +
+        `with/without ${ratio !== null ? ratio.toFixed(3) : "?"}; server CPU ${without.serverCpuMsPerRequest ?? "?"} → ${withRules.serverCpuMsPerRequest ?? "?"} ms per ticket` +
+        (routing.loadAverage1m ? ` (1-minute load average as each started: ${routing.loadAverage1m.without} and ${routing.loadAverage1m.with}). ` : ". ") +
+        `${routing.matchingRules.length} of the ${routing.rules} rules hold for these tickets (${routing.matchingRules.map((r) => `“${r}”`).join(", ")}); the other ${routing.rules - routing.matchingRules.length} are evaluated and do not match.`,
+      "",
+      `Assignment catch-up: ${a.assigned.toLocaleString("en-US")} of the scenario's ${routing.tickets.toLocaleString("en-US")} tickets (warm-up included) assigned by round-robin ` +
+        `(${routing.perAgent.map((p) => `${p.name} ${p.tickets}`).join(", ")}); ${a.waitingAtEnd.toLocaleString("en-US")} were still waiting when the scenario ended, ` +
+        (a.caughtUp ? `and none ${a.catchUpS.toFixed(2)} s later.` : `and ${a.waitingLeft} still after ${a.catchUpS.toFixed(1)} s (timed out).`) +
+        ` From filing to assignment p50 ${a.filingToAssignedP50Ms.toFixed(0)} ms, p95 ${a.filingToAssignedP95Ms.toFixed(0)} ms, max ${a.filingToAssignedMaxMs.toFixed(0)} ms. ` +
+        `(Switching round-robin on first assigned the team's ${routing.switchOn.assigned.toLocaleString("en-US")} waiting tickets in ${routing.switchOn.seconds.toFixed(2)} s.)`,
     );
   }
   if (results.reindex) {
@@ -593,6 +628,7 @@ async function main(): Promise<number> {
     writeReference: null,
     sla: null,
     reindex: null,
+    routing: null,
     serverMemory: { pid: null, afterStart: null, afterRun: null },
     notes: [
       "Latency: from writing the request to the end of the response body, over keep-alive loopback connections; nearest-rank percentiles.",
@@ -674,13 +710,16 @@ async function main(): Promise<number> {
     );
     // An agent has the live queue open while tickets are filed, as in a working helpdesk:
     // live delivery runs and is counted, and every ticket must reach them.
+    const filing = { ...quick, maxRequests: 4000, warmup: 50 };
+    const fileTicket = () => {
+      const body = newTicketBody();
+      return request("POST", "/api/v1/tickets", { body: body.body, headers: { ...body.headers, ...bearer(customerToken) } });
+    };
     const watcher = await agentWatching(agentCookie);
+    const loadWithout = round(os.loadavg()[0]);
     let posted;
     try {
-      posted = await run(POST_TICKETS, { ...quick, maxRequests: 4000, warmup: 50 }, () => {
-        const body = newTicketBody();
-        return request("POST", "/api/v1/tickets", { body: body.body, headers: { ...body.headers, ...bearer(customerToken) } });
-      });
+      posted = await run(POST_TICKETS, filing, fileTicket);
       const filed = posted.requests - posted.non2xx - posted.errors + posted.limits.warmup;
       const reached = await watcher.untilReached(filed);
       results.notes.push(
@@ -691,6 +730,55 @@ async function main(): Promise<number> {
       watcher.close();
     }
     if (!posted.non2xx && !posted.errors) apiRps = posted.rps;
+
+    // The same filing, same limits, with routing (bench/routing.ts): 50 enabled on-create rules evaluated
+    // on every ticket (4 of them change it) and round-robin on for the team the tickets go to, set up
+    // through the API as the admin and undone afterwards, so the scenarios after it run as before.
+    const routing = await setUpRouting(http, await http.apiToken(ADMIN), databaseUrlOf(), log);
+    try {
+      // Start as idle as the scenario without rules did: the tickets filed and assigned so far indexed,
+      // their notifications and timers done.
+      await sleep(2_000);
+      await untilSearchIdle(meili, meiliKey);
+      const busy = await untilListenersIdle(databaseUrlOf());
+      if (Object.keys(busy).length > 0) log(`  listeners' backlog before the scenario: ${JSON.stringify(busy)}`);
+      const mark = await routing.mark();
+      const watcher = await agentWatching(agentCookie);
+      try {
+        const loadWith = round(os.loadavg()[0]);
+        const routed = await run(POST_TICKETS_ROUTED, filing, fileTicket);
+        results.routing = await routing.untilAssigned(mark, performance.now());
+        const r = results.routing;
+        r.loadAverage1m = { without: loadWithout, with: loadWith };
+        const a = r.assignment;
+        log(
+          `  assignment: ${a.assigned} of ${r.tickets} assigned; ${a.waitingAtEnd} waiting at the end, ` +
+            (a.caughtUp ? `none after ${a.catchUpS} s` : `${a.waitingLeft} still after ${a.catchUpS} s`) +
+            `; filing → assignment p50 ${a.filingToAssignedP50Ms} ms, p95 ${a.filingToAssignedP95Ms} ms`,
+        );
+        const filed = routed.requests - routed.non2xx - routed.errors + routed.limits.warmup;
+        const reached = await watcher.untilReached(filed);
+        const expected = r.matchingRules.slice().sort().join("\n");
+        const ranExactly = r.applied.length === r.matchingRules.length && r.applied.map((x) => x.rule).sort().join("\n") === expected && r.applied.every((x) => x.tickets === r.tickets);
+        results.notes.push(
+          `${POST_TICKETS_ROUTED}: the same requests and limits as ${POST_TICKETS}, with ${r.rules} enabled on-create routing rules ` +
+            `(conditions on words in English and Chinese, tier, channel, category, type, priority, language, company, tags, customer health and business hours; ` +
+            `actions setting tags, priority and team, adding internal notes and notifying), of which exactly ${r.matchingRules.length} hold for its tickets and change them: ` +
+            `${r.matchingRules.map((n) => `“${n}”`).join(", ")} (two tags, priority normal → high, an internal note); the other ${r.rules - r.matchingRules.length} are evaluated and do not match. ` +
+            (ranExactly
+              ? `Checked afterwards: each of its ${r.tickets} tickets ran exactly those ${r.matchingRules.length} rules`
+              : `Checked afterwards, the rules that ran: ${r.applied.map((x) => `“${x.rule}” on ${x.tickets}`).join(", ") || "none"} of its ${r.tickets} tickets`) +
+            ` (${r.changed.highPriority} at high priority, ${r.changed.tagged} with both tags, ${r.changed.withNote} with the note). ` +
+            `Round-robin was on for ${r.team} (${routing.members.map((m) => m.name).join(", ")}: online, no capacity limit); ` +
+            `Li Wei's socket was connected as above: ${reached} of the ${filed} tickets reached it live.`,
+        );
+        log(`  ${reached} of ${filed} filed tickets reached the agent's socket; rules run: ${r.applied.map((x) => `${x.rule} ×${x.tickets}`).join(", ")}`);
+      } finally {
+        watcher.close();
+      }
+    } finally {
+      await routing.undo();
+    }
     await run("GET /api/v1/kb/search?q=password&locale=en", { ...quick, maxRequests: 2000 }, () =>
       request("GET", "/api/v1/kb/search?q=password&locale=en", { headers: { Accept: "application/json" } }),
     );
