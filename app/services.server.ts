@@ -63,6 +63,7 @@ export { getArticle, listArticles } from "../server/kb/articles.ts";
 export { searchArticles, type SearchHit } from "../search/articles.ts";
 export { createField, deleteField, formFields, getField, listFields, moveField, updateField } from "../server/fields/service.ts";
 export { createRule, deleteRule, getRule, listRules, moveRule, ruleChoices, updateRule } from "../server/rules/service.ts";
+export { createAutomation, deleteAutomation, getAutomation, listAutomations, moveAutomation, updateAutomation } from "../server/automations/service.ts";
 export { createApiToken, listAllApiTokens, listApiTokens, revokeAnyApiToken, revokeApiToken, MAX_TOKEN_DAYS } from "../server/auth/api-tokens.ts";
 export { auditPeople, exportAuditCsv, listAuditEntries } from "../server/audit/service.ts";
 export { AUDIT_ACTIONS } from "../server/audit/log.ts";

@@ -60,7 +60,7 @@ export function NotificationText({ notification }: { notification: Pick<LiveNoti
           (data.auto
             ? t(`timeline.autoAssigned.by.${data.auto}`, { defaultValue: t("timeline.systemActor") })
             : data.rule
-              ? t("timeline.rule.actor", { name: data.rule })
+              ? t("notifications.byRule", { name: data.rule })
               : t("timeline.systemActor")),
       })}
       {ticket && (

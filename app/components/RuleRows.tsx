@@ -4,12 +4,27 @@
 // and company names, an input matching a custom field's type). Inputs are
 // named by their path in the rule ("conditions.2.values"), as the service
 // names its errors and app/utils/rule-form.ts reads them back.
-import { localName } from "../i18n/config.ts";
+import { useEffect, useRef, useState } from "react";
+import { LOCALES, localName } from "../i18n/config.ts";
 import { useT } from "../i18n/i18n.ts";
 import { fieldLabel, optionLabel, type FieldDefinition } from "../../server/fields/values.ts";
-import { CHANNELS, CONDITION_FIELDS, ACTION_TYPES, HEALTH_BANDS, LANGUAGES, NONE, TIERS, type ActionType, type ConditionField } from "../../server/rules/schemas.ts";
+import {
+  CHANNELS,
+  CONDITION_FIELDS,
+  ACTION_TYPES,
+  HEALTH_BANDS,
+  LANGUAGES,
+  MAX_ACTIONS,
+  MAX_CONDITIONS,
+  NONE,
+  TIERS,
+  type ActionType,
+  type ConditionField,
+} from "../../server/rules/schemas.ts";
+import { AUTOMATION_ACTION_TYPES, SET_STATUSES, type AutomationActionType } from "../../server/automations/schemas.ts";
+import { MAX_MACRO_TEXT } from "../../server/macros/macros.ts";
 import { PRIORITIES, STATUSES, TICKET_TYPES } from "../../server/tickets/schemas.ts";
-import { blankAction, blankCondition, customOperators, listText, OPERATORS, VALUELESS, type ActionDraft, type ConditionDraft } from "../utils/rule-form.ts";
+import { blankAction, blankCondition, customOperators, listText, OPERATORS, VALUELESS, type ActionDraft, type ConditionDraft, type ReplyTexts } from "../utils/rule-form.ts";
 import { errorsFor } from "../utils/sla-forms.ts";
 import { FieldErrors } from "./Field.tsx";
 
@@ -301,12 +316,24 @@ export function ConditionRow({
   );
 }
 
+/** An action type's name: the rules' own, or an automation's (set status, reply). */
+export const actionTypeLabel = (type: string, t: (key: string) => string) =>
+  (AUTOMATION_ONLY as string[]).includes(type) ? t(`admin.automations.actionTypes.${type}`) : t(`${R}.actionTypes.${type}`);
+
+/** The actions only automations take (server/automations/schemas.ts). */
+const AUTOMATION_ONLY = AUTOMATION_ACTION_TYPES.filter((type) => !(ACTION_TYPES as string[]).includes(type));
+
+/** The placeholders a reply may hold (the macros'; {{agent.name}} is the assignee, or the helpdesk's name). */
+const REPLY_PLACEHOLDERS = ["customer.name", "ticket.number", "ticket.subject", "agent.name"] as const;
+
+/** One action. `types`: the kinds of action offered (a rule's by default; an automation's add "set status" and "reply"). */
 export function ActionRow({
   index,
   draft,
   choices,
   fieldErrors,
   onChange,
+  types = ACTION_TYPES,
   ...buttons
 }: RowButtons & {
   index: number;
@@ -314,11 +341,12 @@ export function ActionRow({
   choices: RuleChoices;
   fieldErrors?: Record<string, string[]>;
   onChange: (draft: ActionDraft) => void;
+  types?: readonly string[];
 }) {
   const { t } = useT();
   const name = (part: string) => `actions.${index}.${part}`;
   const errors = errorsFor(fieldErrors, `actions.${index}`);
-  const known = (ACTION_TYPES as string[]).includes(draft.type);
+  const known = types.includes(draft.type);
   const label = t(`${R}.action`, { n: index + 1 });
   const shape = `${draft.type}:${draft.key ?? ""}`;
   const gone = () => t(`${R}.gone`);
@@ -398,11 +426,23 @@ export function ActionRow({
     case "add_note":
       inputs = (
         <Part label={t(`${R}.note`)} wide>
-          <textarea key={shape} name={name("body")} rows={3} maxLength={5000} defaultValue={draft.body ?? ""} />
+          <textarea key={shape} name={name("body")} rows={3} maxLength={5000} defaultValue={typeof draft.body === "string" ? draft.body : ""} />
+        </Part>
+      );
+      break;
+    case "set_status":
+      inputs = (
+        <Part label={t(`${R}.fields.status`)}>
+          {select(
+            "status",
+            draft.status ?? "",
+            SET_STATUSES.map((s) => ({ id: s, name: t(`ticket.statusStaff.${s}`) })),
+          )}
         </Part>
       );
       break;
   }
+  const texts: ReplyTexts = typeof draft.body === "object" && draft.body !== null ? draft.body : {};
   const to = draft.to ?? [];
 
   return (
@@ -410,11 +450,11 @@ export function ActionRow({
       <legend>{label}</legend>
       <div className="rule-row-line">
         <Part label={t(`${R}.actionType`)}>
-          <select name={name("type")} value={draft.type} onChange={(e) => onChange(blankAction(e.target.value as ActionType))}>
+          <select name={name("type")} value={draft.type} onChange={(e) => onChange(blankAction(e.target.value as ActionType | AutomationActionType))}>
             {!known && <option value={draft.type}>{draft.type || t(`${R}.choose`)}</option>}
-            {ACTION_TYPES.map((type) => (
+            {types.map((type) => (
               <option key={type} value={type}>
-                {t(`${R}.actionTypes.${type}`)}
+                {actionTypeLabel(type, t)}
               </option>
             ))}
           </select>
@@ -424,6 +464,35 @@ export function ActionRow({
       {draft.type === "set_field" && <p className="hint">{t(`${R}.clearHint`)}</p>}
       {draft.type === "add_tags" || draft.type === "remove_tags" ? <p className="hint">{t(`${R}.hints.tags`)}</p> : null}
       {draft.type === "add_note" && <p className="hint">{t(`${R}.noteHint`)}</p>}
+      {draft.type === "reply" && (
+        <>
+          <div className="rule-row-line reply-texts">
+            {LOCALES.map((locale) => (
+              <Part key={locale} label={t(`admin.automations.replyIn.${locale}`)} wide>
+                <textarea
+                  key={shape}
+                  name={name(`body.${locale}`)}
+                  rows={4}
+                  maxLength={MAX_MACRO_TEXT}
+                  lang={locale}
+                  defaultValue={texts[locale] ?? ""}
+                  aria-invalid={errorsFor(fieldErrors, `actions.${index}.body.${locale}`) ? true : undefined}
+                />
+              </Part>
+            ))}
+          </div>
+          <p className="hint">{t("admin.automations.replyHint")}</p>
+          <p className="hint reply-placeholders">
+            {t("admin.automations.placeholders")}{" "}
+            {REPLY_PLACEHOLDERS.map((p, i) => (
+              <span key={p}>
+                {i > 0 && t("admin.rules.summary.comma")}
+                <code>{`{{${p}}}`}</code> {t(`admin.automations.placeholder.${p}`)}
+              </span>
+            ))}
+          </p>
+        </>
+      )}
       {draft.type === "notify" && (
         <>
           <Checks
@@ -459,4 +528,140 @@ export function ActionRow({
       </div>
     </fieldset>
   );
+}
+
+/**
+ * The editor's two cards shared by rules and automations: which conditions must hold (all or any),
+ * the condition rows and the action rows, with their add buttons. With scripts, rows are added and
+ * removed in the page; without, those buttons send the form (intents "add-condition",
+ * "remove-action:2"… for app/utils/rule-form.ts editDraft) and the page comes back with the row.
+ */
+export function ConditionsAndActions({
+  initial,
+  choices,
+  fieldErrors,
+  actionTypes = ACTION_TYPES,
+  blank = blankAction,
+  noConditions,
+  actionsLead,
+}: {
+  initial: { match: string; conditions: ConditionDraft[]; actions: ActionDraft[] };
+  choices: RuleChoices;
+  fieldErrors?: Record<string, string[]>;
+  /** The kinds of action offered (a rule's by default). */
+  actionTypes?: readonly string[];
+  /** A new action row. */
+  blank?: () => ActionDraft;
+  noConditions: string;
+  actionsLead: string;
+}) {
+  const { t } = useT();
+  const [scripted, setScripted] = useState(false);
+  useEffect(() => setScripted(true), []);
+  const ids = useRef(0);
+  const withIds = <T,>(rows: T[]) => rows.map((row) => ({ uid: ++ids.current, row }));
+  const [conditions, setConditions] = useState(() => withIds(initial.conditions));
+  const [actions, setActions] = useState(() => withIds(initial.actions));
+  const [match, setMatch] = useState(initial.match === "any" ? "any" : "all");
+  const addButton = (intent: string, label: string, onAdd: () => void, disabled: boolean) => (
+    <button
+      type={scripted ? "button" : "submit"}
+      name={scripted ? undefined : "intent"}
+      value={scripted ? undefined : intent}
+      formNoValidate
+      className="btn btn-secondary"
+      disabled={disabled}
+      onClick={scripted ? onAdd : undefined}
+    >
+      + {label}
+    </button>
+  );
+  const refresh = !scripted && (
+    <button type="submit" name="intent" value="refresh" className="btn-link without-scripts" formNoValidate>
+      {t(`${R}.refresh`)}
+    </button>
+  );
+
+  return (
+    <>
+      <section className="card" data-testid="conditions">
+        <h2>{t(`${R}.conditions`)}</h2>
+        {conditions.length > 1 ? (
+          <fieldset className="field inline-checks rule-match">
+            <legend>{t(`${R}.match`)}</legend>
+            {(["all", "any"] as const).map((m) => (
+              <label key={m} className="check-inline">
+                <input type="radio" name="match" value={m} checked={match === m} onChange={() => setMatch(m)} /> {t(m === "all" ? `${R}.matchAll` : `${R}.matchAny`)}
+              </label>
+            ))}
+            <FieldErrors keys={fieldErrors?.match} />
+          </fieldset>
+        ) : (
+          <input type="hidden" name="match" value={match} />
+        )}
+        {conditions.length === 0 && <p className="muted">{noConditions}</p>}
+        {conditions.map(({ uid, row }, i) => (
+          <ConditionRow
+            key={uid}
+            index={i}
+            draft={row}
+            choices={choices}
+            fieldErrors={fieldErrors}
+            scripted={scripted}
+            onChange={(next) => setConditions((rows) => rows.map((r) => (r.uid === uid ? { uid, row: next } : r)))}
+            onRemove={() => setConditions((rows) => rows.filter((r) => r.uid !== uid))}
+          />
+        ))}
+        <FieldErrors keys={fieldErrors?.conditions} />
+        <div className="rule-add">
+          {addButton(
+            "add-condition",
+            t(`${R}.addCondition`),
+            () => setConditions((rows) => [...rows, { uid: ++ids.current, row: blankCondition() }]),
+            conditions.length >= MAX_CONDITIONS,
+          )}
+          {refresh}
+        </div>
+      </section>
+
+      <section className="card" data-testid="actions">
+        <h2>{t(`${R}.actions`)}</h2>
+        <p className="muted small">{actionsLead}</p>
+        {actions.map(({ uid, row }, i) => (
+          <ActionRow
+            key={uid}
+            index={i}
+            draft={row}
+            choices={choices}
+            types={actionTypes}
+            fieldErrors={fieldErrors}
+            scripted={scripted}
+            onChange={(next) => setActions((rows) => rows.map((r) => (r.uid === uid ? { uid, row: next } : r)))}
+            onRemove={() => setActions((rows) => rows.filter((r) => r.uid !== uid))}
+          />
+        ))}
+        <FieldErrors keys={fieldErrors?.actions} />
+        <div className="rule-add">
+          {addButton("add-action", t(`${R}.addAction`), () => setActions((rows) => [...rows, { uid: ++ids.current, row: blank() }]), actions.length >= MAX_ACTIONS)}
+          {refresh}
+        </div>
+      </section>
+    </>
+  );
+}
+
+/**
+ * A refused save in an editor: the first error is scrolled into view, wherever it is on a long form
+ * (a phone shows little of it), and the form's own message is shown unless a field already says it
+ * ("another rule has this name").
+ */
+export function useRefusal(formError: string | undefined, fieldErrors: Record<string, string[]> | undefined) {
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!formError) return;
+    const form = formRef.current;
+    (form?.querySelector(".has-error, .field-error") ?? form?.querySelector(".form-error"))?.scrollIntoView({ block: "center" });
+  }, [formError]);
+  const shownFormError = formError && !Object.values(fieldErrors ?? {}).flat().includes(formError) ? formError : undefined;
+  return { formRef, shownFormError };
 }

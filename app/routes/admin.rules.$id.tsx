@@ -5,18 +5,17 @@
 // The form goes to the service as the rule's input (app/utils/rule-form.ts);
 // what it refuses comes back on the row it belongs to, with what was typed.
 // Rows are added and removed in the page; without scripts the same buttons
-// send the form and the page comes back with the row added or removed.
+// send the form and the page comes back with the row added or removed
+// (ConditionsAndActions, shared with the automations' editor).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
 import { Field, FieldErrors, FormError } from "../components/Field.tsx";
-import { ActionRow, ConditionRow, type RuleChoices } from "../components/RuleRows.tsx";
+import { ConditionsAndActions, useRefusal, type RuleChoices } from "../components/RuleRows.tsx";
 import { useT } from "../i18n/i18n.ts";
-import { MAX_ACTIONS, MAX_CONDITIONS } from "../../server/rules/schemas.ts";
 import { asResponse, readForm } from "../utils/forms.server.ts";
 import { pageTitle } from "../utils/meta.ts";
-import { blankAction, blankCondition, editDraft, newRuleDraft, ruleErrors, ruleFromForm, type RuleDraft } from "../utils/rule-form.ts";
+import { editDraft, newRuleDraft, ruleErrors, ruleFromForm, type RuleDraft } from "../utils/rule-form.ts";
 import { createRule, db, deleteRule, DomainError, getRule, requirePermission, ruleChoices, updateRule } from "../services.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, data?.rule ? null : "admin.rules.newTitle", data?.rule?.name);
@@ -105,41 +104,7 @@ function RuleForm({
 }) {
   const { t } = useT();
   const busy = useNavigation().state === "submitting";
-  // With scripts, rows are added and removed in the page; without, those buttons send the form.
-  const [scripted, setScripted] = useState(false);
-  useEffect(() => setScripted(true), []);
-  const ids = useRef(0);
-  const withIds = <T,>(rows: T[]) => rows.map((row) => ({ uid: ++ids.current, row }));
-  const [conditions, setConditions] = useState(() => withIds(initial.conditions));
-  const [actions, setActions] = useState(() => withIds(initial.actions));
-  const [match, setMatch] = useState(initial.match === "any" ? "any" : "all");
-  // A refused save shows the first error, wherever it is on a long form (a phone shows little of it).
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (!formError) return;
-    const form = formRef.current;
-    (form?.querySelector(".has-error, .field-error") ?? form?.querySelector(".form-error"))?.scrollIntoView({ block: "center" });
-  }, [formError]);
-  // The message of the whole form, unless a field already says it ("another rule has this name").
-  const shownFormError = formError && !Object.values(fieldErrors ?? {}).flat().includes(formError) ? formError : undefined;
-  const addButton = (intent: string, label: string, onAdd: () => void, disabled: boolean) => (
-    <button
-      type={scripted ? "button" : "submit"}
-      name={scripted ? undefined : "intent"}
-      value={scripted ? undefined : intent}
-      formNoValidate
-      className="btn btn-secondary"
-      disabled={disabled}
-      onClick={scripted ? onAdd : undefined}
-    >
-      + {label}
-    </button>
-  );
-  const refresh = !scripted && (
-    <button type="submit" name="intent" value="refresh" className="btn-link without-scripts" formNoValidate>
-      {t("admin.rules.refresh")}
-    </button>
-  );
+  const { formRef, shownFormError } = useRefusal(formError, fieldErrors);
 
   return (
     <Form method="post" className="stack rule-form" noValidate ref={formRef}>
@@ -172,72 +137,13 @@ function RuleForm({
         </fieldset>
       </section>
 
-      <section className="card" data-testid="conditions">
-        <h2>{t("admin.rules.conditions")}</h2>
-        {conditions.length > 1 ? (
-          <fieldset className="field inline-checks rule-match">
-            <legend>{t("admin.rules.match")}</legend>
-            {(["all", "any"] as const).map((m) => (
-              <label key={m} className="check-inline">
-                <input type="radio" name="match" value={m} checked={match === m} onChange={() => setMatch(m)} /> {t(m === "all" ? "admin.rules.matchAll" : "admin.rules.matchAny")}
-              </label>
-            ))}
-            <FieldErrors keys={fieldErrors?.match} />
-          </fieldset>
-        ) : (
-          <input type="hidden" name="match" value={match} />
-        )}
-        {conditions.length === 0 && <p className="muted">{t("admin.rules.noConditions")}</p>}
-        {conditions.map(({ uid, row }, i) => (
-          <ConditionRow
-            key={uid}
-            index={i}
-            draft={row}
-            choices={choices}
-            fieldErrors={fieldErrors}
-            scripted={scripted}
-            onChange={(next) => setConditions((rows) => rows.map((r) => (r.uid === uid ? { uid, row: next } : r)))}
-            onRemove={() => setConditions((rows) => rows.filter((r) => r.uid !== uid))}
-          />
-        ))}
-        <FieldErrors keys={fieldErrors?.conditions} />
-        <div className="rule-add">
-          {addButton(
-            "add-condition",
-            t("admin.rules.addCondition"),
-            () => setConditions((rows) => [...rows, { uid: ++ids.current, row: blankCondition() }]),
-            conditions.length >= MAX_CONDITIONS,
-          )}
-          {refresh}
-        </div>
-      </section>
-
-      <section className="card" data-testid="actions">
-        <h2>{t("admin.rules.actions")}</h2>
-        <p className="muted small">{t("admin.rules.actionsLead")}</p>
-        {actions.map(({ uid, row }, i) => (
-          <ActionRow
-            key={uid}
-            index={i}
-            draft={row}
-            choices={choices}
-            fieldErrors={fieldErrors}
-            scripted={scripted}
-            onChange={(next) => setActions((rows) => rows.map((r) => (r.uid === uid ? { uid, row: next } : r)))}
-            onRemove={() => setActions((rows) => rows.filter((r) => r.uid !== uid))}
-          />
-        ))}
-        <FieldErrors keys={fieldErrors?.actions} />
-        <div className="rule-add">
-          {addButton(
-            "add-action",
-            t("admin.rules.addAction"),
-            () => setActions((rows) => [...rows, { uid: ++ids.current, row: blankAction() }]),
-            actions.length >= MAX_ACTIONS,
-          )}
-          {refresh}
-        </div>
-      </section>
+      <ConditionsAndActions
+        initial={initial}
+        choices={choices}
+        fieldErrors={fieldErrors}
+        noConditions={t("admin.rules.noConditions")}
+        actionsLead={t("admin.rules.actionsLead")}
+      />
 
       <div className="form-actions rule-form-actions">
         <button type="submit" name="intent" value="save" className="btn" disabled={busy}>

@@ -256,7 +256,7 @@ export function rowsFromForm(form: FormData): { match: string; conditions: Condi
  * "remove-action:0", "refresh" (show the inputs for fields just chosen).
  * Answers the draft to show, or null when the intent is none of these.
  */
-export function editDraft<D extends { conditions: ConditionDraft[]; actions: ActionDraft[] }>(draft: D, intent: string): D | null {
+export function editDraft<D extends { conditions: ConditionDraft[]; actions: ActionDraft[] }>(draft: D, intent: string, newAction: () => ActionDraft = blankAction): D | null {
   const [what, at] = intent.split(":");
   const index = Number(at);
   switch (what) {
@@ -265,7 +265,7 @@ export function editDraft<D extends { conditions: ConditionDraft[]; actions: Act
     case "add-condition":
       return { ...draft, conditions: [...draft.conditions, blankCondition()] };
     case "add-action":
-      return { ...draft, actions: [...draft.actions, blankAction()] };
+      return { ...draft, actions: [...draft.actions, newAction()] };
     case "remove-condition":
       return { ...draft, conditions: draft.conditions.filter((_, i) => i !== index) };
     case "remove-action":

@@ -2,11 +2,12 @@
 // "Priority is Urgent and text contains “refund” → Team: Billing, Add tags: vip".
 // Pure: names of categories, teams, people, calendars and custom fields come
 // from the caller (server/rules/service.ts ruleChoices); the words from i18n
-// (admin.rules.summary.*). Something a rule names that is gone reads "(removed)".
+// (admin.rules.summary.*; an automation's own, admin.automations.summary.*). Something a rule names that is gone reads "(removed)".
 import { localName } from "../i18n/config.ts";
 import { displayValue, fieldLabel, type FieldDefinition } from "../../server/fields/values.ts";
 import { NONE } from "../../server/rules/schemas.ts";
 import type { ActionDraft, ConditionDraft } from "./rule-form.ts";
+import { afterParts } from "./automation-form.ts";
 
 type T = (key: string, options?: Record<string, unknown>) => string;
 
@@ -19,6 +20,7 @@ export interface RuleNames {
 }
 
 const S = "admin.rules.summary";
+const A = "admin.automations.summary";
 
 /** The label of a condition's value (an enumeration's word, a category's, team's or person's name). */
 export function valueLabel(field: string, value: string, names: RuleNames, t: T, language: string): string {
@@ -117,9 +119,20 @@ export function actionText(a: ActionDraft, names: RuleNames, t: T, language: str
       const who = (a.to ?? []).map((to) => (to === "assignee" ? t(`${S}.theAssignee`) : to === "team" ? t(`${S}.theTeam`) : person(to)));
       return t(`${S}.notify`, { who: who.join(t(`${S}.comma`)) });
     }
+    // An automation's own actions.
+    case "set_status":
+      return t(`${A}.set_status`, { status: t(`ticket.statusStaff.${a.status}`) });
+    case "reply":
+      return t(`${A}.reply`);
     default:
       return a.type;
   }
+}
+
+/** Conditions joined by "and" or "or", as inside a sentence. */
+function conditionsText(rule: { match: string; conditions: readonly ConditionDraft[] }, names: RuleNames, t: T, language: string): string {
+  const joiner = t(rule.match === "any" ? `${S}.orCondition` : `${S}.and`);
+  return rule.conditions.map((c) => conditionText(c, names, t, language)).join(joiner);
 }
 
 /** A rule's conditions and actions, each as one line: "Priority is Urgent and text contains “refund”" and "Team: Billing, Add tags: vip". */
@@ -129,8 +142,26 @@ export function ruleSummary(
   t: T,
   language: string,
 ): { conditions: string; actions: string } {
-  const joiner = t(rule.match === "any" ? `${S}.orCondition` : `${S}.and`);
-  const conditions = rule.conditions.length === 0 ? t(`${S}.everyTicket`) : rule.conditions.map((c) => conditionText(c, names, t, language)).join(joiner);
+  const conditions = rule.conditions.length === 0 ? t(`${S}.everyTicket`) : conditionsText(rule, names, t, language);
   const actions = rule.actions.map((a) => actionText(a, names, t, language)).join(t(`${S}.actionComma`));
   return { conditions: conditions.charAt(0).toLocaleUpperCase() + conditions.slice(1), actions };
+}
+
+/** A waiting time in the largest whole unit: "3 days", "90 minutes". */
+export function durationText(minutes: number, t: T): string {
+  const { amount, unit } = afterParts(minutes);
+  return t(`${A}.${unit}`, { count: amount });
+}
+
+/** An automation in one line: "Pending for 3 days → Reply to the customer, Set status: Solved" (conditions after the time). */
+export function automationSummary(
+  automation: { status: string; afterMinutes: number; match: string; conditions: readonly ConditionDraft[]; actions: readonly ActionDraft[] },
+  names: RuleNames,
+  t: T,
+  language: string,
+): { when: string; actions: string } {
+  const { actions } = ruleSummary(automation, names, t, language);
+  const waited = t(`${A}.waited`, { status: t(`ticket.statusStaff.${automation.status}`), duration: durationText(automation.afterMinutes, t) });
+  const when = automation.conditions.length === 0 ? waited : t(`${A}.waitedIf`, { waited, conditions: conditionsText(automation, names, t, language) });
+  return { when, actions };
 }

@@ -3,7 +3,7 @@
 // themselves), the assignee when the customer writes back, and colleagues
 // @mentioned in an internal note who may see the ticket.
 import type { InTransactionListener } from "../events/emit.ts";
-import { assignmentCauseOf, ruleCauseOf, type NewEvent } from "../events/types.ts";
+import { assignmentCauseOf, automationCauseOf, ruleCauseOf, type NewEvent } from "../events/types.ts";
 import { can, usersHoldingSql } from "../auth/policy.ts";
 import { AUTH_USER_COLUMNS, type AuthUserRow } from "../auth/users.ts";
 import { sqlParams } from "../db/sql.ts";
@@ -29,8 +29,9 @@ export const ticketNotifications: InTransactionListener = {
         if (!to || to === event.actorId) continue;
         // Automatic assignment has no person behind it: the notification names its mode instead.
         const auto = assignmentCauseOf(event);
-        const rule = ruleCauseOf(event);
-        const data = { by: await name(event.actorId), ...(auto ? { auto: auto.mode } : {}), ...(rule ? { rule: rule.ruleName } : {}) };
+        // A rule or automation is named in its place.
+        const rule = ruleCauseOf(event)?.ruleName ?? automationCauseOf(event)?.automationName;
+        const data = { by: await name(event.actorId), ...(auto ? { auto: auto.mode } : {}), ...(rule ? { rule } : {}) };
         const at = event.at.getTime();
         if (!assigned.has(at)) assigned.set(at, []);
         assigned.get(at)!.push({ userId: to, ticketId: event.ticketId, data });
