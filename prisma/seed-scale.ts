@@ -735,7 +735,7 @@ async function insertChunk(
     await client.query(
       `INSERT INTO "Ticket" (id, number, type, channel, priority, status, subject, tags, "requesterId", "assigneeId", "teamId",
          "categoryId", "slaPolicyId", "createdAt", "updatedAt", version, "firstRespondedAt", "solvedAt", "closedAt",
-         "slaState", "slaDueAt", language)
+         "slaState", "slaDueAt", language, "statusChangedAt")
        SELECT t.id, t.number, t.type::"TicketType", t.channel::"Channel", t.priority::"Priority", t.status::"TicketStatus",
               ${fill(`CASE WHEN t.lang = 'zh' THEN ($1::text[])[t.scenario] ELSE ($2::text[])[t.scenario] END`)},
               t.tags, t.customer_id, CASE WHEN t.assigned THEN t.responder_id END, t.team_id, t.category_id, t.policy_id,
@@ -750,7 +750,9 @@ async function insertChunk(
                     ELSE 'on_track' END)::"TicketSlaState",
               CASE WHEN t.policy_id IS NOT NULL AND t.status IN ('new', 'open', 'on_hold')
                    THEN least(CASE WHEN t.t_reply IS NULL THEN t.fr_due END, t.res_due) END,
-              CASE WHEN t.lang = 'zh' THEN 'zh-CN' ELSE 'en' END
+              CASE WHEN t.lang = 'zh' THEN 'zh-CN' ELSE 'en' END,
+              -- Time-based automations count from it (as prisma/seed.ts sets it): closed, solved, filed, else the last change.
+              coalesce(t.t_closed, t.t_solved, CASE WHEN t.status = 'new' THEN t.t0 END, t.updated_at)
        FROM ${STAGE}.ticket t WHERE ${inChunk} ORDER BY t.g`,
       [SCENARIOS.map((s) => s.zh.subject), SCENARIOS.map((s) => s.en.subject), o.now.toISOString()],
     );

@@ -56,8 +56,9 @@ export async function getAutomation(db: Db | Tx, actor: AuthUser, id: string): P
  * conditions and actions name exists, values fit their fields), custom field values as their
  * fields store them ("5" for a number field is 5).
  */
-async function checkedInput(sql: Sql, raw: unknown): Promise<AutomationSpec> {
+async function checkedInput(sql: Sql, raw: unknown, references = true): Promise<AutomationSpec> {
   const input = parseInput(AutomationInputSchema, raw);
+  if (!references) return input;
   // The rules' check sees the actions rules take; its "actions.<i>" paths are mapped back to this list.
   const ruleActions = input.actions.flatMap((action, i) => (isRuleAction(action) ? [{ action, i }] : []));
   const found = await referenceProblems(sql, input.conditions, ruleActions.map((a) => a.action as RuleAction));
@@ -136,14 +137,22 @@ export async function updateAutomation(
   from: { ip?: string } = {},
   now = new Date(),
 ): Promise<StoredAutomation> {
-  const before = await getAutomation(db, actor, id);
-  const change = parseInput(AutomationChangeSchema, raw);
-  const { name, enabled, status, afterMinutes, match, conditions, actions } = before;
+  assertCan(actor, "rules.manage");
+  const change = withoutUndefined(parseInput(AutomationChangeSchema, raw));
   return db
     .$transaction(async (tx) => {
       const sql = asSql(tx);
-      const input = await checkedInput(sql, { name, enabled, status, afterMinutes, match, conditions, actions, ...withoutUndefined(change) });
+      // Read under the lock: two changes at once both stay.
       await lock(sql);
+      const before = await getAutomation(tx, actor, id);
+      const { name, enabled, status, afterMinutes, match, conditions, actions } = before;
+      // What it names is checked when conditions or actions change (an automation naming something gone since
+      // can still be switched off).
+      const input = await checkedInput(
+        sql,
+        { name, enabled, status, afterMinutes, match, conditions, actions, ...change },
+        "conditions" in change || "actions" in change,
+      );
       await refuseTakenName(sql, input.name, id);
       const was = { name, enabled, status, afterMinutes, match, conditions, actions };
       const diff = changedFields(was as unknown as Record<string, unknown>, input);

@@ -18,7 +18,8 @@ export interface InTransactionListener {
 }
 
 /** Listeners emitting events that trigger listeners…: a bound against accidental loops. */
-const MAX_DEPTH = 3;
+// A change, the rules it runs, the SLA escalation their change brings, the rules that runs, …: 6 levels.
+const MAX_DEPTH = 6;
 
 /** `tx` is the command's transaction (server/events/transaction.ts), Prisma's or plain SQL's. */
 export async function emit(tx: Tx | Sql, events: NewEvent[]): Promise<void> {

@@ -19,7 +19,8 @@ import { routingRules } from "./routing-rules.ts";
 import { automationClock, automationTimers } from "./automation-timers.ts";
 
 export function inTransactionListeners(): readonly InTransactionListener[] {
-  return [slaClocks, csatSurvey, healthScore, ticketNotifications, routingRules, automationClock];
+  // Routing first: the others (the SLA clocks above all) then see the ticket as the rules left it.
+  return [routingRules, slaClocks, csatSurvey, healthScore, ticketNotifications, automationClock];
 }
 
 export function durableListeners(): readonly DurableListener[] {

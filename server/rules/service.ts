@@ -151,9 +151,9 @@ function customConditionProblem(field: FieldDefinition | undefined, c: Extract<R
  * A rule's input parsed and checked against what is stored; custom field values come back as
  * their fields store them ("5" for a number field is 5).
  */
-async function checkedInput(sql: Sql, raw: unknown) {
+async function checkedInput(sql: Sql, raw: unknown, references = true) {
   const input = parseInput(RuleInputSchema, raw);
-  const problems = await referenceProblems(sql, input.conditions, input.actions);
+  const problems = references ? await referenceProblems(sql, input.conditions, input.actions) : {};
   if (Object.keys(problems).length > 0) throw new DomainError("validation_failed", "errors.validation", problems);
   const fields = new Map((await fieldDefinitions(sql)).map((d) => [d.key, d]));
   const normalize = <T extends { key: string; value?: unknown }>(item: T): T => {
@@ -223,21 +223,17 @@ export async function createRule(db: Db, actor: AuthUser, raw: unknown, from: { 
 
 /** Changes a rule: what the change leaves out stays (its place in the order too). */
 export async function updateRule(db: Db, actor: AuthUser, id: string, raw: unknown, from: { ip?: string } = {}, now = new Date()): Promise<StoredRule> {
-  const before = await getRule(db, actor, id);
-  const change = parseInput(RuleChangeSchema, raw);
-  const { name, enabled, onCreate, onUpdate, match, conditions, actions } = before;
+  assertCan(actor, "rules.manage");
+  const change = withoutUndefined(parseInput(RuleChangeSchema, raw));
   return db.$transaction(async (tx) => {
     const sql = asSql(tx);
-    const input = await checkedInput(sql, {
-      name,
-      enabled,
-      onCreate,
-      onUpdate,
-      match,
-      conditions,
-      actions,
-      ...withoutUndefined(change),
-    });
+    // Read under the lock: two changes at once (say, switching it off and renaming it) both stay.
+    await lockRules(sql);
+    const before = await getRule(tx, actor, id);
+    const { name, enabled, onCreate, onUpdate, match, conditions, actions } = before;
+    // What it names is checked when conditions or actions change: a rule naming a team removed or a person
+    // deactivated since (skipped when it runs) can still be switched off or renamed.
+    const input = await checkedInput(sql, { name, enabled, onCreate, onUpdate, match, conditions, actions, ...change }, "conditions" in change || "actions" in change);
     await lockRules(sql, input.name, id);
     const [row] = await sql.query<Row>(
       `UPDATE "RoutingRule" SET "name" = $2, "enabled" = $3, "onCreate" = $4, "onUpdate" = $5, "match" = $6, "conditions" = $7::jsonb,

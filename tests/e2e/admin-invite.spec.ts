@@ -3,7 +3,7 @@
 // newcomer joins by the one-time link, signs in with the password they chose
 // and goes online; from then on the team's new tickets alternate between the
 // two online members, and the ticket's timeline says why it came to them.
-import { expect, test, signIn, apiToken, watchErrors } from "./support.ts";
+import { expect, test, signIn, apiToken, watchErrors, solveTickets } from "./support.ts";
 
 test("an invited agent joins a round-robin team, goes online and gets every other new ticket, and the timeline says why", async ({ browser, request }) => {
   const run = Date.now().toString(36);
@@ -142,6 +142,7 @@ test("an invited agent joins a round-robin team, goes online and gets every othe
   await expect(teamRow).toContainText("2 (2 online)");
   await expect(teamRow).toContainText("5 open, 0 unassigned");
 
+  await solveTickets(request, [first, ...next].map((t) => t.number));
   await context.close();
   await lukas.context().close();
   await admin.context().close();

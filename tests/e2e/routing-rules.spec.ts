@@ -1,7 +1,7 @@
 // Routing rules as an admin who works in Chinese sets one up: a rule made in
 // the editor routes the next matching ticket as it is filed, and the ticket's
 // history names the rule.
-import { expect, test, signIn, fileTicket } from "./support.ts";
+import { expect, test, signIn, fileTicket, solveTickets } from "./support.ts";
 
 test("an admin creates a rule in the Chinese admin center and a matching ticket is routed by it", async ({ browser, request }) => {
   const zh = await signIn(browser, "admin@demo.helpdesk", "zh-CN");
@@ -56,5 +56,6 @@ test("an admin creates a rule in the Chinese admin center and a matching ticket 
   await zh.getByRole("button", { name: "确定删除" }).click();
   await expect(zh).toHaveURL(/\/admin\/rules$/);
   await expect(zh.getByRole("row", { name: new RegExp(name) })).toHaveCount(0);
+  await solveTickets(request, [number, plain]);
   await zh.context().close();
 });

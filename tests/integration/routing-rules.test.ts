@@ -94,6 +94,24 @@ describe("on filing", () => {
     expect((await file("Hello there", "Just a question about my account.")).assignee).toEqual({ id: temp.id, name: "Temp Agent" });
     await deactivateUser(ctx.db, ctx.fx.admin, temp.id);
     expect(await file("Hello again", "Another question about my account.")).toMatchObject({ assignee: null, tags: ["routed"] });
+    // It can still be switched off (or renamed) without first mending what it names.
+    const [rule] = await listRules(ctx.db, ctx.fx.admin);
+    expect(await updateRule(ctx.db, ctx.fx.admin, rule.id, { enabled: false })).toMatchObject({ enabled: false });
+    await expect(updateRule(ctx.db, ctx.fx.admin, rule.id, { actions: rule.actions })).rejects.toMatchObject({
+      details: { "actions.0.userId": ["validation.assignee"] },
+    });
+  });
+
+  test("a rule notifies only people who may see the ticket", async () => {
+    await clearRules();
+    await createRule(ctx.db, ctx.fx.admin, {
+      name: "Tell everyone",
+      actions: [{ type: "notify", to: [ctx.fx.agent.id, ctx.fx.billingAgent.id, ctx.fx.supervisor.id] }],
+    });
+    const ticket = await file("Screen flickers", "The screen flickers every few seconds.");
+    const told = await ctx.db.notification.findMany({ where: { ticketId: ticket.id, kind: "rule" }, select: { userId: true } });
+    // Filed in "technical" (the support team): the billing agent may not see it.
+    expect(told.map((n) => n.userId).sort()).toEqual([ctx.fx.agent.id, ctx.fx.supervisor.id].sort());
   });
 });
 
