@@ -5,9 +5,10 @@
 // or off are small forms of their own, so the page works without scripts; on
 // a phone the table becomes cards (.admin-table). With none yet, the classic
 // three are suggested, each opening the editor filled in.
+import { OrderButtons, OnOffCells } from "../components/OrderButtons.tsx";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError } from "../components/Field.tsx";
 import { useT } from "../i18n/i18n.ts";
 import { text } from "../utils/admin-forms.ts";
@@ -91,32 +92,14 @@ export default function AdminAutomations() {
               return (
                 <tr key={automation.id} className={automation.enabled ? undefined : "disabled"} data-automation={automation.name}>
                   <td data-label={t("admin.rules.columns.order")}>
-                    <Form method="post" className="order-buttons">
-                      <input type="hidden" name="id" value={automation.id} />
-                      <span className="order-number">{i + 1}</span>
-                      <button
-                        type="submit"
-                        name="intent"
-                        value="up"
-                        className="btn-link order-move"
-                        disabled={busy || i === 0}
-                        aria-label={t("admin.rules.moveUp", { name: automation.name })}
-                        title={t("admin.rules.moveUp", { name: automation.name })}
-                      >
-                        ↑
-                      </button>
-                      <button
-                        type="submit"
-                        name="intent"
-                        value="down"
-                        className="btn-link order-move"
-                        disabled={busy || i === automations.length - 1}
-                        aria-label={t("admin.rules.moveDown", { name: automation.name })}
-                        title={t("admin.rules.moveDown", { name: automation.name })}
-                      >
-                        ↓
-                      </button>
-                    </Form>
+                    <OrderButtons
+                      id={automation.id}
+                      index={i}
+                      count={automations.length}
+                      busy={busy}
+                      upLabel={t("admin.rules.moveUp", { name: automation.name })}
+                      downLabel={t("admin.rules.moveDown", { name: automation.name })}
+                    />
                   </td>
                   <td className="rule-cell">
                     <Link to={`/admin/automations/${automation.id}`} className="ticket-link">
@@ -127,18 +110,7 @@ export default function AdminAutomations() {
                       <span className="visually-hidden">{t("admin.rules.then")}</span> <span>{summary.actions}</span>
                     </p>
                   </td>
-                  <td data-label={t("admin.rules.columns.status")}>
-                    <span className={`badge rule-state ${automation.enabled ? "status-active" : ""}`}>{automation.enabled ? t("admin.rules.on") : t("admin.rules.off")}</span>
-                  </td>
-                  <td data-label={t("admin.rules.columns.actions")}>
-                    <Form method="post" className="row-actions">
-                      <input type="hidden" name="id" value={automation.id} />
-                      <Link to={`/admin/automations/${automation.id}`}>{t("admin.rules.edit")}</Link>
-                      <button type="submit" name="intent" value={automation.enabled ? "disable" : "enable"} className="btn-link" disabled={busy}>
-                        {automation.enabled ? t("admin.rules.turnOff") : t("admin.rules.turnOn")}
-                      </button>
-                    </Form>
-                  </td>
+                  <OnOffCells id={automation.id} enabled={automation.enabled} editTo={`/admin/automations/${automation.id}`} busy={busy} />
                 </tr>
               );
             })}

@@ -3,6 +3,7 @@
 // archived. Moving a field up or down and archiving / restoring it are small
 // forms of their own, so the page works without scripts; on a phone the
 // table becomes cards (.admin-table, app.css).
+import { OrderButtons } from "../components/OrderButtons.tsx";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -75,32 +76,14 @@ export default function AdminFields() {
               return (
                 <tr key={field.id} className={field.active ? undefined : "archived"} data-key={field.key}>
                   <td data-label={t("ticketFields.columns.order")}>
-                    <Form method="post" className="order-buttons">
-                      <input type="hidden" name="id" value={field.id} />
-                      <span className="order-number">{i + 1}</span>
-                      <button
-                        type="submit"
-                        name="intent"
-                        value="up"
-                        className="btn-link order-move"
-                        disabled={busy || i === 0}
-                        aria-label={t("ticketFields.moveUp", { label })}
-                        title={t("ticketFields.moveUp", { label })}
-                      >
-                        ↑
-                      </button>
-                      <button
-                        type="submit"
-                        name="intent"
-                        value="down"
-                        className="btn-link order-move"
-                        disabled={busy || i === fields.length - 1}
-                        aria-label={t("ticketFields.moveDown", { label })}
-                        title={t("ticketFields.moveDown", { label })}
-                      >
-                        ↓
-                      </button>
-                    </Form>
+                    <OrderButtons
+                      id={field.id}
+                      index={i}
+                      count={fields.length}
+                      busy={busy}
+                      upLabel={t("ticketFields.moveUp", { label })}
+                      downLabel={t("ticketFields.moveDown", { label })}
+                    />
                   </td>
                   <td>
                     <Link to={`/admin/fields/${field.id}`}>{label}</Link>

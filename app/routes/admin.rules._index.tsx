@@ -3,9 +3,10 @@
 // line of the reader's language (app/utils/rule-summary.ts). Moving a rule up
 // or down and turning it on or off are small forms of their own, so the page
 // works without scripts; on a phone the table becomes cards (.admin-table).
+import { OrderButtons, OnOffCells } from "../components/OrderButtons.tsx";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError } from "../components/Field.tsx";
 import { useT } from "../i18n/i18n.ts";
 import { text } from "../utils/admin-forms.ts";
@@ -84,32 +85,14 @@ export default function AdminRules() {
               return (
                 <tr key={rule.id} className={rule.enabled ? undefined : "disabled"} data-rule={rule.name}>
                   <td data-label={t("admin.rules.columns.order")}>
-                    <Form method="post" className="order-buttons">
-                      <input type="hidden" name="id" value={rule.id} />
-                      <span className="order-number">{i + 1}</span>
-                      <button
-                        type="submit"
-                        name="intent"
-                        value="up"
-                        className="btn-link order-move"
-                        disabled={busy || i === 0}
-                        aria-label={t("admin.rules.moveUp", { name: rule.name })}
-                        title={t("admin.rules.moveUp", { name: rule.name })}
-                      >
-                        ↑
-                      </button>
-                      <button
-                        type="submit"
-                        name="intent"
-                        value="down"
-                        className="btn-link order-move"
-                        disabled={busy || i === rules.length - 1}
-                        aria-label={t("admin.rules.moveDown", { name: rule.name })}
-                        title={t("admin.rules.moveDown", { name: rule.name })}
-                      >
-                        ↓
-                      </button>
-                    </Form>
+                    <OrderButtons
+                      id={rule.id}
+                      index={i}
+                      count={rules.length}
+                      busy={busy}
+                      upLabel={t("admin.rules.moveUp", { name: rule.name })}
+                      downLabel={t("admin.rules.moveDown", { name: rule.name })}
+                    />
                   </td>
                   <td className="rule-cell">
                     <Link to={`/admin/rules/${rule.id}`} className="ticket-link">
@@ -128,18 +111,7 @@ export default function AdminRules() {
                       </span>
                     ))}
                   </td>
-                  <td data-label={t("admin.rules.columns.status")}>
-                    <span className={`badge rule-state ${rule.enabled ? "status-active" : ""}`}>{rule.enabled ? t("admin.rules.on") : t("admin.rules.off")}</span>
-                  </td>
-                  <td data-label={t("admin.rules.columns.actions")}>
-                    <Form method="post" className="row-actions">
-                      <input type="hidden" name="id" value={rule.id} />
-                      <Link to={`/admin/rules/${rule.id}`}>{t("admin.rules.edit")}</Link>
-                      <button type="submit" name="intent" value={rule.enabled ? "disable" : "enable"} className="btn-link" disabled={busy}>
-                        {rule.enabled ? t("admin.rules.turnOff") : t("admin.rules.turnOn")}
-                      </button>
-                    </Form>
-                  </td>
+                  <OnOffCells id={rule.id} enabled={rule.enabled} editTo={`/admin/rules/${rule.id}`} busy={busy} />
                 </tr>
               );
             })}

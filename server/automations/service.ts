@@ -14,15 +14,11 @@ import { assertCan, type AuthUser } from "../auth/policy.ts";
 import { changedFields, recordAudit } from "../audit/log.ts";
 import { DomainError, notFound } from "../errors.ts";
 import { parseInput } from "../validation.ts";
-import { fieldDefinitions } from "../fields/service.ts";
-import { valueSchema } from "../fields/values.ts";
-import { referenceProblems } from "../rules/service.ts";
-import type { RuleAction } from "../rules/schemas.ts";
+import { checkedParts, withoutUndefined } from "../rules/service.ts";
 import {
   AutomationChangeSchema,
   AutomationInputSchema,
   AutomationOrderSchema,
-  isRuleAction,
   MAX_AUTOMATIONS,
   type AutomationSpec,
 } from "./schemas.ts";
@@ -58,27 +54,7 @@ export async function getAutomation(db: Db | Tx, actor: AuthUser, id: string): P
  */
 async function checkedInput(sql: Sql, raw: unknown, references = true): Promise<AutomationSpec> {
   const input = parseInput(AutomationInputSchema, raw);
-  if (!references) return input;
-  // The rules' check sees the actions rules take; its "actions.<i>" paths are mapped back to this list.
-  const ruleActions = input.actions.flatMap((action, i) => (isRuleAction(action) ? [{ action, i }] : []));
-  const found = await referenceProblems(sql, input.conditions, ruleActions.map((a) => a.action as RuleAction));
-  const problems: Record<string, string[]> = {};
-  for (const [path, keys] of Object.entries(found)) {
-    const m = /^actions\.(\d+)(.*)$/.exec(path);
-    problems[m ? `actions.${ruleActions[Number(m[1])].i}${m[2]}` : path] = keys;
-  }
-  if (Object.keys(problems).length > 0) throw new DomainError("validation_failed", "errors.validation", problems);
-  const fields = new Map((await fieldDefinitions(sql)).map((d) => [d.key, d]));
-  const normalize = <T extends { key: string; value?: unknown }>(item: T): T => {
-    const field = fields.get(item.key);
-    if (!field || item.value === undefined || item.value === null) return item;
-    return { ...item, value: valueSchema(field).parse(item.value) };
-  };
-  return {
-    ...input,
-    conditions: input.conditions.map((c) => (c.field === "custom" ? normalize(c) : c)),
-    actions: input.actions.map((a) => (a.type === "set_field" ? normalize(a) : a)),
-  };
+  return { ...input, ...(await checkedParts(sql, input, references)) };
 }
 
 /** One change to the automations at a time: positions, the limit and names stay consistent. */
@@ -188,7 +164,6 @@ export async function deleteAutomation(db: Db, actor: AuthUser, id: string, from
   return automation;
 }
 
-const withoutUndefined = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /**
  * Puts the automations in the order given (every automation's id, once): the order lists show.

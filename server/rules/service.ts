@@ -13,7 +13,7 @@ import { DomainError, notFound } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { fieldDefinitions } from "../fields/service.ts";
 import { valueSchema, type FieldDefinition } from "../fields/values.ts";
-import { MAX_RULES, RuleChangeSchema, RuleInputSchema, RuleOrderSchema, type RuleAction, type RuleCondition } from "./schemas.ts";
+import { ACTION_TYPES, MAX_RULES, RuleChangeSchema, RuleInputSchema, RuleOrderSchema, type RuleAction, type RuleCondition } from "./schemas.ts";
 import { rulesFromStored } from "./stored.ts";
 import { ALWAYS_OPEN_CALENDAR_ID } from "../sla/stored.ts";
 import type { Rule } from "./evaluate.ts";
@@ -148,24 +148,47 @@ function customConditionProblem(field: FieldDefinition | undefined, c: Extract<R
 }
 
 /**
- * A rule's input parsed and checked against what is stored; custom field values come back as
- * their fields store them ("5" for a number field is 5).
+ * Conditions and actions of a rule or an automation checked against what is stored (when
+ * `references`: what they name exists, values fit their fields; errors on "conditions.<i>…" and
+ * "actions.<i>…", actions rules do not take left to the caller), custom field values as their fields
+ * store them ("5" for a number field is 5).
  */
-async function checkedInput(sql: Sql, raw: unknown, references = true) {
-  const input = parseInput(RuleInputSchema, raw);
-  const problems = references ? await referenceProblems(sql, input.conditions, input.actions) : {};
-  if (Object.keys(problems).length > 0) throw new DomainError("validation_failed", "errors.validation", problems);
+export async function checkedParts<A extends { type: string }>(
+  sql: Sql,
+  input: { conditions: RuleCondition[]; actions: A[] },
+  references: boolean,
+): Promise<{ conditions: RuleCondition[]; actions: A[] }> {
+  if (references) {
+    // The check sees the actions rules take; its "actions.<i>" paths are mapped back to the whole list.
+    const ruleActions = input.actions.flatMap((action, i) => ((ACTION_TYPES as string[]).includes(action.type) ? [{ action: action as unknown as RuleAction, i }] : []));
+    const found = await referenceProblems(
+      sql,
+      input.conditions,
+      ruleActions.map((a) => a.action),
+    );
+    const problems: Record<string, string[]> = {};
+    for (const [path, keys] of Object.entries(found)) {
+      const m = /^actions\.(\d+)(.*)$/.exec(path);
+      problems[m ? `actions.${ruleActions[Number(m[1])].i}${m[2]}` : path] = keys;
+    }
+    if (Object.keys(problems).length > 0) throw new DomainError("validation_failed", "errors.validation", problems);
+  }
   const fields = new Map((await fieldDefinitions(sql)).map((d) => [d.key, d]));
-  const normalize = <T extends { key: string; value?: unknown }>(item: T): T => {
-    const field = fields.get(item.key);
+  const normalize = <T extends { key?: unknown; value?: unknown }>(item: T): T => {
+    const field = fields.get(String(item.key));
     if (!field || item.value === undefined || item.value === null) return item;
     return { ...item, value: valueSchema(field).parse(item.value) };
   };
   return {
-    ...input,
     conditions: input.conditions.map((c) => (c.field === "custom" ? normalize(c) : c)),
-    actions: input.actions.map((a) => (a.type === "set_field" ? normalize(a) : a)),
+    actions: input.actions.map((a) => (a.type === "set_field" ? normalize(a as A & { key: string; value: unknown }) : a)),
   };
+}
+
+/** A rule's input parsed and checked (checkedParts). */
+async function checkedInput(sql: Sql, raw: unknown, references = true) {
+  const input = parseInput(RuleInputSchema, raw);
+  return { ...input, ...(await checkedParts(sql, input, references)) };
 }
 
 /**
@@ -285,7 +308,7 @@ export async function deleteRule(db: Db, actor: AuthUser, id: string, from: { ip
   return rule;
 }
 
-const withoutUndefined = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+export const withoutUndefined = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** Puts the rules in the order given: every rule's id, once. */
 export async function reorderRules(db: Db, actor: AuthUser, raw: unknown, from: { ip?: string } = {}, now = new Date()): Promise<StoredRule[]> {
