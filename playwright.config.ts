@@ -46,6 +46,9 @@ export default defineConfig({
       DATA_DIR: ".data/e2e",
       EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? "54369",
       EMBEDDED_MEILI_PORT: process.env.E2E_MEILI_PORT ?? "7741",
+      // The specs send mail to it (tests/e2e/support.ts).
+      INBOUND_SMTP_PORT: process.env.E2E_SMTP_PORT ?? "2635",
+      PUBLIC_URL: `http://localhost:${PORT}`,
       NODE_ENV: "production",
     },
   },

@@ -52,6 +52,8 @@ export interface Target {
   pgPort: number;
   meiliPort: number;
   dataDir: string;
+  /** The built-in inbound SMTP server's port (`<PREFIX>_SMTP_PORT`); off when unset. */
+  smtpPort?: number;
 }
 
 /**
@@ -72,6 +74,7 @@ export function targetFromEnv(prefix: string, defaults: Target, env: NodeJS.Proc
     port: port("PORT", defaults.port),
     pgPort: port("PG_PORT", defaults.pgPort),
     meiliPort: port("MEILI_PORT", defaults.meiliPort),
+    smtpPort: defaults.smtpPort === undefined ? undefined : port("SMTP_PORT", defaults.smtpPort),
     dataDir: dir ? path.resolve(root, dir) : defaults.dataDir,
   };
 }
@@ -98,6 +101,7 @@ export function startServer(target: Target): Server {
       DATA_DIR: target.dataDir,
       EMBEDDED_PG_PORT: String(target.pgPort),
       EMBEDDED_MEILI_PORT: String(target.meiliPort),
+      INBOUND_SMTP_PORT: String(target.smtpPort ?? 0),
       NODE_ENV: "production",
     },
     stdio: ["ignore", "pipe", "pipe"],

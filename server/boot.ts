@@ -1,7 +1,7 @@
 // Brings up what the app needs: configuration, the database and search
 // servers (embedded ones when no URL is given), migrations and demo data.
 import path from "node:path";
-import { blobStoreConfig, parseEnv, type Env } from "./config.ts";
+import { blobStoreConfig, mailSettingsFrom, parseEnv, type Env } from "./config.ts";
 import {
   claimDataDir,
   loadOrCreateSecrets,
@@ -79,6 +79,7 @@ export async function boot(log: (line: string) => void = console.log): Promise<B
       sessionSecret: env.SESSION_SECRET ?? secrets!.sessionSecret,
       searchIndexPrefix: env.SEARCH_INDEX_PREFIX,
       blobStore: blobStoreConfig(env, dataDir),
+      mail: mailSettingsFrom(env, dataDir),
     };
     setRuntimeSettings(settings);
 

@@ -3,6 +3,7 @@
 import path from "node:path";
 import { z } from "zod";
 import type { BlobStoreConfig } from "./attachments/store.ts";
+import type { MailSettings } from "./mail/settings.ts";
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -49,6 +50,21 @@ export const EnvSchema = z
   ROLE: z.enum(ROLES, { error: "must be all, web or worker" }).default("all"),
   /** Set when a proxy in front sets X-Forwarded-For: the sign-in throttles then count by the client's address. */
   TRUST_PROXY: z.stringbool().default(false),
+  /** Where people reach the helpdesk: links in mail (password reset, surveys, tickets) start with it. Default http://localhost:PORT. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The support address: mail is sent from it and customers write to it. */
+  MAIL_FROM: z.email("must be an email address such as support@example.com").default("support@helpdesk.localhost"),
+  /**
+   * Real outbound mail: smtp://user:password@host:587 (STARTTLS) or smtps://…:465. Unset: every
+   * mail is kept as an .eml file under DATA_DIR/mail/outbox and shown at /admin/mail.
+   */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+  /** The built-in inbound SMTP server's port (0: off). Default 2525 when ROLE is all, off otherwise. */
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Where the inbound SMTP server listens: loopback by default; 0.0.0.0 to receive mail from outside. */
+  INBOUND_SMTP_HOST: z.string().min(1).default("127.0.0.1"),
+  /** The largest mail the inbound server accepts, in megabytes. */
+  INBOUND_MAX_MB: z.coerce.number().int().min(1).max(100).default(25),
   })
   // Embedded servers belong to one process; a deployment of several shares external ones.
   .refine((env) => env.ROLE === "all" || (env.DATABASE_URL && env.MEILI_URL), {
@@ -94,5 +110,17 @@ export function blobStoreConfig(env: Env, dataDir: string): BlobStoreConfig {
     forcePathStyle: env.S3_FORCE_PATH_STYLE,
     // A prefix names a folder: "install-a" keeps keys under "install-a/".
     prefix: env.S3_PREFIX && !env.S3_PREFIX.endsWith("/") ? `${env.S3_PREFIX}/` : env.S3_PREFIX,
+  };
+}
+
+/** The mail channel's settings, from the environment (server/mail/settings.ts). */
+export function mailSettingsFrom(env: Env, dataDir: string): MailSettings {
+  const inboundPort = env.INBOUND_SMTP_PORT ?? (env.ROLE === "all" ? 2525 : 0);
+  return {
+    from: env.MAIL_FROM.toLowerCase(),
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+    smtpUrl: env.SMTP_URL ?? null,
+    sinkDir: path.join(dataDir, "mail", "outbox"),
+    inbound: inboundPort > 0 ? { host: env.INBOUND_SMTP_HOST, port: inboundPort, maxBytes: env.INBOUND_MAX_MB * 1024 * 1024 } : null,
   };
 }

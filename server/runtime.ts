@@ -3,6 +3,7 @@
 // connection settings) is kept on globalThis: both copies see the same one.
 
 import type { BlobStoreConfig } from "./attachments/store.ts";
+import type { MailSettings } from "./mail/settings.ts";
 
 export interface RuntimeSettings {
   databaseUrl: string;
@@ -12,6 +13,8 @@ export interface RuntimeSettings {
   searchIndexPrefix: string;
   /** Where attachment bytes are kept (server/attachments/store.ts). */
   blobStore: BlobStoreConfig;
+  /** Mail in and out (server/mail/settings.ts). */
+  mail: MailSettings;
 }
 
 const store = globalThis as unknown as { __helpdesk?: Map<string, unknown> };

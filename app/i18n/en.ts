@@ -1,6 +1,11 @@
 // English UI strings: the source of every key. zh-CN.ts must have them all
 // (the type checker enforces it).
+import { mailEn } from "./mail.en.ts";
+import { recoveryEn } from "./recovery.en.ts";
+
 const en = {
+  mail: mailEn,
+  recovery: recoveryEn,
   app: {
     name: "Helpdesk",
     skipToContent: "Skip to content",

@@ -1,8 +1,12 @@
 // Simplified Chinese UI strings (translation of en.ts).
 
 import type { Resources } from "./en.ts";
+import { mailZhCN } from "./mail.zh-CN.ts";
+import { recoveryZhCN } from "./recovery.zh-CN.ts";
 
 const zhCN: Resources = {
+  mail: mailZhCN,
+  recovery: recoveryZhCN,
   app: {
     name: "客服中心",
     skipToContent: "跳到主要内容",

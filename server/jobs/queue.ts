@@ -18,6 +18,7 @@ import { assignWaiting } from "../assignment/assigner.ts";
 import { runAutomation } from "../automations/run.ts";
 import { checkAutomations } from "../automations/timers.ts";
 import { z } from "zod";
+import { sendQueuedMail } from "../mail/send.ts";
 
 
 export const TASKS: TaskList = {
@@ -61,6 +62,11 @@ export const TASKS: TaskList = {
   /** Every enabled automation has its job (the safety net: jobs are scheduled as tickets change status). */
   "automations-check": async () => {
     await checkAutomations(sqlOf(db()));
+  },
+  /** One queued mail (server/mail/): composed and sent over SMTP or into the local sink; retried with backoff. */
+  "send-mail": async (payload, helpers) => {
+    const { mailId } = z.object({ mailId: z.string() }).parse(payload ?? {});
+    await sendQueuedMail(db(), mailId, { number: helpers.job.attempts, last: helpers.job.attempts >= helpers.job.max_attempts });
   },
   /** Tidies away ended sessions (they are refused the moment they end). */
   "prune-sessions": async () => {

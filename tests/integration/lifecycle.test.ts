@@ -17,6 +17,8 @@ const env: Record<string, string> = {
   DATA_DIR: dataDir,
   EMBEDDED_PG_PORT: "54379",
   EMBEDDED_MEILI_PORT: "7751",
+  // Mail in is tested elsewhere; another test process may hold the default port.
+  INBOUND_SMTP_PORT: "0",
   NODE_ENV: "production",
 };
 

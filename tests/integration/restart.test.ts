@@ -12,7 +12,7 @@ import { forgetSingleton, runtimeSettings, setRuntimeSettings } from "../../serv
 import { startHelpdesk, type HelpdeskProcess } from "../../server/app.ts";
 import { createFixtures } from "../support/factories.ts";
 import { liveClient, record, until } from "../support/live.ts";
-import { testBlobDir } from "../support/services.ts";
+import { testBlobDir, testMailSettings } from "../support/services.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dir = path.join(root, ".data", "test-restart", "postgres");
@@ -35,6 +35,7 @@ beforeAll(async () => {
     meiliKey: inject("meiliKey"),
     sessionSecret: "test-session-secret-test-session-secret",
     blobStore: { kind: "disk", dir: testBlobDir() },
+    mail: testMailSettings(),
     searchIndexPrefix: "restart_",
   });
   forgetSingleton("db");

@@ -8,6 +8,7 @@ import pg from "pg";
 import { inject } from "vitest";
 import { createDb, type Db } from "../../server/db/client.ts";
 import { setRuntimeSettings } from "../../server/runtime.ts";
+import type { MailSettings } from "../../server/mail/settings.ts";
 
 export interface TestDatabase {
   db: Db;
@@ -42,6 +43,18 @@ export function testBlobDir(): string {
   return path.join(os.tmpdir(), "helpdesk-test-attachments", String(process.pid));
 }
 
+/** Mail settings for tests: the local sink in a directory of this process, no inbound server unless a test starts one. */
+export function testMailSettings(overrides: Partial<MailSettings> = {}): MailSettings {
+  return {
+    from: "support@helpdesk.test",
+    publicUrl: "http://helpdesk.test",
+    smtpUrl: null,
+    sinkDir: path.join(os.tmpdir(), "helpdesk-test-mail", String(process.pid)),
+    inbound: null,
+    ...overrides,
+  };
+}
+
 /**
  * Points the process-wide settings (used by db(), the search client and
  * sessions) at the test servers, with a search index prefix of its own.
@@ -54,6 +67,7 @@ export function useTestRuntime(databaseUrl: string): { searchIndexPrefix: string
     meiliKey: inject("meiliKey"),
     sessionSecret: "test-session-secret-test-session-secret",
     blobStore: { kind: "disk", dir: testBlobDir() },
+    mail: testMailSettings(),
     searchIndexPrefix,
   });
   return { searchIndexPrefix };
