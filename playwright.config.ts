@@ -4,6 +4,8 @@
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+// Its own data directory, so runs on other ports can go on side by side.
+const DATA_DIR = process.env.E2E_DATA_DIR ?? ".data/e2e";
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -32,7 +34,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "rm -rf .data/e2e && exec node --import tsx server/index.ts",
+    command: `rm -rf ${DATA_DIR} && exec node --import tsx server/index.ts`,
     // Stop it the way a service manager would, so it stops its embedded
     // servers (they run in their own process group and would outlive a kill).
     gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
@@ -43,7 +45,7 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       PORT: String(PORT),
-      DATA_DIR: ".data/e2e",
+      DATA_DIR,
       EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? "54369",
       EMBEDDED_MEILI_PORT: process.env.E2E_MEILI_PORT ?? "7741",
       // The specs send mail to it (tests/e2e/support.ts).
