@@ -16,6 +16,7 @@ import { loadOrCreateSecrets, startEmbeddedPostgres } from "../server/embedded.t
 import { REFERENCE_CONCURRENCY, REFERENCE_SECONDS, writeReference, type WriteReference } from "./write-reference.ts";
 import { benchSla, type SlaBench } from "./sla.ts";
 import { ROUTING_RULES, setUpRouting, untilListenersIdle, type RoutingResult } from "./routing.ts";
+import { inboundMail, type MailResult } from "./mail.ts";
 import { SEARCH_QUERIES, savedViewFor, searchSenders, untilSearchIdle, untilTicketsIndexed, type Reindex } from "./workspace.ts";
 import {
   ADMIN,
@@ -50,7 +51,7 @@ import {
   type Target,
 } from "./lib.ts";
 
-const target: Target = targetFromEnv("BENCH", { port: 3300, pgPort: 54389, meiliPort: 7761, dataDir: path.join(root, ".data", "bench") });
+const target: Target = targetFromEnv("BENCH", { port: 3300, pgPort: 54389, meiliPort: 7761, smtpPort: 2725, dataDir: path.join(root, ".data", "bench") });
 const dataDir = target.dataDir;
 
 // ------------------------------------------------------------------- options
@@ -434,6 +435,8 @@ interface Results {
   reindex: Reindex | null;
   /** POST /api/v1/tickets with 50 routing rules and round-robin on: what the rules did, and the assignment's catch-up (bench/routing.ts). */
   routing: RoutingResult | null;
+  /** Mail sent to the built-in inbound SMTP server → ticket in the agent's queue (bench/mail.ts). */
+  mail: MailResult | null;
   serverMemory: { pid: number | null; afterStart: Memory | null; afterRun: Memory | null };
   notes: string[];
 }
@@ -544,6 +547,15 @@ function table(results: Results): string {
       `after sending the POST p50 ${live.sinceRequestP50Ms.toFixed(1)} ms, p95 ${live.sinceRequestP95Ms.toFixed(1)} ms, max ${live.sinceRequestMaxMs.toFixed(1)} ms.`,
     );
   }
+  const mail = results.mail;
+  if (mail) {
+    lines.push(
+      "",
+      `Inbound mail (${mail.mails} mails over ${mail.connections} SMTP connections to the built-in server, each from its own sender, → \`queue:ticket\` at the agent's socket): ` +
+        `${mail.acceptedPerS} mails/s acknowledged (stored before the SMTP 250), ${mail.processedPerS} mails/s processed into tickets in the agent's open queue; ` +
+        `from the acknowledgement to the ticket at the agent p50 ${mail.p50Ms.toFixed(1)} ms, p95 ${mail.p95Ms.toFixed(1)} ms, max ${mail.maxMs.toFixed(1)} ms (${mail.missed} missed).`,
+    );
+  }
   const mem = results.serverMemory;
   if (mem.afterRun) {
     lines.push(
@@ -629,6 +641,7 @@ async function main(): Promise<number> {
     sla: null,
     reindex: null,
     routing: null,
+    mail: null,
     serverMemory: { pid: null, afterStart: null, afterRun: null },
     notes: [
       "Latency: from writing the request to the end of the response body, over keep-alive loopback connections; nearest-rank percentiles.",
@@ -799,6 +812,10 @@ async function main(): Promise<number> {
     meili.close();
     await sleep(500); // let the outbox relay drain the tickets filed above
     results.liveDelivery = await liveDelivery(agentCookie, customerToken);
+    await sleep(1_000);
+    results.mail = await inboundMail({ webPort: target.port, smtpPort: target.smtpPort!, agentCookie, log });
+    const m = results.mail;
+    log(`  ${m.mails} mails: accepted ${m.acceptedPerS}/s, processed ${m.processedPerS}/s; acknowledgement → agent's queue p50 ${m.p50Ms} ms, p95 ${m.p95Ms} ms (${m.missed} missed)`);
     results.serverMemory.afterRun = memoryOf(server.pid);
     // Last: it adds 110,000 tickets.
     results.sla = await benchSla(http, databaseUrlOf(), { supervisor: await http.apiToken(SUPERVISOR), customer: customerToken }, log);
