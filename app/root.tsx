@@ -46,6 +46,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     /** Whether visitors may create customer accounts. */
     signup: settings.customerSignup,
     user: user ? { id: user.id, name: user.name, role: user.role } : null,
+    /** A customer whose address is not confirmed yet sees no request: the banner offers the link (app/routes/confirm-email.tsx). */
+    unconfirmedEmail: user?.emailUnconfirmed ? user.email : null,
     /** Agents and supervisors say whether they take work (the header's picker). */
     availability: user && can(user, "tickets.assignable") ? user.availability : null,
     // Which sections the navigation offers: the pages' own guards decide the rest.
@@ -67,13 +69,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /**
  * The root data (who is signed in, language, time zone) changes only when
- * someone signs in or out, signs up, joins by an invitation or switches
+ * someone signs in or out, signs up, joins by an invitation, follows a mailed link or switches
  * language; every other form post and live refresh leaves it alone, which
  * saves a user lookup each time.
  */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) => {
   if (!formAction) return false;
-  return ["/login", "/logout", "/signup", "/invite/", "/set-language", "/notifications", "/availability"].some((path) => formAction.startsWith(path))
+  return ["/login", "/logout", "/signup", "/invite/", "/reset-password/", "/verify/", "/set-language", "/notifications", "/availability"].some((path) =>
+    formAction.startsWith(path),
+  )
     ? defaultShouldRevalidate
     : false;
 };
@@ -192,8 +196,31 @@ function Shell({ children }: { children: React.ReactNode }) {
           )}
         </div>
       </header>
-      <main id="main">{children}</main>
+      <main id="main">
+        {data?.unconfirmedEmail && !/^\/(confirm-email|verify\/)/.test(location.pathname) && <ConfirmEmailBanner email={data.unconfirmedEmail} />}
+        {children}
+      </main>
     </>
+  );
+}
+
+/** Until a customer confirms their address, their requests stay hidden: this says so and mails the link. */
+function ConfirmEmailBanner({ email }: { email: string }) {
+  const { t } = useTranslation();
+  return (
+    <section className="confirm-banner" aria-labelledby="confirm-banner-title">
+      <div>
+        <p id="confirm-banner-title">
+          <strong>{t("recovery.unconfirmed.notice")}</strong>
+        </p>
+        <p className="muted small break">{t("recovery.unconfirmed.detail", { email })}</p>
+      </div>
+      <Form method="post" action="/confirm-email">
+        <button type="submit" className="btn btn-small">
+          {t("recovery.unconfirmed.send")}
+        </button>
+      </Form>
+    </section>
   );
 }
 

@@ -14,7 +14,16 @@ export {
   startSession,
 } from "../server/auth/session.ts";
 export { can } from "../server/auth/policy.ts";
-export { changePassword, ChangePasswordFormSchema, signIn, signUpCustomer } from "../server/auth/accounts.ts";
+export { changePassword, ChangePasswordFormSchema, signIn } from "../server/auth/accounts.ts";
+export {
+  ChooseNewPasswordSchema,
+  confirmAddress,
+  openAccountLink,
+  requestPasswordReset,
+  resetPassword,
+  sendConfirmationLink,
+  signUpCustomer,
+} from "../server/auth/recovery.ts";
 export { parseInput } from "../server/validation.ts";
 export { DomainError } from "../server/errors.ts";
 export {
@@ -95,3 +104,9 @@ export {
 export { currentSettings, DEFAULT_SETTINGS, getSettings, updateSettings } from "../server/admin/settings.ts";
 export { hashPassword } from "../server/auth/password.ts";
 export { loadAuthUser } from "../server/auth/users.ts";
+// Mail received (server/mail/inbound/) and the addresses it arrives at (server/mail/channels.ts).
+export { getInboundMail, inboundRaw, INBOUND_STATUSES, listInboundMail, retryInboundMail } from "../server/mail/inbound/admin.ts";
+export { createMailChannel, deleteMailChannel, listMailChannels, mailChannelChoices, updateMailChannel } from "../server/mail/channels.ts";
+// Mail sent (server/mail/outbound-admin.ts).
+export { getOutboundMail, listOutboundMail, outboundEml, OUTBOUND_KINDS, OUTBOUND_STATUSES } from "../server/mail/outbound-admin.ts";
+export { mailSettings } from "../server/mail/settings.ts";

@@ -283,6 +283,7 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
   for (const account of DEMO_ACCOUNTS) {
     if (account.role === "customer") continue;
     const id = randomUUID();
+    const createdAt = ago(rng.int(200, 500) * DAY);
     staff.push({ id, name: account.name, role: account.role, teams: account.teams ?? [] });
     users.push({
       id,
@@ -295,7 +296,9 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
       // room for 30 open tickets each, and the two who also answer in Chinese.
       capacity: account.role === "agent" ? 30 : null,
       skillLanguages: account.role !== "agent" ? [] : ["Li Wei", "Zhang Min"].includes(account.name) ? ["en", "zh-CN"] : ["en"],
-      createdAt: ago(rng.int(200, 500) * DAY),
+      createdAt,
+      // Set up by an admin: the address counts as confirmed.
+      emailVerifiedAt: createdAt,
     });
   }
   const supervisor = staff.find((s) => s.role === "supervisor")!;
@@ -346,6 +349,8 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
       role: "customer",
       locale: c.locale,
       createdAt: c.createdAt,
+      // Demo customers signed up and confirmed their address: they see their requests.
+      emailVerifiedAt: c.createdAt,
     });
   }
 

@@ -26,6 +26,7 @@ import { RealtimeDelivery } from "./listeners/realtime.ts";
 import { PresenceSync } from "./realtime/presence-sync.ts";
 import { durableListeners } from "./listeners/index.ts";
 import { startJobRunner } from "./jobs/queue.ts";
+import { startInboundSmtp } from "./mail/inbound/smtp.ts";
 import type { RuntimeSettings } from "./runtime.ts";
 import type { ServerStatus } from "./supervise.ts";
 import type { Role } from "./config.ts";
@@ -33,6 +34,8 @@ import type { Role } from "./config.ts";
 export interface HelpdeskProcess {
   /** Where the web role listens; null for a worker. */
   url: string | null;
+  /** The port of the built-in inbound SMTP server (server/mail/inbound/smtp.ts); null when off. */
+  inboundSmtpPort: number | null;
   /** Delivers and handles everything committed so far (tests, benchmarks). */
   drain(): Promise<void>;
   close(): Promise<void>;
@@ -65,10 +68,18 @@ export async function startHelpdesk(options: {
   const stops: (() => Promise<void>)[] = [];
   let web: { url: string; realtime: RealtimeDelivery } | null = null;
   let worker: { durable: DurableRunner } | null = null;
+  let inboundSmtpPort: number | null = null;
 
   try {
     await wakeup.start();
     if (role !== "worker") web = await startWeb(options, pool, wakeup, stops);
+    // Mail is taken in by whichever process the settings say (by default the embedded all-in-one).
+    const inbound = options.settings.mail.inbound;
+    if (inbound) {
+      const smtp = await startInboundSmtp(db(), inbound);
+      stops.push(() => smtp.close());
+      inboundSmtpPort = smtp.port;
+    }
     if (role !== "web") {
       const durable = new DurableRunner(pool, wakeup, durableListeners(), warn);
       await durable.start();
@@ -84,6 +95,7 @@ export async function startHelpdesk(options: {
 
   return {
     url: web?.url ?? null,
+    inboundSmtpPort,
     async drain() {
       await web?.realtime.drain();
       await worker?.durable.drain();

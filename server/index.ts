@@ -61,6 +61,9 @@ async function main() {
   const banner: string[] = [];
   if (env.ROLE === "worker") banner.push("\nHelpdesk worker is running (listeners and jobs).");
   else banner.push(`\nHelpdesk is running at http://localhost:${env.PORT}${env.ROLE === "web" ? " (web only)" : ""}`);
+  if (server.inboundSmtpPort !== null) {
+    banner.push(`Mail: send to ${settings.mail.from} via SMTP localhost:${server.inboundSmtpPort}; sent mail at /admin/mail`);
+  }
   // Only where the demo accounts exist: a real installation has other users.
   const demo =
     env.ROLE !== "worker" &&

@@ -2,10 +2,12 @@
 // (the type checker enforces it).
 import { mailEn } from "./mail.en.ts";
 import { recoveryEn } from "./recovery.en.ts";
+import { inboundEn } from "./inbound.en.ts";
 
 const en = {
   mail: mailEn,
   recovery: recoveryEn,
+  inbound: inboundEn,
   app: {
     name: "Helpdesk",
     skipToContent: "Skip to content",

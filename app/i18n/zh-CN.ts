@@ -3,10 +3,12 @@
 import type { Resources } from "./en.ts";
 import { mailZhCN } from "./mail.zh-CN.ts";
 import { recoveryZhCN } from "./recovery.zh-CN.ts";
+import { inboundZhCN } from "./inbound.zh-CN.ts";
 
 const zhCN: Resources = {
   mail: mailZhCN,
   recovery: recoveryZhCN,
+  inbound: inboundZhCN,
   app: {
     name: "客服中心",
     skipToContent: "跳到主要内容",

@@ -53,7 +53,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const actionName = (t: TFunction, action: string) => t(`auditLog.actions.${action}`, { defaultValue: action });
+// Account recovery names its own actions (app/i18n/recovery.*.ts).
+const actionName = (t: TFunction, action: string) => t([`auditLog.actions.${action}`, `recovery.auditActions.${action}`], { defaultValue: action });
 
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
 

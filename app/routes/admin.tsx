@@ -4,7 +4,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useT } from "../i18n/i18n.ts";
-import { adminSectionsFor } from "../utils/admin-sections.ts";
+import { adminSectionLabel, adminSectionsFor } from "../utils/admin-sections.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { can, requireUser } from "../services.server.ts";
 
@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const sections = adminSectionsFor((p) => can(user, p));
   if (sections.length === 0) throw new Response("errors.forbidden", { status: 403 });
-  return { sections: sections.map((s) => ({ key: s.key, to: s.to })) };
+  return { sections: sections.map((s) => ({ key: s.key, to: s.to, label: adminSectionLabel(s) })) };
 }
 
 export default function AdminLayout() {
@@ -27,7 +27,7 @@ export default function AdminLayout() {
         <ul>
           {sections.map((s) => (
             <li key={s.key}>
-              <NavLink to={s.to}>{t(`admin.sections.${s.key}`)}</NavLink>
+              <NavLink to={s.to}>{t(s.label)}</NavLink>
             </li>
           ))}
         </ul>

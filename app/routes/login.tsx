@@ -39,6 +39,9 @@ export default function Login() {
         <Field name="password" label={t("auth.password")} errors={result?.fieldErrors?.password}>
           <input id="password" name="password" type="password" autoComplete="current-password" required />
         </Field>
+        <p className="small field-aside">
+          <Link to="/forgot-password">{t("recovery.forgotPassword")}</Link>
+        </p>
         <button type="submit" className="btn" disabled={busy}>
           {t("auth.signInButton")}
         </button>

@@ -40,8 +40,12 @@ export async function action({ request }: ActionFunctionArgs) {
     const intent = Intent.parse(form.get("intent"));
     if (intent === "read-all") return { ok: true as const, ...(await markRead(db(), user, { all: true })) };
     if (intent === "read") return { ok: true as const, ...(await markRead(db(), user, { ids: [form.get("id")] })) };
-    // Unchecked boxes are not sent: every kind is named, on or off.
-    await setPreferences(db(), user, Object.fromEntries(Object.keys(NOTIFICATION_KINDS).map((kind) => [kind, { inApp: form.get(kind) === "on" }])));
+    // Unchecked boxes are not sent: every kind is named, on or off, in the app and by mail.
+    await setPreferences(
+      db(),
+      user,
+      Object.fromEntries(Object.keys(NOTIFICATION_KINDS).map((kind) => [kind, { inApp: form.get(kind) === "on", email: form.get(`${kind}.email`) === "on" }])),
+    );
     return { ok: true as const, saved: true };
   } catch (error) {
     return formFailure(error, form);
@@ -103,11 +107,34 @@ export default function Notifications() {
       )}
       <Form method="post" className="card">
         <h2>{t("notifications.preferences")}</h2>
-        {Object.entries(data.preferences).map(([kind, choice]) => (
-          <label key={kind} className="check">
-            <input type="checkbox" name={kind} defaultChecked={choice.inApp} /> {t(`notifications.kindNames.${kind}`)}
-          </label>
-        ))}
+        <table className="admin-table" data-testid="notification-preferences">
+          <thead>
+            <tr>
+              <th scope="col">{t("mail.preferences.kind")}</th>
+              <th scope="col">{t("mail.preferences.inApp")}</th>
+              <th scope="col">{t("mail.preferences.email")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(data.preferences).map(([kind, choice]) => (
+              <tr key={kind}>
+                <td>{t(`notifications.kindNames.${kind}`)}</td>
+                <td data-label={t("mail.preferences.inApp")}>
+                  <input type="checkbox" name={kind} defaultChecked={choice.inApp} aria-label={`${t(`notifications.kindNames.${kind}`)}: ${t("mail.preferences.inApp")}`} />
+                </td>
+                <td data-label={t("mail.preferences.email")}>
+                  <input
+                    type="checkbox"
+                    name={`${kind}.email`}
+                    defaultChecked={choice.email}
+                    aria-label={`${t(`notifications.kindNames.${kind}`)}: ${t("mail.preferences.email")}`}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="muted small">{t("mail.preferences.hint")}</p>
         <button type="submit" name="intent" value="preferences" className="btn">
           {t("notifications.savePreferences")}
         </button>

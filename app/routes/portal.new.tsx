@@ -15,8 +15,14 @@ import { localName } from "../i18n/config.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "portal.newTicketTitle");
 
+/** A customer whose address is not confirmed yet has no requests to file under: they confirm it first. */
+const requireConfirmed = (user: { emailUnconfirmed?: boolean }) => {
+  if (user.emailUnconfirmed) throw redirect("/confirm-email");
+};
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "tickets.file");
+  requireConfirmed(user);
   const [categories, fields] = await Promise.all([
     db().category.findMany({
       select: { key: true, nameEn: true, nameZh: true },
@@ -35,6 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, "tickets.file");
+  requireConfirmed(user);
   const upload = await readFormWithFiles(request);
   const { form } = upload;
   try {

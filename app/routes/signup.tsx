@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { Field, FormError } from "../components/Field.tsx";
 import { formFailure, readForm } from "../utils/forms.server.ts";
 import { localeFromRequest } from "../i18n/config.ts";
-import { db, signUpCustomer, createUserSession, currentSettings } from "../services.server.ts";
+import { db, signUpCustomer, currentSettings } from "../services.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { redirectIfSignedIn } from "../utils/auth-pages.server.ts";
 
@@ -15,11 +15,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { open: (await currentSettings(db())).customerSignup };
 }
 
+/**
+ * The same answer for every address, known or not: "check your mail". The mail says the rest
+ * (confirm and choose a password, or: you already have an account).
+ */
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   try {
-    const user = await signUpCustomer(db(), Object.fromEntries(form), localeFromRequest(request), { ip: context.clientIp });
-    return createUserSession(request, user.id, "/portal");
+    const { email } = await signUpCustomer(db(), Object.fromEntries(form), localeFromRequest(request), { ip: context.clientIp });
+    return { ok: true as const, email };
   } catch (error) {
     return formFailure(error, form);
   }
@@ -28,8 +32,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Signup() {
   const { t } = useTranslation();
   const { open } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const answer = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
+  if (answer?.ok) {
+    return (
+      <div className="page narrow">
+        <h1>{t("recovery.signup.sentTitle")}</h1>
+        <p className="card break" role="status">
+          {t("recovery.signup.sent", { email: answer.email })}
+        </p>
+        <p className="muted small">
+          {t("recovery.signup.notArrived")} <Link to="/login">{t("nav.signIn")}</Link>
+        </p>
+      </div>
+    );
+  }
+  const result = answer && !answer.ok ? answer : undefined;
   const v = result?.values ?? {};
   if (!open) {
     return (
@@ -47,6 +65,7 @@ export default function Signup() {
   return (
     <div className="page narrow">
       <h1>{t("auth.signUpTitle")}</h1>
+      <p className="lead">{t("recovery.signup.lead")}</p>
       <Form method="post" className="card form" noValidate>
         <FormError messageKey={result?.formError} />
         <Field name="name" label={t("auth.name")} errors={result?.fieldErrors?.name}>
@@ -57,9 +76,6 @@ export default function Signup() {
         </Field>
         <Field name="company" label={t("auth.company")} errors={result?.fieldErrors?.company}>
           <input id="company" name="company" autoComplete="organization" defaultValue={v.company} />
-        </Field>
-        <Field name="password" label={t("auth.password")} errors={result?.fieldErrors?.password}>
-          <input id="password" name="password" type="password" autoComplete="new-password" minLength={8} required />
         </Field>
         <button type="submit" className="btn" disabled={busy}>
           {t("auth.signUpButton")}

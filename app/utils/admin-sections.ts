@@ -13,10 +13,17 @@ export const ADMIN_SECTIONS = [
   { key: "sla", to: "/supervisor/sla", permission: "sla.manage" },
   { key: "tokens", to: "/admin/tokens", permission: "tokens.manage" },
   { key: "settings", to: "/admin/settings", permission: "settings.manage" },
+  // Mail sent and received, and the addresses mail arrives at (its words are the mail channel's: mail.*.ts).
+  { key: "mail", to: "/admin/mail", permission: "settings.manage", label: "mail.adminTitle" },
   { key: "audit", to: "/admin/audit", permission: "audit.view" },
-] as const satisfies readonly { key: string; to: string; permission: Permission }[];
+] as const satisfies readonly { key: string; to: string; permission: Permission; label?: string }[];
 
 export type AdminSectionKey = (typeof ADMIN_SECTIONS)[number]["key"];
+
+/** The text key of a section's name in the side bar. */
+export function adminSectionLabel(section: { key: string; label?: string }): string {
+  return section.label ?? `admin.sections.${section.key}`;
+}
 
 /** The sections someone may open, in order. */
 export function adminSectionsFor(may: (permission: Permission) => boolean) {

@@ -45,7 +45,8 @@ const caches = () => singleton("helpdeskSettings", () => new WeakMap<object, { v
 async function readSettings(db: Tx): Promise<HelpdeskSettings> {
   const row = await db.helpdeskSettings.findUnique({ where: { id: 1 } });
   if (!row) return DEFAULT_SETTINGS;
-  const { id: _id, updatedAt: _updatedAt, ...values } = row;
+  // The mail default category is the mail addresses' to show and change (server/mail/channels.ts).
+  const { id: _id, updatedAt: _updatedAt, mailCategoryId: _mail, ...values } = row;
   return { ...values, defaultLocale: (LOCALES as readonly string[]).includes(values.defaultLocale) ? (values.defaultLocale as Locale) : "en" };
 }
 

@@ -13,6 +13,8 @@ import { isUniqueViolation, parseInput } from "../validation.ts";
 import { changedFields, recordAudit } from "../audit/log.ts";
 import { assertCan, permissionsOf, type AuthUser, type Role } from "../auth/policy.ts";
 import { endAllCredentials } from "../auth/users.ts";
+import { helpdeskName, queueAccountMail } from "../auth/recovery.ts";
+import { mailSettings } from "../mail/settings.ts";
 import type { Availability } from "../auth/availability.ts";
 import { isLocale, LOCALES } from "../../app/i18n/config.ts";
 
@@ -185,12 +187,25 @@ async function checkReferences(tx: Tx, input: { customRoleId?: string | null; te
 
 const digest = (token: string) => createHash("sha256").update(token).digest("hex");
 
-async function issueInvitation(tx: Tx, userId: string, invitedById: string, now: Date) {
+/**
+ * A new invitation link, mailed to the person (the admin also sees it once, to pass it on
+ * themselves when mail does not reach them).
+ */
+async function issueInvitation(
+  tx: Tx,
+  invitee: { id: string; email: string; name: string; locale: string; role: string },
+  inviter: AuthUser,
+  mailName: string | null,
+  now: Date,
+) {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86_400_000);
   // One link at a time: a new invitation ends the old one.
-  await tx.invitation.deleteMany({ where: { userId, acceptedAt: null } });
-  await tx.invitation.create({ data: { userId, tokenHash: digest(token), invitedById, createdAt: now, expiresAt } });
+  await tx.invitation.deleteMany({ where: { userId: invitee.id, acceptedAt: null } });
+  await tx.invitation.create({ data: { userId: invitee.id, tokenHash: digest(token), invitedById: inviter.id, createdAt: now, expiresAt } });
+  const link = `${mailSettings().publicUrl}/invite/${token}`;
+  const mail = { kind: "invitation", name: invitee.name, link, inviter: inviter.name, role: invitee.role } as const;
+  await queueAccountMail(tx, invitee.email, mail, { locale: invitee.locale, helpdeskName: mailName }, now);
   return { token, expiresAt };
 }
 
@@ -202,6 +217,7 @@ async function issueInvitation(tx: Tx, userId: string, invitedById: string, now:
 export async function inviteUser(db: Db, actor: AuthUser, raw: unknown, from: { ip?: string } = {}, now = new Date()) {
   assertCan(actor, "users.manage");
   const input = parseInput(InviteSchema, raw);
+  const mailName = await helpdeskName(db);
   try {
     return await inTransaction(db, async (tx) => {
       await checkReferences(tx, input);
@@ -220,9 +236,9 @@ export async function inviteUser(db: Db, actor: AuthUser, raw: unknown, from: { 
           invitedAt: now,
           memberships: { create: [...new Set(input.teamIds)].map((teamId) => ({ teamId })) },
         },
-        select: { id: true },
+        select: { id: true, email: true, name: true, locale: true, role: true },
       });
-      const invitation = await issueInvitation(tx, user.id, actor.id, now);
+      const invitation = await issueInvitation(tx, user, actor, mailName, now);
       await recordAudit(tx, {
         action: "user.invited",
         actorId: actor.id,
@@ -243,11 +259,15 @@ export async function inviteUser(db: Db, actor: AuthUser, raw: unknown, from: { 
 /** A fresh link for someone who has not joined yet (the old one stops working). */
 export async function renewInvitation(db: Db, actor: AuthUser, userId: string, from: { ip?: string } = {}, now = new Date()) {
   assertCan(actor, "users.manage");
+  const mailName = await helpdeskName(db);
   return inTransaction(db, async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { invitedAt: true, deactivatedAt: true } });
+    const user = await tx.user.findUnique({
+      where: { id: userId },
+      select: { id: true, email: true, name: true, locale: true, role: true, invitedAt: true, deactivatedAt: true },
+    });
     if (!user) throw notFound("errors.userNotFound");
     if (!user.invitedAt || user.deactivatedAt) throw new DomainError("conflict", "errors.notInvited");
-    const invitation = await issueInvitation(tx, userId, actor.id, now);
+    const invitation = await issueInvitation(tx, user, actor, mailName, now);
     await recordAudit(tx, { action: "user.invited", actorId: actor.id, target: { type: "user", id: userId }, data: { renewed: true }, ip: from.ip, at: now });
     return { account: await getAccount(tx, actor, userId), ...invitation };
   });
@@ -288,7 +308,8 @@ export async function acceptInvitation(db: Db, token: string, raw: unknown, hash
     // Used once: of two submissions at the same moment, only one changes the row.
     const used = await tx.invitation.updateMany({ where: { tokenHash: digest(token), acceptedAt: null }, data: { acceptedAt: now } });
     if (used.count !== 1) throw new DomainError("gone", "errors.invitationInvalid");
-    await tx.user.update({ where: { id: open.userId }, data: { name: input.name, passwordHash, invitedAt: null } });
+    // The link was mailed to this address (or handed on by the admin who typed it): it counts as confirmed.
+    await tx.user.update({ where: { id: open.userId }, data: { name: input.name, passwordHash, invitedAt: null, emailVerifiedAt: now } });
     await emit(tx, [{ type: "user.joined", actorId: open.userId, at: now, data: { userId: open.userId } }]);
     await recordAudit(tx, { action: "user.invitation_accepted", actorId: open.userId, actorEmail: open.email, target: { type: "user", id: open.userId }, ip: from.ip, at: now });
     return { userId: open.userId };

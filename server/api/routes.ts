@@ -15,6 +15,8 @@ import { ADMIN_ROUTES } from "./routes/admin.ts";
 import { FIELD_ROUTES } from "./routes/fields.ts";
 import { RULE_ROUTES } from "./routes/rules.ts";
 import { AUTOMATION_ROUTES } from "./routes/automations.ts";
+import { MAIL_OUTBOUND_ROUTES } from "./routes/mail-outbound.ts";
+import { MAIL_INBOUND_ROUTES } from "./routes/mail-inbound.ts";
 import { fieldDefinitions } from "../fields/service.ts";
 import { withTicketFields } from "./field-document.ts";
 import type { FieldDefinition } from "../fields/values.ts";
@@ -148,7 +150,11 @@ export const API_ROUTES: ApiRoute[] = [
     path: "/auth/token",
     auth: "none",
     summary: "Exchange email and password for a bearer token",
-    description: "Repeated failures for one email pause sign-in for 15 minutes (429).",
+    description:
+      "Repeated failures for one email pause sign-in for 15 minutes (429). A customer whose email address is not confirmed yet " +
+      "(an account from before confirmation existed) gets a token but sees and files no tickets (`customerId` is null in GET /me) " +
+      "until they confirm the address from the link the portal mails them. Someone who only wrote in by mail has no password " +
+      "and gets 401 like a wrong password: they choose one through the portal's sign-up or \"Forgot password?\".",
     body: SignInSchema,
     status: 201,
     response: S.Token,
@@ -165,6 +171,8 @@ export const API_ROUTES: ApiRoute[] = [
   ...FIELD_ROUTES,
   ...RULE_ROUTES,
   ...AUTOMATION_ROUTES,
+  ...MAIL_OUTBOUND_ROUTES,
+  ...MAIL_INBOUND_ROUTES,
 
   defineRoute({
     method: "get",
@@ -781,7 +789,7 @@ export const API_ROUTES: ApiRoute[] = [
     path: "/notifications/preferences",
     auth: "bearer",
     resource: "notifications",
-    summary: "Which kinds of notification the caller gets in the app",
+    summary: "Which kinds of notification the caller gets in the app, and which of those also by mail",
     response: S.NotificationPreferences,
     errors: [403],
     handle: async ({ user }) => getPreferences(db(), user),
@@ -792,7 +800,7 @@ export const API_ROUTES: ApiRoute[] = [
     path: "/notifications/preferences",
     auth: "bearer",
     resource: "notifications",
-    summary: "Choose which kinds of notification the caller gets in the app (the kinds named change)",
+    summary: "Choose which kinds of notification the caller gets in the app and by mail (the kinds and channels named change)",
     body: PreferencesSchema,
     response: S.NotificationPreferences,
     errors: [403],

@@ -64,7 +64,9 @@ export const Me = z
     email: z.email(),
     name: z.string(),
     role: z.enum(["customer", "agent", "supervisor", "admin"]),
-    customerId: orNull(Uuid).openapi({ description: "Set for customers: their customer profile" }),
+    customerId: orNull(Uuid).openapi({
+      description: "Set for customers whose email address is confirmed: their customer profile (null until then: no tickets show)",
+    }),
   })
   .openapi("Me");
 
@@ -509,7 +511,12 @@ export const NotificationPage = z
 export const UnreadCount = z.strictObject({ unread: z.number().int() }).openapi("UnreadCount");
 
 export const NotificationPreferences = z
-  .strictObject(Object.fromEntries(KINDS.map((kind) => [kind, z.strictObject({ inApp: z.boolean() })])) as Record<NotificationKind, z.ZodObject<{ inApp: z.ZodBoolean }>>)
+  .strictObject(
+    Object.fromEntries(KINDS.map((kind) => [kind, z.strictObject({ inApp: z.boolean(), email: z.boolean() })])) as Record<
+      NotificationKind,
+      z.ZodObject<{ inApp: z.ZodBoolean; email: z.ZodBoolean }>
+    >,
+  )
   .openapi("NotificationPreferences");
 
 export const SlaRecompute = z

@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   "token.revoked",
   "user.invited",
   "user.invitation_accepted",
+  "user.password_reset",
+  "user.email_verified",
   "user.updated",
   "user.deactivated",
   "user.reactivated",
@@ -51,12 +53,15 @@ export const AUDIT_ACTIONS = [
   "automation.deleted",
   "automations.reordered",
   "settings.updated",
+  "mail_address.created",
+  "mail_address.updated",
+  "mail_address.deleted",
   "sla.updated",
   "export.csv",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type AuditTargetType = "user" | "role" | "team" | "category" | "field" | "rule" | "automation" | "settings" | "token" | "sla" | "export";
+export type AuditTargetType = "user" | "role" | "team" | "category" | "field" | "rule" | "automation" | "settings" | "token" | "sla" | "export" | "mail_address";
 
 /** Appends entries, in the caller's transaction when it has one. */
 export async function recordAudit(handle: Tx | Sql, records: AuditRecord | readonly AuditRecord[]): Promise<void> {

@@ -6,7 +6,7 @@ import type { Db, Tx } from "../db/client.ts";
 import { DomainError } from "../errors.ts";
 import { emit } from "../events/emit.ts";
 import { inTransaction } from "../events/transaction.ts";
-import { isUniqueViolation, parseInput } from "../validation.ts";
+import { parseInput } from "../validation.ts";
 import type pg from "pg";
 import { runtimeSettings, singleton, takeSingleton } from "../runtime.ts";
 import { createBoundedPool } from "../db/pool.ts";
@@ -15,7 +15,6 @@ import { recordAudit } from "../audit/log.ts";
 import { endAllCredentials } from "./users.ts";
 import { assertCan, type AuthUser } from "./policy.ts";
 import { AvailabilitySchema, type Availability } from "./availability.ts";
-import { currentSettings } from "../admin/settings.ts";
 
 export const SignInSchema = z.object({
   email: z.email("validation.email").transform((e) => e.toLowerCase()),
@@ -27,13 +26,6 @@ export const NewPasswordSchema = z
   .string({ error: "validation.passwordLength" })
   .min(8, "validation.passwordLength")
   .max(200, "validation.passwordTooLong");
-
-export const SignUpSchema = z.object({
-  name: z.string({ error: "validation.name" }).trim().min(1, "validation.name").max(120, "validation.nameTooLong"),
-  email: z.email("validation.email").transform((e) => e.toLowerCase()),
-  password: NewPasswordSchema,
-  company: z.string().trim().max(120, "validation.companyTooLong").optional().default(""),
-});
 
 const passwordChange = {
   currentPassword: z.string({ error: "validation.currentPassword" }).min(1, "validation.currentPassword"),
@@ -62,21 +54,22 @@ let dummyHash: Promise<string> | undefined;
  *   their machine cannot lock the owner out of their account from theirs;
  * - failed sign-ins per network address, whatever the email: 50 an hour
  *   (one machine trying many accounts);
- * - sign-ups per network address: 5 an hour.
+ * - sign-ups per network address: 5 an hour (server/auth/recovery.ts, with the
+ *   mails to one address and the "forgot password?" requests of one network address).
  */
 export const SIGN_IN_FAILURES_ALLOWED = 10;
 const SIGN_IN_PAUSE_SECONDS = 15 * 60;
 const FAILURES_PER_ADDRESS = 50;
-const SIGN_UPS_PER_ADDRESS = 5;
+export const SIGN_UPS_PER_ADDRESS = 5;
 
 /** Where a request came from, as the server sees it (the socket's address, or the proxy's word when TRUST_PROXY says so). */
 export interface RequestOrigin {
   ip: string;
 }
 
-const LIMITERS = ["signin-pair", "signin-ip", "signup-ip"] as const;
+const LIMITERS = ["signin-pair", "signin-ip", "signup-ip", "reset-ip", "account-mail"] as const;
 
-function limiter(name: (typeof LIMITERS)[number], points: number, duration: number) {
+export function limiter(name: (typeof LIMITERS)[number], points: number, duration: number) {
   const { databaseUrl } = runtimeSettings();
   const pool = singleton(`rateLimitPool:${databaseUrl}`, () =>
     createBoundedPool(databaseUrl, (e) => console.warn("[rate limits]", e.message), 2),
@@ -97,9 +90,9 @@ function limiter(name: (typeof LIMITERS)[number], points: number, duration: numb
 
 const failedPairs = () => limiter("signin-pair", SIGN_IN_FAILURES_ALLOWED, SIGN_IN_PAUSE_SECONDS);
 const failedFromAddress = () => limiter("signin-ip", FAILURES_PER_ADDRESS, 3600);
-const signUps = () => limiter("signup-ip", SIGN_UPS_PER_ADDRESS, 3600);
+export const signUps = () => limiter("signup-ip", SIGN_UPS_PER_ADDRESS, 3600);
 
-const used = async (l: RateLimiterPostgres, key: string) => (await l.get(key))?.consumedPoints ?? 0;
+export const used = async (l: RateLimiterPostgres, key: string) => (await l.get(key))?.consumedPoints ?? 0;
 
 /** At shutdown, before the database stops: the throttles' connections close in order. */
 export async function closeRateLimits(): Promise<void> {
@@ -135,7 +128,9 @@ export async function signIn(db: Db, raw: unknown, from: RequestOrigin) {
   // Refused unchecked and unrecorded while paused: a flood of guesses must not write a row each.
   await refuseWhilePaused(input.email, from, "errors.tooManySignIns");
   const user = await db.user.findUnique({ where: { email: input.email } });
-  const ok = user
+  // A contact (someone who wrote in by mail, or signed up and has not chosen a password yet) and
+  // invited staff have no password: refused like a wrong one, after the same hashing time.
+  const ok = user?.passwordHash
     ? await verifyPassword(user.passwordHash, input.password)
     : await verifyPassword(await (dummyHash ??= hashPassword("not-a-real-password")), input.password).then(() => false);
   // A deactivated account gets the same answer as a wrong password: sign-in
@@ -193,43 +188,6 @@ export async function changePassword<T>(
   });
   await forgetWrongPasswords(user.email, from);
   return issued;
-}
-
-export async function signUpCustomer(db: Db, raw: unknown, locale: string, from: RequestOrigin) {
-  if (!(await currentSettings(db)).customerSignup) throw new DomainError("forbidden", "errors.signupClosed");
-  const input = parseInput(SignUpSchema, raw);
-  if ((await used(signUps(), from.ip)) >= SIGN_UPS_PER_ADDRESS) throw new DomainError("rate_limited", "errors.tooManySignUps");
-  await signUps().penalty(from.ip, 1);
-  const passwordHash = await hashPassword(input.password);
-  try {
-    return await db.$transaction(async (tx) => {
-      if (await tx.user.findUnique({ where: { email: input.email } })) {
-        throw new DomainError("conflict", "errors.validation", { email: ["validation.emailTaken"] });
-      }
-      // Someone who wrote in by email already has a customer record and a
-      // history. Without proof that this person owns the address, linking
-      // would hand that history to whoever signs up first.
-      if (await tx.customer.findUnique({ where: { email: input.email } })) {
-        throw new DomainError("conflict", "errors.validation", { email: ["validation.emailNeedsVerification"] });
-      }
-      const company = input.company
-        ? await tx.company.upsert({ where: { name: input.company }, create: { name: input.company }, update: {} })
-        : null;
-      const user = await tx.user.create({
-        data: { email: input.email, name: input.name, passwordHash, role: "customer", locale },
-      });
-      await tx.customer.create({
-        data: { email: input.email, name: input.name, userId: user.id, companyId: company?.id },
-      });
-      return user;
-    });
-  } catch (error) {
-    // Two sign-ups with one address at the same moment: the database decides.
-    if (isUniqueViolation(error)) {
-      throw new DomainError("conflict", "errors.validation", { email: ["validation.emailTaken"] });
-    }
-    throw error;
-  }
 }
 
 /** Sets the person's own availability; a change is recorded as user.availability_changed. */

@@ -19,8 +19,10 @@ export interface AuthUser {
   name: string;
   role: Role;
   locale: string;
-  /** Set when the user is also a customer: the profile their own tickets hang off. */
+  /** Set when the user is also a customer: the profile their own tickets hang off (for a customer account, once its address is confirmed). */
   customerId: string | null;
+  /** A customer account whose address is not confirmed yet: it sees no request until it is (server/auth/users.ts). */
+  emailUnconfirmed?: boolean;
   /** Teams the user works in. */
   teamIds: string[];
   /** Whether they take work now (staff who may be assigned; server/auth/availability.ts). */

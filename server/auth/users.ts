@@ -1,9 +1,15 @@
 import type { Tx } from "../db/client.ts";
 import type { AuthUser, Role } from "./policy.ts";
 
-/** The columns of an AuthUser, from "User" u (and its customer profile and teams). */
+/**
+ * The columns of an AuthUser, from "User" u (and its customer profile and teams). A customer
+ * account reaches its customer profile, and so every request made from its address, only once
+ * it has proved it reads mail there (emailVerifiedAt): an agent filing a ticket for an address
+ * must not hand it to whoever signed up with it. Sessions, tokens and sockets all read this.
+ */
 export const AUTH_USER_COLUMNS = `u."id", u."email", u."name", u."role"::text AS "role", u."locale", u."availability"::text AS "availability",
-  (SELECT c."id" FROM "Customer" c WHERE c."userId" = u."id") AS "customerId",
+  CASE WHEN u."role" <> 'customer' OR u."emailVerifiedAt" IS NOT NULL THEN (SELECT c."id" FROM "Customer" c WHERE c."userId" = u."id") END AS "customerId",
+  (u."role" = 'customer' AND u."emailVerifiedAt" IS NULL) AS "emailUnconfirmed",
   ARRAY(SELECT m."teamId" FROM "TeamMember" m WHERE m."userId" = u."id" ORDER BY m."teamId") AS "teamIds",
   (SELECT r."permissions" FROM "CustomRole" r WHERE r."id" = u."customRoleId") AS "permissions"`;
 

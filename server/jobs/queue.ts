@@ -19,6 +19,9 @@ import { runAutomation } from "../automations/run.ts";
 import { checkAutomations } from "../automations/timers.ts";
 import { z } from "zod";
 import { sendQueuedMail } from "../mail/send.ts";
+import { pruneOutboundMail } from "../mail/outbound-admin.ts";
+import { processInboundMail } from "../mail/inbound/process.ts";
+import { pollMailboxes } from "../mail/inbound/imap.ts";
 
 
 export const TASKS: TaskList = {
@@ -68,6 +71,18 @@ export const TASKS: TaskList = {
     const { mailId } = z.object({ mailId: z.string() }).parse(payload ?? {});
     await sendQueuedMail(db(), mailId, { number: helpers.job.attempts, last: helpers.job.attempts >= helpers.job.max_attempts });
   },
+  /**
+   * One received mail (server/mail/inbound/): read, then filed, threaded or left alone. A mail that
+   * cannot be read is marked failed for an admin; only the database being away fails the job (retried).
+   */
+  "inbound-mail": async (payload) => {
+    const { mailId } = z.object({ mailId: z.string() }).parse(payload ?? {});
+    await processInboundMail(db(), mailId);
+  },
+  /** Fetches new mail from the IMAP mailboxes of the mail channels that have one (once a minute). */
+  "poll-mailboxes": async () => {
+    await pollMailboxes(db());
+  },
   /** Tidies away ended sessions (they are refused the moment they end). */
   "prune-sessions": async () => {
     await pruneSessions(db());
@@ -80,6 +95,10 @@ export const TASKS: TaskList = {
   "prune-uploads": async () => {
     await pruneUnsentUploads(db());
   },
+  /** Sent mail older than 90 days leaves the admin's list (rows only: the sink's .eml files stay). */
+  "prune-outbound-mail": async () => {
+    await pruneOutboundMail(db());
+  },
 };
 
 /** Minute fields as in cron; each line runs once per minute across all worker processes. */
@@ -87,8 +106,10 @@ export const CRONTAB = [
   "17 3 * * * prune-sessions ?max=1",
   "23 3 * * * prune-idempotency-keys ?max=1",
   "41 * * * * prune-uploads ?max=1",
+  "53 3 * * * prune-outbound-mail ?max=1",
   "* * * * * assign ?max=1",
   "29 * * * * automations-check ?max=1",
+  "* * * * * poll-mailboxes ?max=1",
 ].join("\n");
 
 /** Quiet unless something is wrong: graphile-worker logs every job at info level. */

@@ -17,6 +17,7 @@ import { ticketNotifications } from "./ticket-notifications.ts";
 import { assignment } from "./assignment.ts";
 import { routingRules } from "./routing-rules.ts";
 import { automationClock, automationTimers } from "./automation-timers.ts";
+import { ticketMail } from "./ticket-mail.ts";
 
 export function inTransactionListeners(): readonly InTransactionListener[] {
   // Routing first: the others (the SLA clocks above all) then see the ticket as the rules left it.
@@ -24,5 +25,5 @@ export function inTransactionListeners(): readonly InTransactionListener[] {
 }
 
 export function durableListeners(): readonly DurableListener[] {
-  return [searchIndex, ticketSearch, slaTimers, slaRecompute, assignment, automationTimers];
+  return [searchIndex, ticketSearch, slaTimers, slaRecompute, assignment, automationTimers, ticketMail];
 }

@@ -26,6 +26,22 @@ export const NOTIFICATION_KINDS = {
 } as const;
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;
 
+/** Whether a person also gets each kind by mail until they choose otherwise (server/listeners/ticket-mail.ts). */
+export const NOTIFICATION_EMAIL_DEFAULTS: Record<NotificationKind, boolean> = {
+  assigned: true,
+  customer_replied: true,
+  mention: true,
+  sla_warning: true,
+  sla_breach: false,
+  sla_escalation: false,
+  rule: false,
+};
+
+/** A person's choice of mail for a kind (NotificationPreference.email; null: the kind's default). */
+export function emailPreference(kind: string, choice: boolean | null | undefined): boolean {
+  return choice ?? (NOTIFICATION_EMAIL_DEFAULTS as Record<string, boolean>)[kind] ?? false;
+}
+
 /** Notifies each person (once, whatever the list repeats) who has not turned the kind off; returns the events announcing them. */
 export async function notify(
   sql: Sql,
@@ -139,14 +155,22 @@ export async function markRead(db: Db, user: AuthUser, raw: unknown, now = new D
   return { unread: await unreadCount(db, user) };
 }
 
-export const PreferencesSchema = z.partialRecord(z.enum(Object.keys(NOTIFICATION_KINDS) as [NotificationKind, ...NotificationKind[]], { error: "validation.notificationKind" }), z.object({ inApp: z.boolean({ error: "validation.notificationKind" }) }));
+const PreferenceChoice = z
+  .object({ inApp: z.boolean({ error: "validation.notificationKind" }).optional(), email: z.boolean({ error: "validation.notificationKind" }).optional() })
+  .refine((choice) => choice.inApp !== undefined || choice.email !== undefined, { error: "validation.notificationKind" });
+export const PreferencesSchema = z.partialRecord(
+  z.enum(Object.keys(NOTIFICATION_KINDS) as [NotificationKind, ...NotificationKind[]], { error: "validation.notificationKind" }),
+  PreferenceChoice,
+);
 
-/** Each kind with the person's choice (or its default). */
+/** Each kind with the person's choice (or its default): in the app, and by mail (for notifications they get in the app). */
 export async function getPreferences(db: Db, user: AuthUser) {
   assertCan(user, "notifications.read");
   const rows = await db.notificationPreference.findMany({ where: { userId: user.id } });
-  const chosen = new Map(rows.map((r) => [r.kind, r.inApp]));
-  return Object.fromEntries(Object.entries(NOTIFICATION_KINDS).map(([kind, inApp]) => [kind, { inApp: chosen.get(kind) ?? inApp }])) as Record<NotificationKind, { inApp: boolean }>;
+  const chosen = new Map(rows.map((r) => [r.kind, r]));
+  return Object.fromEntries(
+    Object.entries(NOTIFICATION_KINDS).map(([kind, inApp]) => [kind, { inApp: chosen.get(kind)?.inApp ?? inApp, email: emailPreference(kind, chosen.get(kind)?.email) }]),
+  ) as Record<NotificationKind, { inApp: boolean; email: boolean }>;
 }
 
 export async function setPreferences(db: Db, user: AuthUser, raw: unknown) {
@@ -156,8 +180,8 @@ export async function setPreferences(db: Db, user: AuthUser, raw: unknown) {
     Object.entries(input).map(([kind, choice]) =>
       db.notificationPreference.upsert({
         where: { userId_kind: { userId: user.id, kind } },
-        create: { userId: user.id, kind, inApp: choice!.inApp },
-        update: { inApp: choice!.inApp },
+        create: { userId: user.id, kind, inApp: choice!.inApp ?? NOTIFICATION_KINDS[kind as NotificationKind], email: choice!.email ?? null },
+        update: { ...(choice!.inApp !== undefined ? { inApp: choice!.inApp } : {}), ...(choice!.email !== undefined ? { email: choice!.email } : {}) },
       }),
     ),
   );

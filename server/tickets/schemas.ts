@@ -52,6 +52,15 @@ export const StaffNewTicketSchema = NewTicketSchema.extend({
 });
 export type StaffNewTicketInput = z.infer<typeof StaffNewTicketSchema>;
 
+/**
+ * A ticket filed from a received mail (server/mail/inbound/): whatever its subject and text are,
+ * within the lengths the columns and pages take (the inbound job shortens longer ones).
+ */
+export const MailNewTicketSchema = StaffNewTicketSchema.extend({
+  subject: z.string({ error: "validation.subject" }).trim().min(1, "validation.subject").max(200, "validation.subjectTooLong"),
+  description: z.string({ error: "validation.description" }).trim().min(1, "validation.description").max(20_000, "validation.descriptionTooLong"),
+});
+
 /** A ticket carries at most this many tags. */
 export const MAX_TAGS = 20;
 

@@ -46,6 +46,7 @@ import {
 import {
   MessageListQuerySchema,
   NewMessageSchema,
+  MailNewTicketSchema,
   NewTicketSchema,
   StaffNewTicketSchema,
   TicketListQuerySchema,
@@ -179,6 +180,18 @@ const INSERT_TICKET_SQL = `
   )
   ${appendEventsSql("$17")}`;
 
+export interface FilingOptions {
+  idempotency?: IdempotencyClaim;
+  /**
+   * Filed from a received mail (server/mail/inbound/): the inbound-mail job's own command
+   * transaction (`within`: the ticket commits with the sender's contact, the mail's record and its
+   * followers), the team of the address it was sent to (else the category's), any subject and text
+   * length (a mail cannot be sent back to be made longer) and no custom fields: a mail cannot fill
+   * them in, so required ones do not hold it up.
+   */
+  mail?: { within: Tx; teamId: string | null };
+}
+
 /**
  * Files a ticket. The busiest write of all, so it speaks plain SQL (sql.ts):
  * a read and one INSERT statement (ticket, first message and events) in one
@@ -190,23 +203,29 @@ export async function createTicket(
   rawInput: unknown,
   channel: Channel,
   now = new Date(),
-  options: { idempotency?: IdempotencyClaim } = {},
+  options: FilingOptions = {},
 ): Promise<TicketSummary> {
   // Custom fields are checked against the definitions last read (no query once read), so that a
   // refused filing uses up no ticket number; the filing context says whether they changed since.
   const audience = audienceOf(user);
   const known = await latestFieldDefinitions(db);
-  const rawFields = (rawInput as { fields?: unknown } | null)?.fields;
+  const rawFields = options.mail ? undefined : (rawInput as { fields?: unknown } | null)?.fields;
   let values: FieldValues = {};
   const input: StaffNewTicketInput = allErrors(
-    () => (can(user, "tickets.file_for_customer") ? parseInput(StaffNewTicketSchema, rawInput) : parseInput(NewTicketSchema, rawInput)),
+    () =>
+      options.mail
+        ? parseInput(MailNewTicketSchema, rawInput)
+        : can(user, "tickets.file_for_customer")
+          ? parseInput(StaffNewTicketSchema, rawInput)
+          : parseInput(NewTicketSchema, rawInput),
     () => {
-      values = filedValues(parseFieldValues(known.fields, audience, "file", rawFields));
+      if (!options.mail) values = filedValues(parseFieldValues(known.fields, audience, "file", rawFields));
     },
   );
   const requesterEmail = requesterEmailFor(user, input);
   const ticketId = randomUUID();
-  return inSqlTransaction(db, async (sql) => {
+  // `command` is the transaction's handle as emit() knows it; `sql` runs the statements.
+  const file = async (sql: Sql, command: Tx | Sql) => {
     if (options.idempotency) await recordIdempotencyKey(sql, options.idempotency, ticketId, now);
     if (requesterEmail) {
       // A requester we have not heard from before becomes a customer (without an account).
@@ -226,7 +245,8 @@ export async function createTicket(
     if (number === null) throw new Error("No ticket number was taken although requester and category exist");
     // A field was defined or changed a moment ago: check against the definitions as they are now.
     const definitions = fieldsVersion !== known.version ? await fieldDefinitionsAt(sql, fieldsVersion) : known.fields;
-    if (fieldsVersion !== known.version) values = filedValues(parseFieldValues(definitions, audience, "file", rawFields));
+    if (fieldsVersion !== known.version && !options.mail) values = filedValues(parseFieldValues(definitions, audience, "file", rawFields));
+    const filedTeamId = options.mail?.teamId ?? category.teamId;
 
     const filedPriority = input.priority ?? "normal";
     // From the words (no query); only words that cannot tell ask for the requester's own language.
@@ -240,7 +260,7 @@ export async function createTicket(
       priority: filedPriority,
       status: "new",
       channel,
-      teamId: category.teamId,
+      teamId: filedTeamId,
       assigneeId: null,
       tags: [],
       fields: values,
@@ -273,7 +293,7 @@ export async function createTicket(
           type: input.type,
           channel,
           priority: filedPriority,
-          teamId: category.teamId,
+          teamId: filedTeamId,
           version,
         },
       },
@@ -298,7 +318,7 @@ export async function createTicket(
       user.id,
       input.description,
       number,
-      appendingEvents(sql, events),
+      appendingEvents(command, events),
       runsJson(sla.runs.map((run) => ({ ticketId, run }))),
       language,
       JSON.stringify(values),
@@ -311,17 +331,17 @@ export async function createTicket(
       // (whom they told is known now), handled with the filing's own.
       const rows = await writeRuleRows(sql, ticketId, routed.effects, noteIds, now);
       const routing = [...ruleEvents(routed.effects, about, "create", version, now, noteIds, rows.notified), ...rows.events];
-      await sql.query(appendEventsSql("$1"), [appendingEvents(sql, routing)]);
+      await sql.query(appendEventsSql("$1"), [appendingEvents(command, routing)]);
       events.push(...routing);
     }
     await emitted(sql, events);
     // Rare: a level due at once (the policy's at-risk time is at filing).
     if (sla.events.some((e) => e.kind === "escalated")) {
       const about = { id: ticketId, requesterId: requester.id, priority, teamId, assigneeId, tags, version };
-      await emit(sql, await escalateFiled(sql, about, policies, sla.events, now));
+      await emit(command, await escalateFiled(sql, about, policies, sla.events, now));
       return getTicketSummaryById(sql, ticketId);
     }
-    // Handed to a team or person by a rule: read with their names.
+    // Handed to a team or person by a rule (or the mail's address): read with their names.
     if (teamId !== category.teamId || assigneeId !== null) return getTicketSummaryById(sql, ticketId);
     return {
       id: ticketId,
@@ -356,7 +376,8 @@ export async function createTicket(
       team: category.teamId === null ? null : { id: category.teamId, name: category.teamName ?? "" },
       category: { key: category.key, nameEn: category.nameEn, nameZh: category.nameZh },
     } satisfies TicketSummary;
-  });
+  };
+  return options.mail ? file(asSql(options.mail.within), options.mail.within) : inSqlTransaction(db, (sql) => file(sql, sql));
 }
 
 /** A customer's own language, if they have an account. */
@@ -739,6 +760,15 @@ export async function getMessage(db: Tx, user: AuthUser, number: number, message
   return message;
 }
 
+/**
+ * A ticket by id whoever asks: for callers that decide access otherwise. Only the inbound-mail job,
+ * which goes by the mail's reply token and the ticket's participants, not by a session.
+ */
+export async function findTicketForMail(db: Tx, ticketId: string): Promise<VisibleTicket | null> {
+  const ticket = await db.ticket.findUnique({ where: { id: ticketId }, select: summarySelect });
+  return ticket ? currentTargets(ticket) : null;
+}
+
 export async function findVisibleTicket(db: Tx, user: AuthUser, number: number) {
   const ticket = await db.ticket.findUnique({ where: { number }, select: summarySelect });
   // Someone else's ticket is "not found", so numbers cannot be probed.
@@ -898,7 +928,15 @@ export type NewMessage = z.output<typeof NewMessageSchema>;
 
 const messagePermission = (kind: NewMessage["kind"]) => (kind === "internal" ? "tickets.internal" : "tickets.reply");
 
-/** Adds a message to a ticket locked in this transaction (addMessage, macros). */
+/**
+ * Adds a message to a ticket locked in this transaction (addMessage, macros, received mail).
+ *
+ * `follower`: the writer is a customer who follows the ticket (TicketFollower, someone copied on
+ * it) without being its requester. Only the inbound-mail job says so, once it has checked the
+ * follower row and the mail's reply token (server/mail/inbound/process.ts): followers have no grant
+ * in the policy (they see nothing in the portal), so this stands in for the ticket check, for a
+ * public reply only. Their reply is the customer's side, as the requester's is.
+ */
 export async function writeMessage(
   tx: Tx,
   user: AuthUser,
@@ -906,11 +944,15 @@ export async function writeMessage(
   input: NewMessage,
   now: Date,
   messageId: string = randomUUID(),
+  options: { follower?: boolean } = {},
 ): Promise<MessageView> {
-  if (!can(user, messagePermission(input.kind), ticket)) throw forbidden();
+  const follower = options.follower === true && input.kind === "public" && user.customerId !== null;
+  if (follower ? !can(user, "tickets.reply") : !can(user, messagePermission(input.kind), ticket)) throw forbidden();
+  // The customer's side of the conversation: its requester, or someone copied on it.
+  const fromCustomer = user.customerId === ticket.requesterId || follower;
   if (ticket.status === "closed") throw new DomainError("conflict", "errors.ticketClosed");
   // Where the helpdesk says so, a solved request takes no more replies from its requester (a new one is filed instead).
-  if (ticket.status === "solved" && user.customerId === ticket.requesterId && !(await currentSettings(tx)).portalReopenByReply) {
+  if (ticket.status === "solved" && fromCustomer && !(await currentSettings(tx)).portalReopenByReply) {
     throw new DomainError("conflict", "errors.solvedNoReplies");
   }
 
@@ -923,13 +965,12 @@ export async function writeMessage(
   const changes: Prisma.TicketUpdateInput = {};
   let status: TicketFields["status"] = ticket.status;
   // Who wrote decides the status effects (and the SLA clocks: server/listeners/sla-clocks.ts).
-  const fromRequester = user.customerId === ticket.requesterId;
-  if (input.kind === "public" && !fromRequester) {
+  if (input.kind === "public" && !fromCustomer) {
     if (!ticket.firstRespondedAt) changes.firstRespondedAt = now;
     if (ticket.status === "new") status = "open";
   }
   // A customer writing back re-opens a ticket that was waiting on them or solved.
-  if (fromRequester && ["pending", "solved"].includes(ticket.status)) {
+  if (fromCustomer && ["pending", "solved"].includes(ticket.status)) {
     status = "open";
     changes.solvedAt = null;
   }

@@ -1,16 +1,11 @@
 // Someone changes their password from the account page: a wrong current
 // password is refused, the change keeps them signed in here, and afterwards
 // only the new password signs in. The form works without scripts too.
-import { expect, test } from "./support.ts";
+import { expect, signUpByMail, test } from "./support.ts";
 
 test("a customer changes their password, signs out and signs in with the new one", async ({ page, browser }) => {
   const email = `changer.${Date.now().toString(36)}@example.com`;
-  await page.goto("/signup");
-  await page.getByLabel("Your name").fill("Lin Changer");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("first-password-1");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/portal$/);
+  await signUpByMail(page, { name: "Lin Changer", email, password: "first-password-1" });
 
   await page.getByRole("link", { name: "Lin Changer" }).click();
   await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();

@@ -2,7 +2,7 @@
 // the agent sees the preview and downloads the log, and answers with a file
 // pasted into the reply; another customer following the file's link is
 // refused.
-import { expect, signIn, test } from "./support.ts";
+import { expect, signIn, signUpByMail, test } from "./support.ts";
 
 // A 1×1 PNG: enough for the type to be read from its bytes.
 const PNG = Buffer.from(
@@ -69,12 +69,7 @@ test("a customer attaches files, the agent downloads them, another customer is r
   await expect(customer.locator(".thread li.msg").last().getByRole("img", { name: /Preview of screenshot-/ })).toBeVisible();
 
   // Someone else signs up and follows the link: as if the file did not exist.
-  await page.goto("/signup");
-  await page.getByLabel("Your name").fill("Noor Haddad");
-  await page.getByLabel("Email").fill(`noor.${Date.now().toString(36)}@example.com`);
-  await page.getByLabel("Password").fill("a-good-long-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/portal$/);
+  await signUpByMail(page, { name: "Noor Haddad", email: `noor.${Date.now().toString(36)}@example.com`, password: "a-good-long-password" });
   const refused = await page.request.get(logHref!);
   expect(refused.status()).toBe(404);
   expect(await refused.text()).not.toContain("export failed");

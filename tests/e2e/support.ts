@@ -1,6 +1,9 @@
 // Shared pieces of the browser tests: a `test` whose pages fail it on any
 // browser error, and signing in as a demo account in a context of its own.
+import fs from "node:fs";
+import path from "node:path";
 import { test as base, expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { simpleParser, type ParsedMail } from "mailparser";
 
 export const DEMO_PASSWORD = "demo1234";
 
@@ -76,6 +79,62 @@ export async function solveTickets(request: APIRequestContext, numbers: readonly
     const res = await request.patch(`/api/v1/tickets/${number}`, { headers: { authorization: `Bearer ${token}` }, data: { status: "solved" } });
     expect(res.status()).toBe(200);
   }
+}
+
+/** Where the server under test keeps the mail it sends (no SMTP server: the local sink, server/mail/transport.ts). */
+const MAIL_SINK = path.join(process.env.E2E_DATA_DIR ?? ".data/e2e", "mail", "outbox");
+
+function sinkFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    return entry.isDirectory() ? sinkFiles(file) : entry.name.endsWith(".eml") ? [file] : [];
+  });
+}
+
+/**
+ * The newest mail the helpdesk sent to an address since `after` (read from the sink, parsed with
+ * mailparser), waiting until it arrives: the send-mail job writes it a moment after the change.
+ */
+export async function mailTo(address: string, { after, timeout = 20_000 }: { after: Date; timeout?: number }): Promise<ParsedMail> {
+  const deadline = Date.now() + timeout;
+  const wanted = address.toLowerCase();
+  for (;;) {
+    const fresh = sinkFiles(MAIL_SINK)
+      .map((file) => ({ file, at: fs.statSync(file).mtimeMs }))
+      .filter((f) => f.at >= after.getTime() - 1_000)
+      .sort((a, b) => b.at - a.at);
+    for (const { file } of fresh) {
+      const mail = await simpleParser(fs.readFileSync(file));
+      const to = [mail.to ?? []].flat().flatMap((a) => a.value.map((v) => v.address?.toLowerCase()));
+      if (to.includes(wanted)) return mail;
+    }
+    if (Date.now() > deadline) throw new Error(`no mail to ${address} in ${MAIL_SINK} after ${after.toISOString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The path of the first link in a mail's text that goes to `prefix` (e.g. "/reset-password/"), to open in the browser. */
+export function mailLink(mail: ParsedMail, prefix: string): string {
+  const found = (mail.text ?? "").match(/https?:\/\/\S+/g)?.map((href) => new URL(href)).find((url) => url.pathname.startsWith(prefix));
+  if (!found) throw new Error(`no ${prefix} link in the mail "${mail.subject}"`);
+  return found.pathname + found.search;
+}
+
+/** Signs up a new customer the way a person does: the form, the mailed link, a password chosen there; ends signed in on /portal. */
+export async function signUpByMail(page: Page, person: { name: string; email: string; password: string }): Promise<void> {
+  const since = new Date();
+  await page.goto("/signup");
+  await page.getByLabel("Your name").fill(person.name);
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Check your mail" })).toBeVisible();
+  const mail = await mailTo(person.email, { after: since });
+  await page.goto(mailLink(mail, "/verify/"));
+  await page.getByLabel("Password", { exact: true }).fill(person.password);
+  await page.getByLabel("Password again").fill(person.password);
+  await page.getByRole("button", { name: "Confirm and sign in" }).click();
+  await expect(page).toHaveURL(/\/portal$/);
 }
 
 export { expect };

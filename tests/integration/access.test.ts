@@ -4,8 +4,10 @@
 import { describe, expect, test } from "vitest";
 import { record, until, useLiveServer, waitFor, watch } from "../support/live.ts";
 import { PASSWORD } from "../support/factories.ts";
-import { signIn, signUpCustomer } from "../../server/auth/accounts.ts";
-import { createTicket, updateTicket } from "../../server/tickets/service.ts";
+import { signIn } from "../../server/auth/accounts.ts";
+import { signUpCustomer } from "../../server/auth/recovery.ts";
+import { loadAuthUser } from "../../server/auth/users.ts";
+import { createTicket, listTickets, updateTicket } from "../../server/tickets/service.ts";
 import { fireDue } from "../../server/sla/engine.ts";
 import { inSqlTransaction } from "../../server/events/transaction.ts";
 import { emit } from "../../server/events/emit.ts";
@@ -77,11 +79,19 @@ describe("accounts", () => {
       { ...inquiry("technical", "Confidential contract issue"), requesterEmail: "victim@corp.example" },
       "email",
     );
-    await expect(
-      signUpCustomer(ctx.db, { name: "Mallory", email: "victim@corp.example", password: "long-enough-password" }, "en", { ip: "192.0.2.7" }),
-    ).rejects.toMatchObject({ code: "conflict", details: { email: ["validation.emailNeedsVerification"] } });
-    const requester = await ctx.db.customer.findUniqueOrThrow({ where: { email: "victim@corp.example" } });
-    expect(requester.userId).toBeNull();
+    // The same answer as for any address; the confirmation link goes to the address's owner.
+    await expect(signUpCustomer(ctx.db, { name: "Mallory", email: "victim@corp.example" }, "en", { ip: "192.0.2.7" })).resolves.toEqual({
+      email: "victim@corp.example",
+    });
+    const account = await ctx.db.user.findUniqueOrThrow({ where: { email: "victim@corp.example" } });
+    expect(account).toMatchObject({ passwordHash: "", emailVerifiedAt: null });
+    // Until the address is confirmed the account has no customer profile to see requests through, and no password to sign in with.
+    const unconfirmed = (await loadAuthUser(ctx.db, account.id))!;
+    expect(unconfirmed).toMatchObject({ customerId: null, emailUnconfirmed: true });
+    expect((await listTickets(ctx.db, unconfirmed, {})).items).toEqual([]);
+    await expect(signIn(ctx.db, { email: "victim@corp.example", password: "anything-at-all" }, { ip: "192.0.2.7" })).rejects.toMatchObject({
+      messageKey: "errors.badCredentials",
+    });
   });
 
   test("password guessing is paused after repeated failures, even with the right password", async () => {
@@ -111,13 +121,13 @@ describe("accounts", () => {
   test("sign-ups from one network address are limited", async () => {
     const from = { ip: "192.0.2.50" };
     for (let i = 0; i < 5; i++) {
-      await signUpCustomer(ctx.db, { name: `New ${i}`, email: `new${i}@signup.example`, password: "long-enough-password" }, "en", from);
+      await signUpCustomer(ctx.db, { name: `New ${i}`, email: `new${i}@signup.example` }, "en", from);
     }
     await expect(
-      signUpCustomer(ctx.db, { name: "One more", email: "more@signup.example", password: "long-enough-password" }, "en", from),
+      signUpCustomer(ctx.db, { name: "One more", email: "more@signup.example" }, "en", from),
     ).rejects.toMatchObject({ code: "rate_limited" });
     await expect(
-      signUpCustomer(ctx.db, { name: "Elsewhere", email: "else@signup.example", password: "long-enough-password" }, "en", { ip: "192.0.2.51" }),
+      signUpCustomer(ctx.db, { name: "Elsewhere", email: "else@signup.example" }, "en", { ip: "192.0.2.51" }),
     ).resolves.toMatchObject({ email: "else@signup.example" });
   });
 

@@ -13,7 +13,10 @@ import { runtimeSettings, setRuntimeSettings } from "../../server/runtime.ts";
 import { reindexAllArticles } from "../../search/articles.ts";
 import { hashPassword } from "../../server/auth/password.ts";
 import { meili, waitForTask } from "../../search/client.ts";
-import { NOTIFICATION_KINDS } from "../../server/notifications/service.ts";
+import { emailPreference, NOTIFICATION_KINDS } from "../../server/notifications/service.ts";
+import { transactionOf } from "../../server/db/client.ts";
+import { queueMails } from "../../server/mail/outbox.ts";
+import { storeReceivedMail } from "../../server/mail/inbound/store.ts";
 
 const live = useLiveServer();
 const { ctx } = live;
@@ -1171,9 +1174,13 @@ describe("SLA", () => {
     expect((await call("/notifications/read", { method: "post", body: { all: true } })).status).toBe(401);
 
     const prefs = await call("/notifications/preferences", { token: tokens.agent });
-    expect(prefs.body).toEqual(Object.fromEntries(Object.keys(NOTIFICATION_KINDS).map((kind) => [kind, { inApp: true }])));
+    expect(prefs.body).toEqual(Object.fromEntries(Object.keys(NOTIFICATION_KINDS).map((kind) => [kind, { inApp: true, email: emailPreference(kind, null) }])));
     const off = await call("/notifications/preferences", { method: "patch", token: tokens.agent, body: { sla_warning: { inApp: false } } });
-    expect(off.body.sla_warning).toEqual({ inApp: false });
+    expect(off.body.sla_warning).toEqual({ inApp: false, email: true });
+    const byMail = await call("/notifications/preferences", { method: "patch", token: tokens.agent, body: { sla_breach: { email: true }, sla_warning: { email: false } } });
+    expect(byMail.body.sla_breach).toEqual({ inApp: true, email: true });
+    expect(byMail.body.sla_warning).toEqual({ inApp: false, email: false });
+    expect((await call("/notifications/preferences", { method: "patch", token: tokens.agent, body: { sla_breach: {} } })).status).toBe(400);
     expect((await call("/notifications/preferences", { method: "patch", token: tokens.agent, body: { birthday: { inApp: true } } })).status).toBe(400);
     expect((await call("/notifications/preferences", { token: tokens.customer })).status).toBe(403);
     expect((await call("/notifications/preferences")).status).toBe(401);
@@ -1323,6 +1330,111 @@ describe("custom ticket fields", () => {
     for (const id of [created.body.id, area.body.id]) await call(`/admin/fields/${id}`, { method: "patch", token: tokens.admin, body: { active: false } });
     await reloadDocument();
     expect((await call(`/tickets/${ticket.number}`, { token: tokens.agent })).body.fields).toEqual({});
+  });
+});
+
+describe("mail sent", () => {
+  test("admins list outbound mail newest first, by kind and recipient, a page at a time", async () => {
+    const content = { subject: "Contract mail", text: "Hello", html: "<p>Hello</p>" };
+    const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
+    await transactionOf(ctx.db, (sql) => queueMails(sql, [{ kind: "password_reset", to: ["contract-reset@mail.example"], content, sensitive: true }], at(2)));
+    await transactionOf(ctx.db, (sql) => queueMails(sql, [{ kind: "reply", to: ["contract-to@mail.example"], cc: ["contract-cc@mail.example"], content }], at(1)));
+
+    const mine = await call("/admin/mail/outbound?recipient=contract-", { token: tokens.admin });
+    expect(mine.body.data.map((m: { kind: string }) => m.kind)).toEqual(["reply", "password_reset"]);
+    expect(mine.body.data[0]).toMatchObject({ to: ["contract-to@mail.example"], cc: ["contract-cc@mail.example"], subject: "Contract mail", sensitive: false });
+    expect(mine.body.data[1]).toMatchObject({ sensitive: true });
+    expect((await call("/admin/mail/outbound?recipient=CONTRACT-CC", { token: tokens.admin })).body.data.map((m: { kind: string }) => m.kind)).toEqual(["reply"]);
+    expect((await call("/admin/mail/outbound?kind=password_reset&recipient=contract-", { token: tokens.admin })).body.data).toHaveLength(1);
+    const first = await call("/admin/mail/outbound?recipient=contract-&limit=1", { token: tokens.admin });
+    const rest = await call(`/admin/mail/outbound?recipient=contract-&limit=1&cursor=${first.body.nextCursor}`, { token: tokens.admin });
+    expect(rest.body).toMatchObject({ data: [{ kind: "password_reset" }], nextCursor: null });
+
+    const bad = await call("/admin/mail/outbound?kind=birthday&status=lost", { token: tokens.admin });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.details).sort()).toEqual(["kind", "status"]);
+    expect((await call("/admin/mail/outbound", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/admin/mail/outbound")).status).toBe(401);
+  });
+});
+
+describe("mail received", () => {
+  test("admins list received mail, read one, download it as it arrived and try a failed one again", async () => {
+    const raw = Buffer.from(
+      "From: Contract Sender <contract-sender@mail.example>\r\nTo: support@helpdesk.test\r\nSubject: Contract inbound\r\n" +
+        "Message-ID: <contract-inbound@mail.example>\r\n\r\nHello from the contract test.\r\n",
+    );
+    const id = await transactionOf(ctx.db, (sql) => storeReceivedMail(sql, { via: "smtp", envelopeFrom: "contract-sender@mail.example", envelopeTo: ["support@helpdesk.test"], raw }));
+    const read = await until(async () => {
+      const res = await call(`/admin/mail/inbound/${id}`, { token: tokens.admin });
+      return res.body.status !== "received" ? res : null;
+    }, "the mail to be read");
+    expect(read.body).toMatchObject({ id, via: "smtp", status: "processed", outcome: "ticket_created", fromAddress: "contract-sender@mail.example", subject: "Contract inbound" });
+    expect(read.body.mail).toMatchObject({ from: "Contract Sender <contract-sender@mail.example>", newText: "Hello from the contract test.", charset: "labelled" });
+    const page = await call("/admin/mail/inbound?status=processed&limit=1", { token: tokens.admin });
+    expect(page.body.data[0]).toMatchObject({ id, ticketNumber: expect.any(Number) });
+    expect((await call("/admin/mail/inbound?status=lost", { token: tokens.admin })).status).toBe(400);
+    expect((await call("/admin/mail/inbound", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/admin/mail/inbound")).status).toBe(401);
+    expect((await call(`/admin/mail/inbound/${randomUUID()}`, { token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/mail/inbound/${id}`, { token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/mail/inbound/${id}`)).status).toBe(401);
+
+    const eml = await fetch(`${ctx.server.url}/api/v1/admin/mail/inbound/${id}/raw`, { headers: { Authorization: `Bearer ${tokens.admin}` } });
+    expect(eml.status).toBe(200);
+    expect(eml.headers.get("content-type")).toContain("message/rfc822");
+    expect(Buffer.from(await eml.arrayBuffer()).equals(raw)).toBe(true);
+    expect(doc.paths["/admin/mail/inbound/{id}/raw"].get!.responses["200"].content?.["message/rfc822"]).toBeDefined();
+    exercised.add("get /admin/mail/inbound/{id}/raw 200");
+    expect((await call(`/admin/mail/inbound/${randomUUID()}/raw`, { token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/mail/inbound/${id}/raw`, { token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/mail/inbound/${id}/raw`)).status).toBe(401);
+
+    // A mail that failed goes back to be read; one that did not cannot be "tried again".
+    await ctx.db.inboundMail.update({ where: { id }, data: { status: "failed", error: "contract failure" } });
+    const retried = await call(`/admin/mail/inbound/${id}/retry`, { method: "post", token: tokens.admin });
+    expect(retried.body).toMatchObject({ id, status: "received", error: null });
+    expect((await call(`/admin/mail/inbound/${id}/retry`, { method: "post", token: tokens.admin })).status).toBe(409);
+    expect((await call(`/admin/mail/inbound/${randomUUID()}/retry`, { method: "post", token: tokens.admin })).status).toBe(404);
+    expect((await call(`/admin/mail/inbound/${id}/retry`, { method: "post", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/mail/inbound/${id}/retry`, { method: "post" })).status).toBe(401);
+  });
+
+  test("admins keep the addresses mail arrives at; a mailbox password goes in and never comes out", async () => {
+    const categories = await ctx.db.category.findMany({ orderBy: { key: "asc" } });
+    const created = await call("/admin/mail/addresses", {
+      method: "post",
+      token: tokens.admin,
+      body: { address: "Contract-Billing@Helpdesk.test", categoryId: categories[0].id, imapHost: "imap.mail.example", imapPassword: "s3cret" },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ address: "contract-billing@helpdesk.test", enabled: true, imapFolder: "INBOX", imapSecure: true, imapPasswordSet: true });
+    expect(JSON.stringify(created.body)).not.toContain("s3cret");
+    const list = await call("/admin/mail/addresses", { token: tokens.admin });
+    expect(list.body.data.map((a: { address: string }) => a.address)).toContain("contract-billing@helpdesk.test");
+    expect((await call("/admin/mail/addresses", { method: "post", token: tokens.admin, body: { address: "contract-billing@helpdesk.test" } })).status).toBe(409);
+    const bad = await call("/admin/mail/addresses", { method: "post", token: tokens.admin, body: { address: "not an address", imapPort: 70000 } });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.details).sort()).toEqual(["address", "imapPort"]);
+    expect((await call("/admin/mail/addresses", { method: "post", token: tokens.agent, body: { address: "x@helpdesk.test" } })).status).toBe(403);
+    expect((await call("/admin/mail/addresses", { method: "post", body: {} })).status).toBe(401);
+
+    const other = await call("/admin/mail/addresses", { method: "post", token: tokens.admin, body: { address: "contract-other@helpdesk.test" } });
+    const changed = await call(`/admin/mail/addresses/${created.body.id}`, { method: "patch", token: tokens.admin, body: { teamId: ctx.fx.teams.billing.id, imapPassword: null, imapHost: null } });
+    expect(changed.body).toMatchObject({ teamId: ctx.fx.teams.billing.id, team: { name: "Billing" }, imapHost: null, imapPasswordSet: false });
+    expect((await call(`/admin/mail/addresses/${created.body.id}`, { method: "patch", token: tokens.admin, body: { address: "contract-other@helpdesk.test" } })).status).toBe(409);
+    expect((await call(`/admin/mail/addresses/${created.body.id}`, { method: "patch", token: tokens.admin, body: { imapHost: "bad host!" } })).status).toBe(400);
+    expect((await call(`/admin/mail/addresses/${randomUUID()}`, { method: "patch", token: tokens.admin, body: { enabled: false } })).status).toBe(404);
+    expect((await call(`/admin/mail/addresses/${created.body.id}`, { method: "patch", token: tokens.agent, body: { enabled: false } })).status).toBe(403);
+    expect((await call(`/admin/mail/addresses/${created.body.id}`, { method: "patch", body: {} })).status).toBe(401);
+
+    expect((await call(`/admin/mail/addresses/${other.body.id}`, { method: "delete", token: tokens.agent })).status).toBe(403);
+    expect((await call(`/admin/mail/addresses/${other.body.id}`, { method: "delete" })).status).toBe(401);
+    const removed = await call(`/admin/mail/addresses/${other.body.id}`, { method: "delete", token: tokens.admin });
+    expect(removed.body).toMatchObject({ address: "contract-other@helpdesk.test" });
+    expect((await call(`/admin/mail/addresses/${other.body.id}`, { method: "delete", token: tokens.admin })).status).toBe(404);
+    expect((await call("/admin/mail/addresses", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/admin/mail/addresses")).status).toBe(401);
   });
 });
 

@@ -37,7 +37,9 @@ beforeAll(async () => {
   t = await freshDatabase();
   useTestRuntime(t.url);
   fx = await createFixtures(t.db);
-  const user = await t.db.user.create({ data: { email: "mei@cn.example", name: "王美", role: "customer", passwordHash: "-", locale: "zh-CN" } });
+  const user = await t.db.user.create({
+    data: { email: "mei@cn.example", name: "王美", role: "customer", passwordHash: "-", locale: "zh-CN", emailVerifiedAt: new Date() },
+  });
   await t.db.customer.create({ data: { email: "mei@cn.example", name: "王美", tier: "standard", userId: user.id } });
   zhCustomer = (await loadAuthUser(t.db, user.id))!;
 });

@@ -31,15 +31,16 @@ export async function createFixtures(db: Db) {
 
   const staff = async (email: string, name: string, role: "agent" | "supervisor" | "admin", teamIds: string[]) =>
     db.user.create({
-      data: { email, name, role, passwordHash, memberships: { create: teamIds.map((teamId) => ({ teamId })) } },
+      data: { email, name, role, passwordHash, emailVerifiedAt: new Date(), memberships: { create: teamIds.map((teamId) => ({ teamId })) } },
     });
   const agent = await staff("li@test.example", "Li Wei", "agent", [support.id]);
   const billingAgent = await staff("bo@test.example", "Bo Billing", "agent", [billingTeam.id]);
   const supervisor = await staff("sup@test.example", "Sam Supervisor", "supervisor", []);
   const admin = await staff("admin@test.example", "Ari Admin", "admin", []);
 
+  // Customers who signed up and confirmed their address (server/auth/recovery.ts): they see their requests.
   const customer = async (email: string, name: string, tier: "key" | "growth" | "standard") => {
-    const user = await db.user.create({ data: { email, name, role: "customer", passwordHash } });
+    const user = await db.user.create({ data: { email, name, role: "customer", passwordHash, emailVerifiedAt: new Date() } });
     await db.customer.create({ data: { email, name, tier, userId: user.id } });
     return user;
   };

@@ -76,6 +76,7 @@ CREATE TABLE "InboundMail" (
     "messageId" TEXT,
     "ticketId" TEXT,
     "messageRefId" TEXT,
+    "details" JSONB,
     "processedAt" TIMESTAMP(3),
 
     CONSTRAINT "InboundMail_pkey" PRIMARY KEY ("id")
