@@ -12,6 +12,8 @@ import { interrupt, percentile, round, sleep } from "./lib.ts";
 
 export const MAILS = 300;
 export const MAIL_CONNECTIONS = 10;
+/** Mails sent one at a time afterwards: the delay of one mail with no backlog in front of it. */
+export const PACED_MAILS = 30;
 const ARRIVAL_TIMEOUT_MS = 60_000;
 
 export interface MailResult {
@@ -27,6 +29,8 @@ export interface MailResult {
   maxMs: number;
   /** Acknowledged but not in the agent's queue within a minute of the last acknowledgement. */
   missed: number;
+  /** One mail at a time (the next sent once the last arrived): acknowledgement to the agent's socket. */
+  paced: { mails: number; p50Ms: number; p95Ms: number; maxMs: number; missed: number };
 }
 
 /** A customer's mail as mail programs write it: a short text, a signature and a quoted earlier mail. */
@@ -95,6 +99,19 @@ export async function inboundMail(options: { webPort: number; smtpPort: number; 
     const latencies = [...accepted].flatMap(([subject, at]) => (arrivals.has(subject) ? [arrivals.get(subject)! - at] : [])).sort((a, b) => a - b);
     const lastArrival = Math.max(...[...accepted.keys()].map((subject) => arrivals.get(subject) ?? 0));
     const firstAccepted = Math.min(...accepted.values());
+
+    const paced: number[] = [];
+    let pacedMissed = 0;
+    for (let i = 0; i < PACED_MAILS && !interrupt.aborted; i++) {
+      const mail = benchMail(`${run}p`, i);
+      await transport.sendMail(mail);
+      const at = performance.now();
+      const until = Date.now() + 10_000;
+      while (!arrivals.has(mail.subject) && Date.now() < until) await sleep(5);
+      if (arrivals.has(mail.subject)) paced.push(arrivals.get(mail.subject)! - at);
+      else pacedMissed++;
+    }
+    paced.sort((a, b) => a - b);
     return {
       mails: accepted.size,
       connections: MAIL_CONNECTIONS,
@@ -104,6 +121,13 @@ export async function inboundMail(options: { webPort: number; smtpPort: number; 
       p95Ms: round(percentile(latencies, 95)),
       maxMs: round(latencies[latencies.length - 1] ?? NaN),
       missed: accepted.size - latencies.length,
+      paced: {
+        mails: paced.length + pacedMissed,
+        p50Ms: round(percentile(paced, 50)),
+        p95Ms: round(percentile(paced, 95)),
+        maxMs: round(paced[paced.length - 1] ?? NaN),
+        missed: pacedMissed,
+      },
     };
   } finally {
     transport.close();
