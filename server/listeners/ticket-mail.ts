@@ -106,6 +106,7 @@ async function mailsFor(sql: Sql, context: MailContext, event: StoredEvent): Pro
     if (!plan) return [];
     const first = await firstMessage(sql, ticket.id);
     if (plan.kind === "request_received") {
+      if (await answeredEnough(sql, plan.to)) return [];
       return [
         queued(
           "request_received",
@@ -164,6 +165,22 @@ async function mailsFor(sql: Sql, context: MailContext, event: StoredEvent): Pro
     return [queued("solved", plan.to, [], solvedMail({ ...base, locale: plan.locale, ticket: thread, requesterName: ticket.requester.name, surveyLink }))];
   }
   return [];
+}
+
+/**
+ * Automatic answers to one address in an hour, at most. A system that answers our answer with a new
+ * mail (without Auto-Submitted and without naming our mail) makes a new request each time; past
+ * this we stop answering it, and the exchange dies out instead of looping.
+ */
+export const AUTOMATIC_ANSWERS_PER_HOUR = 5;
+
+async function answeredEnough(sql: Sql, address: string): Promise<boolean> {
+  const [{ sent }] = await sql.query<{ sent: number }>(
+    `SELECT count(*)::int AS "sent" FROM "OutboundMail"
+      WHERE "kind" = 'request_received' AND $1 = ANY("to") AND "createdAt" > now() - interval '1 hour'`,
+    [address],
+  );
+  return sent >= AUTOMATIC_ANSWERS_PER_HOUR;
 }
 
 async function notificationMails(sql: Sql, context: MailContext, event: Extract<StoredEvent, { type: "notification.created" }>): Promise<QueuedMail[]> {

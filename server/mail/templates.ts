@@ -199,7 +199,9 @@ export function requestReceivedMail(
   const s = mailStrings(input.locale);
   const tagged = subjectWithNumber(input.ticket.number, input.ticket.subject);
   const subject = input.viaMail ? replySubject(tagged) : tagged;
-  const message = input.message?.trim() ?? "";
+  // Not for a request that came by mail: anyone can write any From, and quoting their text back to
+  // it would make us relay whatever they wrote to whoever they named (backscatter).
+  const message = input.viaMail ? "" : (input.message?.trim() ?? "");
   const blocks: Block[] = [
     greeting(s, input.requesterName),
     { kind: "p", text: s.requestReceived.intro },

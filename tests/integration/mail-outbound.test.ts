@@ -20,7 +20,7 @@ import { receiveUploads } from "../../server/attachments/service.ts";
 import { answerSurvey, getSurveyByToken } from "../../server/surveys/service.ts";
 import { loadAuthUser } from "../../server/auth/users.ts";
 import type { AuthUser } from "../../server/auth/policy.ts";
-import { ticketMail } from "../../server/listeners/ticket-mail.ts";
+import { AUTOMATIC_ANSWERS_PER_HOUR, ticketMail } from "../../server/listeners/ticket-mail.ts";
 import { parseEventRows, type EventRow } from "../../server/events/types.ts";
 import { sendQueuedMail } from "../../server/mail/send.ts";
 import { queueMails } from "../../server/mail/outbox.ts";
@@ -230,6 +230,17 @@ describe("mail to customers", () => {
     expect(notice.mail.subject).toBe(`Re: [#${kept.number}] Order 5531 late`);
     expect(notice.mail.text).toContain(`#${duplicate.number}`);
     expect(notice.mail.headers.get("auto-submitted")).toBe("auto-generated");
+  });
+
+  test("an address that keeps opening requests gets at most five acknowledgements an hour: an answering machine cannot loop with us", async () => {
+    const user = await t.db.user.create({
+      data: { email: "robot@loop.example", name: "Robot", role: "customer", passwordHash: "x", emailVerifiedAt: new Date() },
+    });
+    await t.db.customer.create({ data: { email: "robot@loop.example", name: "Robot", userId: user.id } });
+    const robot = (await loadAuthUser(t.db, user.id))!;
+    for (let i = 1; i <= AUTOMATIC_ANSWERS_PER_HOUR + 2; i++) await file(robot, `Thank you for your message ${i}`, "This is an automatic acknowledgement.");
+    const got = await deliver();
+    expect(got.filter((r) => r.envelope.to.includes("robot@loop.example"))).toHaveLength(AUTOMATIC_ANSWERS_PER_HOUR);
   });
 
   test("a Chinese customer gets Chinese mail", async () => {

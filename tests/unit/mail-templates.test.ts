@@ -56,6 +56,15 @@ describe("request received", () => {
     expect(mail.text).toContain("Hello,");
   });
 
+  test("never quotes a mailed request back: a forged From would have us relay its text to whoever it names", () => {
+    const spam = "Cheap watches at http://spam.example";
+    const mail = requestReceivedMail({ ...base, ticket: thread, requesterName: null, message: spam, viaMail: true });
+    expect(mail.text).not.toContain("spam.example");
+    expect(mail.html).not.toContain("spam.example");
+    // Filed in the portal (signed in), the customer's own words are echoed as a receipt.
+    expect(requestReceivedMail({ ...base, ticket: thread, requesterName: null, message: spam, viaMail: false }).text).toContain("spam.example");
+  });
+
   test("speaks Chinese to a Chinese customer", () => {
     const mail = requestReceivedMail({ ...base, locale: "zh-CN", ticket: { ...thread, subject: "退款未到账" }, requesterName: "王美", message: "退款还没到。", viaMail: false });
     expect(mail.subject).toBe("[#42] 退款未到账");
