@@ -105,8 +105,16 @@ export { currentSettings, DEFAULT_SETTINGS, getSettings, updateSettings } from "
 export { hashPassword } from "../server/auth/password.ts";
 export { loadAuthUser } from "../server/auth/users.ts";
 // Mail received (server/mail/inbound/) and the addresses it arrives at (server/mail/channels.ts).
-export { getInboundMail, inboundRaw, INBOUND_STATUSES, listInboundMail, retryInboundMail } from "../server/mail/inbound/admin.ts";
-export { createMailChannel, deleteMailChannel, listMailChannels, mailChannelChoices, updateMailChannel } from "../server/mail/channels.ts";
+export { getInboundMail, INBOUND_RAW_DAYS, inboundRaw, INBOUND_STATUSES, listInboundMail, retryInboundMail } from "../server/mail/inbound/admin.ts";
+export {
+  createMailChannel,
+  deleteMailChannel,
+  getMailDefaults,
+  listMailChannels,
+  mailChannelChoices,
+  updateMailChannel,
+  updateMailDefaults,
+} from "../server/mail/channels.ts";
 // Mail sent (server/mail/outbound-admin.ts).
 export { getOutboundMail, listOutboundMail, outboundEml, OUTBOUND_KINDS, OUTBOUND_STATUSES } from "../server/mail/outbound-admin.ts";
 export { mailSettings } from "../server/mail/settings.ts";

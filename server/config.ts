@@ -121,6 +121,7 @@ export function mailSettingsFrom(env: Env, dataDir: string): MailSettings {
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
     smtpUrl: env.SMTP_URL ?? null,
     sinkDir: path.join(dataDir, "mail", "outbox"),
+    inboundMaxBytes: env.INBOUND_MAX_MB * 1024 * 1024,
     inbound: inboundPort > 0 ? { host: env.INBOUND_SMTP_HOST, port: inboundPort, maxBytes: env.INBOUND_MAX_MB * 1024 * 1024 } : null,
   };
 }

@@ -56,5 +56,23 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Did the database give up on a transaction because of another one (a deadlock, a serialization
+ * failure)? Nothing was written; the same work run again normally succeeds.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const CODES = ["40P01", "40001", "P2034"];
+  // Prisma keeps PostgreSQL's code a few levels down (meta.driverAdapterError.cause.code).
+  const queue: unknown[] = [error];
+  for (let seen = 0; queue.length > 0 && seen < 10; seen++) {
+    const e = queue.shift() as { code?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } } | null;
+    if (!e || typeof e !== "object") continue;
+    if ([e.code, e.originalCode].some((c) => typeof c === "string" && CODES.includes(c))) return true;
+    if (typeof e.message === "string" && /deadlock detected|could not serialize access/i.test(e.message)) return true;
+    queue.push(e.cause, e.meta?.driverAdapterError);
+  }
+  return false;
+}
+
 export const notFound = (what = "errors.notFound") => new DomainError("not_found", what);
 export const forbidden = () => new DomainError("forbidden", "errors.forbidden");

@@ -21,7 +21,8 @@ export const inboundEn = {
     addressNotFound: "That mail address does not exist.",
     addressTaken: "That address is already set up.",
     mailNotFound: "That mail does not exist.",
-    notFailed: "Only a mail that failed can be tried again.",
+    notFailed: "Only a mail that failed, or has waited for more than ten minutes, can be tried again.",
+    rawPruned: "The original of this mail was removed {{days}} days after it was read.",
     noCategory: "There is no ticket category to file mail under: add one in Categories.",
   },
   validation: {
@@ -111,6 +112,8 @@ export const inboundEn = {
     noAttachments: "No files.",
     refused: "not kept: {{reason}}",
     headers: "Headers",
+    contentHidden: "What this mail says is shown only to those who may see every ticket.",
+    rawPruned: "The original of this mail was removed {{days}} days after it was read; what became of it is kept.",
   },
   addresses: {
     title: "Mail addresses",
@@ -118,6 +121,11 @@ export const inboundEn = {
     leadSmtp:
       "Mail to {{support}} becomes tickets: point its MX (or a forwarding rule) at this server's mail port {{port}}. Add other addresses you receive mail at to send their tickets to a category or team, or to fetch their mail from an IMAP mailbox.",
     none: "No addresses of their own yet: mail goes to the default category.",
+    defaults: {
+      category: "Category for mail to other addresses",
+      hint: "New tickets mailed to {{support}}, or to an address without a category of its own, go here.",
+      firstCategory: "The first category ({{name}})",
+    },
     new: "Add an address",
     address: "Address",
     category: "Category of new tickets",

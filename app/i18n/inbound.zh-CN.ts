@@ -21,7 +21,8 @@ export const inboundZhCN: typeof inboundEn = {
     addressNotFound: "该邮件地址不存在。",
     addressTaken: "该地址已设置过。",
     mailNotFound: "该邮件不存在。",
-    notFailed: "只有处理失败的邮件才能重试。",
+    notFailed: "只有处理失败或等待超过十分钟的邮件才能重试。",
+    rawPruned: "这封邮件的原件已在处理 {{days}} 天后删除。",
     noCategory: "没有可用于归档邮件的工单分类：请先在“分类”中添加。",
   },
   validation: {
@@ -111,6 +112,8 @@ export const inboundZhCN: typeof inboundEn = {
     noAttachments: "没有附件。",
     refused: "未保留：{{reason}}",
     headers: "邮件头",
+    contentHidden: "只有可以查看所有工单的人才能看到邮件内容。",
+    rawPruned: "这封邮件的原件已在处理 {{days}} 天后删除；处理结果仍然保留。",
   },
   addresses: {
     title: "邮件地址",
@@ -118,6 +121,11 @@ export const inboundZhCN: typeof inboundEn = {
     leadSmtp:
       "发往 {{support}} 的邮件会成为工单：请把它的 MX（或转发规则）指向本服务器的邮件端口 {{port}}。添加你收信的其他地址，可以把它们的工单分到某个分类或团队，或从 IMAP 邮箱收取邮件。",
     none: "还没有单独设置的地址：邮件进入默认分类。",
+    defaults: {
+      category: "发往其他地址的邮件的分类",
+      hint: "发往 {{support}} 或未单独设置分类的地址的新工单，进入这个分类。",
+      firstCategory: "第一个分类（{{name}}）",
+    },
     new: "添加地址",
     address: "地址",
     category: "新工单的分类",

@@ -53,7 +53,10 @@ export const mailEn = {
     attachments: "Attachments",
     noAttachments: "No attachments.",
     download: "Download .eml",
-    hidden: "This mail holds a one-time link (password reset, address confirmation or invitation) and went out over SMTP: only its recipient may read it.",
+    hidden: "This mail holds a one-time link (password reset, address confirmation or invitation) and has not been sent yet: nobody reads it before its recipient.",
+    hiddenTicketMail: "Reading what mail about tickets says needs the permission to see every ticket.",
+    hiddenAccountMail: "Reading account mail (password reset, address confirmation, invitation) needs the permission to manage users: its link opens an account.",
+    redacted: "The one-time link was taken out of the copy kept here once the mail was sent: only its recipient has it.",
     notFound: "There is no such mail.",
   },
   validation: {

@@ -53,7 +53,10 @@ export const mailZhCN: typeof mailEn = {
     attachments: "附件",
     noAttachments: "没有附件。",
     download: "下载 .eml",
-    hidden: "此邮件包含一次性链接（重置密码、确认邮箱地址或邀请），且已通过 SMTP 发出：只有收件人可以查看其内容。",
+    hidden: "此邮件包含一次性链接（重置密码、确认邮箱地址或邀请），尚未发出：收件人之前任何人都不能查看其内容。",
+    hiddenTicketMail: "查看工单邮件的内容需要“查看所有工单”权限。",
+    hiddenAccountMail: "查看账户邮件（重置密码、确认邮箱地址、邀请）的内容需要“管理用户”权限：其中的链接可以打开账户。",
+    redacted: "邮件发出后，此处保存的副本已删除其中的一次性链接：只有收件人拥有该链接。",
     notFound: "没有这封邮件。",
   },
   validation: {

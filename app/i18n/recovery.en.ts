@@ -35,9 +35,9 @@ export const recoveryEn = {
     title: "Confirm your address and choose a password",
     lead: "For {{email}}. Once your address is confirmed you see every request made from it.",
     submit: "Confirm and sign in",
-    confirmTitle: "Confirm your email address",
-    confirmLead: "Confirm that {{email}} is yours to see your requests.",
-    confirmSubmit: "Confirm my address",
+    replaceTitle: "Confirm your address and choose a new password",
+    replaceLead:
+      "For {{email}}. This account already has a password: the one you choose replaces it, and every other sign-in and API token of the account ends. Then you see every request made from this address.",
     invalidTitle: "This link no longer works",
     invalid: "This confirmation link has been used, replaced by a newer one, or has expired (a link works for 48 hours).",
     askAgain: "Sign up again with the same address, or sign in and ask for a new link.",
@@ -47,7 +47,7 @@ export const recoveryEn = {
     detail: "Until you do, requests made from {{email}} (by mail, or filed for you) stay hidden here.",
     send: "Mail me the link",
     title: "Confirm your email address",
-    lead: "We will mail a link to {{email}}. Following it confirms the address, and you see your requests.",
+    lead: "We will mail a link to {{email}}. Following it confirms the address and asks for a new password; then you see your requests.",
     sent: "We have sent a link to {{email}}. It works for 48 hours.",
     confirmed: "Your email address is confirmed.",
     toRequests: "Go to my requests",
@@ -61,10 +61,7 @@ export const recoveryEn = {
     user: { password_reset: "Password reset by mailed link", email_verified: "Email address confirmed" },
   },
   mail: {
-    greeting: "Hello {{name}},",
     ignore: "If you did not ask for this, ignore this mail: nothing changes without the link.",
-    linkLabel: "{{label}}:",
-    linkNote: "If the button does not work, copy this address into your browser:",
     passwordReset: {
       subject: "Reset your password for {{helpdesk}}",
       body: "Someone, hopefully you, asked to reset the password of your account at {{helpdesk}}. Choose a new password with this link. It works once, within one hour.",
@@ -73,7 +70,8 @@ export const recoveryEn = {
     verifyEmail: {
       subject: "Confirm your email address for {{helpdesk}}",
       body: "Someone, hopefully you, signed up at {{helpdesk}} with this address. Confirm it and choose your password with this link; you will then see every request made from this address. It works once, within 48 hours.",
-      bodyConfirmOnly: "Confirm this address for your account at {{helpdesk}} with this link; you will then see every request made from it. It works once, within 48 hours.",
+      bodyReplacePassword:
+        "Someone, hopefully you, asked to confirm this address for an account at {{helpdesk}}. Confirm it with this link and choose a new password: every other sign-in of the account ends (if someone else made it with your address, they lose it). You will then see every request made from this address. It works once, within 48 hours.",
       button: "Confirm my address",
     },
     alreadyRegistered: {

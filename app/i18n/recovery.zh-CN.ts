@@ -37,9 +37,8 @@ export const recoveryZhCN: typeof recoveryEn = {
     title: "确认邮箱并设置密码",
     lead: "账户：{{email}}。确认地址后，您可以看到该地址提交的所有请求。",
     submit: "确认并登录",
-    confirmTitle: "确认邮箱地址",
-    confirmLead: "确认 {{email}} 属于您，即可查看您的请求。",
-    confirmSubmit: "确认我的地址",
+    replaceTitle: "确认邮箱并设置新密码",
+    replaceLead: "账户：{{email}}。该账户已有密码：您设置的新密码将取代它，该账户在其他地方的所有登录和 API 令牌都会失效。之后您可以看到该地址提交的所有请求。",
     invalidTitle: "此链接已失效",
     invalid: "此确认链接已被使用、已被更新的链接取代或已过期（链接 48 小时内有效）。",
     askAgain: "请用同一地址重新注册，或登录后申请新链接。",
@@ -49,7 +48,7 @@ export const recoveryZhCN: typeof recoveryEn = {
     detail: "确认之前，来自 {{email}} 的请求（邮件发来的或客服代为提交的）不会在此显示。",
     send: "发送确认链接",
     title: "确认邮箱地址",
-    lead: "我们会向 {{email}} 发送链接。点击链接确认地址后，即可看到您的请求。",
+    lead: "我们会向 {{email}} 发送链接。点击链接确认地址并设置新密码后，即可看到您的请求。",
     sent: "我们已向 {{email}} 发送链接，48 小时内有效。",
     confirmed: "您的邮箱地址已确认。",
     toRequests: "查看我的请求",
@@ -63,10 +62,7 @@ export const recoveryZhCN: typeof recoveryEn = {
     user: { password_reset: "通过邮件链接重置了密码", email_verified: "确认了邮箱地址" },
   },
   mail: {
-    greeting: "{{name}}，您好：",
     ignore: "如果这不是您本人的操作，请忽略此邮件：不点击链接就不会有任何变化。",
-    linkLabel: "{{label}}：",
-    linkNote: "如果按钮无法打开，请将以下地址复制到浏览器中：",
     passwordReset: {
       subject: "重置您在{{helpdesk}}的密码",
       body: "有人（希望是您本人）申请重置您在{{helpdesk}}的账户密码。请通过此链接设置新密码。链接只能使用一次，一小时内有效。",
@@ -75,7 +71,8 @@ export const recoveryZhCN: typeof recoveryEn = {
     verifyEmail: {
       subject: "确认您在{{helpdesk}}的邮箱地址",
       body: "有人（希望是您本人）用此地址在{{helpdesk}}注册。请通过此链接确认地址并设置密码；确认后您可以看到该地址提交的所有请求。链接只能使用一次，48 小时内有效。",
-      bodyConfirmOnly: "请通过此链接为您在{{helpdesk}}的账户确认此地址；确认后您可以看到该地址提交的所有请求。链接只能使用一次，48 小时内有效。",
+      bodyReplacePassword:
+        "有人（希望是您本人）申请为{{helpdesk}}的一个账户确认此地址。请通过此链接确认地址并设置新密码：该账户在其他地方的所有登录都会结束（如果是别人用您的地址注册的，他们将失去该账户）。之后您可以看到该地址提交的所有请求。链接只能使用一次，48 小时内有效。",
       button: "确认我的地址",
     },
     alreadyRegistered: {

@@ -1,7 +1,8 @@
 // /admin/mail/:id (settings.manage): one sent mail: where it went and when, its threading headers,
 // its HTML (in a sandboxed frame: no scripts, no outside images, links open in a new tab) and its
-// plain text, its attachments, and the .eml the local sink kept. A mail holding a one-time link
-// that went out over SMTP shows no words (server/mail/outbound-admin.ts).
+// plain text, its attachments, and the .eml the local sink kept. Its words only for those who may
+// read them: tickets.view_all for ticket mail, users.manage for account mail, whose link is gone
+// from our copy once sent (server/mail/outbound-admin.ts).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useT } from "../i18n/i18n.ts";
@@ -80,12 +81,17 @@ export default function SentMailDetail() {
         </pre>
       </section>
 
-      {mail.bodyHidden ? (
+      {mail.hidden ? (
         <p className="notice" data-testid="mail-hidden">
-          {t("mail.admin.hidden")}
+          {t(mail.hidden === "link" ? "mail.admin.hidden" : mail.sensitive ? "mail.admin.hiddenAccountMail" : "mail.admin.hiddenTicketMail")}
         </p>
       ) : (
         <>
+          {mail.redacted && (
+            <p className="notice" data-testid="mail-redacted">
+              {t("mail.admin.redacted")}
+            </p>
+          )}
           {mail.html && (
             <section className="card">
               <h3>{t("mail.admin.html")}</h3>

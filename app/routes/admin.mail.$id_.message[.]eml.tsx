@@ -1,4 +1,4 @@
-// /admin/mail/:id/message.eml (settings.manage): the sent mail exactly as the local sink kept it.
+// /admin/mail/:id/message.eml: the sent mail exactly as the local sink kept it, for whoever may read the mail (server/mail/outbound-admin.ts).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { asResponse } from "../utils/forms.server.ts";
 import { db, outboundEml, requirePermission } from "../services.server.ts";

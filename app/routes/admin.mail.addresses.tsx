@@ -1,6 +1,7 @@
-// /admin/mail/addresses (settings.manage): the addresses mail arrives at, where each one's new
-// tickets go (category, team), and optionally an IMAP mailbox to fetch it from. Each address is its
-// own small form; a new one below. The mailbox password is never shown: only whether one is set.
+// /admin/mail/addresses (settings.manage): the category of mail to any other address, the addresses
+// mail arrives at, where each one's new tickets go (category, team), and optionally an IMAP mailbox
+// to fetch it from. Each address is its own small form; a new one below. The mailbox password is
+// never shown: only whether one is set.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -16,18 +17,20 @@ import {
   db,
   deleteMailChannel,
   DomainError,
+  getMailDefaults,
   listMailChannels,
   mailChannelChoices,
   mailSettings,
   requirePermission,
   updateMailChannel,
+  updateMailDefaults,
 } from "../services.server.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "inbound.addresses.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "settings.manage");
-  const [channels, choices] = await Promise.all([listMailChannels(db(), user), mailChannelChoices(db(), user)]);
+  const [channels, choices, defaults] = await Promise.all([listMailChannels(db(), user), mailChannelChoices(db(), user), getMailDefaults(db(), user)]);
   const settings = mailSettings();
   return {
     support: settings.from,
@@ -49,16 +52,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
     categories: choices.categories,
     teams: choices.teams,
+    defaultCategoryId: defaults.categoryId,
   };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "settings.manage");
   const form = await readForm(request);
-  const id = text(form, "id") || null;
+  const intent = form.get("intent");
+  // The form a failure belongs to: an address's, the new one's (null) or the default category's.
+  const id = intent === "defaults" ? "defaults" : text(form, "id") || null;
   const from = { ip: context.clientIp };
   try {
-    if (form.get("intent") === "delete" && id) {
+    if (intent === "defaults") {
+      await updateMailDefaults(db(), user, { categoryId: idOrNull(form, "categoryId") }, from);
+      return { ok: true as const, id, done: "saved" as const };
+    }
+    if (intent === "delete" && id) {
       await deleteMailChannel(db(), user, id, from);
       return { ok: true as const, id, done: "deleted" as const };
     }
@@ -89,7 +99,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 type ChannelRow = ReturnType<typeof useLoaderData<typeof loader>>["channels"][number];
 
 export default function MailAddresses() {
-  const { support, smtpPort, channels, categories, teams } = useLoaderData<typeof loader>();
+  const { support, smtpPort, channels, categories, teams, defaultCategoryId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, language } = useT();
@@ -207,6 +217,25 @@ export default function MailAddresses() {
           {t(`inbound.addresses.done.${result.done}`)}
         </p>
       )}
+      <Form method="post" className="card stack" data-testid="mail-defaults" key={`defaults-${defaultCategoryId ?? ""}`}>
+        <FormError messageKey={failedFor("defaults")?.formError} />
+        <Field name="defaults-categoryId" label={t("inbound.addresses.defaults.category")} errors={failedFor("defaults")?.fieldErrors?.categoryId}>
+          <select id="defaults-categoryId" name="categoryId" defaultValue={defaultCategoryId ?? ""}>
+            <option value="">{t("inbound.addresses.defaults.firstCategory", { name: categories[0] ? localName(categories[0], language) : "—" })}</option>
+            {categories.map((cat) => (
+              <option key={cat.id} value={cat.id}>
+                {localName(cat, language)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <p className="muted small">{t("inbound.addresses.defaults.hint", { support })}</p>
+        <div className="form-actions">
+          <button type="submit" name="intent" value="defaults" className="btn" disabled={busy}>
+            {t("inbound.addresses.save")}
+          </button>
+        </div>
+      </Form>
       {channels.length === 0 && <p className="muted">{t("inbound.addresses.none")}</p>}
       {channels.map((c) => channelForm(c))}
       {channelForm(null)}

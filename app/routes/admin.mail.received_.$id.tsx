@@ -1,6 +1,7 @@
 // /admin/mail/received/:id (settings.manage): one received mail, read again from its stored bytes:
 // what became of it, its headers, the text the ticket got, the whole text with its quoted history,
-// its files, the original .eml, and "Try again" for a mail that failed.
+// its files, the original .eml (what it says only with tickets.view_all), and "Try again" for a mail
+// that failed or has waited for minutes.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -9,7 +10,7 @@ import { useT } from "../i18n/i18n.ts";
 import { asResponse, formFailureBody, readForm } from "../utils/forms.server.ts";
 import { pageTitle } from "../utils/meta.ts";
 import { useTimeFormat } from "../utils/time.tsx";
-import { db, DomainError, getInboundMail, requirePermission, retryInboundMail } from "../services.server.ts";
+import { db, DomainError, getInboundMail, INBOUND_RAW_DAYS, requirePermission, retryInboundMail } from "../services.server.ts";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "inbound.detail.title");
 
@@ -21,6 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const mail = await getInboundMail(db(), user, params.id!).catch(asResponse);
   const iso = (d: Date | null) => d?.toISOString() ?? null;
   return {
+    rawDays: INBOUND_RAW_DAYS,
     mail: {
       ...mail,
       receivedAt: mail.receivedAt.toISOString(),
@@ -46,7 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const kb = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
 export default function ReceivedMailDetail() {
-  const { mail } = useLoaderData<typeof loader>();
+  const { mail, rawDays } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useT();
@@ -81,10 +83,12 @@ export default function ReceivedMailDetail() {
         <span className={`badge mail-status-${mail.status}`}>{t(`inbound.status.${mail.status}`)}</span>
         {mail.outcome && <span>{t(`inbound.outcome.${mail.outcome}`, { defaultValue: mail.outcome })}</span>}
         {mail.ticketNumber && <Link to={`/agent/tickets/${mail.ticketNumber}`}>{t("inbound.detail.openTicket", { number: mail.ticketNumber })}</Link>}
-        <a href={`/admin/mail/received/${mail.id}/original.eml`} download className="tabs-end" data-testid="download-eml">
-          {t("inbound.detail.download")}
-        </a>
-        {mail.status === "failed" && (
+        {!mail.contentHidden && !mail.rawPruned && (
+          <a href={`/admin/mail/received/${mail.id}/original.eml`} download className="tabs-end" data-testid="download-eml">
+            {t("inbound.detail.download")}
+          </a>
+        )}
+        {mail.retryable && (
           <Form method="post">
             <button type="submit" className="btn" disabled={navigation.state === "submitting"}>
               {t("inbound.detail.retry")}
@@ -120,6 +124,8 @@ export default function ReceivedMailDetail() {
         </dl>
       </section>
 
+      {mail.contentHidden && <p className="notice">{t("inbound.detail.contentHidden")}</p>}
+      {mail.rawPruned && !mail.contentHidden && <p className="notice">{t("inbound.detail.rawPruned", { days: rawDays })}</p>}
       {mail.readError && (
         <div className="form-error">
           <strong>{t("inbound.detail.unreadable")}</strong> <span className="break">{mail.readError}</span>

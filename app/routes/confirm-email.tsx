@@ -1,6 +1,7 @@
 // A signed-in customer whose address is not confirmed yet (an account from before confirmation
 // existed, or one whose link ran out) asks for a confirmation link; the banner in the portal
-// posts here. The link confirms the address (and, for a contact, sets the first password).
+// posts here. The link goes to the address; whoever reads it there confirms it and chooses the
+// account's password (server/auth/recovery.ts confirmAddress): being signed in proves nothing.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";

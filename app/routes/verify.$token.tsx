@@ -1,6 +1,7 @@
-// A mailed confirmation link: "confirm your address and choose a password" for a new sign-up or
-// someone who wrote in by mail; only "confirm" for an account that has a password. Then signed in,
-// seeing every request made from the address. Opening the page changes nothing (mail scanners).
+// A mailed confirmation link: "confirm your address and choose a password", always. A new sign-up or
+// someone who wrote in by mail chooses their first; an account from the old sign-up (which took any
+// address unchecked) a new one that replaces its password and ends its other sign-ins and tokens.
+// Then signed in, seeing every request made from the address. Opening the page changes nothing (mail scanners).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -13,7 +14,7 @@ import { pageTitle } from "../utils/meta.ts";
 export const meta: MetaFunction = ({ data, matches }) =>
   pageTitle(
     matches,
-    (data as { link?: { offer: string } | null } | undefined)?.link?.offer === "confirm_only" ? "recovery.verify.confirmTitle" : "recovery.verify.title",
+    (data as { link?: { offer: string } | null } | undefined)?.link?.offer === "replace_password" ? "recovery.verify.replaceTitle" : "recovery.verify.title",
   );
 
 export async function loader({ params }: LoaderFunctionArgs) {
@@ -53,16 +54,16 @@ export default function ConfirmAddress() {
       </div>
     );
   }
-  const choose = link.offer === "choose_password";
+  const replace = link.offer === "replace_password";
   return (
     <div className="page narrow">
-      <h1>{t(choose ? "recovery.verify.title" : "recovery.verify.confirmTitle")}</h1>
-      <p className="lead break">{t(choose ? "recovery.verify.lead" : "recovery.verify.confirmLead", { email: link.email })}</p>
+      <h1>{t(replace ? "recovery.verify.replaceTitle" : "recovery.verify.title")}</h1>
+      <p className="lead break">{t(replace ? "recovery.verify.replaceLead" : "recovery.verify.lead", { email: link.email })}</p>
       <Form method="post" className="card form" noValidate>
         <FormError messageKey={result?.formError !== "errors.validation" ? result?.formError : undefined} />
-        {choose && <NewPasswordFields email={link.email} label={t("recovery.password")} errors={result?.fieldErrors} />}
+        <NewPasswordFields email={link.email} label={t(replace ? "recovery.newPassword" : "recovery.password")} errors={result?.fieldErrors} />
         <button type="submit" className="btn" disabled={busy}>
-          {t(choose ? "recovery.verify.submit" : "recovery.verify.confirmSubmit")}
+          {t("recovery.verify.submit")}
         </button>
       </Form>
     </div>

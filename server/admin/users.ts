@@ -3,7 +3,6 @@
 // deactivating them. Every change is audited in its own transaction; a change
 // to what someone may see or take is also an event ("user.access_changed"),
 // on which their live connections re-join their rooms and assignment looks again.
-import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client.ts";
 import { DomainError, notFound } from "../errors.ts";
@@ -13,8 +12,8 @@ import { isUniqueViolation, parseInput } from "../validation.ts";
 import { changedFields, recordAudit } from "../audit/log.ts";
 import { assertCan, permissionsOf, type AuthUser, type Role } from "../auth/policy.ts";
 import { endAllCredentials } from "../auth/users.ts";
-import { helpdeskName, queueAccountMail } from "../auth/recovery.ts";
-import { mailSettings } from "../mail/settings.ts";
+import { newLinkToken, tokenDigest } from "../auth/recovery-rules.ts";
+import { helpdeskName, queueAccountMail } from "../mail/account-mail.ts";
 import type { Availability } from "../auth/availability.ts";
 import { isLocale, LOCALES } from "../../app/i18n/config.ts";
 
@@ -185,8 +184,6 @@ async function checkReferences(tx: Tx, input: { customRoleId?: string | null; te
   if (Object.keys(errors).length > 0) throw new DomainError("validation_failed", "errors.validation", errors);
 }
 
-const digest = (token: string) => createHash("sha256").update(token).digest("hex");
-
 /**
  * A new invitation link, mailed to the person (the admin also sees it once, to pass it on
  * themselves when mail does not reach them).
@@ -195,17 +192,15 @@ async function issueInvitation(
   tx: Tx,
   invitee: { id: string; email: string; name: string; locale: string; role: string },
   inviter: AuthUser,
-  mailName: string | null,
+  mailName: string,
   now: Date,
 ) {
-  const token = randomBytes(32).toString("base64url");
+  const token = newLinkToken();
   const expiresAt = new Date(now.getTime() + INVITATION_DAYS * 86_400_000);
   // One link at a time: a new invitation ends the old one.
   await tx.invitation.deleteMany({ where: { userId: invitee.id, acceptedAt: null } });
-  await tx.invitation.create({ data: { userId: invitee.id, tokenHash: digest(token), invitedById: inviter.id, createdAt: now, expiresAt } });
-  const link = `${mailSettings().publicUrl}/invite/${token}`;
-  const mail = { kind: "invitation", name: invitee.name, link, inviter: inviter.name, role: invitee.role } as const;
-  await queueAccountMail(tx, invitee.email, mail, { locale: invitee.locale, helpdeskName: mailName }, now);
+  await tx.invitation.create({ data: { userId: invitee.id, tokenHash: tokenDigest(token), invitedById: inviter.id, createdAt: now, expiresAt } });
+  await queueAccountMail(tx, invitee, { kind: "invitation", name: invitee.name, token, inviter: inviter.name, role: invitee.role }, mailName, now);
   return { token, expiresAt };
 }
 
@@ -279,7 +274,7 @@ export const InvitationTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/)
 export async function openInvitation(db: Tx, token: string, now = new Date()) {
   if (!InvitationTokenSchema.safeParse(token).success) return null;
   const row = await db.invitation.findUnique({
-    where: { tokenHash: digest(token) },
+    where: { tokenHash: tokenDigest(token) },
     select: { expiresAt: true, acceptedAt: true, user: { select: { id: true, email: true, name: true, invitedAt: true, deactivatedAt: true, locale: true } } },
   });
   if (!row || row.acceptedAt || row.expiresAt <= now || !row.user.invitedAt || row.user.deactivatedAt) return null;
@@ -300,13 +295,15 @@ export const AcceptInvitationSchema = z.object({
  * session the page starts.
  */
 export async function acceptInvitation(db: Db, token: string, raw: unknown, hashPassword: (p: string) => Promise<string>, from: { ip?: string } = {}, now = new Date()) {
+  // A dead link costs no hashing.
+  if (!(await openInvitation(db, token, now))) throw new DomainError("gone", "errors.invitationInvalid");
   const input = parseInput(AcceptInvitationSchema, raw);
   const passwordHash = await hashPassword(input.password);
   return inTransaction(db, async (tx) => {
     const open = await openInvitation(tx, token, now);
     if (!open) throw new DomainError("gone", "errors.invitationInvalid");
     // Used once: of two submissions at the same moment, only one changes the row.
-    const used = await tx.invitation.updateMany({ where: { tokenHash: digest(token), acceptedAt: null }, data: { acceptedAt: now } });
+    const used = await tx.invitation.updateMany({ where: { tokenHash: tokenDigest(token), acceptedAt: null }, data: { acceptedAt: now } });
     if (used.count !== 1) throw new DomainError("gone", "errors.invitationInvalid");
     // The link was mailed to this address (or handed on by the admin who typed it): it counts as confirmed.
     await tx.user.update({ where: { id: open.userId }, data: { name: input.name, passwordHash, invitedAt: null, emailVerifiedAt: now } });

@@ -1,7 +1,7 @@
 // The rules of accounts by confirmed address, without I/O (server/auth/recovery.ts applies them):
 // which mail a sign-up or a "forgot password?" sends for an address, how long a mailed link
-// lasts, whether a link is still good, and what its page asks for.
-import { createHash } from "node:crypto";
+// lasts, whether a link is still good, what its page asks for, and the links mail carries.
+import { createHash, randomBytes } from "node:crypto";
 
 /** What a mailed link does (AccountToken.purpose). */
 export type AccountPurpose = "verify_email" | "reset_password";
@@ -80,9 +80,14 @@ export function needsConfirmation(account: AccountFacts): boolean {
   return account.role === "customer" && !account.verified && !silent(account);
 }
 
-/** What the confirmation page asks for: a contact chooses their first password; an account with one only confirms. */
-export const confirmationOffer = (account: AccountFacts): "choose_password" | "confirm_only" =>
-  account.hasPassword ? "confirm_only" : "choose_password";
+/**
+ * What the confirmation page asks for: always a password. A contact chooses its first one. An
+ * unconfirmed account that has one (the old sign-up took any address unchecked) may be a squatter's:
+ * whoever reads the address's mail replaces that password, and every session and API token of the
+ * account ends, before the address's requests show (never "confirm only").
+ */
+export const confirmationOffer = (account: AccountFacts): "choose_password" | "replace_password" =>
+  account.hasPassword ? "replace_password" : "choose_password";
 
 export type TokenState = "valid" | "expired" | "used" | "unknown";
 
@@ -97,10 +102,27 @@ export function tokenState(row: { purpose: string; expiresAt: Date; usedAt: Date
 /** The shape of the tokens we mail (32 random bytes, base64url): anything else is not looked up. */
 export const ACCOUNT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-/** Only this is stored: the table itself opens no account. */
+/** A new token for a mailed link (account links and staff invitations). */
+export const newLinkToken = () => randomBytes(32).toString("base64url");
+
+/** Only this is stored (AccountToken, Invitation): the tables themselves open no account. */
 export const tokenDigest = (token: string) => createHash("sha256").update(token).digest("hex");
 
-const PATHS: Record<AccountPurpose, string> = { reset_password: "/reset-password/", verify_email: "/verify/" };
+/** The pages mailed links open: those of a one-time link end with its token. */
+const PATHS = {
+  reset_password: "/reset-password/",
+  verify_email: "/verify/",
+  invitation: "/invite/",
+  sign_in: "/login",
+  forgot_password: "/forgot-password",
+} as const;
 
-/** The link a mail carries (publicUrl without a trailing slash). */
-export const accountLink = (publicUrl: string, purpose: AccountPurpose, token: string) => `${publicUrl}${PATHS[purpose]}${token}`;
+/** What a one-time link opens: an AccountToken's purpose, or a staff invitation. */
+export type LinkPurpose = AccountPurpose | "invitation";
+
+/** The link a mail carries (publicUrl without a trailing slash): a one-time link with its token, or a plain page. */
+export function accountLink(publicUrl: string, purpose: LinkPurpose, token: string): string;
+export function accountLink(publicUrl: string, page: "sign_in" | "forgot_password"): string;
+export function accountLink(publicUrl: string, page: keyof typeof PATHS, token = ""): string {
+  return `${publicUrl}${PATHS[page]}${token}`;
+}

@@ -1,21 +1,17 @@
 // Accounts by confirmed address: signing up without a password (the mailed link confirms the
 // address and lets the person choose one), "forgot password?", and confirming the address of an
 // account made before confirmation existed. Every mail is queued in the transaction that issues
-// its link (server/mail/outbox.ts), and only a SHA-256 of the link's token is stored
+// its link (server/mail/account-mail.ts), and only a SHA-256 of the link's token is stored
 // (AccountToken). The rules themselves are in recovery-rules.ts; decision 024 says why.
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client.ts";
-import { prismaSql } from "../db/sql.ts";
 import { DomainError } from "../errors.ts";
 import { emit } from "../events/emit.ts";
 import { inTransaction } from "../events/transaction.ts";
 import { isUniqueViolation, parseInput } from "../validation.ts";
 import { recordAudit } from "../audit/log.ts";
-import { currentSettings, DEFAULT_SETTINGS } from "../admin/settings.ts";
-import { queueMails } from "../mail/outbox.ts";
-import { mailSettings } from "../mail/settings.ts";
-import { accountMailContent, type AccountMail, type MailContext } from "../mail/account-templates.ts";
+import { currentSettings } from "../admin/settings.ts";
+import { helpdeskName, queueAccountMail } from "../mail/account-mail.ts";
 import { hashPassword } from "./password.ts";
 import { endAllCredentials } from "./users.ts";
 import { limiter, NewPasswordSchema, signUps, SIGN_UPS_PER_ADDRESS, used, type RequestOrigin } from "./accounts.ts";
@@ -23,11 +19,11 @@ import type { AuthUser, Role } from "./policy.ts";
 import {
   ACCOUNT_TOKEN_PATTERN,
   accountFacts,
-  accountLink,
   confirmationOffer,
   MAILS_PER_ADDRESS_PER_HOUR,
   mayUseLink,
   needsConfirmation,
+  newLinkToken,
   RESET_REQUESTS_PER_NETWORK_ADDRESS_PER_HOUR,
   sendsResetLink,
   signUpMail,
@@ -96,26 +92,13 @@ async function lockedUser(tx: Tx, id: string) {
 
 /** Issues a link: the account's unused older links for the same purpose stop working (one good link at a time). */
 async function issueAccountToken(tx: Tx, userId: string, purpose: AccountPurpose, now: Date): Promise<string> {
-  const token = randomBytes(32).toString("base64url");
+  const token = newLinkToken();
   await tx.accountToken.deleteMany({ where: { userId, purpose, usedAt: null } });
   await tx.accountToken.create({
     data: { userId, purpose, tokenHash: tokenDigest(token), createdAt: now, expiresAt: new Date(now.getTime() + TOKEN_LIFETIME_MS[purpose]) },
   });
   return token;
 }
-
-/** The helpdesk's name for mail (null: the product's own, in the recipient's language), read outside the transaction. */
-export async function helpdeskName(db: Db): Promise<string | null> {
-  const { name } = await currentSettings(db);
-  return name === DEFAULT_SETTINGS.name ? null : name;
-}
-
-/** Queues an account mail (it holds a secret link: sensitive) in the caller's transaction. */
-export async function queueAccountMail(tx: Tx, to: string, mail: AccountMail, context: MailContext, now: Date): Promise<void> {
-  await queueMails(prismaSql(tx), [{ kind: mail.kind, to: [to], content: accountMailContent(mail, context), sensitive: true }], now);
-}
-
-const link = (purpose: AccountPurpose, token: string) => accountLink(mailSettings().publicUrl, purpose, token);
 
 /**
  * "Forgot password?": always the same answer. Mails a reset link (valid one hour, single use) to
@@ -135,13 +118,7 @@ export async function requestPasswordReset(db: Db, raw: unknown, from: RequestOr
     const user = await lockedUserByEmail(tx, email);
     if (!user || !sendsResetLink(accountFacts(user))) return;
     const token = await issueAccountToken(tx, user.id, "reset_password", now);
-    await queueAccountMail(
-      tx,
-      user.email,
-      { kind: "password_reset", name: user.name, link: link("reset_password", token) },
-      { locale: user.locale, helpdeskName: name },
-      now,
-    );
+    await queueAccountMail(tx, user, { kind: "password_reset", name: user.name, token }, name, now);
   });
 }
 
@@ -160,16 +137,13 @@ export async function signUpCustomer(db: Db, raw: unknown, locale: string, from:
   const answer = { email: input.email };
   if (!(await takeMailToAddress(input.email))) return answer;
   const name = await helpdeskName(db);
-  const publicUrl = mailSettings().publicUrl;
   try {
     await inTransaction(db, async (tx) => {
       const existing = await lockedUserByEmail(tx, input.email);
       const mail = signUpMail(existing ? accountFacts(existing) : null);
       if (mail === null) return;
       if (mail === "already_registered") {
-        const account = existing!;
-        const content = { kind: mail, name: account.name, signInLink: `${publicUrl}/login`, resetLink: `${publicUrl}/forgot-password` } as const;
-        await queueAccountMail(tx, account.email, content, { locale: account.locale, helpdeskName: name }, now);
+        await queueAccountMail(tx, existing!, { kind: mail, name: existing!.name }, name, now);
         return;
       }
       const contact =
@@ -180,8 +154,7 @@ export async function signUpCustomer(db: Db, raw: unknown, locale: string, from:
         }));
       await ensureCustomerProfile(tx, contact, input.company, now);
       const token = await issueAccountToken(tx, contact.id, "verify_email", now);
-      const content = { kind: "verify_email", name: contact.name, link: link("verify_email", token), choosePassword: true } as const;
-      await queueAccountMail(tx, contact.email, content, { locale: contact.locale, helpdeskName: name }, now);
+      await queueAccountMail(tx, contact, { kind: "verify_email", name: contact.name, token, replacesPassword: false }, name, now);
     });
   } catch (error) {
     // Two sign-ups with one new address at the same moment: the other one made the account and sent the mail.
@@ -238,10 +211,11 @@ async function useLink(tx: Tx, purpose: AccountPurpose, token: string, now: Date
  * Sets a new password from a reset link, in one transaction: the password, the link used up
  * (and the account's other unused links ended), the address confirmed (they read mail there),
  * every session and API token ended, the event and the audit entry. The page then signs them in.
+ * The link is checked before the password is hashed: a dead link costs no hashing.
  */
 export async function resetPassword(db: Db, token: string, raw: unknown, from: RequestOrigin, now = new Date()): Promise<{ userId: string; role: Role }> {
-  const input = parseInput(ChooseNewPasswordSchema, raw);
-  const passwordHash = await hashPassword(input.password);
+  if (!(await openAccountLink(db, "reset_password", token, now))) throw linkInvalid();
+  const passwordHash = await hashPassword(parseInput(ChooseNewPasswordSchema, raw).password);
   return inTransaction(db, async (tx) => {
     const user = await useLink(tx, "reset_password", token, now);
     await tx.user.update({ where: { id: user.id }, data: { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now }, select: { id: true } });
@@ -262,35 +236,32 @@ export async function resetPassword(db: Db, token: string, raw: unknown, from: R
 }
 
 /**
- * Confirms an address from its mailed link. A contact chooses its first password here (asked
- * twice); an account that has one only confirms. The account then sees every request made from
- * the address; its live connections re-join their rooms (user.access_changed).
+ * Confirms an address from its mailed link, always with a password chosen there (asked twice):
+ * a contact's first one, or, for an account from the old sign-up, a new one that replaces the
+ * password whoever made the account set. Either way every session and API token of the account
+ * ends, as after a reset: an address squatter (signed up with someone else's address, then asked
+ * for this link) loses the account to the address's owner before its requests show. The account
+ * then sees every request made from the address; its live connections re-join their rooms.
  */
 export async function confirmAddress(db: Db, token: string, raw: unknown, from: RequestOrigin, now = new Date()): Promise<{ userId: string; role: Role }> {
-  const open = await openAccountLink(db, "verify_email", token, now);
-  if (!open) throw linkInvalid();
-  const passwordHash = open.offer === "choose_password" ? await hashPassword(parseInput(ChooseNewPasswordSchema, raw).password) : null;
+  if (!(await openAccountLink(db, "verify_email", token, now))) throw linkInvalid();
+  const passwordHash = await hashPassword(parseInput(ChooseNewPasswordSchema, raw).password);
   return inTransaction(db, async (tx) => {
     const user = await useLink(tx, "verify_email", token, now);
     const facts = accountFacts(user);
-    // A password set meanwhile (a reset in another tab) is kept: this link only confirms then.
-    const setsPassword = !facts.hasPassword && passwordHash !== null;
-    if (!facts.hasPassword && !setsPassword) throw linkInvalid();
-    await tx.user.update({
-      where: { id: user.id },
-      data: { emailVerifiedAt: user.emailVerifiedAt ?? now, ...(setsPassword ? { passwordHash } : {}) },
-      select: { id: true },
-    });
-    await tx.accountToken.deleteMany({ where: { userId: user.id, purpose: "verify_email", usedAt: null } });
-    if (!facts.verified) {
-      await emit(tx, [{ type: "user.access_changed", actorId: user.id, at: now, data: { userId: user.id, changed: ["customerId"] } }]);
-    }
+    await tx.user.update({ where: { id: user.id }, data: { emailVerifiedAt: user.emailVerifiedAt ?? now, passwordHash }, select: { id: true } });
+    await tx.accountToken.deleteMany({ where: { userId: user.id, usedAt: null } });
+    const ended = await endAllCredentials(tx, user.id);
+    await emit(tx, [
+      { type: "user.password_changed", actorId: user.id, at: now, data: { userId: user.id, ...ended } },
+      ...(facts.verified ? [] : [{ type: "user.access_changed" as const, actorId: user.id, at: now, data: { userId: user.id, changed: ["customerId"] } }]),
+    ]);
     await recordAudit(tx, {
       action: "user.email_verified",
       actorId: user.id,
       actorEmail: user.email,
       target: { type: "user", id: user.id },
-      data: { passwordSet: setsPassword },
+      data: { passwordSet: true, passwordReplaced: facts.hasPassword, ...ended },
       ip: from.ip,
       at: now,
     });
@@ -300,8 +271,9 @@ export async function confirmAddress(db: Db, token: string, raw: unknown, from: 
 
 /**
  * The portal's "mail me the link" for a signed-in customer whose address is not confirmed yet
- * (an account made before confirmation existed). Its own account: a throttle says so. Returns
- * false when there is nothing to confirm.
+ * (an account made before confirmation existed). The link goes to the address, and its reader
+ * chooses the account's password (confirmAddress): being signed in proves nothing about the
+ * address. Its own account: a throttle says so. Returns false when there is nothing to confirm.
  */
 export async function sendConfirmationLink(db: Db, user: AuthUser, now = new Date()): Promise<boolean> {
   const account = await db.user.findUnique({ where: { id: user.id }, select: USER_SELECT });
@@ -310,8 +282,8 @@ export async function sendConfirmationLink(db: Db, user: AuthUser, now = new Dat
   const name = await helpdeskName(db);
   await inTransaction(db, async (tx) => {
     const token = await issueAccountToken(tx, account.id, "verify_email", now);
-    const content = { kind: "verify_email", name: account.name, link: link("verify_email", token), choosePassword: account.passwordHash === "" } as const;
-    await queueAccountMail(tx, account.email, content, { locale: account.locale, helpdeskName: name }, now);
+    const replacesPassword = confirmationOffer(accountFacts(account)) === "replace_password";
+    await queueAccountMail(tx, account, { kind: "verify_email", name: account.name, token, replacesPassword }, name, now);
   });
   return true;
 }

@@ -5,7 +5,21 @@ import type { Sql } from "../db/sql.ts";
 
 export interface JobSpec {
   /** A task of server/jobs/queue.ts (TASKS). */
-  task: "sla-fire" | "sla-recompute" | "prune-sessions" | "prune-idempotency-keys" | "prune-uploads" | "assign" | "automation" | "automations-check" | "send-mail" | "inbound-mail" | "poll-mailboxes";
+  task:
+    | "sla-fire"
+    | "sla-recompute"
+    | "prune-sessions"
+    | "prune-idempotency-keys"
+    | "prune-uploads"
+    | "prune-outbound-mail"
+    | "prune-inbound-mail"
+    | "prune-account-tokens"
+    | "assign"
+    | "automation"
+    | "automations-check"
+    | "send-mail"
+    | "inbound-mail"
+    | "poll-mailboxes";
   payload: Record<string, unknown>;
   runAt: Date;
   /** At most one pending job per key: scheduling again moves it. */

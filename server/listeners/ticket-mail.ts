@@ -20,8 +20,8 @@ import {
   mailForNotification,
   mailForSolved,
   type MailTicketFacts,
-  type OwnAddresses,
 } from "../mail/decide.ts";
+import { loadOwnAddresses, type OwnAddresses } from "../mail/addresses.ts";
 import {
   MAIL_NOTIFICATION_KINDS,
   notificationMail,
@@ -73,10 +73,9 @@ interface MailContext {
 
 async function mailContext(sql: Sql): Promise<MailContext> {
   const settings = mailSettings();
-  const channels = await sql.query<{ address: string }>(`SELECT lower("address") AS "address" FROM "MailChannel"`);
   return {
     helpdeskName: (await currentSettings(db())).name,
-    own: [settings.from, ...channels.map((c) => c.address)],
+    own: await loadOwnAddresses(sql, settings.from),
     publicUrl: settings.publicUrl,
     from: settings.from,
   };

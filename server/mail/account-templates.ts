@@ -1,124 +1,64 @@
 // The mails of accounts (password reset, address confirmation, "you already have an account",
-// staff invitation), in the recipient's language, as HTML and plain text. Their words live in
-// app/i18n/recovery.*.ts (key "recovery.mail"). Automatic mail: RFC 3834's Auto-Submitted, and
-// Outlook's X-Auto-Response-Suppress so that out-of-office replies stay away (as server/mail/templates.ts).
-import type { TFunction } from "i18next";
+// staff invitation), in the recipient's language, as HTML and plain text. Pure. They are drawn
+// with the blocks and layout of ticket mail (server/mail/templates.ts: greeting, buttons with the
+// address spelled out, signature and the "sent automatically" line), so every mail of the helpdesk
+// looks alike; their words live in app/i18n/recovery.*.ts (key "recovery.mail"). Automatic mail:
+// RFC 3834's Auto-Submitted, and Outlook's X-Auto-Response-Suppress so out-of-office replies stay away.
 import { translator } from "../../app/i18n/i18n.ts";
-import { isLocale, DEFAULT_LOCALE } from "../../app/i18n/config.ts";
+import { DEFAULT_LOCALE, isLocale, type Locale } from "../../app/i18n/config.ts";
 import type { MailContent } from "./outbox.ts";
-import { AUTO_GENERATED, escapeHtml } from "./templates.ts";
+import { AUTO_GENERATED, fill, mailStrings, render, type Block } from "./templates.ts";
 
 export type AccountMail =
   | { kind: "password_reset"; name: string; link: string }
-  | { kind: "verify_email"; name: string; link: string; choosePassword: boolean }
+  /** `replacesPassword`: the account has a password already (the old sign-up): the link replaces it. */
+  | { kind: "verify_email"; name: string; link: string; replacesPassword: boolean }
   | { kind: "already_registered"; name: string; signInLink: string; resetLink: string }
   | { kind: "invitation"; name: string; link: string; inviter: string; role: string };
 
-/** Who the mail is from, in words: the helpdesk's name as its admin set it, or the product's own in this language. */
+/** The recipient's language, and the helpdesk's name as ticket mail and the From header show it (HelpdeskSettings.name). */
 export interface MailContext {
   locale: string;
-  /** The helpdesk's name; null: the product's name in the recipient's language. */
-  helpdeskName: string | null;
-}
-
-const BODY_STYLE = [
-  "margin:0;padding:16px;font-size:15px;line-height:1.5;color:#1f2937",
-  "font-family:system-ui,-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',sans-serif",
-].join(";");
-
-interface Parts {
-  subject: string;
-  name: string;
-  body: string;
-  links: { label: string; href: string }[];
-}
-
-function render(t: TFunction, parts: Parts, lang: string): MailContent {
-  const greeting = t("recovery.mail.greeting", { name: parts.name });
-  const text = [
-    greeting,
-    "",
-    parts.body,
-    "",
-    ...parts.links.flatMap((link) => [t("recovery.mail.linkLabel", { label: link.label }), link.href, ""]),
-    t("recovery.mail.ignore"),
-    "",
-  ].join("\n");
-  const button = (link: Parts["links"][number], first: boolean) =>
-    `<p><a href="${escapeHtml(link.href)}" style="display:inline-block;padding:10px 18px;border-radius:6px;text-decoration:none;${
-      first ? "background:#1d4ed8;color:#ffffff" : "color:#1d4ed8;border:1px solid #1d4ed8"
-    }">${escapeHtml(link.label)}</a></p>`;
-  const html = `<!doctype html>
-<html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(parts.subject)}</title></head>
-<body style="${BODY_STYLE}">
-<div style="max-width:560px">
-<p>${escapeHtml(greeting)}</p>
-<p>${escapeHtml(parts.body)}</p>
-${parts.links.map((link, i) => button(link, i === 0)).join("\n")}
-<p style="font-size:13px;color:#6b7280">${escapeHtml(t("recovery.mail.linkNote"))}<br>${parts.links
-    .map((link) => `<a href="${escapeHtml(link.href)}" style="color:#6b7280;word-break:break-all">${escapeHtml(link.href)}</a>`)
-    .join("<br>")}</p>
-<p style="font-size:13px;color:#6b7280">${escapeHtml(t("recovery.mail.ignore"))}</p>
-</div>
-</body></html>
-`;
-  return { subject: parts.subject, text, html, headers: { ...AUTO_GENERATED } };
+  helpdeskName: string;
 }
 
 /** Renders one account mail in the recipient's language. */
 export function accountMailContent(mail: AccountMail, context: MailContext): MailContent {
-  const locale = isLocale(context.locale) ? context.locale : DEFAULT_LOCALE;
+  const locale: Locale = isLocale(context.locale) ? context.locale : DEFAULT_LOCALE;
   const t = translator(locale);
-  const helpdesk = context.helpdeskName ?? t("app.name");
+  const helpdesk = context.helpdeskName;
+  const draw = (subject: string, body: string, buttons: { label: string; href: string }[]): MailContent => {
+    const blocks: Block[] = [
+      { kind: "p", text: mail.name.trim() ? fill(mailStrings(locale).greeting, { name: mail.name.trim() }) : mailStrings(locale).greetingNoName },
+      { kind: "p", text: body },
+      ...buttons.map((button): Block => ({ kind: "button", ...button })),
+      { kind: "p", text: t("recovery.mail.ignore"), muted: true },
+    ];
+    const { html, text } = render({ locale, helpdeskName: helpdesk, subject, blocks, automatic: true });
+    return { subject, text, html, headers: { ...AUTO_GENERATED } };
+  };
   switch (mail.kind) {
     case "password_reset":
-      return render(
-        t,
-        {
-          subject: t("recovery.mail.passwordReset.subject", { helpdesk }),
-          name: mail.name,
-          body: t("recovery.mail.passwordReset.body", { helpdesk }),
-          links: [{ label: t("recovery.mail.passwordReset.button"), href: mail.link }],
-        },
-        locale,
-      );
+      return draw(t("recovery.mail.passwordReset.subject", { helpdesk }), t("recovery.mail.passwordReset.body", { helpdesk }), [
+        { label: t("recovery.mail.passwordReset.button"), href: mail.link },
+      ]);
     case "verify_email":
-      return render(
-        t,
-        {
-          subject: t("recovery.mail.verifyEmail.subject", { helpdesk }),
-          name: mail.name,
-          body: t(mail.choosePassword ? "recovery.mail.verifyEmail.body" : "recovery.mail.verifyEmail.bodyConfirmOnly", { helpdesk }),
-          links: [{ label: t("recovery.mail.verifyEmail.button"), href: mail.link }],
-        },
-        locale,
+      return draw(
+        t("recovery.mail.verifyEmail.subject", { helpdesk }),
+        t(mail.replacesPassword ? "recovery.mail.verifyEmail.bodyReplacePassword" : "recovery.mail.verifyEmail.body", { helpdesk }),
+        [{ label: t("recovery.mail.verifyEmail.button"), href: mail.link }],
       );
     case "already_registered":
-      return render(
-        t,
-        {
-          subject: t("recovery.mail.alreadyRegistered.subject", { helpdesk }),
-          name: mail.name,
-          body: t("recovery.mail.alreadyRegistered.body", { helpdesk }),
-          links: [
-            { label: t("recovery.mail.alreadyRegistered.signIn"), href: mail.signInLink },
-            { label: t("recovery.mail.alreadyRegistered.reset"), href: mail.resetLink },
-          ],
-        },
-        locale,
-      );
+      return draw(t("recovery.mail.alreadyRegistered.subject", { helpdesk }), t("recovery.mail.alreadyRegistered.body", { helpdesk }), [
+        { label: t("recovery.mail.alreadyRegistered.signIn"), href: mail.signInLink },
+        { label: t("recovery.mail.alreadyRegistered.reset"), href: mail.resetLink },
+      ]);
     case "invitation": {
       const role = t(`roles.${mail.role}`, { defaultValue: mail.role });
-      return render(
-        t,
-        {
-          subject: t("recovery.mail.invitation.subject", { helpdesk, inviter: mail.inviter }),
-          name: mail.name,
-          body: t("recovery.mail.invitation.body", { helpdesk, inviter: mail.inviter, role }),
-          links: [{ label: t("recovery.mail.invitation.button", { helpdesk }), href: mail.link }],
-        },
-        locale,
+      return draw(
+        t("recovery.mail.invitation.subject", { helpdesk, inviter: mail.inviter }),
+        t("recovery.mail.invitation.body", { helpdesk, inviter: mail.inviter, role }),
+        [{ label: t("recovery.mail.invitation.button", { helpdesk }), href: mail.link }],
       );
     }
   }

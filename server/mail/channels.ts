@@ -1,5 +1,6 @@
 // Mail addresses the helpdesk receives at (settings.manage): where a new ticket mailed to each goes
-// (its category and team), and optionally an IMAP mailbox to poll for it (server/mail/inbound/imap.ts).
+// (its category and team), and optionally an IMAP mailbox to poll for it (server/mail/inbound/imap.ts);
+// and the category of new tickets mailed to any other address (HelpdeskSettings.mailCategoryId).
 // The mailbox password is stored to sign in with and never shown again: answers say only whether one
 // is set. Changes are audited (without the password).
 import { z } from "zod";
@@ -190,4 +191,47 @@ export async function mailChannelChoices(db: Tx, actor: AuthUser) {
     db.team.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
   ]);
   return { categories, teams };
+}
+
+export const MailDefaultsChangeSchema = z.object({ categoryId: Id.nullable() });
+
+export interface MailDefaults {
+  /** The category of new tickets mailed to an address without one of its own; null: the first category by key. */
+  categoryId: string | null;
+  category: { key: string; nameEn: string; nameZh: string } | null;
+}
+
+async function readMailDefaults(db: Tx): Promise<MailDefaults> {
+  const row = await db.helpdeskSettings.findUnique({ where: { id: 1 }, select: { mailCategoryId: true } });
+  const categoryId = row?.mailCategoryId ?? null;
+  const category = categoryId ? await db.category.findUnique({ where: { id: categoryId }, select: { key: true, nameEn: true, nameZh: true } }) : null;
+  return { categoryId: category ? categoryId : null, category };
+}
+
+export async function getMailDefaults(db: Tx, actor: AuthUser): Promise<MailDefaults> {
+  assertCan(actor, "settings.manage");
+  return readMailDefaults(db);
+}
+
+/** Sets the category for mail to other addresses (audited as a settings change). */
+export async function updateMailDefaults(db: Db, actor: AuthUser, raw: unknown, from: { ip?: string } = {}, now = new Date()): Promise<MailDefaults> {
+  assertCan(actor, "settings.manage");
+  const input = parseInput(MailDefaultsChangeSchema, raw);
+  return inTransaction(db, async (tx) => {
+    await checkRefs(tx, input);
+    await tx.$executeRaw`INSERT INTO "HelpdeskSettings" ("id", "updatedAt") VALUES (1, now()) ON CONFLICT ("id") DO NOTHING`;
+    const [before] = await tx.$queryRaw<{ mailCategoryId: string | null }[]>`SELECT "mailCategoryId" FROM "HelpdeskSettings" WHERE "id" = 1 FOR UPDATE`;
+    if (before.mailCategoryId !== input.categoryId) {
+      await tx.helpdeskSettings.update({ where: { id: 1 }, data: { mailCategoryId: input.categoryId, updatedAt: now } });
+      await recordAudit(tx, {
+        action: "settings.updated",
+        actorId: actor.id,
+        target: { type: "settings", id: "1" },
+        data: { before: { mailCategoryId: before.mailCategoryId }, after: { mailCategoryId: input.categoryId } },
+        ip: from.ip,
+        at: now,
+      });
+    }
+    return readMailDefaults(tx);
+  });
 }

@@ -1,11 +1,14 @@
 // Which mails a ticket's change sends, and to whom: the rules of server/listeners/ticket-mail.ts as
-// plain functions of the stored state (no I/O; tests/unit/ticket-mail-rules.test.ts).
+// plain functions of the stored state (no I/O; tests/unit/mail-templates.test.ts, "who gets mail
+// about a ticket"). Which addresses are ours is server/mail/addresses.ts.
 // - a customer never gets mail about an internal note;
 // - nobody gets mail about their own message (a customer's reply, by mail or portal, sends none);
 // - nobody who cannot get mail does: deactivated accounts, customers without an address, and the
 //   helpdesk's own addresses (two systems answering each other must never loop);
 // - the requester reads their account's language, else the ticket's; staff read their own.
 import { DEFAULT_LOCALE, isLocale, type Locale } from "../../app/i18n/config.ts";
+import { isOwnAddress, type OwnAddresses } from "./addresses.ts";
+
 
 export interface MailPerson {
   email: string | null;
@@ -31,24 +34,6 @@ export interface MailMessageFacts {
   kind: "public" | "internal";
   /** Null: the system wrote it (an automation's reply, a merge notice). */
   author: { id: string; role: string } | null;
-}
-
-/** The addresses the helpdesk itself sends from and receives at, lower-cased. */
-export type OwnAddresses = readonly string[];
-
-/** "Support+t12-abc@Example.com" and "support@example.com" are the same mailbox for our purposes. */
-export function mailboxOf(address: string): string {
-  const lower = address.trim().toLowerCase();
-  const at = lower.lastIndexOf("@");
-  if (at < 0) return lower;
-  const local = lower.slice(0, at).split("+")[0];
-  return `${local}${lower.slice(at)}`;
-}
-
-/** Whether an address is one the helpdesk receives at: mailing it would talk to ourselves. */
-export function isOwnAddress(address: string, own: OwnAddresses): boolean {
-  const box = mailboxOf(address);
-  return own.some((mine) => mailboxOf(mine) === box);
 }
 
 function reachable(person: MailPerson, own: OwnAddresses): person is MailPerson & { email: string } {

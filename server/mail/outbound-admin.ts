@@ -1,13 +1,16 @@
-// Sent mail for admins (settings.manage): the list (newest first, by status, kind and recipient),
-// one mail with its headers, text and HTML, and the .eml the local sink kept. Mails holding a secret
-// link (password reset, address confirmation, invitation) show their words only when they went to
-// the local sink: with real SMTP the link was meant for the recipient's inbox alone.
+// Sent mail for admins: the list (newest first, by status, kind and recipient) and each mail's
+// headers need settings.manage; what a mail says needs more, since it is what the recipient reads:
+// mail about tickets needs tickets.view_all, account mail (its links open an account: reset,
+// confirmation, invitation) needs users.manage (mayReadMail). Account mail's stored copy loses its
+// link once sent (server/mail/send.ts); with the local sink, its words (link included) are read
+// from the .eml the sink kept, which stands for the recipient's inbox.
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { assertCan, type AuthUser } from "../auth/policy.ts";
+import { simpleParser } from "mailparser";
+import { assertCan, can, type AuthUser } from "../auth/policy.ts";
 import { sqlOf, type Db } from "../db/client.ts";
-import { notFound } from "../errors.ts";
+import { forbidden, notFound } from "../errors.ts";
 import { CursorParamSchema, decodeKeyset, encodeKeyset, LimitParamSchema, type Page } from "../pagination.ts";
 import { parseInput } from "../validation.ts";
 import type { MailContent } from "./outbox.ts";
@@ -80,19 +83,28 @@ export async function listOutboundMail(db: Db, actor: AuthUser, raw: unknown = {
   return { items, nextCursor: rows.length > query.limit && last ? encodeKeyset({ createdAt: last.createdAt, id: last.id }) : null };
 }
 
+/** Who may read what a mail says (and its .eml): account mail opens accounts, ticket mail tells about any ticket. */
+export const mayReadMail = (actor: AuthUser, mail: { sensitive: boolean }) => can(actor, mail.sensitive ? "users.manage" : "tickets.view_all");
+
 export interface OutboundDetail extends OutboundSummary {
   /** The headers it went out with (besides From, To, Cc, Subject and Date). */
   headers: { name: string; value: string }[];
-  /** Null when hidden: a secret link that went out over SMTP. */
+  /** Null when hidden (see `hidden`). */
   text: string | null;
   html: string | null;
-  bodyHidden: boolean;
+  /**
+   * Why the words are not shown: "permission" (the reader lacks tickets.view_all, or users.manage
+   * for account mail), "link" (account mail not sent yet: it still holds its link).
+   */
+  hidden: "permission" | "link" | null;
+  /** Account mail read from our copy: its one-time link was taken out once it was sent. */
+  redacted: boolean;
   attachments: { filename: string; size: number }[];
-  /** The .eml the local sink kept can be downloaded. */
+  /** The .eml the local sink kept can be downloaded (by whoever may read the mail). */
   hasEml: boolean;
 }
 
-/** One mail with what it says (unless it holds a secret link that went elsewhere than the local sink). */
+/** One mail with what it says, when the reader may read it (see mayReadMail). */
 export async function getOutboundMail(db: Db, actor: AuthUser, id: string): Promise<OutboundDetail> {
   assertCan(actor, "settings.manage");
   if (!z.uuid().safeParse(id).success) throw notFound();
@@ -121,28 +133,23 @@ export async function getOutboundMail(db: Db, actor: AuthUser, id: string): Prom
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       })
     : [];
-  const bodyHidden = row.sensitive && !sinkFile;
-  return {
-    ...summary,
-    headers,
-    text: bodyHidden ? null : content.text,
-    html: bodyHidden ? null : content.html,
-    bodyHidden,
-    attachments,
-    hasEml: sinkFile !== null,
-  };
+  const hidden = { text: null, html: null, redacted: false, hasEml: false };
+  if (!mayReadMail(actor, row)) return { ...summary, headers, attachments, hidden: "permission", ...hidden };
+  if (!row.sensitive) return { ...summary, headers, attachments, hidden: null, text: content.text, html: content.html, redacted: false, hasEml: sinkFile !== null };
+  // Account mail: from the sink's .eml (the recipient's copy), else our copy once its link is gone.
+  const eml = sinkFile ? await readSinkFile(sinkFile) : null;
+  if (eml) {
+    const parsed = await simpleParser(eml.bytes);
+    return { ...summary, headers, attachments, hidden: null, text: parsed.text ?? "", html: parsed.html || null, redacted: false, hasEml: true };
+  }
+  if (row.status === "queued") return { ...summary, headers, attachments, hidden: "link", ...hidden };
+  return { ...summary, headers, attachments, hidden: null, text: content.text, html: content.html, redacted: true, hasEml: false };
 }
 
-/** The .eml file the local sink kept for a mail (null: none, e.g. it went out over SMTP). */
-export async function outboundEml(db: Db, actor: AuthUser, id: string): Promise<{ filename: string; bytes: Buffer } | null> {
-  assertCan(actor, "settings.manage");
-  if (!z.uuid().safeParse(id).success) throw notFound();
-  const mail = await db.outboundMail.findUnique({ where: { id }, select: { sinkFile: true } });
-  if (!mail) throw notFound();
-  if (!mail.sinkFile) return null;
+/** A file of the local sink (null: gone). The stored name is ours, but a path is still kept inside the sink. */
+async function readSinkFile(sinkFile: string): Promise<{ filename: string; bytes: Buffer } | null> {
   const dir = path.resolve(mailSettings().sinkDir);
-  const file = path.resolve(dir, mail.sinkFile);
-  // The stored name is ours, but a path is still kept inside the sink.
+  const file = path.resolve(dir, sinkFile);
   if (!file.startsWith(`${dir}${path.sep}`)) return null;
   try {
     return { filename: path.basename(file), bytes: await fs.promises.readFile(file) };
@@ -150,6 +157,16 @@ export async function outboundEml(db: Db, actor: AuthUser, id: string): Promise<
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
+}
+
+/** The .eml file the local sink kept for a mail (null: none, e.g. it went out over SMTP); as readable as the mail itself. */
+export async function outboundEml(db: Db, actor: AuthUser, id: string): Promise<{ filename: string; bytes: Buffer } | null> {
+  assertCan(actor, "settings.manage");
+  if (!z.uuid().safeParse(id).success) throw notFound();
+  const mail = await db.outboundMail.findUnique({ where: { id }, select: { sinkFile: true, sensitive: true } });
+  if (!mail) throw notFound();
+  if (!mayReadMail(actor, mail)) throw forbidden();
+  return mail.sinkFile ? readSinkFile(mail.sinkFile) : null;
 }
 
 /** Sent mail rows older than `days` are removed (the .eml files stay where the sink keeps them). */

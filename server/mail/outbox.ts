@@ -20,6 +20,27 @@ export interface MailContent {
   references?: string[];
   /** Attachments by id (model Attachment): their bytes are read from the blob store when sent. */
   attachmentIds?: string[];
+  /**
+   * The one-time tokens its links carry (account mail): the copy kept here loses them once the
+   * mail is sent (or given up on), so the table never holds a working link for long (withoutSecrets).
+   */
+  secrets?: string[];
+}
+
+/** What stands where a one-time token was, in the stored copy of a sent mail. */
+export const REDACTED = "[redacted]";
+
+/** The stored copy of a mail once sent: every one-time token replaced, wherever it appears (a link, its text, the subject). */
+export function withoutSecrets(content: MailContent): MailContent {
+  const { secrets = [], ...kept } = content;
+  const scrub = (value: string) => secrets.reduce((text, secret) => (secret ? text.split(secret).join(REDACTED) : text), value);
+  return {
+    ...kept,
+    subject: scrub(kept.subject),
+    text: scrub(kept.text),
+    html: scrub(kept.html),
+    ...(kept.headers ? { headers: Object.fromEntries(Object.entries(kept.headers).map(([name, value]) => [name, scrub(value)])) } : {}),
+  };
 }
 
 export interface QueuedMail {
@@ -33,7 +54,7 @@ export interface QueuedMail {
   thread?: { number: number; token: string };
   /** One mail per cause and recipient: queuing the same key again does nothing. */
   dedupeKey?: string;
-  /** Holds a secret link: admins see it only from the local sink. */
+  /** Account mail (its links open an account): its stored copy loses `content.secrets` once sent; only admins who manage users read it. */
   sensitive?: boolean;
 }
 

@@ -62,10 +62,28 @@ export function tokenClues(sources: { references: readonly string[]; recipients:
   return [...found.values()];
 }
 
-/** The ticket number in a subject's "[#123]" tag, if any. */
-export function subjectNumber(subject: string): number | null {
-  const match = /\[#(\d{1,10})\]/.exec(subject);
-  return match ? Number(match[1]) : null;
+/** The words mail programs put before a subject that answers or forwards a mail ("Re:", "AW:", "回复：", "Fwd:", "转发："). */
+const REPLY_WORDS = ["re", "aw", "sv", "回复", "答复", "回覆"];
+const FORWARD_WORDS = ["fw", "fwd", "wg", "转发", "轉寄"];
+const prefix = (words: string[]) => new RegExp(`^\\s*(${words.join("|")})\\s*[:：]`, "i");
+const REPLY_PREFIX = prefix(REPLY_WORDS);
+const FORWARD_PREFIX = prefix(FORWARD_WORDS);
+/** Any run of them, and of ticket tags ("Re: Fwd: [#12] Printer"). */
+const PREFIXES = new RegExp(`^\\s*((${[...REPLY_WORDS, ...FORWARD_WORDS].join("|")})\\s*[:：]\\s*|\\[#\\d+\\]\\s*)+`, "i");
+
+/** Whether a subject says the mail forwards another ("Fwd: …", "转发：…"). */
+export function isForwardSubject(subject: string): boolean {
+  return FORWARD_PREFIX.test(subject);
+}
+
+/** The subject of an answer: "Re: " before it, unless it already says it is one. */
+export function replySubject(subject: string): string {
+  return REPLY_PREFIX.test(subject) ? subject : `Re: ${subject}`;
+}
+
+/** A subject without reply and forward prefixes or ticket tags, its spaces collapsed ("Re: [#12] Printer" -> "Printer"). */
+export function bareSubject(subject: string): string {
+  return subject.replace(PREFIXES, "").replace(/\s+/g, " ").trim();
 }
 
 function base32(bytes: Uint8Array): string {

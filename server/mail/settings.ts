@@ -10,6 +10,8 @@ export interface MailSettings {
   smtpUrl: string | null;
   /** The local sink's folder (DATA_DIR/mail/outbox). */
   sinkDir: string;
+  /** The largest mail taken in (INBOUND_MAX_MB), by the SMTP server or from an IMAP mailbox. */
+  inboundMaxBytes: number;
   /** The built-in inbound SMTP server; null: off in this process. */
   inbound: { host: string; port: number; maxBytes: number } | null;
 }

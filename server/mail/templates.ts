@@ -11,7 +11,7 @@ import { mailEn } from "../../app/i18n/mail.en.ts";
 import { mailZhCN } from "../../app/i18n/mail.zh-CN.ts";
 import { renderMessageHtml } from "../text/markdown.ts";
 import type { MailContent } from "./outbox.ts";
-import { referenceLine, subjectWithNumber } from "./references.ts";
+import { referenceLine, replySubject, subjectWithNumber } from "./references.ts";
 
 type Strings = typeof mailEn;
 const STRINGS: Record<Locale, Strings> = { en: mailEn, "zh-CN": mailZhCN };
@@ -65,12 +65,11 @@ export function formatInstant(locale: Locale, iso: string | null | undefined): s
   return `${new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(at)} UTC`;
 }
 
-const replySubject = (subject: string) => (/^\s*(re|回复|答复)\s*[:：]/i.test(subject) ? subject : `Re: ${subject}`);
 
 // ---------------------------------------------------------------------------------------------
 // Layout: a mail is a list of blocks, drawn once as HTML and once as text.
 
-type Block =
+export type Block =
   | { kind: "p"; text: string; muted?: boolean }
   | { kind: "button"; label: string; href: string }
   /** Text as the person typed it (a customer's message): kept as written, line breaks and all. */
@@ -125,7 +124,7 @@ function blockText(block: Block): string {
   }
 }
 
-function render(layout: Layout): { html: string; text: string } {
+export function render(layout: Layout): { html: string; text: string } {
   const s = mailStrings(layout.locale);
   const foot: string[] = [fill(s.signature, { helpdesk: layout.helpdeskName })];
   if (layout.automatic) foot.push(fill(s.automatic, { helpdesk: layout.helpdeskName }));

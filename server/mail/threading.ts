@@ -5,6 +5,8 @@
 //     sent to, its text with the quote) whose token is that ticket's token;
 // (c) the subject's "[#123]" alone decides nothing: anyone can write it, so a mail with only that
 //     (a forged From and a guessed number) becomes a new ticket instead of posting into someone's.
+// Whether the mail answers a mail *we* sent about the ticket (our Message-ID, or its token) is told
+// apart from one that names only a Message-ID a sender chose: that one may thread, but not add people.
 import type { Sql } from "../db/sql.ts";
 import { replyToken, tokenClues, type TokenClue } from "./references.ts";
 
@@ -15,6 +17,8 @@ export interface ThreadFacts {
   references: readonly string[];
   /** Tickets of the Message-IDs we know (MailReference). */
   referencedTickets: ReadonlyMap<string, string>;
+  /** Which of those we sent (MailReference direction "out"); the others were chosen by senders. */
+  sentByUs?: ReadonlySet<string>;
   clues: readonly TokenClue[];
   /** The ticket id of each clue's number that exists. */
   ticketIdsByNumber: ReadonlyMap<number, string>;
@@ -22,15 +26,27 @@ export interface ThreadFacts {
   tokenOf(ticketId: string): string;
 }
 
+export interface Thread {
+  ticketId: string;
+  by: ThreadedBy;
+  /** The mail answers a mail we sent about the ticket (our Message-ID or its reply token), not only one a sender chose. */
+  answersOurMail: boolean;
+}
+
 /** Pure: the ticket a mail threads into, and by what; null for a new ticket. */
-export function chooseThread(facts: ThreadFacts): { ticketId: string; by: ThreadedBy } | null {
+export function chooseThread(facts: ThreadFacts): Thread | null {
+  const validToken = (clue: TokenClue, ticketId: string | undefined): ticketId is string => !!ticketId && facts.tokenOf(ticketId) === clue.token;
   for (const id of facts.references) {
     const ticketId = facts.referencedTickets.get(id);
-    if (ticketId) return { ticketId, by: "reference" };
+    if (!ticketId) continue;
+    const ours =
+      facts.references.some((r) => facts.referencedTickets.get(r) === ticketId && !!facts.sentByUs?.has(r)) ||
+      facts.clues.some((clue) => facts.ticketIdsByNumber.get(clue.number) === ticketId && validToken(clue, ticketId));
+    return { ticketId, by: "reference", answersOurMail: ours };
   }
   for (const clue of facts.clues) {
     const ticketId = facts.ticketIdsByNumber.get(clue.number);
-    if (ticketId && facts.tokenOf(ticketId) === clue.token) return { ticketId, by: "token" };
+    if (validToken(clue, ticketId)) return { ticketId, by: "token", answersOurMail: true };
   }
   return null;
 }
@@ -55,23 +71,28 @@ export async function findThread(
   sql: Sql,
   secret: string,
   mail: { references: readonly string[]; recipients: readonly string[]; fullText: string },
-): Promise<{ ticketId: string; by: ThreadedBy } | null> {
+): Promise<Thread | null> {
   const referencedTickets = new Map<string, string>();
+  const sentByUs = new Set<string>();
   if (mail.references.length > 0) {
-    const rows = await sql.query<{ messageId: string; ticketId: string }>(
-      `SELECT "messageId", "ticketId" FROM "MailReference" WHERE "messageId" = ANY($1::text[])`,
+    const rows = await sql.query<{ messageId: string; ticketId: string; direction: string }>(
+      `SELECT "messageId", "ticketId", "direction" FROM "MailReference" WHERE "messageId" = ANY($1::text[])`,
       [mail.references],
     );
-    for (const row of rows) referencedTickets.set(row.messageId, row.ticketId);
+    for (const row of rows) {
+      referencedTickets.set(row.messageId, row.ticketId);
+      if (row.direction === "out") sentByUs.add(row.messageId);
+    }
   }
   const clues = tokenClues({ references: mail.references, recipients: mail.recipients, text: mail.fullText }).slice(0, 20);
   const ticketIdsByNumber = new Map<number, string>();
   const numbers = clues.map((c) => c.number).filter((n) => n <= 2_147_483_647);
-  if (referencedTickets.size === 0 && numbers.length > 0) {
+  // Also with a known Message-ID: a valid token then says the mail answers ours.
+  if (numbers.length > 0) {
     const rows = await sql.query<{ id: string; number: number }>(`SELECT "id", "number" FROM "Ticket" WHERE "number" = ANY($1::int[])`, [numbers]);
     for (const row of rows) ticketIdsByNumber.set(row.number, row.id);
   }
-  const found = chooseThread({ references: mail.references, referencedTickets, clues, ticketIdsByNumber, tokenOf: (id) => replyToken(secret, id) });
+  const found = chooseThread({ references: mail.references, referencedTickets, sentByUs, clues, ticketIdsByNumber, tokenOf: (id) => replyToken(secret, id) });
   if (!found) return null;
   // A merged ticket lives on in the one it was merged into.
   const [row] = await sql.query<{ id: string }>(
@@ -83,5 +104,5 @@ export async function findThread(
      SELECT "id" FROM chain WHERE "mergedIntoId" IS NULL ORDER BY depth LIMIT 1`,
     [found.ticketId],
   );
-  return row ? { ticketId: row.id, by: found.by } : found;
+  return row ? { ...found, ticketId: row.id } : found;
 }

@@ -2,9 +2,13 @@
 // one-hour link that sets a new password and ends every other session and token; sign-up answers
 // the same for every address and mails what fits it; an address's requests show only once its
 // account has confirmed the address (and then all of them); mails are throttled; staff
-// invitations are mailed too.
+// invitations are mailed too. Links are read from the mails as delivered (the local sink, written
+// by the server's own send-mail jobs): the copy the helpdesk keeps holds no working link.
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { useLiveServer } from "../support/live.ts";
+import { simpleParser } from "mailparser";
+import { useLiveServer, waitFor } from "../support/live.ts";
 import { PASSWORD } from "../support/factories.ts";
 import { hashPassword } from "../../server/auth/password.ts";
 import { signIn } from "../../server/auth/accounts.ts";
@@ -16,8 +20,10 @@ import { acceptInvitation, inviteUser } from "../../server/admin/users.ts";
 import { deactivateUser } from "../../server/admin/users.ts";
 import { createTicket, getTicket, listTickets } from "../../server/tickets/service.ts";
 import type { MailContent } from "../../server/mail/outbox.ts";
+import { mailSettings } from "../../server/mail/settings.ts";
 import { action as resetAction } from "../../app/routes/reset-password.$token.tsx";
 import { action as signupAction } from "../../app/routes/signup.tsx";
+import { action as verifyAction } from "../../app/routes/verify.$token.tsx";
 
 const { ctx, api, sessionCookie } = useLiveServer();
 
@@ -50,13 +56,25 @@ const mailsTo = (email: string) =>
 
 const contentOf = (mail: { content: unknown }) => mail.content as MailContent;
 
-/** The token of the link a mail carries to a page (as its reader would follow it). */
-function tokenIn(mail: { content: unknown }, path: "/reset-password/" | "/verify/" | "/invite/"): string {
-  const text = contentOf(mail).text;
-  const found = new RegExp(`http://helpdesk\\.test${path}([A-Za-z0-9_-]+)`).exec(text);
-  if (!found) throw new Error(`no ${path} link in: ${text}`);
+/** A mail once the server's send-mail job has sent it (into the local sink). */
+const sent = (mail: { id: string }) =>
+  waitFor(async () => {
+    const row = await ctx.db.outboundMail.findUniqueOrThrow({ where: { id: mail.id } });
+    return row.status === "sent" ? row : null;
+  }, `mail ${mail.id} sent`);
+
+/** The token of the link a mail carries to a page, as its reader follows it: from the mail delivered to their inbox (the sink). */
+async function tokenIn(mail: { id: string }, page: "/reset-password/" | "/verify/" | "/invite/"): Promise<string> {
+  const { sinkFile } = await sent(mail);
+  const delivered = await simpleParser(fs.readFileSync(path.join(mailSettings().sinkDir, sinkFile!)));
+  const found = new RegExp(`http://helpdesk\\.test${page}([A-Za-z0-9_-]+)`).exec(delivered.text ?? "");
+  if (!found) throw new Error(`no ${page} link in: ${delivered.text}`);
   return found[1];
 }
+
+/** Every column of the mail's row, as text. */
+const storedRow = async (mail: { id: string }) =>
+  (await ctx.db.$queryRaw<{ row: string }[]>`SELECT m::text AS "row" FROM "OutboundMail" m WHERE m."id" = ${mail.id}`)[0].row;
 
 const fileFor = (email: string, subject: string) =>
   createTicket(
@@ -90,7 +108,7 @@ describe("forgot password", () => {
     const [mail] = await mailsTo(user.email);
     expect(mail).toMatchObject({ kind: "password_reset", sensitive: true, to: [user.email] });
     expect(contentOf(mail).headers).toMatchObject({ "Auto-Submitted": "auto-generated" });
-    const link = tokenIn(mail, "/reset-password/");
+    const link = await tokenIn(mail, "/reset-password/");
     // Only a digest is stored: the table alone opens nothing.
     expect(await ctx.db.accountToken.count({ where: { tokenHash: link } })).toBe(0);
     expect(await openAccountLink(ctx.db, "reset_password", link)).toMatchObject({ email: user.email });
@@ -132,10 +150,20 @@ describe("forgot password", () => {
     expect(await ctx.db.auditEntry.count({ where: { action: "user.password_reset", targetId: user.id } })).toBe(1);
   });
 
+  test("a dead link is refused before the new password is even looked at (no hashing for it)", async () => {
+    for (const token of ["not-a-token", "x".repeat(43)]) {
+      await expect(resetPassword(ctx.db, token, { password: "short", confirmPassword: "other" }, somewhere())).rejects.toMatchObject({
+        code: "gone",
+        messageKey: "recovery.errors.linkInvalid",
+      });
+      await expect(confirmAddress(ctx.db, token, { password: "short", confirmPassword: "other" }, somewhere())).rejects.toMatchObject({ code: "gone" });
+    }
+  });
+
   test("a link expires after an hour, and a newer request replaces the older link", async () => {
     const user = await customer("late.reader@example.com");
     await requestPasswordReset(ctx.db, { email: user.email }, somewhere(), new Date(Date.now() - 61 * 60_000));
-    const expired = tokenIn((await mailsTo(user.email))[0], "/reset-password/");
+    const expired = await tokenIn((await mailsTo(user.email))[0], "/reset-password/");
     expect(await openAccountLink(ctx.db, "reset_password", expired)).toBeNull();
     await expect(resetPassword(ctx.db, expired, { password: "too-late-password", confirmPassword: "too-late-password" }, somewhere())).rejects.toMatchObject({
       code: "gone",
@@ -143,7 +171,7 @@ describe("forgot password", () => {
 
     await requestPasswordReset(ctx.db, { email: user.email }, somewhere());
     await requestPasswordReset(ctx.db, { email: user.email }, somewhere());
-    const [, older, newer] = (await mailsTo(user.email)).map((m) => tokenIn(m, "/reset-password/"));
+    const [, older, newer] = await Promise.all((await mailsTo(user.email)).map((m) => tokenIn(m, "/reset-password/")));
     expect(await openAccountLink(ctx.db, "reset_password", older)).toBeNull();
     expect(await openAccountLink(ctx.db, "reset_password", newer)).toMatchObject({ email: user.email });
     // A reset link is no confirmation link, nor the other way round.
@@ -163,7 +191,7 @@ describe("forgot password", () => {
     expect((await mailsTo(invited.email)).map((m) => m.kind)).toEqual(["invitation"]);
 
     // Someone who only ever wrote by mail chooses a password from the reset link: the address is confirmed by it.
-    const link = tokenIn((await mailsTo(writer.email))[0], "/reset-password/");
+    const link = await tokenIn((await mailsTo(writer.email))[0], "/reset-password/");
     await resetPassword(ctx.db, link, { password: "first-ever-password", confirmPassword: "first-ever-password" }, somewhere());
     expect((await ctx.db.user.findUniqueOrThrow({ where: { id: writer.id } })).emailVerifiedAt).not.toBeNull();
     expect((await signIn(ctx.db, { email: writer.email, password: "first-ever-password" }, somewhere())).id).toBe(writer.id);
@@ -231,7 +259,7 @@ describe("sign-up by confirmed address", () => {
 
     const [mail] = await mailsTo(email);
     expect(mail.subject).toContain("确认");
-    const link = tokenIn(mail, "/verify/");
+    const link = await tokenIn(mail, "/verify/");
     expect(await openAccountLink(ctx.db, "verify_email", link)).toMatchObject({ email, offer: "choose_password" });
     await expect(confirmAddress(ctx.db, link, { password: "short", confirmPassword: "short" }, somewhere())).rejects.toMatchObject({
       details: { password: ["validation.passwordLength"] },
@@ -250,31 +278,53 @@ describe("sign-up by confirmed address", () => {
     });
   });
 
-  test("an unconfirmed account sees no request filed for its address, until it confirms it from the portal's link", async () => {
-    // An account from the sign-up before confirmation existed.
-    const legacy = await customer("old.signup@example.com", { verified: false });
-    const filed = await fileFor(legacy.email, "Contract renewal terms");
-    const before = await me(legacy.id);
-    expect(before).toMatchObject({ customerId: null, emailUnconfirmed: true });
-    expect((await listTickets(ctx.db, before, {})).items).toEqual([]);
-    await expect(getTicket(ctx.db, before, filed.number)).rejects.toMatchObject({ code: "not_found" });
+  test("an account from the old sign-up sees nothing until the address is confirmed, and confirming it takes the account from a squatter", async () => {
+    // Mallory signed up with Vic's address under the old sign-up (a password, the address never confirmed).
+    const squatted = await customer("vic.owner@example.com", { verified: false });
+    const filed = await fileFor(squatted.email, "Contract renewal terms");
+    const mallory = await me(squatted.id);
+    expect(mallory).toMatchObject({ customerId: null, emailUnconfirmed: true });
+    expect((await listTickets(ctx.db, mallory, {})).items).toEqual([]);
+    await expect(getTicket(ctx.db, mallory, filed.number)).rejects.toMatchObject({ code: "not_found" });
     // The API signs it in, but shows nothing either.
-    const token = (await api("/auth/token", { method: "POST", body: { email: legacy.email, password: PASSWORD } })).body.token as string;
-    expect((await api("/me", { token })).body).toMatchObject({ customerId: null });
-    expect((await api("/tickets", { token })).body.data).toEqual([]);
-    expect((await api(`/tickets/${filed.number}`, { token })).status).toBe(404);
+    const malloryToken = (await api("/auth/token", { method: "POST", body: { email: squatted.email, password: PASSWORD } })).body.token as string;
+    expect((await api("/me", { token: malloryToken })).body).toMatchObject({ customerId: null });
+    expect((await api("/tickets", { token: malloryToken })).body.data).toEqual([]);
+    expect((await api(`/tickets/${filed.number}`, { token: malloryToken })).status).toBe(404);
+    const malloryBrowser = await sessionCookie(squatted.id);
 
-    // "Mail me the link": it only confirms (the account has a password), then the requests are there.
-    expect(await sendConfirmationLink(ctx.db, before)).toBe(true);
-    const link = tokenIn((await mailsTo(legacy.email))[0], "/verify/");
-    expect(await openAccountLink(ctx.db, "verify_email", link)).toMatchObject({ offer: "confirm_only" });
-    await confirmAddress(ctx.db, link, {}, somewhere());
-    const after = await me(legacy.id);
-    expect((await listTickets(ctx.db, after, {})).items.map((t) => t.number)).toEqual([filed.number]);
-    expect((await api("/tickets", { token })).body.data.map((t: { number: number }) => t.number)).toEqual([filed.number]);
-    // The password stayed; nothing more to confirm.
-    expect((await signIn(ctx.db, { email: legacy.email, password: PASSWORD }, somewhere())).id).toBe(legacy.id);
-    expect(await sendConfirmationLink(ctx.db, after)).toBe(false);
+    // Mallory asks for the link ("mail me the link"); it goes to Vic's inbox, and asks for a new password: never "confirm only".
+    expect(await sendConfirmationLink(ctx.db, mallory)).toBe(true);
+    const [mail] = await mailsTo(squatted.email);
+    expect(contentOf(mail).text).toContain("choose a new password");
+    const link = await tokenIn(mail, "/verify/");
+    expect(await openAccountLink(ctx.db, "verify_email", link)).toMatchObject({ email: squatted.email, offer: "replace_password" });
+    await expect(confirmAddress(ctx.db, link, {}, somewhere())).rejects.toMatchObject({ code: "validation_failed" });
+
+    // Vic confirms from the page, with a password of their own, and is signed in.
+    const done = (await verifyAction({
+      request: formRequest(`/verify/${link}`, { password: "vics-own-password", confirmPassword: "vics-own-password" }),
+      params: { token: link },
+      context,
+    })) as Response;
+    expect(done.status).toBe(302);
+    expect(done.headers.get("Location")).toBe("/portal");
+    expect(await signedInAs(done.headers.get("Set-Cookie")!.split(";")[0])).toBe(squatted.id);
+
+    // Mallory's password, session and API token are worth nothing now.
+    await expect(signIn(ctx.db, { email: squatted.email, password: PASSWORD }, somewhere())).rejects.toMatchObject({ messageKey: "errors.badCredentials" });
+    expect(await signedInAs(malloryBrowser)).toBeNull();
+    expect((await api("/me", { token: malloryToken })).status).toBe(401);
+    expect((await api("/tickets", { token: malloryToken })).status).toBe(401);
+
+    // Vic sees the address's requests; nothing more to confirm.
+    expect((await signIn(ctx.db, { email: squatted.email, password: "vics-own-password" }, somewhere())).id).toBe(squatted.id);
+    const vic = await me(squatted.id);
+    expect((await listTickets(ctx.db, vic, {})).items.map((t) => t.number)).toEqual([filed.number]);
+    expect(await sendConfirmationLink(ctx.db, vic)).toBe(false);
+    expect(await ctx.db.auditEntry.findFirst({ where: { action: "user.email_verified", targetId: squatted.id } })).toMatchObject({
+      data: { passwordReplaced: true, sessionsEnded: 1, tokensRevoked: 1 },
+    });
   });
 
   test("mails per address are limited across sign-ups too; the answer stays the same", async () => {
@@ -284,10 +334,31 @@ describe("sign-up by confirmed address", () => {
     }
     expect(await mailsTo(email)).toHaveLength(3);
     // Only the newest link works.
-    const links = (await mailsTo(email)).map((m) => tokenIn(m, "/verify/"));
+    const links = await Promise.all((await mailsTo(email)).map((m) => tokenIn(m, "/verify/")));
     expect(await openAccountLink(ctx.db, "verify_email", links[0])).toBeNull();
     expect(await openAccountLink(ctx.db, "verify_email", links[2])).not.toBeNull();
     expect(await ctx.db.user.count({ where: { email } })).toBe(1);
+  });
+});
+
+describe("the copy the helpdesk keeps", () => {
+  test("of a sent account mail holds no working link: no column of its row has the token, which only the delivered mail carries", async () => {
+    await requestPasswordReset(ctx.db, { email: (await customer("kept.copy@example.com")).email }, somewhere());
+    await signUpCustomer(ctx.db, { name: "Kept Copy", email: "kept.copy.new@example.com" }, "en", somewhere());
+    const { token: invitation } = await inviteUser(ctx.db, ctx.fx.admin, { email: "kept.copy@test.example", name: "Kip", role: "agent" });
+    const mails = [
+      [(await mailsTo("kept.copy@example.com"))[0], "/reset-password/"],
+      [(await mailsTo("kept.copy.new@example.com"))[0], "/verify/"],
+      [(await mailsTo("kept.copy@test.example"))[0], "/invite/"],
+    ] as const;
+    for (const [mail, page] of mails) {
+      // Until sent, the queued mail needs its link; once sent, the row keeps the words without it.
+      const token = await tokenIn(mail, page);
+      const row = await storedRow(mail);
+      expect(row).not.toContain(token);
+      expect(contentOf(await sent(mail)).text).toContain(`http://helpdesk.test${page}[redacted]`);
+    }
+    expect(await tokenIn(mails[2][0], "/invite/")).toBe(invitation);
   });
 });
 
@@ -301,7 +372,7 @@ describe("staff invitations", () => {
     });
     const [mail] = await mailsTo(account.email);
     expect(mail).toMatchObject({ kind: "invitation", sensitive: true });
-    expect(tokenIn(mail, "/invite/")).toBe(token);
+    expect(await tokenIn(mail, "/invite/")).toBe(token);
     expect(mail.subject).toContain(ctx.fx.admin.name);
     await acceptInvitation(ctx.db, token, { name: "Nico", password: "a-good-long-password" }, hashPassword);
     expect((await ctx.db.user.findUniqueOrThrow({ where: { id: account.id } })).emailVerifiedAt).not.toBeNull();

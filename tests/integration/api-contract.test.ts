@@ -17,6 +17,7 @@ import { emailPreference, NOTIFICATION_KINDS } from "../../server/notifications/
 import { transactionOf } from "../../server/db/client.ts";
 import { queueMails } from "../../server/mail/outbox.ts";
 import { storeReceivedMail } from "../../server/mail/inbound/store.ts";
+import { INBOUND_RAW_DAYS, pruneInboundMail } from "../../server/mail/inbound/admin.ts";
 
 const live = useLiveServer();
 const { ctx } = live;
@@ -1398,6 +1399,32 @@ describe("mail received", () => {
     expect((await call(`/admin/mail/inbound/${randomUUID()}/retry`, { method: "post", token: tokens.admin })).status).toBe(404);
     expect((await call(`/admin/mail/inbound/${id}/retry`, { method: "post", token: tokens.agent })).status).toBe(403);
     expect((await call(`/admin/mail/inbound/${id}/retry`, { method: "post" })).status).toBe(401);
+
+    // Its bytes removed after the retention time: the row stays, the .eml is gone.
+    const oldRaw = Buffer.from("From: contract-old@mail.example\r\nSubject: Old\r\n\r\nOld.\r\n");
+    const oldId = await transactionOf(ctx.db, (sql) =>
+      storeReceivedMail(sql, { via: "smtp", envelopeFrom: "contract-old@mail.example", envelopeTo: ["support@helpdesk.test"], raw: oldRaw }),
+    );
+    await until(async () => ((await ctx.db.inboundMail.findUniqueOrThrow({ where: { id: oldId } })).status !== "received" ? true : null), "the old mail to be read");
+    await ctx.db.inboundMail.update({ where: { id: oldId }, data: { receivedAt: new Date(Date.now() - (INBOUND_RAW_DAYS + 1) * 86_400_000) } });
+    expect(await pruneInboundMail(ctx.db)).toBe(1);
+    expect((await call(`/admin/mail/inbound/${oldId}`, { token: tokens.admin })).body).toMatchObject({ rawPruned: true, mail: null, subject: "Old" });
+    expect((await call(`/admin/mail/inbound/${oldId}/raw`, { token: tokens.admin })).status).toBe(410);
+  });
+
+  test("admins choose the category of mail to addresses without one of their own", async () => {
+    const category = await ctx.db.category.findFirstOrThrow({ orderBy: { key: "desc" } });
+    const set = await call("/admin/mail/defaults", { method: "patch", token: tokens.admin, body: { categoryId: category.id } });
+    expect(set.body).toEqual({ categoryId: category.id, category: { key: category.key, nameEn: category.nameEn, nameZh: category.nameZh } });
+    expect((await call("/admin/mail/defaults", { token: tokens.admin })).body).toMatchObject({ categoryId: category.id });
+    const bad = await call("/admin/mail/defaults", { method: "patch", token: tokens.admin, body: { categoryId: randomUUID() } });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.details)).toEqual(["categoryId"]);
+    expect((await call("/admin/mail/defaults", { method: "patch", token: tokens.agent, body: { categoryId: null } })).status).toBe(403);
+    expect((await call("/admin/mail/defaults", { method: "patch", body: {} })).status).toBe(401);
+    expect((await call("/admin/mail/defaults", { token: tokens.agent })).status).toBe(403);
+    expect((await call("/admin/mail/defaults")).status).toBe(401);
+    expect((await call("/admin/mail/defaults", { method: "patch", token: tokens.admin, body: { categoryId: null } })).body).toEqual({ categoryId: null, category: null });
   });
 
   test("admins keep the addresses mail arrives at; a mailbox password goes in and never comes out", async () => {

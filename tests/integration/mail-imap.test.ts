@@ -1,11 +1,13 @@
 // Polling an IMAP mailbox (server/mail/inbound/imap.ts) against a real IMAP server (Dovecot, started
 // by the test with its own configuration): unseen mail is stored, read into tickets and marked seen
 // only once stored; mail already seen is left; a wrong password is recorded on the address without
-// stopping the others; mail fetched twice (a crash before it was marked seen) is read once.
+// stopping the others; mail fetched twice (a crash before it was marked seen) is read once; a message
+// over the size limit is left unread and named on the address; a poll while another runs does nothing.
 import { randomUUID } from "node:crypto";
 import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { forgetSingleton } from "../../server/runtime.ts";
+import { transactionOf } from "../../server/db/client.ts";
 import { pollMailboxes } from "../../server/mail/inbound/imap.ts";
 import { processInboundMail } from "../../server/mail/inbound/process.ts";
 import { createFixtures } from "../support/factories.ts";
@@ -13,6 +15,7 @@ import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/ser
 import { dovecotUnavailable, startDovecot, type Dovecot } from "../support/dovecot.ts";
 
 const unavailable = dovecotUnavailable();
+const MAX_BYTES = 100_000;
 if (unavailable) console.warn(`[mail-imap] skipped: ${unavailable}`);
 
 describe.skipIf(unavailable !== null)("an IMAP mailbox", () => {
@@ -64,7 +67,7 @@ describe.skipIf(unavailable !== null)("an IMAP mailbox", () => {
   /** Polls (the minute's job, called here rather than waited for) and runs the inbound-mail job of each mail stored. */
   async function poll() {
     const before = new Date(Date.now() - 1);
-    const results = await pollMailboxes(ctx.db);
+    const results = (await pollMailboxes(ctx.db, { maxBytes: MAX_BYTES }))!;
     const stored = await ctx.db.inboundMail.findMany({ where: { receivedAt: { gte: before }, status: "received" }, orderBy: { receivedAt: "asc" } });
     for (const mail of stored) await processInboundMail(ctx.db, mail.id);
     return results;
@@ -82,7 +85,7 @@ describe.skipIf(unavailable !== null)("an IMAP mailbox", () => {
     });
 
     const [result] = await poll();
-    expect(result).toEqual({ channelId: ctx.channelId, stored: 1, error: null });
+    expect(result).toEqual({ channelId: ctx.channelId, stored: 1, tooLarge: 0, error: null });
     const stored = await ctx.db.inboundMail.findMany({ where: { channelId: ctx.channelId } });
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ via: "imap", envelopeFrom: null, envelopeTo: ["accounts@imap.test"] });
@@ -127,5 +130,38 @@ describe.skipIf(unavailable !== null)("an IMAP mailbox", () => {
     expect(results.find((r) => r.channelId === ctx.channelId)).toMatchObject({ stored: 1, error: null });
     expect((await ctx.db.mailChannel.findUniqueOrThrow({ where: { id: broken.id } })).lastError).toBeTruthy();
     await ctx.db.mailChannel.delete({ where: { id: broken.id } });
+  });
+
+  test("a message over the size limit is left unread in the mailbox and named on the address; the others are read", async () => {
+    const big = `${randomUUID()}@customer.example`;
+    const small = `${randomUUID()}@customer.example`;
+    await mailbox(async (client) => {
+      await client.append("INBOX", message(big, "Scans of every invoice", "x".repeat(MAX_BYTES + 1_000)), []);
+      await client.append("INBOX", message(small, "Small one", "Just text."), []);
+    });
+    const [result] = await poll();
+    expect(result).toMatchObject({ stored: 1, tooLarge: 1 });
+    expect(await ctx.db.inboundMail.count({ where: { messageId: big } })).toBe(0);
+    expect(await ctx.db.inboundMail.findFirstOrThrow({ where: { messageId: small } })).toMatchObject({ status: "processed" });
+    const channel = await ctx.db.mailChannel.findUniqueOrThrow({ where: { id: ctx.channelId } });
+    expect(channel.lastError).toContain('"Scans of every invoice" from ivy@customer.example');
+    const unseen = await mailbox(async (client) => (await client.search({ seen: false }, { uid: true })) || []);
+    expect(unseen).toHaveLength(1);
+    // Dealt with in the mailbox: the note goes at the next poll.
+    await mailbox((client) => client.messageFlagsAdd({ seen: false }, ["\\Seen"]));
+    await poll();
+    expect((await ctx.db.mailChannel.findUniqueOrThrow({ where: { id: ctx.channelId } })).lastError).toBeNull();
+  });
+
+  test("a poll while another one runs does nothing (polls never overlap)", async () => {
+    const id = `${randomUUID()}@customer.example`;
+    await mailbox((client) => client.append("INBOX", message(id, "Wait your turn", "Hello."), []));
+    await transactionOf(ctx.db, async (sql) => {
+      // The lock of a poll still running.
+      await sql.query(`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('poll-mailboxes'))`);
+      expect(await pollMailboxes(ctx.db, { maxBytes: MAX_BYTES })).toBeNull();
+    });
+    expect(await ctx.db.inboundMail.count({ where: { messageId: id } })).toBe(0);
+    expect((await poll())[0].stored).toBe(1);
   });
 });

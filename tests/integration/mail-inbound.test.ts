@@ -8,8 +8,11 @@
 // - files arrive for the agent (a program is refused without losing the mail); people in Cc follow
 //   the ticket and their replies count as the customer's; strangers with the token become a note;
 // - staff reply by mail only when answering a mail we sent them;
-// - nothing is lost: a failure is kept and tried again once fixed; a database failure answers 451;
-//   a mail over the limit is refused with 552; a repeated Message-ID is read once; a flood waits.
+// - nothing is lost: a failure is kept and tried again once fixed; a deadlock is left to the queue's
+//   retries; a database failure, or too much mail at once, answers 451; a mail over the limit is
+//   refused with 552; a repeated Message-ID is read once; a flood waits;
+// - only mail that became public messages is named in later mail (References); a reply naming only
+//   a sender's Message-ID adds no followers.
 import { randomUUID } from "node:crypto";
 import iconv from "iconv-lite";
 import nodemailer from "nodemailer";
@@ -23,7 +26,10 @@ import { openAttachment } from "../../server/attachments/service.ts";
 import { queueMails } from "../../server/mail/outbox.ts";
 import { replyAddress, replyToken } from "../../server/mail/references.ts";
 import { replyTokenSecret } from "../../server/mail/settings.ts";
-import { getInboundMail, listInboundMail, retryInboundMail } from "../../server/mail/inbound/admin.ts";
+import { getInboundMail, inboundRaw, INBOUND_RAW_DAYS, listInboundMail, pruneInboundMail, retryInboundMail } from "../../server/mail/inbound/admin.ts";
+import { pruneAccountTokens } from "../../server/auth/account-tokens.ts";
+import { loadAuthUser } from "../../server/auth/users.ts";
+import { ensureContacts } from "../../server/mail/inbound/contacts.ts";
 import { sqlOf, transactionOf } from "../../server/db/client.ts";
 import { createFixtures } from "../support/factories.ts";
 import { freshDatabase, testMailSettings, useTestRuntime, type TestDatabase } from "../support/services.ts";
@@ -380,6 +386,39 @@ describe("files and people", () => {
     expect(after.status).toBe("open");
   });
 
+  test("only mail that became public messages is named in later mail; a reply naming only a sender's Message-ID adds nobody", async () => {
+    const firstId = `${randomUUID()}@acme.example`;
+    const first = await deliver({ messageId: firstId, from: "cora@acme.example", to: SUPPORT, subject: "VPN down", text: "The VPN is down." });
+    const ticket = await ticketOf(first.ticketId!);
+    const ours = await ourMail(ticket, "cora@acme.example");
+    // A stranger with the ticket's token: a note, whose Message-ID never goes into mail to the requester.
+    const strangerId = `${randomUUID()}@elsewhere.example`;
+    expect(await deliver({ messageId: strangerId, from: "spy@elsewhere.example", to: ours.replyTo, subject: "Re: VPN down", text: "What VPN?" })).toMatchObject({
+      outcome: "note_added",
+    });
+    // The requester answers her own first mail (not ours), copying someone in: her message, but nobody joins.
+    const ownId = `${randomUUID()}@acme.example`;
+    const own = await deliver({
+      messageId: ownId,
+      from: "cora@acme.example",
+      to: SUPPORT,
+      cc: "Dan <dan@acme.example>",
+      inReplyTo: `<${firstId}>`,
+      references: [`<${firstId}>`],
+      subject: "Re: VPN down",
+      text: "Still down.",
+    });
+    expect(own).toMatchObject({ outcome: "message_added", ticketId: ticket.id });
+    expect(own.details.followersAdded).toBeUndefined();
+    expect(await ctx.db.ticketFollower.count({ where: { ticketId: ticket.id } })).toBe(0);
+    // Copied in on a reply to our mail, Dan does join.
+    const joined = await deliver({ from: "cora@acme.example", to: ours.replyTo, cc: "Dan <dan@acme.example>", inReplyTo: `<${ours.messageId}>`, subject: "Re", text: "Adding Dan." });
+    expect(joined.details.followersAdded).toEqual(["dan@acme.example"]);
+    const named = (await ctx.db.mailReference.findMany({ where: { ticketId: ticket.id, direction: "in" } })).map((r) => r.messageId);
+    expect(named).toEqual(expect.arrayContaining([firstId, ownId]));
+    expect(named).not.toContain(strangerId);
+  });
+
   test("an agent answering a notification mail files nothing; staff writing in afresh file for their own address", async () => {
     await transactionOf(ctx.db, (sql) =>
       queueMails(sql, [{ kind: "notification", to: ["li@test.example"], content: { subject: "You were assigned #1", text: "Assigned.", html: "<p>Assigned.</p>" } }]),
@@ -423,6 +462,67 @@ describe("nothing is lost", () => {
     expect((await ticketOf(done.ticketId!)).messages[0].body).toBe("It broke.");
   });
 
+  test("a deadlock while filing leaves the mail received, and the queue's next try files it", async () => {
+    const sql = sqlOf(ctx.db);
+    await sql.query(
+      `CREATE FUNCTION conflict_tickets() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated lock conflict' USING ERRCODE = '40P01'; END $$`,
+    );
+    await sql.query(`CREATE TRIGGER conflict_tickets BEFORE INSERT ON "Ticket" FOR EACH ROW EXECUTE FUNCTION conflict_tickets()`);
+    const messageId = `${randomUUID()}@customer.example`;
+    try {
+      await transport().sendMail({ messageId: `<${messageId}>`, from: "ida@customer.example", to: SUPPORT, subject: "Locked", text: "Locked out." });
+      const job = await waitFor(async () => {
+        const [row] = await sql.query<{ attempts: number; last_error: string | null }>(
+          `SELECT j.attempts, j.last_error FROM graphile_worker.jobs j JOIN "InboundMail" m ON j.key = 'inbound-mail:' || m."id" WHERE m."envelopeFrom" = $1`,
+          ["ida@customer.example"],
+        );
+        return row && row.last_error !== null ? row : null;
+      }, "the job's first try");
+      expect(job.last_error).toContain("simulated lock conflict");
+      expect(await ctx.db.inboundMail.findFirstOrThrow({ where: { envelopeFrom: "ida@customer.example" } })).toMatchObject({ status: "received", error: null });
+    } finally {
+      await sql.query(`DROP TRIGGER conflict_tickets ON "Ticket"`);
+      await sql.query(`DROP FUNCTION conflict_tickets()`);
+    }
+    // The queue tries again after its backoff (a few seconds).
+    expect(await read(messageId)).toMatchObject({ status: "processed", outcome: "ticket_created" });
+  });
+
+  test("two mails copying the same people in another order wait for each other instead of deadlocking", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const people = Array.from({ length: 30 }, (_, i) => ({ address: `p${String(i).padStart(2, "0")}-${tag}@team.example`, name: "" }));
+    const found = await Promise.all(
+      [people, [...people].reverse()].map((list) => transactionOf(ctx.db, (sql) => ensureContacts(sql, list, "en", new Date()))),
+    );
+    expect(found.map((contacts) => contacts.size)).toEqual([30, 30]);
+    expect(await ctx.db.customer.count({ where: { email: { endsWith: `-${tag}@team.example` } } })).toBe(30);
+  });
+
+  test("too much mail arriving at once is answered 451 (held in memory, it would be unbounded)", async () => {
+    const sql = sqlOf(ctx.db);
+    // Storing is slow for a moment: mails arriving meanwhile are all held at once.
+    await sql.query(`CREATE FUNCTION slow_mail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1.5); RETURN NEW; END $$`);
+    await sql.query(`CREATE TRIGGER slow_mail BEFORE INSERT ON "InboundMail" FOR EACH ROW EXECUTE FUNCTION slow_mail()`);
+    let answers: PromiseSettledResult<unknown>[];
+    try {
+      // Eight mails of 80% of the limit; the server holds at most four limits' worth at once.
+      answers = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) =>
+          transport().sendMail({ from: `burst${i}@customer.example`, to: SUPPORT, subject: "Burst", text: "y".repeat(Math.floor(MAX_BYTES * 0.8)) }),
+        ),
+      );
+    } finally {
+      await sql.query(`DROP TRIGGER slow_mail ON "InboundMail"`);
+      await sql.query(`DROP FUNCTION slow_mail()`);
+    }
+    const refused = answers.filter((a) => a.status === "rejected");
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((a) => (a as PromiseRejectedResult).reason.responseCode === 451)).toBe(true);
+    expect(answers.length - refused.length).toBeGreaterThan(0);
+    // Once those are stored, mail is taken again.
+    await transport().sendMail({ from: "burst-again@customer.example", to: SUPPORT, subject: "Burst", text: "y".repeat(Math.floor(MAX_BYTES * 0.8)) });
+  });
+
   test("a database failure while storing answers 451, so the sender tries again", async () => {
     const sql = sqlOf(ctx.db);
     await sql.query(`CREATE FUNCTION refuse_mail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
@@ -461,5 +561,77 @@ describe("nothing is lost", () => {
     const [job] = await sql.query<{ run_at: Date }>(`SELECT run_at FROM graphile_worker.jobs WHERE key = $1`, [`inbound-mail:${row.id}`]);
     expect(Math.abs(new Date(job.run_at).getTime() - until.getTime())).toBeLessThan(1000);
     expect(await ctx.db.ticket.count({ where: { requester: { email: "flood@spam.example" } } })).toBe(0);
+  });
+});
+
+describe("received mail for admins", () => {
+  test("what a mail says needs the right to see every ticket; how it was handled needs settings only", async () => {
+    const mail = await deliver({ from: "kim@customer.example", to: SUPPORT, subject: "Salary question", text: "My salary is wrong." });
+    const role = await ctx.db.customRole.create({ data: { name: "Mail settings only", permissions: ["settings.manage"] } });
+    const user = await ctx.db.user.create({
+      data: { email: "postmaster-admin@test.example", name: "Pat", role: "agent", passwordHash: "x", customRoleId: role.id, emailVerifiedAt: new Date() },
+    });
+    const settingsOnly = (await loadAuthUser(ctx.db, user.id))!;
+    const listed = await listInboundMail(ctx.db, settingsOnly, {});
+    expect(listed.items.find((m) => m.id === mail.id)).toMatchObject({ subject: "Salary question", status: "processed" });
+    const hidden = await getInboundMail(ctx.db, settingsOnly, mail.id);
+    expect(hidden).toMatchObject({ contentHidden: true, mail: null, outcome: "ticket_created" });
+    expect(JSON.stringify(hidden)).not.toContain("salary is wrong");
+    await expect(inboundRaw(ctx.db, settingsOnly, mail.id)).rejects.toMatchObject({ code: "forbidden" });
+    // An admin (who sees every ticket) reads it.
+    expect((await getInboundMail(ctx.db, ctx.fx.admin, mail.id)).mail?.newText).toBe("My salary is wrong.");
+    expect((await inboundRaw(ctx.db, ctx.fx.admin, mail.id)).raw.toString()).toContain("My salary is wrong.");
+  });
+
+  test("a mail stuck as received (its job lost) can be tried again after a few minutes", async () => {
+    const sql = sqlOf(ctx.db);
+    const messageId = `${randomUUID()}@customer.example`;
+    const raw = `From: lou@customer.example\r\nTo: ${SUPPORT}\r\nSubject: Stuck\r\nMessage-ID: <${messageId}>\r\n\r\nStill there?\r\n`;
+    const insert = (minutesAgo: number) =>
+      sql.query<{ id: string }>(
+        `INSERT INTO "InboundMail" ("id", "via", "envelopeFrom", "envelopeTo", "raw", "size", "receivedAt")
+         VALUES (gen_random_uuid()::text, 'smtp', 'lou@customer.example', ARRAY[$1], $2, $3, now() - make_interval(mins => $4)) RETURNING "id"`,
+        [SUPPORT, Buffer.from(raw), raw.length, minutesAgo],
+      );
+    const [recent] = await insert(1);
+    await expect(retryInboundMail(ctx.db, ctx.fx.admin, recent.id)).rejects.toMatchObject({ code: "conflict" });
+    await sql.query(`DELETE FROM "InboundMail" WHERE "id" = $1`, [recent.id]);
+    const [stuck] = await insert(30);
+    expect((await getInboundMail(ctx.db, ctx.fx.admin, stuck.id)).retryable).toBe(true);
+    await retryInboundMail(ctx.db, ctx.fx.admin, stuck.id);
+    expect(await read(messageId)).toMatchObject({ status: "processed", outcome: "ticket_created" });
+  });
+
+  test("the original bytes of mail handled long ago are removed, the row kept; failed mail keeps them", async () => {
+    const done = await deliver({ from: "mo@customer.example", to: SUPPORT, subject: "Old news", text: "Long ago." });
+    const sql = sqlOf(ctx.db);
+    const [failed] = await sql.query<{ id: string }>(
+      `INSERT INTO "InboundMail" ("id", "via", "raw", "size", "receivedAt", "status", "error")
+       VALUES (gen_random_uuid()::text, 'smtp', '\\x41'::bytea, 1, now() - interval '200 days', 'failed', 'x') RETURNING "id"`,
+    );
+    const old = new Date(Date.now() - (INBOUND_RAW_DAYS + 1) * 86_400_000);
+    await ctx.db.inboundMail.update({ where: { id: done.id }, data: { receivedAt: old } });
+    expect(await pruneInboundMail(ctx.db)).toBeGreaterThanOrEqual(1);
+    const row = await ctx.db.inboundMail.findUniqueOrThrow({ where: { id: done.id } });
+    expect(row).toMatchObject({ status: "processed", subject: "Old news" });
+    expect(row.raw.length).toBe(0);
+    expect(row.size).toBeGreaterThan(0);
+    expect(await getInboundMail(ctx.db, ctx.fx.admin, done.id)).toMatchObject({ rawPruned: true, mail: null, retryable: false });
+    await expect(inboundRaw(ctx.db, ctx.fx.admin, done.id)).rejects.toMatchObject({ code: "gone" });
+    expect((await ctx.db.inboundMail.findUniqueOrThrow({ where: { id: failed.id } })).raw.length).toBe(1);
+  });
+
+  test("mailed one-time links are removed once expired", async () => {
+    const now = new Date();
+    const user = await ctx.db.user.findUniqueOrThrow({ where: { email: "kim@customer.example" } });
+    await ctx.db.accountToken.createMany({
+      data: [
+        { userId: user.id, purpose: "verify_email", tokenHash: `expired-${randomUUID()}`, expiresAt: new Date(now.getTime() - 60_000) },
+        { userId: user.id, purpose: "reset_password", tokenHash: `used-${randomUUID()}`, expiresAt: new Date(now.getTime() - 1), usedAt: new Date(now.getTime() - 3_600_000) },
+        { userId: user.id, purpose: "reset_password", tokenHash: `good-${randomUUID()}`, expiresAt: new Date(now.getTime() + 3_600_000) },
+      ],
+    });
+    expect(await pruneAccountTokens(ctx.db, now)).toBe(2);
+    expect((await ctx.db.accountToken.findMany({ where: { userId: user.id } })).map((t) => t.tokenHash)).toEqual([expect.stringMatching(/^good-/)]);
   });
 });

@@ -133,6 +133,29 @@ const addresses = (field: AddressObject | AddressObject[] | undefined) =>
   (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => v.address));
 const references = (mail: ParsedMail) => (Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : []);
 const file = (user: AuthUser, subject: string, description: string) => createTicket(t.db, user, { type: "inquiry", category: "technical", subject, description }, "portal");
+
+/** A password reset as account mail is queued: its token named, so the kept copy loses it once sent. */
+const resetMail = (to: string, secret: string) => ({
+  kind: "password_reset",
+  to: [to],
+  content: {
+    subject: "Reset",
+    text: `Choose a password: http://helpdesk.test/reset-password/${secret}`,
+    html: `<p><a href="http://helpdesk.test/reset-password/${secret}">Reset</a></p>`,
+    secrets: [secret],
+  },
+  sensitive: true,
+});
+/** Every column of a mail's row, as text. */
+const storedRow = async (id: string) => (await t.db.$queryRaw<{ row: string }[]>`SELECT m::text AS "row" FROM "OutboundMail" m WHERE m."id" = ${id}`)[0].row;
+/** Staff with a custom role of just these permissions. */
+async function staffWith(name: string, permissions: string[]): Promise<AuthUser> {
+  const role = await t.db.customRole.create({ data: { name, permissions } });
+  const user = await t.db.user.create({
+    data: { email: `${name.replace(/\W/g, "").toLowerCase()}@staff.example`, name, role: "agent", passwordHash: "x", customRoleId: role.id, emailVerifiedAt: new Date() },
+  });
+  return (await loadAuthUser(t.db, user.id))!;
+}
 const tokenOf = async (number: number) => replyToken(replyTokenSecret(), (await t.db.ticket.findUniqueOrThrow({ where: { number } })).id);
 
 describe("mail to customers", () => {
@@ -340,11 +363,10 @@ describe("delivery", () => {
 
   test("without SMTP settings every mail lands as an .eml in the local sink, and the admin reads it there", async () => {
     useSmtp(null);
+    const secret = "s".repeat(43);
     try {
       const ticket = await file(fx.otherCustomer, "Kept locally", "No SMTP server is configured.");
-      await transactionOf(t.db, (sql) =>
-        queueMails(sql, [{ kind: "password_reset", to: ["otto@std.example"], content: { subject: "Reset", text: "Secret link", html: "<p>Secret link</p>" }, sensitive: true }]),
-      );
+      await transactionOf(t.db, (sql) => queueMails(sql, [resetMail("otto@std.example", secret)]));
       expect(await deliver()).toEqual([]);
       const mail = await t.db.outboundMail.findFirstOrThrow({ where: { ticketId: ticket.id } });
       expect(mail).toMatchObject({ status: "sent" });
@@ -358,22 +380,73 @@ describe("delivery", () => {
         ["password_reset", "sink"],
         ["request_received", "sink"],
       ]);
-      // A one-time link kept in the local sink may be read by the admin; the .eml is there to download.
+      // The sink's .eml is the recipient's inbox: the admin who manages users reads the link there; our own copy lost it.
       const resetId = page.items.find((m) => m.kind === "password_reset")!.id;
-      expect(await getOutboundMail(t.db, fx.admin, resetId)).toMatchObject({ bodyHidden: false, text: "Secret link", hasEml: true });
+      expect(await storedRow(resetId)).not.toContain(secret);
+      expect(await getOutboundMail(t.db, fx.admin, resetId)).toMatchObject({
+        hidden: null,
+        redacted: false,
+        text: expect.stringContaining(`/reset-password/${secret}`),
+        hasEml: true,
+      });
       expect((await outboundEml(t.db, fx.admin, resetId))?.bytes.toString()).toContain("Subject: Reset");
       await expect(listOutboundMail(t.db, fx.agent)).rejects.toMatchObject({ code: "forbidden" });
     } finally {
       useSmtp(smtpUrl);
     }
 
-    // The same kind of mail sent over SMTP shows its headers only.
-    await transactionOf(t.db, (sql) =>
-      queueMails(sql, [{ kind: "password_reset", to: ["otto@std.example"], content: { subject: "Reset", text: "Secret link 2", html: "<p>x</p>" }, sensitive: true }]),
-    );
+    // The same kind of mail sent over SMTP: the recipient has the link, our copy shows the words without it.
+    const [smtpId] = await transactionOf(t.db, (sql) => queueMails(sql, [resetMail("otto@std.example", secret.replace(/s/g, "t"))]));
+    expect(await getOutboundMail(t.db, fx.admin, smtpId)).toMatchObject({ status: "queued", hidden: "link", text: null, html: null });
     await sendQueued();
-    const [sent] = (await listOutboundMail(t.db, fx.admin, { kind: "password_reset", status: "sent" })).items;
-    expect(await getOutboundMail(t.db, fx.admin, sent.id)).toMatchObject({ delivery: "smtp", bodyHidden: true, text: null, html: null, hasEml: false });
+    expect(inbox.map((r) => r.mail.text)).toEqual([expect.stringContaining(`/reset-password/${secret.replace(/s/g, "t")}`)]);
+    expect(await storedRow(smtpId)).not.toContain(secret.replace(/s/g, "t"));
+    expect(await getOutboundMail(t.db, fx.admin, smtpId)).toMatchObject({
+      delivery: "smtp",
+      hidden: null,
+      redacted: true,
+      text: expect.stringContaining("/reset-password/[redacted]"),
+      hasEml: false,
+    });
+  });
+
+  test("a mail given up on keeps no link either", async () => {
+    const secret = "g".repeat(43);
+    const [id] = await transactionOf(t.db, (sql) => queueMails(sql, [resetMail("gone@std.example", secret)]));
+    refuse = 1;
+    await expect(sendQueuedMail(t.db, id, { number: 5, last: true })).rejects.toThrow(/451/);
+    expect(await t.db.outboundMail.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "failed" });
+    expect(await storedRow(id)).not.toContain(secret);
+  });
+
+  test("settings.manage alone lists mail but reads no word of it: ticket mail needs tickets.view_all, account mail users.manage", async () => {
+    useSmtp(null);
+    try {
+      await file(fx.otherCustomer, "Private matter", "Only those who see every ticket may read this by mail.");
+      await transactionOf(t.db, (sql) => queueMails(sql, [resetMail("rita@std.example", "r".repeat(43))]));
+      await deliver();
+    } finally {
+      useSmtp(smtpUrl);
+    }
+    const ticketMailId = (await t.db.outboundMail.findFirstOrThrow({ where: { kind: "request_received", subject: { contains: "Private matter" } } })).id;
+    const resetId = (await t.db.outboundMail.findFirstOrThrow({ where: { kind: "password_reset", to: { has: "rita@std.example" } } })).id;
+    const settingsOnly = await staffWith("Mail settings", ["settings.manage"]);
+    const allTickets = await staffWith("Mail and tickets", ["settings.manage", "tickets.view_all"]);
+
+    expect((await listOutboundMail(t.db, settingsOnly, { recipient: "rita@" })).items.map((m) => m.id)).toEqual([resetId]);
+    for (const id of [ticketMailId, resetId]) {
+      expect(await getOutboundMail(t.db, settingsOnly, id)).toMatchObject({ hidden: "permission", text: null, html: null, hasEml: false });
+      await expect(outboundEml(t.db, settingsOnly, id)).rejects.toMatchObject({ code: "forbidden" });
+    }
+    // Seeing every ticket opens ticket mail, not the reset link.
+    expect(await getOutboundMail(t.db, allTickets, ticketMailId)).toMatchObject({
+      hidden: null,
+      text: expect.stringContaining("Only those who see every ticket"),
+      hasEml: true,
+    });
+    expect((await outboundEml(t.db, allTickets, ticketMailId))?.bytes.toString()).toContain("Private matter");
+    expect(await getOutboundMail(t.db, allTickets, resetId)).toMatchObject({ hidden: "permission", text: null });
+    await expect(outboundEml(t.db, allTickets, resetId)).rejects.toMatchObject({ code: "forbidden" });
   });
 
   test("the daily prune drops sent mail older than 90 days, and keeps what is still queued", async () => {

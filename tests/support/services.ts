@@ -50,6 +50,7 @@ export function testMailSettings(overrides: Partial<MailSettings> = {}): MailSet
     publicUrl: "http://helpdesk.test",
     smtpUrl: null,
     sinkDir: path.join(os.tmpdir(), "helpdesk-test-mail", String(process.pid)),
+    inboundMaxBytes: 25 * 1024 * 1024,
     inbound: null,
     ...overrides,
   };

@@ -2,11 +2,12 @@
 // for unlabelled text, the MIME walk that finds it, the threading decision, and the flood throttle.
 import iconv from "iconv-lite";
 import { describe, expect, test } from "vitest";
-import { baseAddress, loopGuard, type GuardFacts } from "../../server/mail/inbound/guard.ts";
+import { loopGuard, type GuardFacts } from "../../server/mail/inbound/guard.ts";
+import { isOwnAddress, mailboxOf, ownAddresses } from "../../server/mail/addresses.ts";
 import { decodeText, detectCharset, htmlMetaCharset } from "../../server/mail/inbound/charset.ts";
 import { hasUnlabelledText, rawHeaderText, readBodies, walkMime } from "../../server/mail/inbound/mime.ts";
 import { chooseThread, messageIdsIn, referencedIds, type ThreadFacts } from "../../server/mail/threading.ts";
-import { replyToken, tokenClues } from "../../server/mail/references.ts";
+import { bareSubject, isForwardSubject, replySubject, replyToken, tokenClues } from "../../server/mail/references.ts";
 import { FLOOD, throttledUntil } from "../../server/mail/inbound/throttle.ts";
 
 describe("loop guard", () => {
@@ -17,7 +18,7 @@ describe("loop guard", () => {
     envelopeFrom: "nora@customer.example",
     from: "nora@customer.example",
     subject: "Printer broken",
-    isOurs: (address) => ours.includes(baseAddress(address)),
+    isOurs: (address) => isOwnAddress(address, ours),
     ...over,
   });
 
@@ -59,7 +60,26 @@ describe("loop guard", () => {
     expect(loopGuard(mail({ from: "support@acme.example" }))).toBe("loop");
     expect(loopGuard(mail({ from: "Support+t12-abcdefghijkl@ACME.example" }))).toBe("loop");
     expect(loopGuard(mail({ from: "billing@acme.example" }))).toBe("loop");
-    expect(baseAddress(" Support+x@Acme.Example ")).toBe("support@acme.example");
+  });
+});
+
+describe("our addresses and subjects (server/mail/addresses.ts, references.ts)", () => {
+  test("an address is compared as its mailbox: case, spaces and +tags aside", () => {
+    expect(mailboxOf(" Support+x@Acme.Example ")).toBe("support@acme.example");
+    const own = ownAddresses("Support@acme.example", ["billing@acme.example", "BILLING+team@acme.example"]);
+    expect(own).toEqual(["support@acme.example", "billing@acme.example"]);
+    expect(isOwnAddress("support+t12-abcdefghijkl@acme.example", own)).toBe(true);
+    expect(isOwnAddress("support@acme.example.evil.example", own)).toBe(false);
+  });
+
+  test("reply and forward prefixes, in the languages customers write in", () => {
+    expect(bareSubject("Re: AW: 回复：[#12] Fwd:  Printer   broken")).toBe("Printer broken");
+    expect(bareSubject("Reply needed: printer")).toBe("Reply needed: printer");
+    expect(isForwardSubject("Fwd: invoice")).toBe(true);
+    expect(isForwardSubject("转发：发票")).toBe(true);
+    expect(isForwardSubject("Forward planning")).toBe(false);
+    expect(replySubject("[#12] Printer")).toBe("Re: [#12] Printer");
+    expect(replySubject("回复：[#12] 打印机")).toBe("回复：[#12] 打印机");
   });
 });
 
@@ -130,13 +150,33 @@ describe("threading", () => {
     const found = chooseThread(
       facts({ references: ["new@x", "old@x"], referencedTickets: new Map([["old@x", "T-old"], ["new@x", "T-new"]]) }),
     );
-    expect(found).toEqual({ ticketId: "T-new", by: "reference" });
+    expect(found).toMatchObject({ ticketId: "T-new", by: "reference" });
+  });
+
+  test("a Message-ID a sender chose threads, but only ours (or the ticket's token) makes it an answer to our mail", () => {
+    const theirs = facts({ references: ["first@customer.x"], referencedTickets: new Map([["first@customer.x", "T-1"]]) });
+    expect(chooseThread(theirs)).toEqual({ ticketId: "T-1", by: "reference", answersOurMail: false });
+    const ours = facts({
+      references: ["first@customer.x", "ours@acme.x"],
+      referencedTickets: new Map([["first@customer.x", "T-1"], ["ours@acme.x", "T-1"]]),
+      sentByUs: new Set(["ours@acme.x"]),
+    });
+    expect(chooseThread(ours)).toEqual({ ticketId: "T-1", by: "reference", answersOurMail: true });
+    const clues = tokenClues({ references: [], recipients: [`support+t1-${replyToken(secret, "T-1")}@acme.example`], text: "" });
+    expect(chooseThread({ ...theirs, clues, ticketIdsByNumber: new Map([[1, "T-1"]]) })).toMatchObject({ answersOurMail: true });
+    // Our mail about another ticket says nothing about this one.
+    const other = facts({
+      references: ["first@customer.x", "ours@acme.x"],
+      referencedTickets: new Map([["first@customer.x", "T-1"], ["ours@acme.x", "T-2"]]),
+      sentByUs: new Set(["ours@acme.x"]),
+    });
+    expect(chooseThread(other)).toMatchObject({ ticketId: "T-1", answersOurMail: false });
   });
 
   test("a reply token decides only when it is that ticket's", () => {
     const token = replyToken(secret, "T-7");
     const clues = tokenClues({ references: [], recipients: [`support+t7-${token}@acme.example`], text: "" });
-    expect(chooseThread(facts({ clues, ticketIdsByNumber: new Map([[7, "T-7"]]) }))).toEqual({ ticketId: "T-7", by: "token" });
+    expect(chooseThread(facts({ clues, ticketIdsByNumber: new Map([[7, "T-7"]]) }))).toEqual({ ticketId: "T-7", by: "token", answersOurMail: true });
     // The right number with someone else's token, or a guess, is nothing.
     const forged = tokenClues({ references: [], recipients: [], text: `[#7-${replyToken(secret, "T-8")}] [#7-aaaaaaaaaaaa]` });
     expect(chooseThread(facts({ clues: forged, ticketIdsByNumber: new Map([[7, "T-7"]]) }))).toBeNull();
@@ -145,7 +185,7 @@ describe("threading", () => {
   test("the token in the quoted reference line counts (mail programs drop custom addresses)", () => {
     const token = replyToken(secret, "T-42");
     const clues = tokenClues({ references: [], recipients: ["support@acme.example"], text: `Thanks!\n\n> Hi\n> [#42-${token}]` });
-    expect(chooseThread(facts({ clues, ticketIdsByNumber: new Map([[42, "T-42"]]) }))).toEqual({ ticketId: "T-42", by: "token" });
+    expect(chooseThread(facts({ clues, ticketIdsByNumber: new Map([[42, "T-42"]]) }))).toEqual({ ticketId: "T-42", by: "token", answersOurMail: true });
   });
 
   test("the subject's [#N] alone decides nothing", () => {

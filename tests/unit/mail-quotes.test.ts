@@ -2,7 +2,8 @@
 // signature go, for the mail programs customers use, in English and Chinese, plain text and HTML.
 import { describe, expect, test } from "vitest";
 import { stripQuotes } from "../../server/mail/inbound/quotes.ts";
-import { cutHtmlQuote, htmlToText } from "../../server/mail/inbound/html.ts";
+import { cutHtmlQuote, htmlToText, MAX_HTML_CHARS } from "../../server/mail/inbound/html.ts";
+import { parseInbound } from "../../server/mail/inbound/parse.ts";
 
 const newPart = (text: string) => stripQuotes(text).text;
 /** The HTML path as parse.ts takes it: cut at the program's quote, to text, then the text rules. */
@@ -160,5 +161,40 @@ describe("HTML", () => {
       '<ul><li>first</li><li>second</li></ul><p>See <a href="https://status.example/incident/7">the status page</a> or <a href="mailto:help@acme.example">help@acme.example</a>.</p>' +
       '<img src="https://track.example/pixel.gif" onerror="alert(2)"><table><tr><td>a</td><td>b</td></tr></table></body></html>';
     expect(htmlToText(html)).toBe("Line one\nLine & two\n- first\n- second\nSee the status page (https://status.example/incident/7) or help@acme.example.\na b");
+  });
+});
+
+describe("crafted mail", () => {
+  const mail = (contentType: string, body: string) =>
+    Buffer.from(`From: eve@attacker.example\r\nTo: support@acme.example\r\nSubject: Hi\r\nContent-Type: ${contentType}; charset=utf-8\r\n\r\n${body}`);
+  const millis = async (work: () => Promise<unknown>) => {
+    const start = performance.now();
+    await work();
+    return performance.now() - start;
+  };
+
+  // Each of these took from seconds to minutes: patterns rescanning to the end from every "<div",
+  // the HTML parser's time growing with the square of the nesting, /[ \t]+$/ on a long run of spaces.
+  test.each([
+    ["tags that never close", "<div".repeat(100_000)],
+    ["attributes that never close", '<div class="x'.repeat(30_000)],
+    ["a quote's class that never ends", "<div class=gmail".repeat(30_000)],
+    ["deep nesting", "<div>".repeat(100_000)],
+    ["deep nesting of links", "<a href=x>".repeat(50_000)],
+  ])("HTML with %s is read in well under a second", async (_name, html) => {
+    expect(html.length).toBeGreaterThan(250_000);
+    expect(await millis(() => parseInbound(mail("text/html", html)))).toBeLessThan(1_000);
+  });
+
+  test("a text with a long run of spaces is read in well under a second", async () => {
+    expect(await millis(() => parseInbound(mail("text/plain", `${" ".repeat(300_000)}x\n${"\t ".repeat(100_000)}y`)))).toBeLessThan(1_000);
+  });
+
+  test("HTML beyond the limit is read up to it; the quote is still found before it", async () => {
+    const parsed = await parseInbound(mail("text/html", `<p>Start</p>${"<p>filler text</p>".repeat(MAX_HTML_CHARS / 10)}<p>End</p>`));
+    expect(parsed.fullText.startsWith("Start\nfiller text")).toBe(true);
+    expect(parsed.fullText).not.toContain("End");
+    const reply = '<div>New words.</div><div class="gmail_quote">Old words.</div>' + "<p>old</p>".repeat(MAX_HTML_CHARS / 5);
+    expect(newHtmlPart(reply)).toBe("New words.");
   });
 });

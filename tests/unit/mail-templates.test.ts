@@ -6,13 +6,13 @@ import { describe, expect, test } from "vitest";
 import { notificationMail, replyMail, requestReceivedMail, solvedMail, type TicketThread } from "../../server/mail/templates.ts";
 import {
   customerRecipients,
-  isOwnAddress,
   mailForMessage,
   mailForNewTicket,
   mailForNotification,
   mailForSolved,
   type MailTicketFacts,
 } from "../../server/mail/decide.ts";
+import { isOwnAddress } from "../../server/mail/addresses.ts";
 import { emailPreference } from "../../server/notifications/service.ts";
 import { tokenClues } from "../../server/mail/references.ts";
 

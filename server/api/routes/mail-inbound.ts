@@ -1,10 +1,29 @@
-// /api/v1/admin/mail/inbound and /admin/mail/addresses: mail the helpdesk received (with its
-// original bytes and "try again"), and the addresses it receives at (settings.manage; the services
-// check it). A mailbox password goes in and never comes back out: answers say `imapPasswordSet`.
+// /api/v1/admin/mail/inbound, /admin/mail/addresses and /admin/mail/defaults: mail the helpdesk
+// received (with its original bytes and "try again"), the addresses it receives at, and the category
+// of mail to other addresses (settings.manage; the services check it, and tickets.view_all for what
+// a mail says). A mailbox password goes in and never comes back out: answers say `imapPasswordSet`.
 import { z } from "zod";
 import { db } from "../../db/client.ts";
-import { getInboundMail, inboundRaw, INBOUND_STATUSES, InboundListQuerySchema, listInboundMail, retryInboundMail } from "../../mail/inbound/admin.ts";
-import { createMailChannel, deleteMailChannel, listMailChannels, MailChannelChangeSchema, NewMailChannelSchema, updateMailChannel } from "../../mail/channels.ts";
+import {
+  getInboundMail,
+  INBOUND_RAW_DAYS,
+  inboundRaw,
+  INBOUND_STATUSES,
+  InboundListQuerySchema,
+  listInboundMail,
+  retryInboundMail,
+} from "../../mail/inbound/admin.ts";
+import {
+  createMailChannel,
+  deleteMailChannel,
+  getMailDefaults,
+  listMailChannels,
+  MailChannelChangeSchema,
+  MailDefaultsChangeSchema,
+  NewMailChannelSchema,
+  updateMailChannel,
+  updateMailDefaults,
+} from "../../mail/channels.ts";
 import { defineRoute, type ApiRoute } from "../contract.ts";
 import { orNull } from "../schemas.ts";
 
@@ -62,8 +81,11 @@ const InboundMailDetail = z
         charset: z.enum(["labelled", "detected"]).openapi({ description: "`detected`: the mail named no charset for its text" }),
         attachments: z.array(z.strictObject({ filename: z.string(), contentType: z.string(), size: z.number().int() })),
       }),
-    ).openapi({ description: "Read again from the stored bytes; null when they cannot be read" }),
+    ).openapi({ description: "Read again from the stored bytes; null when they cannot be read, are removed (`rawPruned`) or hidden (`contentHidden`)" }),
     readError: orNull(z.string()),
+    contentHidden: z.boolean().openapi({ description: "What the mail says is shown only to those who may view every ticket (tickets.view_all)" }),
+    rawPruned: z.boolean().openapi({ description: `The original bytes were removed ${INBOUND_RAW_DAYS} days after the mail was handled; the row stays` }),
+    retryable: z.boolean().openapi({ description: "POST …/retry would read it again: it failed, or has waited as `received` for minutes" }),
   })
   .openapi("InboundMailDetail");
 
@@ -89,6 +111,13 @@ const MailAddress = z
   })
   .openapi("MailAddress", { description: "An address the helpdesk receives mail at" });
 
+const MailDefaults = z
+  .strictObject({
+    categoryId: orNull(z.uuid()).openapi({ description: "The category of new tickets mailed to an address without its own; null: the first category by key" }),
+    category: orNull(z.strictObject({ key: z.string(), nameEn: z.string(), nameZh: z.string() })),
+  })
+  .openapi("MailDefaults", { description: "Where mail to addresses not set up on their own goes" });
+
 export const MAIL_INBOUND_ROUTES: ApiRoute[] = [
   defineRoute({
     method: "get",
@@ -111,6 +140,7 @@ export const MAIL_INBOUND_ROUTES: ApiRoute[] = [
     auth: "bearer",
     resource: "admin",
     summary: "One received mail, read again from its stored bytes (admins)",
+    description: "How it was handled needs settings.manage; what it says (`mail`) also tickets.view_all.",
     params: IdParams,
     notFoundKey: "inbound.errors.mailNotFound",
     response: InboundMailDetail,
@@ -126,12 +156,13 @@ export const MAIL_INBOUND_ROUTES: ApiRoute[] = [
     auth: "bearer",
     resource: "admin",
     summary: "A received mail as it arrived, byte for byte (admins)",
+    description: `Needs settings.manage and tickets.view_all. 410 once its bytes were removed (${INBOUND_RAW_DAYS} days after it was handled).`,
     params: IdParams,
     notFoundKey: "inbound.errors.mailNotFound",
     binary: true,
     binaryType: "message/rfc822",
     response: z.undefined(),
-    errors: [403],
+    errors: [403, 410],
     handle: async ({ user, params, res }) => {
       const { raw, filename } = await inboundRaw(db(), user, params.id);
       res.set({ "Content-Type": "message/rfc822", "Content-Disposition": `attachment; filename="${filename}"`, "X-Content-Type-Options": "nosniff" });
@@ -145,7 +176,9 @@ export const MAIL_INBOUND_ROUTES: ApiRoute[] = [
     auth: "bearer",
     resource: "admin",
     summary: "Read a failed mail again, once its cause is fixed (admins)",
-    description: "Only a `failed` mail (409 otherwise). It goes back to `received` and is read within seconds.",
+    description:
+      "A `failed` mail, or one waiting as `received` for more than ten minutes (its job lost); 409 otherwise. It goes back to `received` " +
+      "and is read within seconds.",
     params: IdParams,
     notFoundKey: "inbound.errors.mailNotFound",
     response: InboundMail,
@@ -205,5 +238,27 @@ export const MAIL_INBOUND_ROUTES: ApiRoute[] = [
     response: MailAddress,
     errors: [403],
     handle: async ({ user, params, req }) => deleteMailChannel(db(), user, params.id, from(req)),
+  }),
+  defineRoute({
+    method: "get",
+    path: "/admin/mail/defaults",
+    auth: "bearer",
+    resource: "admin",
+    summary: "The category of new tickets mailed to other addresses (admins)",
+    response: MailDefaults,
+    errors: [403],
+    handle: async ({ user }) => getMailDefaults(db(), user),
+  }),
+  defineRoute({
+    method: "patch",
+    path: "/admin/mail/defaults",
+    auth: "bearer",
+    resource: "admin",
+    summary: "Set the category of new tickets mailed to other addresses (admins)",
+    description: "`categoryId` null: the first category by key. An unknown category is a 400.",
+    body: MailDefaultsChangeSchema,
+    response: MailDefaults,
+    errors: [403],
+    handle: async ({ user, body, req }) => updateMailDefaults(db(), user, body, from(req)),
   }),
 ];

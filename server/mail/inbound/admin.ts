@@ -1,8 +1,11 @@
 // Received mail for admins (settings.manage): the list (newest first, by status), one mail read
 // again from its stored bytes (headers, the text the ticket got, the whole text, its files), the
-// original .eml, and "try again" for a mail that failed once its cause is fixed.
+// original .eml, and "try again" for a mail that failed once its cause is fixed (or that has waited
+// as received for minutes, its job lost). What a mail says is a ticket's content: reading it (the
+// parsed mail, the .eml) takes tickets.view_all as well; without it only how it was handled shows.
+// The stored bytes are kept INBOUND_RAW_DAYS days once a mail was handled (pruneInboundMail).
 import { z } from "zod";
-import { assertCan, type AuthUser } from "../../auth/policy.ts";
+import { assertCan, can, type AuthUser } from "../../auth/policy.ts";
 import type { Db } from "../../db/client.ts";
 import { sqlOf, transactionOf } from "../../db/client.ts";
 import { DomainError, notFound } from "../../errors.ts";
@@ -14,6 +17,14 @@ import type { InboundDetails } from "./process.ts";
 import { inboundJob } from "./store.ts";
 
 export const INBOUND_STATUSES = ["received", "processed", "ignored", "failed"] as const;
+
+/** How long a handled mail's original bytes are kept; the row (who, when, what became of it) stays. */
+export const INBOUND_RAW_DAYS = 90;
+
+/** A mail still "received" after this long has lost its job (or its job gave up): it may be tried again. */
+export const STUCK_AFTER_MS = 10 * 60_000;
+
+const DAY_MS = 86_400_000;
 
 export const InboundListQuerySchema = z.object({
   status: z.enum(INBOUND_STATUSES, { error: "validation.status" }).optional(),
@@ -77,18 +88,29 @@ export interface InboundDetail extends InboundSummary {
     attachments: { filename: string; contentType: string; size: number }[];
   } | null;
   readError: string | null;
+  /** The reader may not see what mails say (tickets.view_all): `mail` is null. */
+  contentHidden: boolean;
+  /** The original bytes were removed after INBOUND_RAW_DAYS days: `mail` is null. */
+  rawPruned: boolean;
+  /** It may be tried again (retryInboundMail): it failed, or has waited as received for minutes. */
+  retryable: boolean;
 }
 
 const show = (a: { address: string; name: string }) => (a.name ? `${a.name} <${a.address}>` : a.address);
 
-export async function getInboundMail(db: Db, actor: AuthUser, id: string): Promise<InboundDetail> {
+export async function getInboundMail(db: Db, actor: AuthUser, id: string, now = new Date()): Promise<InboundDetail> {
   assertCan(actor, "settings.manage");
-  const [row] = await sqlOf(db).query<InboundSummary & { details: InboundDetails | null; raw: Buffer }>(
-    `SELECT ${SUMMARY_COLUMNS}, m."details", m."raw" FROM ${SUMMARY_FROM} WHERE m."id" = $1`,
-    [id],
+  const reads = can(actor, "tickets.view_all");
+  const [row] = await sqlOf(db).query<InboundSummary & { details: InboundDetails | null; raw: Buffer | null; rawBytes: number }>(
+    `SELECT ${SUMMARY_COLUMNS}, m."details", CASE WHEN $2::boolean THEN m."raw" END AS "raw", octet_length(m."raw") AS "rawBytes"
+       FROM ${SUMMARY_FROM} WHERE m."id" = $1`,
+    [id, reads],
   );
   if (!row) throw notFound("inbound.errors.mailNotFound");
-  const { raw, ...summary } = row;
+  const { raw, rawBytes, ...rest } = row;
+  const pruned = rawBytes === 0 && rest.size > 0;
+  const summary = { ...rest, contentHidden: !reads, rawPruned: pruned, retryable: mayRetry({ ...rest, rawBytes }, now) };
+  if (!reads || pruned || raw === null) return { ...summary, mail: null, readError: null };
   try {
     const parsed = await parseInbound(raw);
     return {
@@ -111,25 +133,66 @@ export async function getInboundMail(db: Db, actor: AuthUser, id: string): Promi
   }
 }
 
-/** The mail as it arrived, byte for byte (an .eml file). */
+/** The mail as it arrived, byte for byte (an .eml file): for those who may read every ticket. */
 export async function inboundRaw(db: Db, actor: AuthUser, id: string): Promise<{ raw: Buffer; filename: string }> {
   assertCan(actor, "settings.manage");
-  const [row] = await sqlOf(db).query<{ raw: Buffer; receivedAt: Date }>(`SELECT "raw", "receivedAt" FROM "InboundMail" WHERE "id" = $1`, [id]);
+  assertCan(actor, "tickets.view_all");
+  const [row] = await sqlOf(db).query<{ raw: Buffer; size: number; receivedAt: Date }>(
+    `SELECT "raw", "size", "receivedAt" FROM "InboundMail" WHERE "id" = $1`,
+    [id],
+  );
   if (!row) throw notFound("inbound.errors.mailNotFound");
+  if (row.raw.length === 0 && row.size > 0) throw new DomainError("gone", "inbound.errors.rawPruned", undefined, undefined, { days: String(INBOUND_RAW_DAYS) });
   return { raw: row.raw, filename: `mail-${row.receivedAt.toISOString().slice(0, 19).replace(/[-:T]/g, "")}-${id.slice(0, 8)}.eml` };
 }
 
-/** Reads a failed mail again, now (its cause fixed): it goes back to "received" with its job. */
+/** Whether a mail may be tried again: failed, or received and waiting for longer than a job would take (its job lost). */
+export function mayRetry(mail: { status: string; receivedAt: Date; size: number; rawBytes: number }, now: Date): boolean {
+  if (mail.rawBytes === 0 && mail.size > 0) return false;
+  return mail.status === "failed" || (mail.status === "received" && now.getTime() - mail.receivedAt.getTime() > STUCK_AFTER_MS);
+}
+
+/**
+ * Reads a mail again, now: one that failed (its cause fixed) goes back to "received" with its job;
+ * one stuck as received gets its job again (reading a mail twice is safe: it is read once).
+ */
 export async function retryInboundMail(db: Db, actor: AuthUser, id: string, now = new Date()): Promise<InboundSummary> {
   assertCan(actor, "settings.manage");
   const sql = sqlOf(db);
-  const [row] = await sql.query<{ status: string }>(`SELECT "status" FROM "InboundMail" WHERE "id" = $1`, [id]);
+  const [row] = await sql.query<{ status: string; receivedAt: Date; size: number; rawBytes: number }>(
+    `SELECT "status", "receivedAt", "size", octet_length("raw") AS "rawBytes" FROM "InboundMail" WHERE "id" = $1`,
+    [id],
+  );
   if (!row) throw notFound("inbound.errors.mailNotFound");
-  if (row.status !== "failed") throw new DomainError("conflict", "inbound.errors.notFailed");
+  if (!mayRetry(row, now)) throw new DomainError("conflict", "inbound.errors.notFailed");
   await transactionOf(db, async (tx) => {
-    await tx.query(`UPDATE "InboundMail" SET "status" = 'received', "error" = NULL, "outcome" = NULL WHERE "id" = $1 AND "status" = 'failed'`, [id]);
+    await tx.query(`UPDATE "InboundMail" SET "status" = 'received', "error" = NULL, "outcome" = NULL WHERE "id" = $1 AND "status" IN ('failed', 'received')`, [id]);
     await scheduleJobs(tx, [inboundJob(id, now)]);
   });
   const [summary] = await sql.query<InboundSummary>(`SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE m."id" = $1`, [id]);
   return summary;
+}
+
+/**
+ * Clears the original bytes of mail handled (processed or left alone) more than `days` ago; the
+ * row stays, so the list still says who wrote, when, and what became of it. Failed and waiting
+ * mail keeps its bytes: someone still has to read it. In batches, each its own statement.
+ */
+export async function pruneInboundMail(db: Db, now = new Date(), days = INBOUND_RAW_DAYS): Promise<number> {
+  const sql = sqlOf(db);
+  const before = new Date(now.getTime() - days * DAY_MS).toISOString();
+  let cleared = 0;
+  for (;;) {
+    const rows = await sql.query<{ id: string }>(
+      `WITH batch AS (
+         SELECT "id" FROM "InboundMail"
+          WHERE "status" IN ('processed', 'ignored') AND "receivedAt" < $1::timestamp(3) AND octet_length("raw") > 0
+          ORDER BY "receivedAt" LIMIT 100 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE "InboundMail" m SET "raw" = '\\x'::bytea FROM batch WHERE m."id" = batch."id" RETURNING m."id"`,
+      [before],
+    );
+    cleared += rows.length;
+    if (rows.length < 100) return cleared;
+  }
 }

@@ -32,7 +32,9 @@ const LOOKUP_SQL = `
 
 /**
  * Finds or makes each person (address lower-cased; display name for new ones; locale for new
- * accounts), in the caller's transaction. Safe against another mail doing the same at once.
+ * accounts), in the caller's transaction. Safe against another mail doing the same at once: people
+ * are taken in address order, so two mails naming the same people in another order wait for each
+ * other instead of deadlocking.
  */
 export async function ensureContacts(
   sql: Sql,
@@ -41,8 +43,9 @@ export async function ensureContacts(
   now: Date,
 ): Promise<Map<string, Contact>> {
   const found = new Map<string, Contact>();
-  for (const person of people) {
-    const address = person.address.toLowerCase();
+  const ordered = people.map((p) => ({ ...p, address: p.address.toLowerCase() })).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  for (const person of ordered) {
+    const address = person.address;
     if (found.has(address)) continue;
     found.set(address, await ensureContact(sql, address, displayName(person.name, address), locale, now));
   }

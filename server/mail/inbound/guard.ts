@@ -16,7 +16,7 @@ export interface GuardFacts {
   /** The From address, lower case; null when it has none. */
   from: string | null;
   subject: string;
-  /** Whether an address is one of ours (the support address, its +tag forms, a mail channel). */
+  /** Whether an address is one of ours (the support address, its +tag forms, a mail channel): server/mail/addresses.ts isOwnAddress. */
   isOurs(address: string): boolean;
 }
 
@@ -52,14 +52,4 @@ export function loopGuard(mail: GuardFacts): IgnoredAs | null {
   // Some programs say it only in the subject ("Automatic reply: …", "自动回复：…").
   if (AUTO_SUBJECT.test(mail.subject)) return "auto_reply";
   return null;
-}
-
-/** An address as we compare them: lower case, without a "+tag" after the local part. */
-export function baseAddress(address: string): string {
-  const lower = address.trim().toLowerCase();
-  const at = lower.lastIndexOf("@");
-  if (at <= 0) return lower;
-  const local = lower.slice(0, at);
-  const plus = local.indexOf("+");
-  return `${plus === -1 ? local : local.slice(0, plus)}${lower.slice(at)}`;
 }

@@ -6,6 +6,7 @@ import { htmlToText, cutHtmlQuote } from "./html.ts";
 import { hasUnlabelledText, rawHeaderText, readBodies, walkMime } from "./mime.ts";
 import { stripQuotes } from "./quotes.ts";
 import { referencedIds } from "../threading.ts";
+import { isForwardSubject } from "../references.ts";
 
 export interface MailAddress {
   /** Lower case. */
@@ -48,7 +49,6 @@ export interface ParsedInbound {
 }
 
 const MAX_HEADER_LINES = 200;
-const FORWARDED = /^\s*(fwd?|wg|转发|轉寄)\s*[:：]/i;
 
 export async function parseInbound(raw: Buffer): Promise<ParsedInbound> {
   const mail: ParsedMail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
@@ -67,7 +67,7 @@ export async function parseInbound(raw: Buffer): Promise<ParsedInbound> {
   }
   if (subject.includes("\uFFFD")) subject = (rawHeaderText(root, "subject") ?? subject).trim();
   // A forwarded mail is all content: what was forwarded is what the sender wants us to read.
-  const forwarded = FORWARDED.test(subject);
+  const forwarded = isForwardSubject(subject);
   let fullText: string;
   let newText: string;
   // The plain-text part when there is one (mail programs quote there plainly), else the HTML.

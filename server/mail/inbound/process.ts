@@ -8,10 +8,12 @@
 //    requester or a follower goes in as theirs, from a staff member as a public reply (only when
 //    it answers a mail we sent them); anyone else's becomes an internal note, so agents see it and
 //    no customer does. A closed ticket, or one not meant to be reopened, gets a new ticket that
-//    refers to it. Otherwise a new ticket. People copied in become followers. The mail's Message-ID
-//    is recorded for the ticket and the mail marked processed.
+//    refers to it. Otherwise a new ticket. People copied in become followers (on a reply only when it
+//    answers our mail). The Message-ID of a mail that became a public message is recorded for the
+//    ticket, and the mail marked processed.
 // A mail that cannot be read or filed is marked "failed" with the reason, kept for an admin, who
-// can have it tried again (admin.ts); the database being down is left to the queue's retries.
+// can have it tried again (admin.ts); the database being down, a deadlock or a serialization
+// failure is left to the queue's retries.
 import { randomUUID } from "node:crypto";
 import { can, type AuthUser } from "../../auth/policy.ts";
 import { loadAuthUser } from "../../auth/users.ts";
@@ -22,7 +24,7 @@ import { claimAttachments } from "../../attachments/service.ts";
 import { MAX_ATTACHMENTS } from "../../attachments/limits.ts";
 import { sqlOf, transactionOf, type Db, type Tx } from "../../db/client.ts";
 import { asSql, type Sql } from "../../db/sql.ts";
-import { DomainError, isDatabaseUnavailable } from "../../errors.ts";
+import { DomainError, isDatabaseUnavailable, isTransactionConflict } from "../../errors.ts";
 import { emit } from "../../events/emit.ts";
 import { inTransaction } from "../../events/transaction.ts";
 import { scheduleJobs } from "../../jobs/schedule.ts";
@@ -32,9 +34,11 @@ import { createTicket, findTicketForMail, lockTicket, writeMessage, type Visible
 import { translator } from "../../../app/i18n/i18n.ts";
 import type { Locale } from "../../../app/i18n/config.ts";
 import { mailSettings, replyTokenSecret } from "../settings.ts";
+import { bareSubject } from "../references.ts";
 import { findThread, type ThreadedBy } from "../threading.ts";
+import { isOwnAddress, loadOwnAddresses, mailboxOf } from "../addresses.ts";
 import { ensureContacts, mailActor, type Contact } from "./contacts.ts";
-import { baseAddress, loopGuard } from "./guard.ts";
+import { loopGuard } from "./guard.ts";
 import { parseInbound, type MailFile, type ParsedInbound } from "./parse.ts";
 import { throttledUntil, FLOOD } from "./throttle.ts";
 import { inboundJob } from "./store.ts";
@@ -97,8 +101,9 @@ export async function processInboundMail(db: Db, mailId: string, now = new Date(
     parsed = await parseInbound(mail.raw);
     return await act(db, mail, parsed, now);
   } catch (error) {
-    // The database being away is not the mail's fault: the queue tries again.
-    if (isDatabaseUnavailable(error)) throw error;
+    // The database being away, or a deadlock with another mail, is not the mail's fault: it stays
+    // "received" and the queue tries again.
+    if (isDatabaseUnavailable(error) || isTransactionConflict(error)) throw error;
     await finish(sqlOf(db), mail.id, { status: "failed", error: describe(error), ...headline(parsed) }, now);
     return "failed";
   }
@@ -119,8 +124,8 @@ async function act(db: Db, mail: StoredMail, parsed: ParsedInbound, now: Date): 
   const sql = sqlOf(db);
   const settings = mailSettings();
   const channels = await sql.query<Channel>(`SELECT "id", "address", "categoryId", "teamId", "enabled" FROM "MailChannel"`);
-  const support = baseAddress(settings.from);
-  const isOurs = (address: string) => baseAddress(address) === support || channels.some((c) => c.address === baseAddress(address));
+  const own = await loadOwnAddresses(sql, settings.from);
+  const isOurs = (address: string) => isOwnAddress(address, own);
   const basics = headline(parsed);
 
   const ignoredAs = loopGuard({
@@ -224,7 +229,9 @@ async function decide(tx: Tx, d: Decision): Promise<InboundStatus> {
       outcome = "message_added";
       ticketId = ticket.id;
       messageRefId = message.id;
-      if (customerSide) details.followersAdded = await addFollowers(sql, d, ticket.id, ticket.requesterId);
+      // People copied in join only on a reply to our mail: a Message-ID a sender chose (the requester's
+      // first mail, which others may have had a copy of) lets a mail thread, not add people.
+      if (customerSide && thread!.answersOurMail) details.followersAdded = await addFollowers(sql, d, ticket.id, ticket.requesterId);
     } else {
       const who = d.parsed.from!.name ? `${d.parsed.from!.name} <${d.parsed.from!.address}>` : d.parsed.from!.address;
       const heading = notesIn(d.sender.kind === "staff" ? "inbound.notes.fromStaff" : "inbound.notes.notOnRequest", { from: who });
@@ -258,7 +265,9 @@ async function decide(tx: Tx, d: Decision): Promise<InboundStatus> {
     const list = d.files.refused.map((r) => `- ${r.filename}: ${notesIn(r.reason)}`).join("\n");
     await addNote(tx, target, `${notesIn("inbound.notes.filesRefused")}\n${list}`, null, [], d.sender.userId, now);
   }
-  if (parsed.messageId) {
+  // The Message-ID of a mail that became a public message: later mail to the ticket's people names
+  // it (References). A note's stays out: it is no mail of theirs to thread on, and may be an outsider's.
+  if (parsed.messageId && (outcome! === "message_added" || outcome! === "ticket_created")) {
     await sql.query(
       `INSERT INTO "MailReference" ("messageId", "ticketId", "direction", "createdAt") VALUES ($1, $2, 'in', $3::timestamp(3)) ON CONFLICT DO NOTHING`,
       [parsed.messageId, ticketId!, now.toISOString()],
@@ -289,9 +298,9 @@ async function senderPart(sql: Sql, d: Decision, ticket: VisibleTicket): Promise
 /** Files a new ticket as the sender: to the address's category and team (or the mail default). */
 async function fileTicket(tx: Tx, d: Decision, body: string) {
   const sql = asSql(tx);
-  const recipients = new Set([...d.mail.envelopeTo, ...d.parsed.to.map((a) => a.address), ...d.parsed.cc.map((a) => a.address)].map(baseAddress));
+  const recipients = new Set([...d.mail.envelopeTo, ...d.parsed.to.map((a) => a.address), ...d.parsed.cc.map((a) => a.address)].map(mailboxOf));
   const channel =
-    d.channels.find((c) => c.id === d.mail.channelId) ?? d.channels.find((c) => c.enabled && recipients.has(c.address)) ?? null;
+    d.channels.find((c) => c.id === d.mail.channelId) ?? d.channels.find((c) => c.enabled && recipients.has(mailboxOf(c.address))) ?? null;
   const [category] = await sql.query<{ key: string }>(
     `SELECT "key" FROM (
        SELECT "key", 0 AS rank FROM "Category" WHERE "id" = coalesce($1, (SELECT "mailCategoryId" FROM "HelpdeskSettings" WHERE "id" = 1))
@@ -363,12 +372,9 @@ function messageBody(parsed: ParsedInbound, hasFiles: boolean, locale: Locale): 
   return `${text.slice(0, MAX_MESSAGE - more.length)}${more}`;
 }
 
-const REPLY_PREFIX = /^\s*((re|fw|fwd|aw|sv|wg|回复|答复|回覆|转发|轉寄)\s*[:：]\s*|\[#\d+\]\s*)+/i;
-
 /** A new ticket's subject: without reply prefixes or another ticket's tag; never empty. */
 function ticketSubject(subject: string, locale: Locale): string {
-  const clean = subject.replace(REPLY_PREFIX, "").replace(/\s+/g, " ").trim();
-  return (clean || translator(locale)("inbound.body.noSubject")).slice(0, 200);
+  return (bareSubject(subject) || translator(locale)("inbound.body.noSubject")).slice(0, 200);
 }
 
 async function answersOurMail(sql: Sql, references: readonly string[]): Promise<boolean> {

@@ -106,10 +106,17 @@ function dropSignature(lines: string[]): string[] {
   }
 }
 
+/** Spaces at the end of a line go (a loop: /[ \t]+$/ retries from every space of a long run, quadratically). */
+function trimEnd(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === " " || line[end - 1] === "\t" || line[end - 1] === "\u00a0")) end -= 1;
+  return line.slice(0, end);
+}
+
 function tidy(text: string): string {
   return text
     .split("\n")
-    .map((line) => line.replace(/[ \t\u00a0]+$/, ""))
+    .map(trimEnd)
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .replace(/^\n+|\n+$/g, "");
