@@ -89,6 +89,7 @@ const en = {
     unassigned: "Unassigned",
     team: "Team",
     created: "Created",
+    copied: "Copied (Cc)",
     conversation: "Conversation",
     internalNote: "Internal note",
     internalNoteHint: "Only your team can see this",

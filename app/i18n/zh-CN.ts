@@ -89,6 +89,7 @@ const zhCN: Resources = {
     unassigned: "未分配",
     team: "团队",
     created: "创建时间",
+    copied: "抄送",
     conversation: "沟通记录",
     internalNote: "内部备注",
     internalNoteHint: "仅团队内部可见",

@@ -57,7 +57,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "workspace.use");
   const number = ticketNumberParam(params.number);
-  const { ticket, messages, survey, timeline, slaHistory, links } = await getTicket(db(), user, number).catch(asResponse);
+  const { ticket, messages, survey, timeline, slaHistory, links, followers } = await getTicket(db(), user, number).catch(asResponse);
   const macroId = new URL(request.url).searchParams.get("macro");
   const [overview, { agents: assignable, teams, ticketFields }, tags, macros, staged] = await Promise.all([
     getCustomerOverview(db(), user, ticket.requesterId),
@@ -87,6 +87,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       slaTargets: slaTargetsView(ticket.slaTargets),
     },
     slaHistory,
+    followers,
     messages: messages.map((m) => ({ ...m, html: messageHtml(m), createdAt: m.createdAt.toISOString() })) as ThreadMessage[],
     timeline,
     survey,
@@ -288,6 +289,11 @@ export default function AgentTicket() {
           {localName(ticket.category, locale)}
           {ticket.team ? ` · ${ticket.team.name}` : ""} · {t("ticket.created")} {fmt.dateTime(ticket.createdAt)}
         </p>
+        {data.followers.length > 0 && (
+          <p className="muted small break" data-testid="ticket-followers">
+            {t("ticket.copied")}: {data.followers.map((f) => (f.name && f.name !== f.email && f.name !== f.email.split("@")[0] ? `${f.name} <${f.email}>` : f.email)).join(", ")}
+          </p>
+        )}
 
         <section className="card">
           <h2 className="visually-hidden">{t("ticket.conversation")}</h2>

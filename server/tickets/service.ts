@@ -801,7 +801,13 @@ export async function getTicket(db: Tx, user: AuthUser, number: number) {
   const surveyView = survey
     ? { rating: survey.rating, comment: survey.comment, respondedAt: survey.respondedAt, token: offered ? survey.token : null }
     : null;
-  return { ticket, messages, survey: surveyView, timeline, slaHistory, links: await ticketLinks(db, user, ticket.id) };
+  // People copied on it by mail (they get its public replies in Cc): for staff, like the timeline.
+  const followers = can(user, "tickets.internal", ticket)
+    ? (await db.ticketFollower.findMany({ where: { ticketId: ticket.id }, select: { customer: { select: { name: true, email: true } } }, orderBy: { createdAt: "asc" } })).map(
+        (f) => f.customer,
+      )
+    : [];
+  return { ticket, messages, survey: surveyView, timeline, slaHistory, followers, links: await ticketLinks(db, user, ticket.id) };
 }
 
 /** Tickets merged into this one, and the one it was merged into: those the user may see. */

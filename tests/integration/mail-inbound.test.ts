@@ -349,6 +349,8 @@ describe("files and people", () => {
     const assistant = await ctx.db.customer.findUniqueOrThrow({ where: { email: "assistant@acme.example" }, include: { user: true } });
     expect(assistant.user).toMatchObject({ role: "customer", name: "Assistant" });
     expect(await ctx.db.ticketFollower.count({ where: { ticketId: ticket.id, customerId: assistant.id } })).toBe(1);
+    // The agent sees who is copied on the ticket.
+    expect((await getTicket(ctx.db, ctx.fx.agent, ticket.number)).followers).toEqual([{ name: "Assistant", email: "assistant@acme.example" }]);
 
     await updateTicket(ctx.db, ctx.fx.agent, ticket.number, { status: "pending" });
     const ours = await ourMail(ticket, "boss@acme.example");
