@@ -72,10 +72,13 @@ export function afterKeyset(key: Keyset, order: "asc" | "desc"): KeysetWhere {
  * Cuts a page from rows fetched with `take: limit + 1`: the extra row only
  * tells whether another page exists.
  */
-export function keysetPage<T extends Keyset>(rows: T[], limit: number): Page<T> {
+export function keysetPage<T extends Keyset>(rows: T[], limit: number): Page<T>;
+/** The same, for rows whose keyset has other names (`keyOf` gives it). */
+export function keysetPage<T>(rows: T[], limit: number, keyOf: (row: T) => Keyset): Page<T>;
+export function keysetPage<T>(rows: T[], limit: number, keyOf: (row: T) => Keyset = (row) => row as Keyset): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeKeyset(last) : null };
+  return { items, nextCursor: rows.length > limit && last ? encodeKeyset(keyOf(last)) : null };
 }
 
 /** Offset cursors, for sources that only page by offset (the search engine). */

@@ -2,7 +2,8 @@
 // token itself is shown once, when made. A token is named, scoped
 // (server/auth/scopes.ts) and expires; its use is recorded at most once a
 // minute, with an audit entry (server/audit/log.ts) in the same transaction.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { tokenDigest } from "./token-digest.ts";
 import { z } from "zod";
 import { sqlOf, transactionOf, type Db, type Tx } from "../db/client.ts";
 import { DomainError, notFound } from "../errors.ts";
@@ -19,7 +20,6 @@ export const MAX_TOKEN_DAYS = 365;
 /** How often a token's use is written down (lastUsedAt, and an audit entry). */
 const USE_RECORDED_EVERY_MS = 60_000;
 
-const digest = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /** How a token came to be, for the audit log. */
 export type TokenOrigin = "sign_in" | "password_change" | "created";
@@ -48,7 +48,7 @@ export async function issueApiToken(
   const token = `hd_${randomBytes(32).toString("base64url")}`;
   const expiresAt = new Date(now.getTime() + (options.days ?? API_TOKEN_DAYS) * 86_400_000);
   const row = await db.apiToken.create({
-    data: { userId, tokenHash: digest(token), name: options.name ?? "", scopes: [...(options.scopes ?? FULL_ACCESS)], createdAt: now, expiresAt },
+    data: { userId, tokenHash: tokenDigest(token), name: options.name ?? "", scopes: [...(options.scopes ?? FULL_ACCESS)], createdAt: now, expiresAt },
     select: { id: true, name: true, scopes: true, createdAt: true, expiresAt: true },
   });
   await recordAudit(db, {
@@ -120,7 +120,7 @@ export async function userForApiToken(
     `SELECT t."id" AS "tokenId", t."name" AS "tokenName", t."scopes", t."expiresAt", t."lastUsedAt", ${AUTH_USER_COLUMNS}
        FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId"
       WHERE t."tokenHash" = $1 AND u."deactivatedAt" IS NULL`,
-    [digest(token)],
+    [tokenDigest(token)],
   );
   if (!row || row.expiresAt <= now) return null;
   const { tokenId, tokenName, scopes, expiresAt: _expiresAt, lastUsedAt, ...user } = row;

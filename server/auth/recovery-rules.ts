@@ -1,7 +1,7 @@
 // The rules of accounts by confirmed address, without I/O (server/auth/recovery.ts applies them):
 // which mail a sign-up or a "forgot password?" sends for an address, how long a mailed link
 // lasts, whether a link is still good, what its page asks for, and the links mail carries.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 
 /** What a mailed link does (AccountToken.purpose). */
 export type AccountPurpose = "verify_email" | "reset_password";
@@ -106,7 +106,7 @@ export const ACCOUNT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export const newLinkToken = () => randomBytes(32).toString("base64url");
 
 /** Only this is stored (AccountToken, Invitation): the tables themselves open no account. */
-export const tokenDigest = (token: string) => createHash("sha256").update(token).digest("hex");
+export { tokenDigest } from "./token-digest.ts";
 
 /** The pages mailed links open: those of a one-time link end with its token. */
 const PATHS = {

@@ -3,7 +3,8 @@
 // still good: it ends at sign-out, SESSION_DAYS after sign-in, or after
 // IDLE_DAYS without use. The Socket.IO handshake reads the same cookie.
 // Guards throw responses, so a loader or action reads top to bottom.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { tokenDigest } from "./token-digest.ts";
 import { createCookieSessionStorage, redirect } from "@remix-run/node";
 import { db, sqlOf, type Db, type Tx } from "../db/client.ts";
 import { runtimeSettings, singleton } from "../runtime.ts";
@@ -16,7 +17,6 @@ export const IDLE_DAYS = 3;
 const TOUCH_EVERY_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 
-const digest = (sid: string) => createHash("sha256").update(sid).digest("hex");
 
 /**
  * Did the browser reach us over HTTPS, directly or through a proxy that says
@@ -51,7 +51,7 @@ export function sessionStorage(secure = false) {
 export async function startSession(database: Tx, userId: string, now = new Date()): Promise<string> {
   const sid = randomBytes(32).toString("base64url");
   await database.session.create({
-    data: { id: digest(sid), userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_DAYS * DAY_MS) },
+    data: { id: tokenDigest(sid), userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_DAYS * DAY_MS) },
   });
   return sid;
 }
@@ -68,7 +68,7 @@ export interface LiveSession {
  * use now and then.
  */
 async function readSession(database: Db, sid: string, now: Date): Promise<{ sessionKey: string; user: AuthUser } | null> {
-  const id = digest(sid);
+  const id = tokenDigest(sid);
   const sql = sqlOf(database);
   const [row] = await sql.query<AuthUserRow & { expiresAt: Date; lastSeenAt: Date }>(
     `SELECT s."expiresAt", s."lastSeenAt", ${AUTH_USER_COLUMNS}
@@ -109,7 +109,7 @@ export async function remainingSessions(database: Tx, userId: string, sessionKey
 }
 
 export async function endSession(database: Tx, sid: string): Promise<void> {
-  await database.session.deleteMany({ where: { id: digest(sid) } });
+  await database.session.deleteMany({ where: { id: tokenDigest(sid) } });
 }
 
 /** Sessions past their end (the daily job); a session is refused as soon as it ends, this only tidies up. */

@@ -11,7 +11,7 @@ import { simpleParser } from "mailparser";
 import { assertCan, can, type AuthUser } from "../auth/policy.ts";
 import { sqlOf, type Db } from "../db/client.ts";
 import { forbidden, notFound } from "../errors.ts";
-import { CursorParamSchema, decodeKeyset, encodeKeyset, LimitParamSchema, type Page } from "../pagination.ts";
+import { CursorParamSchema, decodeKeyset, keysetPage, LimitParamSchema, type Page } from "../pagination.ts";
 import { parseInput } from "../validation.ts";
 import type { MailContent } from "./outbox.ts";
 import { mailSettings } from "./settings.ts";
@@ -78,9 +78,7 @@ export async function listOutboundMail(db: Db, actor: AuthUser, raw: unknown = {
       LIMIT $6`,
     [query.status ?? null, query.kind ?? null, recipient, cursor?.createdAt.toISOString() ?? null, cursor?.id ?? null, query.limit + 1],
   );
-  const items = rows.slice(0, query.limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > query.limit && last ? encodeKeyset({ createdAt: last.createdAt, id: last.id }) : null };
+  return keysetPage(rows, query.limit);
 }
 
 /** Who may read what a mail says (and its .eml): account mail opens accounts, ticket mail tells about any ticket. */

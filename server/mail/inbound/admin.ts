@@ -10,7 +10,7 @@ import type { Db } from "../../db/client.ts";
 import { sqlOf, transactionOf } from "../../db/client.ts";
 import { DomainError, notFound } from "../../errors.ts";
 import { scheduleJobs } from "../../jobs/schedule.ts";
-import { CursorParamSchema, decodeKeyset, encodeKeyset, LimitParamSchema, type Page } from "../../pagination.ts";
+import { CursorParamSchema, decodeKeyset, keysetPage, LimitParamSchema, type Page } from "../../pagination.ts";
 import { parseInput } from "../../validation.ts";
 import { parseInbound } from "./parse.ts";
 import type { InboundDetails } from "./process.ts";
@@ -68,9 +68,7 @@ export async function listInboundMail(db: Db, actor: AuthUser, raw: unknown = {}
       LIMIT $4`,
     [query.status ?? null, cursor?.createdAt.toISOString() ?? null, cursor?.id ?? null, query.limit + 1],
   );
-  const items = rows.slice(0, query.limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > query.limit && last ? encodeKeyset({ createdAt: last.receivedAt, id: last.id }) : null };
+  return keysetPage(rows, query.limit, (m) => ({ createdAt: m.receivedAt, id: m.id }));
 }
 
 export interface InboundDetail extends InboundSummary {
