@@ -15,7 +15,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { db } from "./db/client.ts";
 import { attachRealtime } from "./realtime/socket.ts";
-import { hostileRequests, isSameOrigin, securityHeaders } from "./http/security.ts";
+import { hostileRequests, isSameOrigin, pagesSetTheirOwnCaching, securityHeaders } from "./http/security.ts";
 import { apiRouter } from "./api/router.ts";
 import { searchHealth } from "../search/articles.ts";
 import { Wakeup } from "./events/feed.ts";
@@ -159,6 +159,7 @@ async function startWeb(
   if (options.remixBuild) {
     app.all(
       "*",
+      pagesSetTheirOwnCaching(),
       createRequestHandler({
         build: options.remixBuild,
         mode: options.production ? "production" : "development",

@@ -10,6 +10,9 @@ const port = z.coerce.number().int().min(1).max(65535);
 export const ROLES = ["all", "web", "worker"] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The S3 settings that mean something only with S3_BUCKET. */
+const S3_SETTINGS = ["S3_ENDPOINT", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_FORCE_PATH_STYLE", "S3_PREFIX"] as const;
+
 export const EnvSchema = z
   .object({
   /** Production unless said otherwise: `npm start` is what people deploy; `npm run dev` says development. */
@@ -39,12 +42,13 @@ export const EnvSchema = z
    */
   S3_BUCKET: z.string().min(3).optional(),
   S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  S3_REGION: z.string().min(1).default("us-east-1"),
+  /** us-east-1 when unset. No S3 setting has a default here, so that one set without S3_BUCKET is noticed (blobStoreConfig fills them in). */
+  S3_REGION: z.string().min(1).optional(),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Bucket in the path, not the host name: what MinIO and most S3-compatible servers want. */
-  S3_FORCE_PATH_STYLE: z.stringbool().default(false),
-  S3_PREFIX: z.string().regex(/^[A-Za-z0-9/_-]*$/, "use letters, digits, / _ and - only").default(""),
+  S3_FORCE_PATH_STYLE: z.stringbool().optional(),
+  S3_PREFIX: z.string().regex(/^[A-Za-z0-9/_-]*$/, "use letters, digits, / _ and - only").optional(),
   LOG_REQUESTS: z.stringbool().default(false),
   /** What this process runs: HTTP and sockets (web), listeners and jobs (worker), or both (all). */
   ROLE: z.enum(ROLES, { error: "must be all, web or worker" }).default("all"),
@@ -74,6 +78,18 @@ export const EnvSchema = z
   .refine((env) => !env.S3_ACCESS_KEY_ID === !env.S3_SECRET_ACCESS_KEY, {
     path: ["S3_SECRET_ACCESS_KEY"],
     message: "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (to use the default AWS credentials)",
+  })
+  // S3 settings without a bucket would quietly keep attachments on this machine's disk: with several
+  // machines, each would hold only the files uploaded to it.
+  .superRefine((env, ctx) => {
+    if (env.S3_BUCKET) return;
+    const set = S3_SETTINGS.filter((name) => env[name] !== undefined);
+    if (set.length === 0) return;
+    ctx.addIssue({
+      code: "custom",
+      path: ["S3_BUCKET"],
+      message: `${set.join(", ")} ${set.length === 1 ? "is" : "are"} set but S3_BUCKET is not: set S3_BUCKET to keep attachments in S3, or unset ${set.length === 1 ? "it" : "them"} to keep them under DATA_DIR/attachments`,
+    });
   });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -104,12 +120,12 @@ export function blobStoreConfig(env: Env, dataDir: string): BlobStoreConfig {
     kind: "s3",
     bucket: env.S3_BUCKET,
     endpoint: env.S3_ENDPOINT,
-    region: env.S3_REGION,
+    region: env.S3_REGION ?? "us-east-1",
     accessKeyId: env.S3_ACCESS_KEY_ID,
     secretAccessKey: env.S3_SECRET_ACCESS_KEY,
-    forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE ?? false,
     // A prefix names a folder: "install-a" keeps keys under "install-a/".
-    prefix: env.S3_PREFIX && !env.S3_PREFIX.endsWith("/") ? `${env.S3_PREFIX}/` : env.S3_PREFIX,
+    prefix: env.S3_PREFIX && !env.S3_PREFIX.endsWith("/") ? `${env.S3_PREFIX}/` : (env.S3_PREFIX ?? ""),
   };
 }
 

@@ -214,7 +214,8 @@ export function AttachmentList({ attachments }: { attachments: AttachmentView[] 
           {images.map((a) => (
             <li key={a.id}>
               <a href={attachmentHref(a)} target="_blank" rel="noreferrer" title={`${a.filename} · ${formatSize(a.size)}`}>
-                <img src={attachmentHref(a)} alt={t("attachments.preview", { name: a.filename })} loading="lazy" />
+                {/* Loaded when scrolled near, decoded off the main thread: a long thread may carry many 20 MB images. */}
+                <img src={attachmentHref(a)} alt={t("attachments.preview", { name: a.filename })} loading="lazy" decoding="async" />
               </a>
             </li>
           ))}

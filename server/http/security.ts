@@ -2,7 +2,7 @@
 // nonce lets only our own inline scripts run (Remix's hydration data), no
 // framing, no MIME sniffing, no full-URL referrers (survey tokens are in
 // paths), and no caching of anything private. Static assets override the
-// cache header with their own long max-age.
+// cache header with their own long max-age, attachments with a private one.
 import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from "../attachments/limits.ts";
 import { randomBytes } from "node:crypto";
 import type { RequestHandler } from "express";
@@ -41,6 +41,21 @@ export function securityHeaders(): RequestHandler {
       "Referrer-Policy": "same-origin",
       "Cache-Control": "no-store",
     });
+    next();
+  };
+}
+
+/**
+ * A page's own Cache-Control (an attachment's: server/attachments/http.ts)
+ * replaces the no-store set above for every response. Remix adds a page's
+ * headers to those already set, and "no-store, private, max-age=…" would
+ * still be no-store. Pages that say nothing keep no-store.
+ */
+export function pagesSetTheirOwnCaching(): RequestHandler {
+  return (_req, res, next) => {
+    const append = res.append.bind(res);
+    res.append = (field: string, value?: string | string[]) =>
+      field.toLowerCase() === "cache-control" ? res.set(field, value) : append(field, value);
     next();
   };
 }
