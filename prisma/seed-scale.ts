@@ -501,7 +501,13 @@ async function stageTickets(client: pg.ClientBase, org: Organisation, o: { n: nu
         const policy = selectPolicy(org.policies, { type, priority, tier, channel: "portal", categoryId: "", teamId: null });
         const targets = policy?.targets[priority];
         return policy
-          ? { id: policy.id, fr: targets?.first_response?.minutes ?? null, res: targets?.resolution?.minutes ?? null, share: policy.atRiskShare }
+          ? {
+              id: policy.id,
+              fr: targets?.first_response?.minutes ?? null,
+              res: targets?.resolution?.minutes ?? null,
+              share: policy.atRiskShare,
+              riskLevel: policy.escalations.some((l) => l.on === "at_risk"),
+            }
           : null;
       }),
     ),
@@ -605,7 +611,8 @@ async function stageTickets(client: pg.ClientBase, org: Organisation, o: { n: nu
               (${p.p(policies.map((x) => x?.id ?? null))}::text[])[policy] AS policy_id,
               (${p.p(policies.map((x) => x?.fr ?? null))}::int[])[policy] AS fr_min,
               (${p.p(policies.map((x) => x?.res ?? null))}::int[])[policy] AS res_min,
-              (${p.p(policies.map((x) => x?.share ?? null))}::float8[])[policy] AS risk_share
+              (${p.p(policies.map((x) => x?.share ?? null))}::float8[])[policy] AS risk_share,
+              (${p.p(policies.map((x) => x?.riskLevel ?? false))}::boolean[])[policy] AS risk_level
        FROM ${from}, LATERAL (SELECT (${p.p(categoryOf)}::int[])[d.scenario] AS cat, ${policyIndex} AS policy) x
       `,
     ],
@@ -760,10 +767,11 @@ async function insertChunk(
 
     // The runs: met by the first reply and the solve; standing still once solved (first response
     // never given) or while waiting on the customer. Warnings are recorded a little after their time
-    // for runs still going; the next moment of a running one is its alarm.
+    // for runs still going, and with them the policy's at-risk escalation level (as fired, not to fire
+    // again); the next moment of a running one is its alarm.
     await client.query(
       `INSERT INTO "SlaTarget" ("ticketId", "target", "cycle", "policyId", "startedAt", "dueAt", "atRiskAt", "fulfilledAt",
-         "pausedSince", "warnedAt", "breachedAt", "alarmAt", "updatedAt")
+         "pausedSince", "warnedAt", "breachedAt", "escalatedThrough", "alarmAt", "updatedAt")
        SELECT t.id, r.target::"SlaTargetName", 1, t.policy_id, t.t0,
               CASE WHEN r.paused IS NULL OR r.due <= r.paused THEN r.due END,
               CASE WHEN r.paused IS NULL OR r.risk <= r.paused THEN r.risk END,
@@ -771,6 +779,7 @@ async function insertChunk(
               CASE WHEN r.running AND r.breached IS NULL AND r.risk <= $1::timestamp
                    THEN least(r.risk + interval '1 minute', $1::timestamp) END,
               r.breached,
+              CASE WHEN t.risk_level AND r.running AND r.risk <= $1::timestamp THEN r.risk END,
               CASE WHEN r.running AND r.breached IS NULL THEN CASE WHEN r.risk > $1::timestamp THEN r.risk ELSE r.due END END,
               $1::timestamp
        FROM ${STAGE}.ticket t CROSS JOIN LATERAL (

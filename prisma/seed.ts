@@ -11,7 +11,17 @@ import { createDb, type Db, type Tx } from "../server/db/client.ts";
 import type { Prisma } from "../server/db/generated/client.ts";
 import { hashPassword } from "../server/auth/password.ts";
 import type { Role } from "../server/auth/policy.ts";
-import { appliedPolicyOf, POLICY_DEFAULTS, samePerPriority, selectPolicy, type CustomerTier, type Priority, type SlaPolicyRule, type TicketType } from "../server/sla/policy.ts";
+import {
+  appliedPolicyOf,
+  POLICY_DEFAULTS,
+  samePerPriority,
+  selectPolicy,
+  type CustomerTier,
+  type EscalationLevel,
+  type Priority,
+  type SlaPolicyRule,
+  type TicketType,
+} from "../server/sla/policy.ts";
 import { planRuns, ticketSla, type TargetRun } from "../server/sla/targets.ts";
 import type { Fact } from "../server/sla/clock.ts";
 import { runsJson, upsertRunsSql } from "../server/sla/engine.ts";
@@ -68,10 +78,19 @@ export const SLA_POLICIES: readonly SeedSlaPolicy[] = [
   { name: "Default", position: 100, firstResponseMinutes: 8 * 60, resolutionMinutes: 72 * 60 },
 ];
 
+/**
+ * The escalation levels every demo policy has: the assignee is warned when a target is at risk,
+ * before it is missed (an unassigned ticket warns nobody: the queue and the SLA board show it).
+ */
+export const SLA_ESCALATIONS: readonly EscalationLevel[] = [
+  { on: "at_risk", afterMinutes: 0, notify: ["assignee"], raisePriorityTo: null, assignTeamId: null, assignAgentId: null, addTags: [] },
+];
+
 /** A demo policy as the app's rule (policy.ts), on the always-open calendar. */
 function asRule(policy: SeedSlaPolicy, id: string): SlaPolicyRule {
   return {
     ...POLICY_DEFAULTS,
+    escalations: SLA_ESCALATIONS,
     id,
     position: policy.position,
     types: policy.types ?? [],
@@ -480,6 +499,7 @@ async function insertDemoData(tx: Tx, hashes: Map<string, string>, now: Date): P
       tiers: [...p.tiers],
       calendarId: ALWAYS_OPEN_CALENDAR_ID,
       targets: p.targets,
+      escalations: p.escalations as unknown as Prisma.InputJsonValue,
       createdAt: ago(500 * DAY),
     })),
   });

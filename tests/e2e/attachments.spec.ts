@@ -1,8 +1,9 @@
 // Files both ways: a customer attaches a screenshot and a log when filing,
 // the agent sees the preview and downloads the log, and answers with a file
 // pasted into the reply; another customer following the file's link is
-// refused.
-import { expect, signIn, signUpByMail, test } from "./support.ts";
+// refused. An agent drops a file onto the reply; a customer pastes a
+// screenshot into theirs.
+import { expect, fileTicket, signIn, signUpByMail, solveTickets, test } from "./support.ts";
 
 // A 1×1 PNG: enough for the type to be read from its bytes.
 const PNG = Buffer.from(
@@ -76,4 +77,77 @@ test("a customer attaches files, the agent downloads them, another customer is r
 
   await customer.context().close();
   await li.context().close();
+});
+
+test("an agent drops a file onto the reply: it is listed, and goes with the reply", async ({ browser, request }) => {
+  const number = await fileTicket(request, { type: "inquiry", category: "technical", subject: "App crashes on start", description: "Since this morning the app closes at once." });
+  const li = await signIn(browser, "agent@demo.helpdesk");
+  await li.goto(`/agent/tickets/${number}`);
+  const reply = li.getByRole("textbox", { name: "Reply" });
+  await reply.fill("These steps should clear the cache; the report shows what I looked at.");
+  const picker = li.getByTestId("attach-files");
+
+  // A file dragged from the desktop over the reply and let go there, as the browser reports it.
+  const REPORT = "crash at launch: cache index corrupt\n";
+  const dataTransfer = await li.evaluateHandle((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], "crash-report.txt", { type: "text/plain" }));
+    return transfer;
+  }, REPORT);
+  await reply.dispatchEvent("dragenter", { dataTransfer });
+  await reply.dispatchEvent("dragover", { dataTransfer });
+  // While it is held over the form, the form says it takes it.
+  await expect(picker.getByText("Drop to attach")).toBeVisible();
+  await reply.dispatchEvent("drop", { dataTransfer });
+  await expect(picker.getByText("Drop to attach")).toBeHidden();
+  await expect(picker.getByRole("listitem")).toHaveText([/crash-report\.txt/]);
+  // What was written stays: the file did not land in the text.
+  await expect(reply).toHaveValue("These steps should clear the cache; the report shows what I looked at.");
+
+  await li.getByRole("button", { name: "Send", exact: true }).click();
+  const sent = li.locator(".thread li.msg").last();
+  await expect(sent).toContainText("These steps should clear the cache");
+  const link = sent.getByRole("link", { name: "Download crash-report.txt" });
+  await expect(link).toBeVisible();
+  await expect(picker.getByRole("listitem")).toHaveCount(0);
+  const file = await li.request.get((await link.getAttribute("href"))!);
+  expect(file.status()).toBe(200);
+  expect(await file.text()).toBe(REPORT);
+
+  await li.context().close();
+  await solveTickets(request, [number]);
+});
+
+test("a customer pastes a screenshot into their reply: it is listed, and goes with the reply", async ({ browser, request }) => {
+  const number = await fileTicket(request, { type: "inquiry", category: "technical", subject: "Button does nothing", description: "The save button on my profile does nothing." });
+  const customer = await signIn(browser, "customer@demo.helpdesk");
+  await customer.goto(`/portal/tickets/${number}`);
+  const reply = customer.getByRole("textbox", { name: "Add a reply" });
+  await reply.fill("This is what I see when I press it.");
+  // As the agent's paste above: the clipboard holds a picture and no text.
+  await reply.evaluate((textarea, bytes) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(bytes)], "image.png", { type: "image/png" }));
+    textarea.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true }));
+  }, [...PNG]);
+  const picker = customer.getByTestId("attach-files");
+  await expect(picker.getByRole("listitem")).toHaveText([/screenshot-\d{8}-\d{6}\.png/]);
+  await expect(reply).toHaveValue("This is what I see when I press it.");
+
+  await customer.getByRole("button", { name: "Send reply" }).click();
+  const sent = customer.locator(".thread li.msg").last();
+  await expect(sent).toContainText("This is what I see when I press it.");
+  const preview = sent.getByRole("img", { name: /Preview of screenshot-\d{8}-\d{6}\.png/ });
+  await expect(preview).toBeVisible();
+  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+  await expect(picker.getByRole("listitem")).toHaveCount(0);
+
+  // The agent finds it on the ticket too.
+  const li = await signIn(browser, "agent@demo.helpdesk");
+  await li.goto(`/agent/tickets/${number}`);
+  await expect(li.locator(".thread li.msg").last().getByRole("img", { name: /Preview of screenshot-/ })).toBeVisible();
+
+  await customer.context().close();
+  await li.context().close();
+  await solveTickets(request, [number]);
 });

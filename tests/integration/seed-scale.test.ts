@@ -11,7 +11,7 @@ import { LISTENER_STATUS_SQL } from "../../server/events/monitor.ts";
 import { parseEventRows, type EventRow } from "../../server/events/types.ts";
 import { createTicket, getTicket, listTickets } from "../../server/tickets/service.ts";
 import { seedScaleDatabase, type ScaleResult } from "../../prisma/seed-scale.ts";
-import { ticketSla } from "../../server/sla/targets.ts";
+import { alarmOf, ticketSla, type EscalationMoment } from "../../server/sla/targets.ts";
 import { seedDemoData } from "../../prisma/seed.ts";
 import { freshDatabase, type TestDatabase } from "../support/services.ts";
 
@@ -153,12 +153,17 @@ describe("seed:scale", () => {
     expect(rows[0]).toMatchObject({ pastAlarms: 0, idleAlarms: 0, unrecorded: 0 });
     expect(rows[0].ahead).toBeGreaterThan(0);
     // Each ticket's summary is what the engine's rule makes of its runs; waiting on the customer stands still unless already late.
+    // Each run's alarm is the engine's too: the demo policies' at-risk escalation level counts as given once the warning was,
+    // so it is not given again (late) by the firing job.
     const tickets = await t.db.ticket.findMany({ where: { number: { gte: result.firstNumber } }, include: { slaTargets: true } });
+    const levels = new Map((await t.db.slaPolicy.findMany()).map((p) => [p.id, p.escalations as unknown as EscalationMoment[]]));
+    expect([...levels.values()].some((l) => l.some((level) => level.on === "at_risk"))).toBe(true);
     const ms = (d: Date | null) => d?.getTime() ?? null;
     for (const ticket of tickets) {
       const runs = ticket.slaTargets.map((r) => ({ ...r, startedAt: r.startedAt.getTime(), dueAt: ms(r.dueAt), atRiskAt: ms(r.atRiskAt), fulfilledAt: ms(r.fulfilledAt), pausedSince: ms(r.pausedSince), warnedAt: ms(r.warnedAt), breachedAt: ms(r.breachedAt), escalatedThrough: ms(r.escalatedThrough), alarmAt: ms(r.alarmAt) }));
       const expected = ticketSla(ticket.status, runs);
       expect({ state: ticket.slaState, dueAt: ms(ticket.slaDueAt) }, `#${ticket.number}`).toEqual(expected);
+      for (const run of runs) expect(run.alarmAt, `#${ticket.number} ${run.target}`).toBe(alarmOf(run, levels.get(run.policyId) ?? []));
     }
     const states = tickets.filter((x) => ["new", "open", "pending", "on_hold"].includes(x.status)).map((x) => ({ status: x.status, state: x.slaState }));
     // A mix: some late, some not (which of on track, at risk or paused depends on the hour the test runs).

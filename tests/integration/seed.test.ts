@@ -6,7 +6,13 @@ import { verifyPassword } from "../../server/auth/password.ts";
 import { PRIORITIES } from "../../server/sla/policy.ts";
 import { ALWAYS_OPEN_CALENDAR_ID } from "../../server/sla/stored.ts";
 import { DEMO_ACCOUNTS, SLA_POLICIES, seedDemoData, type SeedResult } from "../../prisma/seed.ts";
-import { freshDatabase, type TestDatabase } from "../support/services.ts";
+import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
+import { loadAuthUser } from "../../server/auth/users.ts";
+import type { AuthUser } from "../../server/auth/policy.ts";
+import { createTicket, updateTicket } from "../../server/tickets/service.ts";
+import { fireDue } from "../../server/sla/engine.ts";
+import { inSqlTransaction } from "../../server/events/transaction.ts";
+import { emit } from "../../server/events/emit.ts";
 
 const now = new Date("2026-03-10T09:30:00Z");
 let t: TestDatabase;
@@ -242,5 +248,55 @@ describe("demo seed", () => {
     expect(await seedDemoData(t.db, now)).toEqual({ tickets: 0, customers: 0, articles: 0 });
     const after = await Promise.all([t.db.user.count(), t.db.ticket.count(), t.db.article.count(), t.db.message.count()]);
     expect(after).toEqual(before);
+  });
+});
+
+describe("SLA warnings in the demo", () => {
+  const minutes = (m: number) => new Date(now.getTime() + m * 60_000);
+  const fire = (at: Date) => fireDue((work) => inSqlTransaction(t.db, work), emit, at);
+  const warnings = () =>
+    t.db.notification.findMany({ where: { kind: "sla_warning" }, include: { ticket: { select: { assigneeId: true, slaTargets: true } } } });
+
+  test("every policy warns the assignee when a target is at risk, before it is missed", async () => {
+    useTestRuntime(t.url);
+    const policies = await t.db.slaPolicy.findMany();
+    for (const p of policies) expect(p.escalations, p.name).toEqual([expect.objectContaining({ on: "at_risk", notify: ["assignee"] })]);
+
+    // Starting up: the warnings in the demo's history were given then; nobody is warned of them again.
+    await fire(now);
+    expect(await warnings()).toEqual([]);
+
+    // Li Wei takes a key account's complaint: an hour to the first response, at risk after 45 minutes.
+    const liWei = (await loadAuthUser(t.db, (await t.db.user.findUniqueOrThrow({ where: { email: "agent@demo.helpdesk" } })).id)) as AuthUser;
+    const filed = await createTicket(
+      t.db,
+      liWei,
+      { type: "complaint", category: "technical", subject: "Dashboard blank since the update", description: "Called in, written up.", requesterEmail: "customer@demo.helpdesk" },
+      "agent",
+      minutes(60),
+    );
+    expect(filed.slaTargets.find((r) => r.target === "first_response")).toMatchObject({ dueAt: minutes(120), atRiskAt: minutes(105) });
+    await updateTicket(t.db, liWei, filed.number, { assigneeId: liWei.id }, minutes(61));
+
+    await fire(minutes(104));
+    expect((await warnings()).filter((n) => n.ticketId === filed.id)).toEqual([]);
+    await fire(minutes(105));
+    const told = (await warnings()).filter((n) => n.ticketId === filed.id);
+    expect(told.map((n) => [n.userId, n.data])).toEqual([
+      [liWei.id, expect.objectContaining({ target: "first_response", dueAt: minutes(120).toISOString(), policy: "Key account complaints" })],
+    ]);
+    await fire(minutes(110));
+    expect((await warnings()).filter((n) => n.ticketId === filed.id)).toHaveLength(1);
+
+    // The demo's own tickets going at risk in the day after warn their assignees, and nobody else,
+    // as the warning is recorded (not later: a target at risk before the demo began is not warned of at its breach).
+    await fire(minutes(24 * 60));
+    const all = await warnings();
+    expect(all.length).toBeGreaterThan(1);
+    for (const n of all) {
+      expect(n.userId, `notification about ${n.ticketId}`).toBe(n.ticket?.assigneeId);
+      const run = n.ticket!.slaTargets.find((r) => r.target === (n.data as { target: string }).target);
+      expect(run?.warnedAt, `notification about ${n.ticketId}`).toEqual(n.createdAt);
+    }
   });
 });
