@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { Fragment, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PRIORITIES, STATUSES, TICKET_TYPES } from "../../server/tickets/schemas.ts";
 import { MacroPicker, useMacroEffects, useSlashMenu, withMacro } from "../components/Macros.tsx";
@@ -140,6 +140,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const applied = await applyMacro(db(), user, number, String(form.get("macroId") ?? ""), {
         reply: text("reply"),
         note: text("note"),
+        // The files chosen in the composer go with the macro's reply (else its note), as with any message.
+        attachments: await storeFormFiles(user, upload),
+        // The version the macro was picked on: its reply or note is refused, as any message is, if others moved the ticket on since.
         version: form.get("version") ?? undefined,
         macroUpdatedAt: form.get("macroUpdatedAt") ?? undefined,
       });
@@ -181,7 +184,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const text = conflictText;
       const conflicts: Conflict[] = error.changes.map((c) => ({ field: c.field, from: text(c.from), to: text(c.to), actorId: c.actorId }));
       const written = error.messages.map((m) => ({ id: m.id, kind: m.kind, author: m.author?.name ?? null, excerpt: excerpt(m.body) }));
-      return respond({ ...formFailureBody(error, form), conflicts, written }, { status: 409 });
+      // The version the warning shows the ticket at: sending again goes on from it.
+      return respond({ ...formFailureBody(error, form), conflicts, written, version: error.ticket.version }, { status: 409 });
     }
     if (error instanceof StaleTicketError) {
       const text = conflictText;
@@ -257,10 +261,28 @@ export default function AgentTicket() {
   // The version the agent started writing on: sending warns if the ticket
   // moved on since (the page itself follows changes live, so its own
   // version would always be current). Sent, or warned, it starts over.
+  // A staged macro's texts were filled in on the ticket as it was when the
+  // macro was picked: from then on it counts as written, and after a warning
+  // from the ticket as the warning showed it.
   const [writingSince, setWritingSince] = useState<number | null>(null);
+  const stagedId = data.staged?.id ?? null;
+  // A macro sent and not refused leaves the page: the files it carried must not wait for the next message.
+  const macroSent = useRef(false);
+  useEffect(() => {
+    if (!stagedId && macroSent.current) composer.current?.reset();
+    macroSent.current = false;
+    setWritingSince(stagedId ? ticket.version : null);
+    // The version when the macro was picked, not each later one.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stagedId]);
   useEffect(() => {
     if (result?.ok && (result.intent === "reply" || result.intent === "note")) composer.current?.reset();
-    setWritingSince(null);
+    if (result && !result.ok) macroSent.current = false;
+    // The answer's version: the page's own may not be reloaded yet when the answer is shown.
+    const warnedAt = (composerFailure as { version?: number } | undefined)?.version;
+    if (!stagedId) setWritingSince(null);
+    else if (warnedAt !== undefined) setWritingSince(warnedAt);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [result]);
 
 
@@ -302,116 +324,123 @@ export default function AgentTicket() {
 
         <PresenceLine others={presence.others} />
         <MacroPicker macros={data.macros} current={data.staged?.id ?? null} />
-        {data.staged ? (
-          <Form
-            method="post"
-            className="card form composer composer-macro"
-            noValidate
-            data-testid="macro-composer"
-            onInput={typedIn}
-            onSubmit={presence.stopped}
-          >
-            <input type="hidden" name="intent" value="macro" />
-            <input type="hidden" name="macroId" value={data.staged.id} />
-            <input type="hidden" name="version" value={ticket.version} />
-            {/* The macro as shown: if someone changes it meanwhile, applying it is refused rather than sending what the agent never saw. */}
-            <input type="hidden" name="macroUpdatedAt" value={data.staged.updatedAt} />
-            {/* A text the macro does not have is sent empty: nothing the agent did not see goes out. */}
-            {data.staged.reply === null && <input type="hidden" name="reply" value="" />}
-            {data.staged.note === null && <input type="hidden" name="note" value="" />}
-            <p className="macro-staged">
-              <strong>{t("macros.staged", { name: data.staged.name })}</strong>{" "}
-              <Link to={withMacro(location.search, null)} replace preventScrollReset className="small">
-                {t("macros.cancel")}
-              </Link>
-            </p>
-            {composerFailure && <FormError messageKey={composerFailure.fieldErrors?.reply || composerFailure.fieldErrors?.note ? undefined : composerFailure.formError} />}
-            {/* A change the macro could not make (its assignee left, its team was removed): said here, as the properties are not its fields. */}
-            <FieldErrors keys={Object.entries(composerFailure?.fieldErrors ?? {}).filter(([k]) => k !== "reply" && k !== "note").flatMap(([, v]) => v)} />
-            {composerConflicts && <ConflictList conflicts={composerConflicts} agents={agents} teams={data.teams} fields={data.ticketFields} />}
-            {data.staged.reply !== null && (
-              <Field name="reply" label={t("agent.reply")} errors={composerFailure?.fieldErrors?.reply}>
-                <textarea id="reply" name="reply" rows={6} defaultValue={composerFailure?.values?.reply ?? data.staged.reply} />
-              </Field>
-            )}
-            {data.staged.note !== null && (
-              <Field name="note" label={t("agent.note")} errors={composerFailure?.fieldErrors?.note} hint={t("ticket.internalNoteHint")}>
-                <textarea id="note" name="note" rows={3} defaultValue={composerFailure?.values?.note ?? data.staged.note} />
-              </Field>
-            )}
-            {effects(data.staged.actions).length > 0 && (
-              <p className="macro-effects small" data-testid="macro-effects">
-                {t("macros.onSend")} {effects(data.staged.actions).join(" · ")}
-              </p>
-            )}
-            <button type="submit" className="btn" disabled={busy}>
-              {data.staged.reply !== null ? t("macros.applySend") : t("macros.applyOnly")}
-            </button>
-          </Form>
-        ) : (
+        {/* One form for a reply, a note or a staged macro: files chosen before or while a macro is staged stay in its file input and go with what is sent. */}
         <Form
           method="post"
           encType="multipart/form-data"
-          className={`card form composer composer-${mode}`}
+          className={`card form composer ${data.staged ? "composer-macro" : `composer-${mode}`}`}
           ref={composer}
           noValidate
+          data-testid={data.staged ? "macro-composer" : undefined}
           onInput={typedIn}
-          onSubmit={presence.stopped}
+          onSubmit={() => {
+            presence.stopped();
+            macroSent.current = data.staged !== null;
+          }}
         >
-            {/* Radio buttons styled as tabs: the choice travels with the form, so it works without JavaScript. */}
-            <fieldset className="tabs mode-switch">
-              <legend className="visually-hidden">{t("agent.composeAs")}</legend>
-              {(["reply", "note"] as const).map((m) => (
-                <label key={m} className={mode === m ? "tab active" : "tab"}>
-                  <input type="radio" name="intent" value={m} checked={mode === m} onChange={() => setMode(m)} />
-                  {m === "reply" ? t("agent.reply") : t("agent.note")}
-                </label>
-              ))}
-            </fieldset>
-            <input type="hidden" name="version" value={writingSince ?? ticket.version} />
-            {composerFailure && (
-              <FormError messageKey={composerFailure.fieldErrors?.body ? undefined : composerFailure.formError} />
-            )}
-            {writtenMeanwhile && writtenMeanwhile.length > 0 && <WrittenMeanwhile written={writtenMeanwhile} />}
-            {composerConflicts && <ConflictList conflicts={composerConflicts} agents={agents} teams={data.teams} fields={data.ticketFields} />}
-            <Field
-              name="body"
-              label={mode === "reply" ? t("agent.reply") : t("agent.note")}
-              errors={composerFailure?.fieldErrors?.body}
-              hint={[mode === "note" ? `${t("ticket.internalNoteHint")} ${t("agent.mentionHint")}` : data.macros.length > 0 ? t("macros.slashHint") : "", t("composer.markdownHint")].filter(Boolean).join(" ")}
-            >
-              <MarkdownField textareaId="body">
-                <textarea
-                  id="body"
-                  name="body"
-                  rows={5}
-                  {...slash.textareaProps}
-                  {...mention.aria}
-                  // The "@" menu (notes) goes first; other keys are the "/" menu's.
-                  onChange={(event) => {
-                    slash.textareaProps.onChange(event);
-                    mention.onChange(event);
-                  }}
-                  onKeyDown={(event) => {
-                    if (!mention.onKeyDown(event)) slash.textareaProps.onKeyDown(event);
-                  }}
-                  onBlur={() => {
-                    slash.textareaProps.onBlur();
-                    mention.onBlur();
-                  }}
-                  placeholder={mode === "reply" ? t("agent.replyPlaceholder") : t("agent.notePlaceholder")}
-                  defaultValue={composerFailure?.values?.body}
-                />
-              </MarkdownField>
-            </Field>
-            {slash.menu}
-            {mention.menu}
-            <AttachmentPicker id="files" errors={composerFailure?.fieldErrors?.attachments} file={composerFailure?.file} />
-            <button type="submit" className="btn" disabled={busy}>
-              {mode === "reply" ? t("agent.send") : t("agent.addNote")}
-            </button>
-          </Form>
-        )}
+          {data.staged ? (
+            <Fragment key="macro">
+              <input type="hidden" name="intent" value="macro" />
+              <input type="hidden" name="macroId" value={data.staged.id} />
+              {/* The version the macro was picked on (or the agent started writing on): the stale-reply guard, as for any message. */}
+              <input type="hidden" name="version" value={writingSince ?? ticket.version} />
+              {/* The macro as shown: if someone changes it meanwhile, applying it is refused rather than sending what the agent never saw. */}
+              <input type="hidden" name="macroUpdatedAt" value={data.staged.updatedAt} />
+              {/* A text the macro does not have is sent empty: nothing the agent did not see goes out. */}
+              {data.staged.reply === null && <input type="hidden" name="reply" value="" />}
+              {data.staged.note === null && <input type="hidden" name="note" value="" />}
+              <p className="macro-staged">
+                <strong>{t("macros.staged", { name: data.staged.name })}</strong>{" "}
+                <Link to={withMacro(location.search, null)} replace preventScrollReset className="small">
+                  {t("macros.cancel")}
+                </Link>
+              </p>
+              {composerFailure && (
+                <FormError messageKey={composerFailure.fieldErrors?.reply || composerFailure.fieldErrors?.note ? undefined : composerFailure.formError} />
+              )}
+              {/* A change the macro could not make (its assignee left, its team was removed): said here, as the properties are not its fields. */}
+              <FieldErrors
+                keys={Object.entries(composerFailure?.fieldErrors ?? {})
+                  .filter(([k]) => k !== "reply" && k !== "note" && k !== "attachments")
+                  .flatMap(([, v]) => v)}
+              />
+              {writtenMeanwhile && writtenMeanwhile.length > 0 && <WrittenMeanwhile written={writtenMeanwhile} />}
+              {composerConflicts && <ConflictList conflicts={composerConflicts} agents={agents} teams={data.teams} fields={data.ticketFields} />}
+              {data.staged.reply !== null && (
+                <Field name="reply" label={t("agent.reply")} errors={composerFailure?.fieldErrors?.reply}>
+                  <textarea id="reply" name="reply" rows={6} defaultValue={composerFailure?.values?.reply ?? data.staged.reply} />
+                </Field>
+              )}
+              {data.staged.note !== null && (
+                <Field name="note" label={t("agent.note")} errors={composerFailure?.fieldErrors?.note} hint={t("ticket.internalNoteHint")}>
+                  <textarea id="note" name="note" rows={3} defaultValue={composerFailure?.values?.note ?? data.staged.note} />
+                </Field>
+              )}
+              {effects(data.staged.actions).length > 0 && (
+                <p className="macro-effects small" data-testid="macro-effects">
+                  {t("macros.onSend")} {effects(data.staged.actions).join(" · ")}
+                </p>
+              )}
+              {data.staged.reply !== null && data.staged.note !== null && <p className="muted small">{t("macros.filesGo")}</p>}
+            </Fragment>
+          ) : (
+            <Fragment key="write">
+              {/* Radio buttons styled as tabs: the choice travels with the form, so it works without JavaScript. */}
+              <fieldset className="tabs mode-switch">
+                <legend className="visually-hidden">{t("agent.composeAs")}</legend>
+                {(["reply", "note"] as const).map((m) => (
+                  <label key={m} className={mode === m ? "tab active" : "tab"}>
+                    <input type="radio" name="intent" value={m} checked={mode === m} onChange={() => setMode(m)} />
+                    {m === "reply" ? t("agent.reply") : t("agent.note")}
+                  </label>
+                ))}
+              </fieldset>
+              <input type="hidden" name="version" value={writingSince ?? ticket.version} />
+              {composerFailure && (
+                <FormError messageKey={composerFailure.fieldErrors?.body ? undefined : composerFailure.formError} />
+              )}
+              {writtenMeanwhile && writtenMeanwhile.length > 0 && <WrittenMeanwhile written={writtenMeanwhile} />}
+              {composerConflicts && <ConflictList conflicts={composerConflicts} agents={agents} teams={data.teams} fields={data.ticketFields} />}
+              <Field
+                name="body"
+                label={mode === "reply" ? t("agent.reply") : t("agent.note")}
+                errors={composerFailure?.fieldErrors?.body}
+                hint={[mode === "note" ? `${t("ticket.internalNoteHint")} ${t("agent.mentionHint")}` : data.macros.length > 0 ? t("macros.slashHint") : "", t("composer.markdownHint")].filter(Boolean).join(" ")}
+              >
+                <MarkdownField textareaId="body">
+                  <textarea
+                    id="body"
+                    name="body"
+                    rows={5}
+                    {...slash.textareaProps}
+                    {...mention.aria}
+                    // The "@" menu (notes) goes first; other keys are the "/" menu's.
+                    onChange={(event) => {
+                      slash.textareaProps.onChange(event);
+                      mention.onChange(event);
+                    }}
+                    onKeyDown={(event) => {
+                      if (!mention.onKeyDown(event)) slash.textareaProps.onKeyDown(event);
+                    }}
+                    onBlur={() => {
+                      slash.textareaProps.onBlur();
+                      mention.onBlur();
+                    }}
+                    placeholder={mode === "reply" ? t("agent.replyPlaceholder") : t("agent.notePlaceholder")}
+                    defaultValue={composerFailure?.values?.body}
+                  />
+                </MarkdownField>
+              </Field>
+              {slash.menu}
+              {mention.menu}
+            </Fragment>
+          )}
+          {/* In the same place whatever the form holds, so React keeps the input (and the files in it) when a macro is staged or cancelled. */}
+          <AttachmentPicker key="files" id="files" errors={composerFailure?.fieldErrors?.attachments} file={composerFailure?.file} />
+          <button type="submit" className="btn" disabled={busy}>
+            {data.staged ? (data.staged.reply !== null ? t("macros.applySend") : t("macros.applyOnly")) : mode === "reply" ? t("agent.send") : t("agent.addNote")}
+          </button>
+        </Form>
       </section>
 
       <aside className="ticket-side">

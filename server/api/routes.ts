@@ -129,6 +129,15 @@ const IfMatchSchema = z
   .regex(/^(W\/)?"?\d{1,9}"?$/, "validation.version")
   .transform((v) => Number(v.replace(/\D/g, "")));
 
+/** A message refused as stale (StaleReplyError) answers 409 with what others wrote and changed since; other errors pass as they are. */
+function staleReplyConflict(error: unknown): unknown {
+  if (!(error instanceof StaleReplyError)) return error;
+  return new DomainError("conflict", error.messageKey, undefined, {
+    messages: error.messages.map(messageJson),
+    changes: error.changes.map(({ field, from, to, actorId, at }) => ({ field, from, to, actorId, at })),
+  });
+}
+
 const IdempotencyHeaders = z.object({ "idempotency-key": IdempotencyKeySchema.optional() });
 const IDEMPOTENT_NOTE =
   "Send an `Idempotency-Key` header (e.g. a UUID) to make a retry safe: the same request sent again with the same key " +
@@ -348,7 +357,10 @@ export const API_ROUTES: ApiRoute[] = [
     summary: "Apply a macro to a ticket (staff)",
     description:
       "In one step: the macro's reply and note in the ticket's language with placeholders filled in (or `reply` / `note` as given, an empty one sends none), " +
-      "then its changes. With `If-Match: \"<version>\"` (or `version`), a change someone else made to the same field since then answers 409 and nothing is written; " +
+      "then its changes; `attachments` (ids from POST /uploads) go with the reply, or with the note when no reply goes. " +
+      "With `If-Match: \"<version>\"` (or `version`), the version the agent started from: when the macro writes a reply or note, and someone else wrote " +
+      "or changed the ticket since, it answers 409 with their messages and changes, as POST /tickets/{number}/messages does; a macro that only changes fields " +
+      "answers 409 when someone else changed the same field since. Either way nothing is written and the use is not counted; " +
       "with `macroUpdatedAt`, so does a macro changed since. " +
       "Answers with the ticket.",
     params: z.object({ number: TicketNumberSchema, id: z.uuid() }),
@@ -357,8 +369,15 @@ export const API_ROUTES: ApiRoute[] = [
     body: ApplyMacroSchema,
     response: S.Ticket,
     errors: [403, 409],
-    handle: async ({ user, params, body, headers }) =>
-      ticketJson(await applyMacro(db(), user, params.number, params.id, { ...body, version: headers["if-match"] ?? body.version }), user, new Date(), await ticketFields()),
+    errorBodies: { 409: S.StaleReplyError },
+    handle: async ({ user, params, body, headers }) => {
+      try {
+        const ticket = await applyMacro(db(), user, params.number, params.id, { ...body, version: headers["if-match"] ?? body.version });
+        return ticketJson(ticket, user, new Date(), await ticketFields());
+      } catch (error) {
+        throw staleReplyConflict(error);
+      }
+    },
   }),
 
   defineRoute({
@@ -469,11 +488,7 @@ export const API_ROUTES: ApiRoute[] = [
         const seenVersion = headers["if-match"] ?? body.seenVersion;
         return messageJson(await addMessage(db(), user, params.number, { ...body, seenVersion }, new Date(), { idempotency }));
       } catch (error) {
-        if (!(error instanceof StaleReplyError)) throw error;
-        throw new DomainError("conflict", error.messageKey, undefined, {
-          messages: error.messages.map(messageJson),
-          changes: error.changes.map(({ field, from, to, actorId, at }) => ({ field, from, to, actorId, at })),
-        });
+        throw staleReplyConflict(error);
       }
     },
     idempotent: {

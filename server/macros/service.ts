@@ -11,11 +11,20 @@ import { inTransaction } from "../events/transaction.ts";
 import { emit } from "../events/emit.ts";
 import { assertCan, can, type AuthUser } from "../auth/policy.ts";
 import { DomainError, notFound } from "../errors.ts";
-import { MAX_MESSAGE } from "../tickets/schemas.ts";
+import { AttachmentIdsSchema, MAX_MESSAGE } from "../tickets/schemas.ts";
 import { parseInput } from "../validation.ts";
 import type { Locale } from "../../app/i18n/config.ts";
 import { ticketLanguage } from "../tickets/language.ts";
-import { changeTicket, findVisibleTicket, getTicketSummaries, lockTicket, writeMessage, type TicketSummary, type VisibleTicket } from "../tickets/service.ts";
+import {
+  changeTicket,
+  findVisibleTicket,
+  getTicketSummaries,
+  lockTicket,
+  refuseStaleReply,
+  writeMessage,
+  type TicketSummary,
+  type VisibleTicket,
+} from "../tickets/service.ts";
 import {
   actionsAsUpdate,
   fillPlaceholders,
@@ -215,15 +224,21 @@ export const ApplyMacroSchema = z.object({
   reply: EditedTextSchema.optional(),
   /** The note likewise. */
   note: EditedTextSchema.optional(),
-  /** The ticket version the agent saw: the macro's changes then follow the stale-change rule of any update. */
+  /**
+   * The ticket version the agent started from: a reply or note is then refused, as any message is, if someone
+   * else wrote or changed the ticket since (StaleReplyError); changes alone follow the stale-change rule of any update.
+   */
   version: z.coerce.number({ error: "validation.version" }).int("validation.version").positive("validation.version").optional(),
   /** The macro's `updatedAt` as the agent saw it: a macro changed since is refused, not applied unseen. */
   macroUpdatedAt: z.iso.datetime({ error: "validation.macro" }).optional(),
+  /** Uploads sent with the reply, or with the note when no reply goes. */
+  attachments: AttachmentIdsSchema.default([]),
 });
 
 /**
  * Applies a macro to ticket `number`: its reply, its note, then its changes,
  * in one transaction, recorded as one command in the timeline. Counts a use.
+ * The agent's files go with the first message written (the reply, else the note).
  */
 export async function applyMacro(db: Db, user: AuthUser, number: number, id: string, rawInput: unknown = {}, now = new Date()): Promise<TicketSummary> {
   const input = parseInput(ApplyMacroSchema, rawInput);
@@ -238,13 +253,20 @@ export async function applyMacro(db: Db, user: AuthUser, number: number, id: str
     const shown = render(macro, ticket, user, await ticketLanguage(tx, ticket));
     const reply = input.reply ?? shown.reply;
     const note = input.note ?? shown.note;
+    // A macro that writes is a message like any other: not sent over what others wrote or changed unseen.
+    if (reply || note) await refuseStaleReply(tx, user, ticket, input.version);
+    else if (input.attachments.length > 0) {
+      throw new DomainError("validation_failed", "errors.validation", { attachments: ["validation.attachmentsNeedMessage"] });
+    }
     let wrote = false;
+    let attachments = input.attachments;
     // The reply first: a macro that solves or closes the ticket answers it before.
     for (const [kind, body, field] of [["public", reply, "reply"], ["internal", note, "note"]] as const) {
       if (!body) continue;
       // Placeholders can make a text longer than it was saved.
       if (body.length > MAX_MESSAGE) throw new DomainError("validation_failed", "errors.validation", { [field]: ["validation.bodyTooLong"] });
-      await writeMessage(tx, user, ticket, { kind, body, attachments: [] }, now);
+      await writeMessage(tx, user, ticket, { kind, body, attachments }, now);
+      attachments = [];
       ticket = await findVisibleTicket(tx, user, number);
       wrote = true;
     }

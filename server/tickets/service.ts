@@ -908,20 +908,20 @@ export async function addMessage(
     if (options.idempotency) await recordIdempotencyKey(asSql(tx), options.idempotency, messageId, now);
     await lockTicket(tx, number);
     const ticket = await findVisibleTicket(tx, user, number);
-    // For staff only: versions move with internal changes a customer may not hear of.
-    if (input.seenVersion !== undefined && input.seenVersion < ticket.version && can(user, "tickets.internal", ticket)) {
-      await refuseStaleReply(tx, user, ticket, input.seenVersion);
-    }
+    await refuseStaleReply(tx, user, ticket, input.seenVersion);
     return writeMessage(tx, user, ticket, input, now, messageId);
   });
 }
 
 /**
  * Someone else wrote on the ticket or changed it while this person was
- * writing: they see what happened before their message goes (their own
- * changes meanwhile do not count).
+ * writing (since `seenVersion`, a ticket locked in this transaction): they
+ * see what happened before their message goes (their own changes meanwhile
+ * do not count). Messages, and macros that write one, ask.
  */
-async function refuseStaleReply(tx: Tx, user: AuthUser, ticket: VisibleTicket, seenVersion: number): Promise<void> {
+export async function refuseStaleReply(tx: Tx, user: AuthUser, ticket: VisibleTicket, seenVersion: number | undefined): Promise<void> {
+  // For staff only: versions move with internal changes a customer may not hear of.
+  if (seenVersion === undefined || seenVersion >= ticket.version || !can(user, "tickets.internal", ticket)) return;
   const byOthers = (await ticketEvents(tx, ticket.id, seenVersion)).filter((e) => e.actorId !== user.id);
   const messageIds = byOthers.flatMap((e) => (e.type === "ticket.message_added" ? [e.data.messageId] : []));
   const messages = await messagesOf(asSql(tx), messageIds);

@@ -342,11 +342,12 @@ describe("tickets", () => {
     expect((await call(`/tickets/${ticket.number}/macros/${id}`, { method: "post", token: tokens.billing, body: {} })).status).toBe(404);
     expect((await call(`/tickets/${ticket.number}/macros/${id}`, { method: "post", body: {} })).status).toBe(401);
     expect((await call(`/tickets/${ticket.number}/macros/${id}`, { method: "post", token: tokens.agent, body: { version: "x" } })).status).toBe(400);
-    // A supervisor reopened it since the version the agent saw: the macro's status change is refused, nothing is written.
+    // A supervisor reopened it since the version the agent saw: the macro's reply is held back as any message is, with what changed; nothing is written.
     const seen = applied.body.version as number;
     await call(`/tickets/${ticket.number}`, { method: "patch", token: tokens.supervisor, body: { status: "open" } });
     const raced = await call(`/tickets/${ticket.number}/macros/${id}`, { method: "post", token: tokens.agent, body: { version: seen } });
     expect(raced.status).toBe(409);
+    expect(raced.body.error.changes).toEqual([expect.objectContaining({ field: "status", from: "pending", to: "open" })]);
     expect((await call(`/tickets/${ticket.number}/messages`, { token: tokens.customer })).body.data).toHaveLength(thread.body.data.length);
 
     const changed = await call(`/macros/${id}`, { method: "patch", token: tokens.supervisor, body: { ...body, name: "Refund sent" } });

@@ -1,10 +1,14 @@
 // Macros against the real PostgreSQL: a reply in the ticket's language with
 // its placeholders filled in, a note and changes, written together or not at
 // all; who may keep and apply which macros; bulk application.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { TestDatabase } from "../support/services.ts";
 import { useFixtureDatabase, type Fixtures } from "../support/fixture-database.ts";
-import { createTicket, getTicket, updateTicket } from "../../server/tickets/service.ts";
+import { addMessage, createTicket, getTicket, StaleReplyError, StaleTicketError, updateTicket } from "../../server/tickets/service.ts";
+import { receiveUploads } from "../../server/attachments/service.ts";
 import { bulkChange } from "../../server/tickets/bulk.ts";
 import { applyMacro, createMacro, deleteMacro, getMacro, listMacros, previewMacro, updateMacro } from "../../server/macros/service.ts";
 
@@ -134,14 +138,93 @@ describe("applying a macro", () => {
     expect((await getMacro(t.db, f.agent, macro.id)).usageCount).toBe(0);
   });
 
-  test("a change someone made meanwhile to a field the macro sets stops it (409), and nothing is written", async () => {
+  test("without a reply or note, a change someone made meanwhile to a field the macro sets stops it (409), and nothing is written", async () => {
     const macro = await createMacro(t.db, f.agent, { name: "Lower", reply: { en: "Lowering this." }, actions: { priority: "low" } });
     const ticket = await file(f.otherCustomer, "Raced");
     await updateTicket(t.db, f.supervisor, ticket.number, { priority: "urgent" });
-    await expect(applyMacro(t.db, f.agent, ticket.number, macro.id, { version: ticket.version })).rejects.toMatchObject({ code: "conflict" });
+    const refused = applyMacro(t.db, f.agent, ticket.number, macro.id, { reply: "", version: ticket.version });
+    await expect(refused).rejects.toBeInstanceOf(StaleTicketError);
+    await expect(refused).rejects.toMatchObject({ code: "conflict", changes: [expect.objectContaining({ field: "priority", to: "urgent" })] });
     const after = await getTicket(t.db, f.agent, ticket.number);
     expect(after.ticket.priority).toBe("urgent");
     expect(after.messages).toHaveLength(1);
+    expect((await getMacro(t.db, f.agent, macro.id)).usageCount).toBe(0);
+  });
+
+  test("a reply on a ticket a colleague answered since the agent picked the macro is refused (409) with what they wrote; applied again on the current version, it goes", async () => {
+    const macro = await createMacro(t.db, f.agent, { name: "Ask for logs", reply: { en: "Could you send us the logs?" }, actions: { status: "pending", addTags: ["logs"] } });
+    const ticket = await file(f.otherCustomer, "Answered meanwhile");
+    const picked = (await getTicket(t.db, f.agent, ticket.number)).ticket.version;
+    await addMessage(t.db, f.supervisor, ticket.number, { body: "Restarting the router usually fixes this." });
+
+    const refused = applyMacro(t.db, f.agent, ticket.number, macro.id, { reply: "Could you send us the logs, please?", version: picked });
+    await expect(refused).rejects.toBeInstanceOf(StaleReplyError);
+    const error = (await refused.catch((e: unknown) => e)) as StaleReplyError;
+    expect(error).toMatchObject({ code: "conflict", messageKey: "errors.staleReply" });
+    expect(error.messages.map((m) => [m.author?.name, m.body])).toEqual([["Sam Supervisor", "Restarting the router usually fixes this."]]);
+    // Nothing of the macro was written: no reply, no changes, no use counted.
+    const between = await getTicket(t.db, f.agent, ticket.number);
+    expect(between.messages.map((m) => m.body)).not.toContain("Could you send us the logs, please?");
+    expect(between.ticket).toMatchObject({ status: "open", tags: [] });
+    expect(between.timeline.flatMap((e) => e.changes)).not.toContainEqual(expect.objectContaining({ kind: "macro" }));
+    expect((await getMacro(t.db, f.agent, macro.id)).usageCount).toBe(0);
+
+    // Having read it, the agent sends again from the ticket as it is now.
+    await applyMacro(t.db, f.agent, ticket.number, macro.id, { reply: "Could you send us the logs, please?", version: between.ticket.version });
+    const after = await getTicket(t.db, f.agent, ticket.number);
+    expect(after.messages.at(-1)!.body).toBe("Could you send us the logs, please?");
+    expect(after.ticket).toMatchObject({ status: "pending", tags: ["logs"] });
+    expect((await getMacro(t.db, f.agent, macro.id)).usageCount).toBe(1);
+  });
+
+  test("the agent's own changes since the macro was picked do not hold its note back", async () => {
+    const macro = await createMacro(t.db, f.agent, { name: "Note only", note: { en: "Checked the billing history." } });
+    const ticket = await file(f.otherCustomer, "Own changes");
+    const picked = (await getTicket(t.db, f.agent, ticket.number)).ticket.version;
+    await updateTicket(t.db, f.agent, ticket.number, { priority: "high" });
+    await applyMacro(t.db, f.agent, ticket.number, macro.id, { version: picked });
+    expect((await getTicket(t.db, f.agent, ticket.number)).messages.at(-1)!.body).toBe("Checked the billing history.");
+  });
+
+  test("the agent's files go with the macro's reply, or with its note when no reply goes; with neither they are refused", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "macro-files-"));
+    const upload = async (name: string, text: string) => {
+      const at = path.join(dir, name);
+      fs.writeFileSync(at, text);
+      const [attachment] = await receiveUploads(t.db, f.agent, [{ filename: name, path: at, size: Buffer.byteLength(text) }]);
+      return attachment.id;
+    };
+    const macro = await createMacro(t.db, f.agent, {
+      name: "With the guide",
+      reply: { en: "The setup guide is attached." },
+      note: { en: "Sent the setup guide." },
+      actions: { status: "pending" },
+    });
+    const ticket = await file(f.keyCustomer, "Setup guide");
+    const guide = await upload("setup-guide.txt", "1. Plug it in.\n2. Switch it on.\n");
+    await applyMacro(t.db, f.agent, ticket.number, macro.id, { reply: "The setup guide is attached.", attachments: [guide] });
+    const theirs = await getTicket(t.db, f.keyCustomer, ticket.number);
+    expect(theirs.messages.at(-1)).toMatchObject({ body: "The setup guide is attached.", attachments: [expect.objectContaining({ id: guide, filename: "setup-guide.txt" })] });
+    const staff = await getTicket(t.db, f.agent, ticket.number);
+    expect(staff.messages.find((m) => m.body === "Sent the setup guide.")?.attachments).toEqual([]);
+
+    // The reply emptied: the file stays with the note, out of the customer's sight.
+    const other = await file(f.keyCustomer, "Internal file");
+    const internal = await upload("internal.txt", "for staff only\n");
+    await applyMacro(t.db, f.agent, other.number, macro.id, { reply: "", attachments: [internal] });
+    const note = (await getTicket(t.db, f.agent, other.number)).messages.at(-1)!;
+    expect(note).toMatchObject({ kind: "internal", body: "Sent the setup guide.", attachments: [expect.objectContaining({ id: internal })] });
+    expect((await getTicket(t.db, f.keyCustomer, other.number)).messages.flatMap((m) => m.attachments)).toEqual([]);
+
+    // Nothing to carry them: refused, nothing written, the upload still waits to be sent.
+    const third = await file(f.keyCustomer, "No message");
+    const stray = await upload("stray.txt", "nobody sends this\n");
+    await expect(applyMacro(t.db, f.agent, third.number, macro.id, { reply: "", note: "", attachments: [stray] })).rejects.toMatchObject({
+      details: { attachments: ["validation.attachmentsNeedMessage"] },
+    });
+    expect((await getTicket(t.db, f.agent, third.number)).ticket.status).toBe("new");
+    expect(await t.db.attachment.findUniqueOrThrow({ where: { id: stray }, select: { messageId: true } })).toEqual({ messageId: null });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
