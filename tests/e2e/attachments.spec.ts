@@ -64,10 +64,14 @@ test("a customer attaches files, the agent downloads them, another customer is r
   }, [...PNG]);
   await expect(li.getByTestId("attach-files").getByRole("listitem")).toHaveText([/screenshot-\d{8}-\d{6}\.png/]);
   await li.getByRole("button", { name: "Send", exact: true }).click();
-  await expect(li.locator(".thread li.msg").last().getByRole("img", { name: /Preview of screenshot-/ })).toBeVisible();
+  await expect(
+    li.locator(".thread li.msg").filter({ hasText: "Here is where the export setting is." }).getByRole("img", { name: /Preview of screenshot-/ }),
+  ).toBeVisible();
   await expect(li.getByTestId("attach-files").getByRole("listitem")).toHaveCount(0);
   // The customer gets it live, with its file.
-  await expect(customer.locator(".thread li.msg").last().getByRole("img", { name: /Preview of screenshot-/ })).toBeVisible();
+  await expect(
+    customer.locator(".thread li.msg").filter({ hasText: "Here is where the export setting is." }).getByRole("img", { name: /Preview of screenshot-/ }),
+  ).toBeVisible();
 
   // Someone else signs up and follows the link: as if the file did not exist.
   await signUpByMail(page, { name: "Noor Haddad", email: `noor.${Date.now().toString(36)}@example.com`, password: "a-good-long-password" });
@@ -105,8 +109,9 @@ test("an agent drops a file onto the reply: it is listed, and goes with the repl
   await expect(reply).toHaveValue("These steps should clear the cache; the report shows what I looked at.");
 
   await li.getByRole("button", { name: "Send", exact: true }).click();
-  const sent = li.locator(".thread li.msg").last();
-  await expect(sent).toContainText("These steps should clear the cache");
+  // The reply itself, not a status entry that may come after it in the thread.
+  const sent = li.locator(".thread li.msg").filter({ hasText: "These steps should clear the cache" });
+  await expect(sent).toHaveCount(1);
   const link = sent.getByRole("link", { name: "Download crash-report.txt" });
   await expect(link).toBeVisible();
   await expect(picker.getByRole("listitem")).toHaveCount(0);
@@ -135,8 +140,8 @@ test("a customer pastes a screenshot into their reply: it is listed, and goes wi
   await expect(reply).toHaveValue("This is what I see when I press it.");
 
   await customer.getByRole("button", { name: "Send reply" }).click();
-  const sent = customer.locator(".thread li.msg").last();
-  await expect(sent).toContainText("This is what I see when I press it.");
+  const sent = customer.locator(".thread li.msg").filter({ hasText: "This is what I see when I press it." });
+  await expect(sent).toHaveCount(1);
   const preview = sent.getByRole("img", { name: /Preview of screenshot-\d{8}-\d{6}\.png/ });
   await expect(preview).toBeVisible();
   await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
@@ -145,7 +150,9 @@ test("a customer pastes a screenshot into their reply: it is listed, and goes wi
   // The agent finds it on the ticket too.
   const li = await signIn(browser, "agent@demo.helpdesk");
   await li.goto(`/agent/tickets/${number}`);
-  await expect(li.locator(".thread li.msg").last().getByRole("img", { name: /Preview of screenshot-/ })).toBeVisible();
+  await expect(
+    li.locator(".thread li.msg").filter({ hasText: "This is what I see when I press it." }).getByRole("img", { name: /Preview of screenshot-/ }),
+  ).toBeVisible();
 
   await customer.context().close();
   await li.context().close();
