@@ -180,17 +180,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     throw new Response("errors.validation", { status: 400 });
   } catch (error) {
-    if (error instanceof StaleReplyError) {
-      const text = conflictText;
-      const conflicts: Conflict[] = error.changes.map((c) => ({ field: c.field, from: text(c.from), to: text(c.to), actorId: c.actorId }));
-      const written = error.messages.map((m) => ({ id: m.id, kind: m.kind, author: m.author?.name ?? null, excerpt: excerpt(m.body) }));
-      // The version the warning shows the ticket at: sending again goes on from it.
-      return respond({ ...formFailureBody(error, form), conflicts, written, version: error.ticket.version }, { status: 409 });
-    }
-    if (error instanceof StaleTicketError) {
-      const text = conflictText;
-      const conflicts: Conflict[] = error.changes.map((c) => ({ field: c.field, from: text(c.from), to: text(c.to), actorId: c.actorId }));
-      return respond({ ...formFailureBody(error, form), conflicts }, { status: 409 });
+    if (error instanceof StaleReplyError || error instanceof StaleTicketError) {
+      const conflicts: Conflict[] = error.changes.map((c) => ({ field: c.field, from: conflictText(c.from), to: conflictText(c.to), actorId: c.actorId }));
+      const written =
+        error instanceof StaleReplyError
+          ? { written: error.messages.map((m) => ({ id: m.id, kind: m.kind, author: m.author?.name ?? null, excerpt: excerpt(m.body) })) }
+          : {};
+      // The version the warning shows the ticket at: sending again (a message or a staged macro) goes on from it.
+      return respond({ ...formFailureBody(error, form), conflicts, ...written, version: error.ticket.version }, { status: 409 });
     }
     return formFailure(error, form);
   } finally {

@@ -21,6 +21,7 @@ import { fieldDefinitions } from "../fields/service.ts";
 import { withTicketFields } from "./field-document.ts";
 import type { FieldDefinition } from "../fields/values.ts";
 import { DomainError, notFound } from "../errors.ts";
+import type { AuthUser } from "../auth/policy.ts";
 import {
   DeadLetterIdSchema,
   DeadLetterQuerySchema,
@@ -130,11 +131,20 @@ const IfMatchSchema = z
   .transform((v) => Number(v.replace(/\D/g, "")));
 
 /** A message refused as stale (StaleReplyError) answers 409 with what others wrote and changed since; other errors pass as they are. */
+const changeJson = ({ field, from, to, actorId, at }: StaleTicketError["changes"][number]) => ({ field, from, to, actorId, at });
+
+/** A message refused as stale, as its 409 body (StaleReplyError): what others wrote and changed since. */
 function staleReplyConflict(error: unknown): unknown {
   if (!(error instanceof StaleReplyError)) return error;
+  return new DomainError("conflict", error.messageKey, undefined, { messages: error.messages.map(messageJson), changes: error.changes.map(changeJson) });
+}
+
+/** A change refused as stale, as its 409 body (ConflictError): the ticket now and others' changes to the same fields. */
+async function staleTicketConflict(error: unknown, user: AuthUser): Promise<unknown> {
+  if (!(error instanceof StaleTicketError)) return error;
   return new DomainError("conflict", error.messageKey, undefined, {
-    messages: error.messages.map(messageJson),
-    changes: error.changes.map(({ field, from, to, actorId, at }) => ({ field, from, to, actorId, at })),
+    current: ticketJson(error.ticket, user, new Date(), await ticketFields()),
+    changes: error.changes.map(changeJson),
   });
 }
 
@@ -303,11 +313,7 @@ export const API_ROUTES: ApiRoute[] = [
         if ("version" in json) res.set("ETag", `"${json.version}"`);
         return json;
       } catch (error) {
-        if (!(error instanceof StaleTicketError)) throw error;
-        throw new DomainError("conflict", error.messageKey, undefined, {
-          current: ticketJson(error.ticket, user, new Date(), await ticketFields()),
-          changes: error.changes.map(({ field, from, to, actorId, at }) => ({ field, from, to, actorId, at })),
-        });
+        throw await staleTicketConflict(error, user);
       }
     },
   }),
@@ -369,13 +375,13 @@ export const API_ROUTES: ApiRoute[] = [
     body: ApplyMacroSchema,
     response: S.Ticket,
     errors: [403, 409],
-    errorBodies: { 409: S.StaleReplyError },
+    errorBodies: { 409: z.union([S.StaleReplyError, S.StaleTicketError]) },
     handle: async ({ user, params, body, headers }) => {
       try {
         const ticket = await applyMacro(db(), user, params.number, params.id, { ...body, version: headers["if-match"] ?? body.version });
         return ticketJson(ticket, user, new Date(), await ticketFields());
       } catch (error) {
-        throw staleReplyConflict(error);
+        throw await staleTicketConflict(staleReplyConflict(error), user);
       }
     },
   }),

@@ -46,16 +46,19 @@ export function securityHeaders(): RequestHandler {
 }
 
 /**
- * A page's own Cache-Control (an attachment's: server/attachments/http.ts)
- * replaces the no-store set above for every response. Remix adds a page's
- * headers to those already set, and "no-store, private, max-age=…" would
- * still be no-store. Pages that say nothing keep no-store.
+ * A page's own private Cache-Control (an attachment's: server/attachments/http.ts)
+ * replaces the no-store set above. Remix adds a page's headers to those
+ * already set, and "no-store, private, max-age=…" would still be no-store.
+ * Only private (or no-store) values replace it: a page that asked for a
+ * shared cache by mistake stays no-store. Pages that say nothing keep no-store.
  */
 export function pagesSetTheirOwnCaching(): RequestHandler {
   return (_req, res, next) => {
     const append = res.append.bind(res);
     res.append = (field: string, value?: string | string[]) =>
-      field.toLowerCase() === "cache-control" ? res.set(field, value) : append(field, value);
+      field.toLowerCase() === "cache-control" && typeof value === "string" && /^\s*(private|no-store)\b/i.test(value)
+        ? res.set(field, value)
+        : append(field, value);
     next();
   };
 }

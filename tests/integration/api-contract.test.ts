@@ -349,6 +349,12 @@ describe("tickets", () => {
     expect(raced.status).toBe(409);
     expect(raced.body.error.changes).toEqual([expect.objectContaining({ field: "status", from: "pending", to: "open" })]);
     expect((await call(`/tickets/${ticket.number}/messages`, { token: tokens.customer })).body.data).toHaveLength(thread.body.data.length);
+    // Its reply emptied, only a colleague's change to a field it sets holds it back, answered as a stale update is: with the ticket as it is now.
+    const before = (await call(`/tickets/${ticket.number}`, { token: tokens.agent })).body.version as number;
+    await call(`/tickets/${ticket.number}`, { method: "patch", token: tokens.supervisor, body: { status: "on_hold" } });
+    const fieldsOnly = await call(`/tickets/${ticket.number}/macros/${id}`, { method: "post", token: tokens.agent, body: { version: before, reply: "" } });
+    expect(fieldsOnly.status).toBe(409);
+    expect(fieldsOnly.body.error).toMatchObject({ current: { status: "on_hold" }, changes: [expect.objectContaining({ field: "status", from: "open", to: "on_hold" })] });
 
     const changed = await call(`/macros/${id}`, { method: "patch", token: tokens.supervisor, body: { ...body, name: "Refund sent" } });
     expect(changed.body.name).toBe("Refund sent");
