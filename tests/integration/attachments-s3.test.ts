@@ -4,7 +4,6 @@
 // S3-protocol server (s3rver). A file uploaded through one process is
 // downloaded through the other byte for byte, and no process keeps a copy on
 // its own disk.
-import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -15,7 +14,8 @@ import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
 import { createFixtures } from "../support/factories.ts";
 import { liveClient } from "../support/live.ts";
-import { forgetSingleton, runtimeSettings } from "../../server/runtime.ts";
+import { startHelpdesk, stopAll, untilRunning, type HelpdeskProcess } from "../support/processes.ts";
+import { forgetSingleton } from "../../server/runtime.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const FIRST_PORT = Number(process.env.TEST_S3_WEB_PORT ?? 3240);
@@ -25,60 +25,27 @@ const PREFIX = "install-a";
 // s3rver's fixed account: it checks signatures against it.
 const S3_KEY = "S3RVER";
 
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
 let t: TestDatabase;
 let fx: Awaited<ReturnType<typeof createFixtures>>;
 let workDir: string;
 let s3rver: S3rver;
 let s3Endpoint: string;
 const dataDirs: string[] = [];
-const procs: Proc[] = [];
+const procs: HelpdeskProcess[] = [];
 
-function startWeb(port: number, dataDir: string): Proc {
-  const settings = runtimeSettings();
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts", "--role=web"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_URL: settings.databaseUrl,
-      MEILI_URL: settings.meiliUrl,
-      MEILI_MASTER_KEY: settings.meiliKey,
-      SESSION_SECRET: settings.sessionSecret,
-      SEARCH_INDEX_PREFIX: settings.searchIndexPrefix,
-      SEED_DEMO_DATA: "never",
-      DATA_DIR: dataDir,
-      NODE_ENV: "production",
-      S3_BUCKET: BUCKET,
-      S3_ENDPOINT: s3Endpoint,
-      S3_ACCESS_KEY_ID: S3_KEY,
-      S3_SECRET_ACCESS_KEY: S3_KEY,
-      S3_FORCE_PATH_STYLE: "true",
-      S3_PREFIX: PREFIX,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+function startWeb(port: number, dataDir: string): HelpdeskProcess {
+  const proc = startHelpdesk("web", {
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    S3_BUCKET: BUCKET,
+    S3_ENDPOINT: s3Endpoint,
+    S3_ACCESS_KEY_ID: S3_KEY,
+    S3_SECRET_ACCESS_KEY: S3_KEY,
+    S3_FORCE_PATH_STYLE: "true",
+    S3_PREFIX: PREFIX,
   });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const proc = { child, output: () => output, exited };
   procs.push(proc);
   return proc;
-}
-
-async function untilRunning(proc: Proc) {
-  const deadline = Date.now() + 90_000;
-  while (!/Helpdesk is running/.test(proc.output())) {
-    if (proc.child.exitCode !== null) throw new Error(`exited early:\n${proc.output()}`);
-    if (Date.now() > deadline) throw new Error(`did not start:\n${proc.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 beforeAll(async () => {
@@ -103,8 +70,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const proc of procs) if (proc.child.exitCode === null) proc.child.kill("SIGTERM");
-  await Promise.all(procs.map((p) => p.exited));
+  await stopAll(procs);
   await t?.drop();
   await s3rver?.close();
   if (workDir) await fs.promises.rm(workDir, { recursive: true, force: true });

@@ -4,14 +4,14 @@
 // reaches a socket on the other; SLA timers and durable listeners run in the
 // workers, and each effect happens once, also for what fell due while no
 // worker ran.
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { freshDatabase, useTestRuntime, type TestDatabase } from "../support/services.ts";
 import { createFixtures } from "../support/factories.ts";
 import { liveClient, record, until, waitFor, watch } from "../support/live.ts";
-import { forgetSingleton, runtimeSettings } from "../../server/runtime.ts";
+import { startHelpdesk, stopAll, untilRunning, type HelpdeskProcess } from "../support/processes.ts";
+import { forgetSingleton } from "../../server/runtime.ts";
 import { createTicket } from "../../server/tickets/service.ts";
 import { COUNT_MAX_AGE_MS } from "../../server/tickets/counts.ts";
 import { searchArticles } from "../../search/articles.ts";
@@ -19,50 +19,14 @@ import { searchArticles } from "../../search/articles.ts";
 const root = path.resolve(import.meta.dirname, "../..");
 const WEB_PORTS = [3221, 3222];
 
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
 let t: TestDatabase;
 let fx: Awaited<ReturnType<typeof createFixtures>>;
-const procs: Proc[] = [];
+const procs: HelpdeskProcess[] = [];
 
-function start(role: "web" | "worker", port?: number): Proc {
-  const settings = runtimeSettings();
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts", `--role=${role}`], {
-    cwd: root,
-    env: {
-      ...process.env,
-      ...(port ? { PORT: String(port) } : {}),
-      DATABASE_URL: settings.databaseUrl,
-      MEILI_URL: settings.meiliUrl,
-      MEILI_MASTER_KEY: settings.meiliKey,
-      SESSION_SECRET: settings.sessionSecret,
-      SEARCH_INDEX_PREFIX: settings.searchIndexPrefix,
-      SEED_DEMO_DATA: "never",
-      DATA_DIR: path.join(root, ".data", "test-processes"),
-      NODE_ENV: "production",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const proc = { child, output: () => output, exited };
+function start(role: "web" | "worker", port?: number): HelpdeskProcess {
+  const proc = startHelpdesk(role, { ...(port ? { PORT: String(port) } : {}), DATA_DIR: path.join(root, ".data", "test-processes") });
   procs.push(proc);
   return proc;
-}
-
-async function untilRunning(proc: Proc) {
-  const deadline = Date.now() + 60_000;
-  while (!/Helpdesk (worker )?is running/.test(proc.output())) {
-    if (proc.child.exitCode !== null) throw new Error(`exited early:\n${proc.output()}`);
-    if (Date.now() > deadline) throw new Error(`did not start:\n${proc.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 beforeAll(async () => {
@@ -72,12 +36,11 @@ beforeAll(async () => {
   forgetSingleton("db");
   fx = await createFixtures(t.db);
   const started = [start("web", WEB_PORTS[0]), start("web", WEB_PORTS[1]), start("worker"), start("worker")];
-  await Promise.all(started.map(untilRunning));
+  await Promise.all(started.map((proc) => untilRunning(proc)));
 });
 
 afterAll(async () => {
-  for (const proc of procs) if (proc.child.exitCode === null) proc.child.kill("SIGTERM");
-  await Promise.all(procs.map((p) => p.exited));
+  await stopAll(procs);
   await t?.drop();
 });
 
