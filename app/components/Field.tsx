@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 /** A labelled form field with its error messages (i18n keys) announced to screen readers. */
@@ -58,9 +58,12 @@ export function FieldErrors({ keys }: { keys?: string[] }) {
 
 export function FormError({ messageKey }: { messageKey?: string }) {
   const { t } = useTranslation();
+  const shown = useRef<HTMLDivElement>(null);
+  // Said where the form starts, which may be above the button pressed (on a phone, off the screen): brought into view.
+  useEffect(() => shown.current?.scrollIntoView({ block: "nearest", behavior: "smooth" }), [messageKey]);
   if (!messageKey) return null;
   return (
-    <div className="form-error" role="alert">
+    <div className="form-error" role="alert" ref={shown}>
       {t(messageKey)}
     </div>
   );
