@@ -60,7 +60,10 @@ export function FormError({ messageKey }: { messageKey?: string }) {
   const { t } = useTranslation();
   const shown = useRef<HTMLDivElement>(null);
   // Said where the form starts, which may be above the button pressed (on a phone, off the screen): brought into view.
-  useEffect(() => shown.current?.scrollIntoView({ block: "nearest", behavior: "smooth" }), [messageKey]);
+  // (A block body: newer browsers return a promise from scrollIntoView, which React would take for a cleanup.)
+  useEffect(() => {
+    shown.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }, [messageKey]);
   if (!messageKey) return null;
   return (
     <div className="form-error" role="alert" ref={shown}>
