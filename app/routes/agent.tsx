@@ -127,10 +127,12 @@ export default function Workspace() {
   // j / k: the next or previous ticket of the list as it shows now (the first one when none is open).
   const step = (by: 1 | -1) => {
     const numbers = [...document.querySelectorAll<HTMLElement>('[data-testid="queue"] [data-ticket]')].map((row) => row.dataset.ticket);
-    const open = /^\/agent\/tickets\/(\d+)/.exec(location.pathname)?.[1];
+    // The address as it is now, not as this page last rendered: keys pressed in quick succession
+    // come before the navigation the previous one started has rendered.
+    const open = /^\/agent\/tickets\/(\d+)/.exec(window.location.pathname)?.[1];
     const at = open ? numbers.indexOf(open) : -1;
     const next = numbers[at === -1 ? 0 : Math.min(numbers.length - 1, Math.max(0, at + by))];
-    if (next && next !== open) navigate(`/agent/tickets/${next}${location.search}`);
+    if (next && next !== open) navigate(`/agent/tickets/${next}${window.location.search}`);
   };
   const goTo = (view: string) => navigate(`/agent?view=${view}`);
   useShortcuts({
