@@ -124,14 +124,7 @@ export default function MailAddresses() {
             <input id={fieldId("address")} name="address" type="email" required maxLength={254} defaultValue={value("address")} autoComplete="off" />
           </Field>
           <Field name={fieldId("categoryId")} label={t("inbound.addresses.category")} errors={errors.categoryId}>
-            <select id={fieldId("categoryId")} name="categoryId" defaultValue={value("categoryId")}>
-              <option value="">{t("inbound.addresses.defaultCategory")}</option>
-              {categories.map((cat) => (
-                <option key={cat.id} value={cat.id}>
-                  {localName(cat, language)}
-                </option>
-              ))}
-            </select>
+            <CategorySelect id={fieldId("categoryId")} defaultValue={value("categoryId")} categories={categories} language={language} none={t("inbound.addresses.defaultCategory")} />
           </Field>
           <Field name={fieldId("teamId")} label={t("inbound.addresses.team")} errors={errors.teamId}>
             <select id={fieldId("teamId")} name="teamId" defaultValue={value("teamId")}>
@@ -220,14 +213,13 @@ export default function MailAddresses() {
       <Form method="post" className="card stack" data-testid="mail-defaults" key={`defaults-${defaultCategoryId ?? ""}`}>
         <FormError messageKey={failedFor("defaults")?.formError} />
         <Field name="defaults-categoryId" label={t("inbound.addresses.defaults.category")} errors={failedFor("defaults")?.fieldErrors?.categoryId}>
-          <select id="defaults-categoryId" name="categoryId" defaultValue={defaultCategoryId ?? ""}>
-            <option value="">{t("inbound.addresses.defaults.firstCategory", { name: categories[0] ? localName(categories[0], language) : "—" })}</option>
-            {categories.map((cat) => (
-              <option key={cat.id} value={cat.id}>
-                {localName(cat, language)}
-              </option>
-            ))}
-          </select>
+          <CategorySelect
+            id="defaults-categoryId"
+            defaultValue={defaultCategoryId ?? ""}
+            categories={categories}
+            language={language}
+            none={t("inbound.addresses.defaults.firstCategory", { name: categories[0] ? localName(categories[0], language) : "—" })}
+          />
         </Field>
         <p className="muted small">{t("inbound.addresses.defaults.hint", { support })}</p>
         <div className="form-actions">
@@ -240,5 +232,19 @@ export default function MailAddresses() {
       {channels.map((c) => channelForm(c))}
       {channelForm(null)}
     </>
+  );
+}
+
+/** A category picker whose empty choice says what happens without one. */
+function CategorySelect(props: { id: string; defaultValue: string; categories: (Parameters<typeof localName>[0] & { id: string })[]; language: Parameters<typeof localName>[1]; none: string }) {
+  return (
+    <select id={props.id} name="categoryId" defaultValue={props.defaultValue}>
+      <option value="">{props.none}</option>
+      {props.categories.map((cat) => (
+        <option key={cat.id} value={cat.id}>
+          {localName(cat, props.language)}
+        </option>
+      ))}
+    </select>
   );
 }
