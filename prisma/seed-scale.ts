@@ -1,6 +1,6 @@
 // A large, realistic data set for measuring the helpdesk at scale:
 //
-//   npm run seed:scale -- --tickets 1000000 [--database-url URL] [--jobs 2] [--chunk 50000]
+//   npm run seed:scale -- --tickets 1000000 [--database-url URL] [--jobs 2] [--chunk 50000] [--seed 0.5]
 //
 // Adds N tickets spread over the last two years to a helpdesk database, on
 // top of the demo organisation (staff, teams, categories, SLA policies; the
@@ -91,6 +91,8 @@ export interface ScaleOptions {
   /** Tickets per transaction. */
   chunk?: number;
   now?: Date;
+  /** The same plan of tickets on every run (PostgreSQL's setseed, from -1 to 1); default: a new one each time. */
+  seed?: number;
   /** VACUUM ANALYZE at the end (default true). */
   vacuum?: boolean;
   log?: (line: string) => void;
@@ -255,6 +257,7 @@ export async function seedScale(databaseUrl: string, options: ScaleOptions): Pro
   const main = explained(mainClient);
   try {
     await session(main, "main");
+    if (options.seed !== undefined) await main.query(`SELECT setseed($1)`, [options.seed]);
     const org = await loadOrganisation(main);
     const passwordHash = await hashPassword(DEMO_CUSTOMER_PASSWORD);
     const skipForeignKeyChecks = await canSkipTriggers(main);
@@ -939,12 +942,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (flag === "--database-url") options.databaseUrl = value();
     else if (flag === "--jobs") options.jobs = count();
     else if (flag === "--chunk") options.chunk = count();
+    else if (flag === "--seed") options.seed = Number(value());
     else if (flag === "--no-vacuum") options.vacuum = false;
     else throw new Error(`unknown option ${flag}`);
   }
   if (!Number.isInteger(options.tickets) || options.tickets < 1 || options.tickets > MAX_TICKETS) {
-    throw new Error(`usage: npm run seed:scale -- --tickets N (1 to ${fmt(MAX_TICKETS)}) [--database-url URL] [--jobs 2] [--chunk 50000]`);
+    throw new Error(`usage: npm run seed:scale -- --tickets N (1 to ${fmt(MAX_TICKETS)}) [--database-url URL] [--jobs 2] [--chunk 50000] [--seed -1..1]`);
   }
+  if (options.seed !== undefined && !(options.seed >= -1 && options.seed <= 1)) throw new Error("--seed must be a number from -1 to 1");
   return options;
 }
 

@@ -36,7 +36,8 @@ beforeAll(async () => {
     `INSERT INTO "EventListener" (name, "afterTxid", "afterId", "updatedAt") VALUES ('search-index', $1, $2, now())`,
     [before.txid.toString(), before.id.toString()],
   );
-  result = await seedScaleDatabase({ tickets: TICKETS, databaseUrl: t.url, now }, () => {});
+  // A fixed seed: at this size about fifteen tickets are still being worked, and an unlucky draw can make every one late.
+  result = await seedScaleDatabase({ tickets: TICKETS, databaseUrl: t.url, now, seed: 0.25 }, () => {});
   for (const [key, email] of [
     ["agent", "agent@demo.helpdesk"],
     ["supervisor", "supervisor@demo.helpdesk"],
@@ -166,7 +167,7 @@ describe("seed:scale", () => {
       for (const run of runs) expect(run.alarmAt, `#${ticket.number} ${run.target}`).toBe(alarmOf(run, levels.get(run.policyId) ?? []));
     }
     const states = tickets.filter((x) => ["new", "open", "pending", "on_hold"].includes(x.status)).map((x) => ({ status: x.status, state: x.slaState }));
-    // A mix: some late, some not (which of on track, at risk or paused depends on the hour the test runs).
+    // A mix: some late, some not.
     expect(states.map((r) => r.state)).toContain("breached");
     expect(states.some((r) => r.state !== "breached")).toBe(true);
     for (const { status, state } of states.filter((r) => r.status === "pending")) expect(["paused", "breached"], status).toContain(state);
