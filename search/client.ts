@@ -13,6 +13,8 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const HEALTH_TIMEOUT_MS = 1_500;
 /** Indexing a few thousand articles takes seconds; leave room for a busy task queue. */
 const TASK_TIMEOUT_MS = 60_000;
+/** How often a task's state is asked for while waiting (the client's own default). */
+const TASK_POLL_MS = 50;
 
 function clientFor(timeout: number): Meilisearch {
   const { meiliUrl, meiliKey } = runtimeSettings();
@@ -113,7 +115,17 @@ export class SearchTaskError extends Error {
  * (e.g. "index_already_exists" when creating an index idempotently).
  */
 export async function waitForTask(enqueued: EnqueuedTaskPromise, allow: string[] = []): Promise<Task> {
-  const task = await enqueued.waitTask({ timeout: TASK_TIMEOUT_MS });
+  // Polled here rather than with the client's waitTask: that polls with one abort signal, and each poll
+  // leaves a listener on it (meilisearch 0.62), so a task of a second or more (a batch of a big reindex)
+  // made Node warn of a leak.
+  const { taskUid } = await enqueued;
+  const deadline = Date.now() + TASK_TIMEOUT_MS;
+  let task = await meili().tasks.getTask(taskUid);
+  while (task.status === "enqueued" || task.status === "processing") {
+    if (Date.now() > deadline) throw new Error(`Meilisearch task ${taskUid} (${task.type}) not done after ${TASK_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, TASK_POLL_MS));
+    task = await meili().tasks.getTask(taskUid);
+  }
   if (task.status === "succeeded") return task;
   const code = task.error?.code;
   if (task.status === "failed" && code && allow.includes(code)) return task;
