@@ -130,16 +130,16 @@ const IfMatchSchema = z
   .regex(/^(W\/)?"?\d{1,9}"?$/, "validation.version")
   .transform((v) => Number(v.replace(/\D/g, "")));
 
-/** A message refused as stale (StaleReplyError) answers 409 with what others wrote and changed since; other errors pass as they are. */
+/** One change someone else made, as both 409 bodies list it. */
 const changeJson = ({ field, from, to, actorId, at }: StaleTicketError["changes"][number]) => ({ field, from, to, actorId, at });
 
-/** A message refused as stale, as its 409 body (StaleReplyError): what others wrote and changed since. */
+/** A message refused as stale, as its 409 body (StaleReplyError): what others wrote and changed since. Other errors pass as they are. */
 function staleReplyConflict(error: unknown): unknown {
   if (!(error instanceof StaleReplyError)) return error;
   return new DomainError("conflict", error.messageKey, undefined, { messages: error.messages.map(messageJson), changes: error.changes.map(changeJson) });
 }
 
-/** A change refused as stale, as its 409 body (ConflictError): the ticket now and others' changes to the same fields. */
+/** A change refused as stale, as its 409 body (StaleTicketError): the ticket now and others' changes to the same fields. Other errors pass as they are. */
 async function staleTicketConflict(error: unknown, user: AuthUser): Promise<unknown> {
   if (!(error instanceof StaleTicketError)) return error;
   return new DomainError("conflict", error.messageKey, undefined, {
