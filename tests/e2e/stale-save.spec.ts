@@ -18,6 +18,7 @@ test("a stale save shows the colleague's change instead of overwriting it; other
   // Meanwhile the supervisor raises the priority (with scripts: saved as it changes).
   const supervisor = await signIn(browser, "supervisor@demo.helpdesk");
   await supervisor.goto(`/agent/tickets/${number}`);
+  await expect(supervisor.getByTestId("live-status")).toHaveAttribute("data-connected", "true"); // picked before hydration, a choice is lost
   await supervisor.getByTestId("properties").getByLabel("Priority").selectOption("urgent");
   await expect(supervisor.getByTestId("save-state")).toHaveText("Saved");
   await expect(supervisor.locator(".ticket-main .badges")).toContainText("Urgent");
@@ -31,6 +32,7 @@ test("a stale save shows the colleague's change instead of overwriting it; other
 
   // A change to another field, from a page that is again behind, goes through.
   await supervisor.reload();
+  await expect(supervisor.getByTestId("live-status")).toHaveAttribute("data-connected", "true");
   await supervisor.getByTestId("properties").getByLabel("Priority").selectOption("high");
   // Saved once the page shows it (the "Saved" of the first change is still on screen).
   await expect(supervisor.locator(".ticket-main .badges")).toContainText("High");

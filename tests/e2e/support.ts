@@ -16,9 +16,13 @@ export function watchErrors(page: Page) {
     // A 4xx answer to a form with errors is intended; Chromium still logs it.
     // The sandboxed mail frame (admin mail page) runs no script, by design; Playwright's trace
     // recorder tries to in every frame, and Chromium reports the sandbox refusing it.
+    // A form sent while a live reload is still reading its answer cancels that reload, as it should
+    // (the send reloads the page's data anyway); Remix 2.17's single-fetch decoder logs the cancelled
+    // read before the router drops it (@remix-run/react dist/single-fetch.js, fetchAndDecode).
     const intended =
       /Failed to load resource: the server responded with a status of 4\d\d/.test(message.text()) ||
-      /^Blocked script execution in 'about:srcdoc' because the document's frame is sandboxed/.test(message.text());
+      /^Blocked script execution in 'about:srcdoc' because the document's frame is sandboxed/.test(message.text()) ||
+      /^AbortError: signal is aborted without reason/.test(message.text());
     if (message.type() === "error" && !intended) errors.push(`${page.url()}: ${message.text()}`);
   });
 }

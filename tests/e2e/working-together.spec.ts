@@ -126,6 +126,8 @@ test("an agent sets themselves away in the header, and a colleague sees it when 
 
   const maria = await signIn(browser, "maria.santos@demo.helpdesk");
   await maria.goto("/agent");
+  // Picked before the page's scripts run, the choice would be lost in hydration (React resets the select).
+  await expect(maria.getByTestId("live-status")).toHaveAttribute("data-connected", "true");
   const picker = maria.getByTestId("availability");
   await expect(picker).toHaveValue("online");
   await Promise.all([maria.waitForResponse((r) => r.url().includes("/availability") && r.ok()), picker.selectOption("away")]);
