@@ -14,6 +14,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { useEffect } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { LOCALES, localeFromRequest, type Locale } from "./i18n/config.ts";
 import { i18nFor } from "./i18n/i18n.ts";
@@ -92,6 +93,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const i18n = i18nFor(locale);
   const nonce = useNonce();
   useTimeZoneCookie();
+  // After the first commit, every component's effects have run (children's first): the page now
+  // answers to what only scripts do. Browser tests wait for it before such a step (tests/e2e/support.ts).
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "";
+  }, []);
   return (
     // data-scripts is set by the first script below, before anything shows:
     // parts that only work with scripts (the live badge) hide without them.

@@ -3,7 +3,7 @@
 // pasted into the reply; another customer following the file's link is
 // refused. An agent drops a file onto the reply; a customer pastes a
 // screenshot into theirs.
-import { expect, fileTicket, signIn, signUpByMail, solveTickets, test } from "./support.ts";
+import { expect, fileTicket, signIn, signUpByMail, scriptsRunning, solveTickets, test } from "./support.ts";
 
 // A 1×1 PNG: enough for the type to be read from its bytes.
 const PNG = Buffer.from(
@@ -43,6 +43,7 @@ test("a customer attaches files, the agent downloads them, another customer is r
 
   const li = await signIn(browser, "agent@demo.helpdesk");
   await li.goto(`/agent/tickets/${number}`);
+  await scriptsRunning(li);
   const message = li.locator(".thread li.msg").first();
   // The preview is the image itself, loaded (not a broken picture).
   const preview = message.getByRole("img", { name: "Preview of export-error.png" });
@@ -87,6 +88,7 @@ test("an agent drops a file onto the reply: it is listed, and goes with the repl
   const number = await fileTicket(request, { type: "inquiry", category: "technical", subject: "App crashes on start", description: "Since this morning the app closes at once." });
   const li = await signIn(browser, "agent@demo.helpdesk");
   await li.goto(`/agent/tickets/${number}`);
+  await scriptsRunning(li);
   const reply = li.getByRole("textbox", { name: "Reply" });
   await reply.fill("These steps should clear the cache; the report shows what I looked at.");
   const picker = li.getByTestId("attach-files");
@@ -127,6 +129,7 @@ test("a customer pastes a screenshot into their reply: it is listed, and goes wi
   const number = await fileTicket(request, { type: "inquiry", category: "technical", subject: "Button does nothing", description: "The save button on my profile does nothing." });
   const customer = await signIn(browser, "customer@demo.helpdesk");
   await customer.goto(`/portal/tickets/${number}`);
+  await scriptsRunning(customer);
   const reply = customer.getByRole("textbox", { name: "Add a reply" });
   await reply.fill("This is what I see when I press it.");
   // As the agent's paste above: the clipboard holds a picture and no text.

@@ -1,12 +1,13 @@
 // The composer's light formatting: Markdown written with the toolbar,
 // previewed as it will show, and shown formatted to the customer.
-import { expect, test, signIn, fileTicket } from "./support.ts";
+import { expect, test, signIn, fileTicket, scriptsRunning } from "./support.ts";
 
 test("an agent formats a reply with the toolbar, previews it, and the customer sees it formatted", async ({ browser, request }) => {
   const number = await fileTicket(request, { type: "inquiry", category: "technical", subject: "How do I reset the cache?", description: "The app shows old data." });
 
   const li = await signIn(browser, "agent@demo.helpdesk");
   await li.goto(`/agent/tickets/${number}`);
+  await scriptsRunning(li);
   const reply = li.getByRole("textbox", { name: "Reply" });
   await reply.fill("Two steps:\n");
   await li.getByRole("button", { name: "Bulleted list" }).click();

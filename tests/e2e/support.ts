@@ -59,6 +59,15 @@ export async function signIn(
   return page;
 }
 
+/**
+ * Waits until the page's scripts have taken over (root.tsx marks it). Before that, a step that only
+ * scripts handle (a toolbar button, a paste or drop, a select that saves itself) does nothing, or is
+ * undone when React hydrates the field.
+ */
+export async function scriptsRunning(page: Page): Promise<void> {
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+}
+
 /** An API token for a demo account. */
 export async function apiToken(request: APIRequestContext, email: string): Promise<string> {
   const res = await request.post("/api/v1/auth/token", { data: { email, password: DEMO_PASSWORD } });

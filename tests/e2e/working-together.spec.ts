@@ -2,7 +2,7 @@
 // there and typing, live, and the one who sends second is warned of the
 // first one's reply instead of sending blindly; an @mention in a note
 // reaches the colleague's bell at once.
-import { expect, test, signIn, fileTicket } from "./support.ts";
+import { expect, test, signIn, fileTicket, scriptsRunning } from "./support.ts";
 
 test("two agents see each other viewing and typing, and the second sender gets the conflict warning", async ({ browser, request }) => {
   const number = await fileTicket(request, { type: "inquiry", category: "technical", subject: "VPN drops every hour", description: "The VPN client disconnects on the hour, every hour." });
@@ -57,6 +57,7 @@ test("an @mention in an internal note raises the colleague's notification count 
 
   const li = await signIn(browser, "agent@demo.helpdesk");
   await li.goto(`/agent/tickets/${number}`);
+  await scriptsRunning(li);
   await li.getByRole("group", { name: "Write as" }).getByText("Internal note").click();
   // "@" and the start of a name offers the colleague; Enter writes their handle.
   const note = li.getByRole("textbox", { name: "Internal note" });
@@ -126,8 +127,7 @@ test("an agent sets themselves away in the header, and a colleague sees it when 
 
   const maria = await signIn(browser, "maria.santos@demo.helpdesk");
   await maria.goto("/agent");
-  // Picked before the page's scripts run, the choice would be lost in hydration (React resets the select).
-  await expect(maria.getByTestId("live-status")).toHaveAttribute("data-connected", "true");
+  await scriptsRunning(maria);
   const picker = maria.getByTestId("availability");
   await expect(picker).toHaveValue("online");
   await Promise.all([maria.waitForResponse((r) => r.url().includes("/availability") && r.ok()), picker.selectOption("away")]);
