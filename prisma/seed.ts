@@ -79,11 +79,11 @@ export const SLA_POLICIES: readonly SeedSlaPolicy[] = [
 ];
 
 /**
- * The escalation levels every demo policy has: the assignee is warned when a target is at risk,
- * before it is missed (an unassigned ticket warns nobody: the queue and the SLA board show it).
+ * The escalation levels every demo policy has: when a target is at risk, before it is missed, the
+ * assignee is warned, or, while nobody is assigned, the ticket's team.
  */
 export const SLA_ESCALATIONS: readonly EscalationLevel[] = [
-  { on: "at_risk", afterMinutes: 0, notify: ["assignee"], raisePriorityTo: null, assignTeamId: null, assignAgentId: null, addTags: [] },
+  { on: "at_risk", afterMinutes: 0, notify: ["assignee", "team"], raisePriorityTo: null, assignTeamId: null, assignAgentId: null, addTags: [] },
 ];
 
 /** A demo policy as the app's rule (policy.ts), on the always-open calendar. */

@@ -563,7 +563,7 @@ const en = {
     onBreached: "breached",
     afterMinutes: "minutes after the breach",
     notify: "Notify",
-    notifyWho: { assignee: "the assignee", supervisors: "the supervisors" },
+    notifyWho: { assignee: "the assignee", team: "the team, while unassigned", supervisors: "the supervisors" },
     raisePriorityTo: "Raise priority to",
     assignTeam: "Move to team",
     assignAgent: "Assign to",

@@ -557,7 +557,7 @@ const zhCN: Resources = {
     onBreached: "超时时",
     afterMinutes: "超时后分钟数",
     notify: "通知",
-    notifyWho: { assignee: "处理人", supervisors: "主管" },
+    notifyWho: { assignee: "处理人", team: "所属团队（尚未分配时）", supervisors: "主管" },
     raisePriorityTo: "优先级提升为",
     assignTeam: "转给团队",
     assignAgent: "分配给",

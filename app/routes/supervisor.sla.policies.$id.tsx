@@ -14,6 +14,7 @@ import { asResponse, formFailureBody, readForm } from "../utils/forms.server.ts"
 import { pageTitle } from "../utils/meta.ts";
 import { timeZoneFromRequest } from "../utils/format.ts";
 import { useTimeFormat } from "../utils/time.tsx";
+import { ESCALATION_RECIPIENTS } from "../../server/sla/policy.ts";
 import { errorsFor, NEW_LEVEL_ROWS, policyFromForm, PRIORITY_KEYS, TARGET_KEYS } from "../utils/sla-forms.ts";
 import {
   ALWAYS_OPEN_CALENDAR_ID,
@@ -305,7 +306,7 @@ export default function PolicyEditor() {
                 </div>
                 <div className="level-row">
                   <span>{t("slaSettings.notify")}</span>
-                  {(["assignee", "supervisors"] as const).map((who) => (
+                  {ESCALATION_RECIPIENTS.map((who) => (
                     <label key={who} className="check-inline">
                       <input type="checkbox" name={name("notify")} value={who} defaultChecked={listed(name("notify"), level?.notify ?? [], who)} /> {t(`slaSettings.notifyWho.${who}`)}
                     </label>

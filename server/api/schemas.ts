@@ -11,6 +11,7 @@ import { z } from "zod";
 import { PRIORITIES, STATUSES, TICKET_TYPES } from "../tickets/schemas.ts";
 import { RUN_STATES, TICKET_SLA_STATES } from "../sla/state.ts";
 import { TARGETS } from "../sla/clock.ts";
+import { ESCALATION_RECIPIENTS } from "../sla/policy.ts";
 import { FIELD_NAMES } from "../tickets/changes.ts";
 import { NOTIFICATION_KINDS, type NotificationKind } from "../notifications/service.ts";
 import { ALL_SCOPES, type Scope } from "../auth/scopes.ts";
@@ -472,7 +473,7 @@ export const SlaPolicy = z
         z.strictObject({
           on: z.enum(["at_risk", "breached"]),
           afterMinutes: z.number().int().openapi({ description: "After the breach (0 for at risk)" }),
-          notify: z.array(z.enum(["assignee", "supervisors"])),
+          notify: z.array(z.enum(ESCALATION_RECIPIENTS)).openapi({ description: "\"team\": the ticket's team, while nobody is assigned" }),
           raisePriorityTo: orNull(z.enum(["low", "normal", "high", "urgent"])).openapi({ description: "Raised to this priority, never lowered" }),
           assignTeamId: orNull(Uuid),
           assignAgentId: orNull(Uuid),

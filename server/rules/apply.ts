@@ -6,9 +6,9 @@
 import { randomUUID } from "node:crypto";
 import { sqlParams, type Sql } from "../db/sql.ts";
 import type { NewEvent } from "../events/types.ts";
-import { can, usersHoldingSql } from "../auth/policy.ts";
-import { AUTH_USER_COLUMNS, type AuthUserRow } from "../auth/users.ts";
+import { usersHoldingSql } from "../auth/policy.ts";
 import { notify } from "../notifications/service.ts";
+import { staffWhoMaySee } from "../notifications/recipients.ts";
 import { runRules, type Rule, type RuleContext, type RuleEffect, type RuleFacts } from "./evaluate.ts";
 
 /** Who a ticket is about, for events. */
@@ -181,29 +181,17 @@ export async function writeRuleRows(
       notified.push([]);
       continue;
     }
-    const recipients = await recipientsOf(sql, ticketId, effect.notify, effect.after);
+    const named = effect.notify;
+    const recipients = await staffWhoMaySee(sql, { id: ticketId, teamId: effect.after.teamId, assigneeId: effect.after.assigneeId }, {
+      userIds: named.filter((to) => to !== "assignee" && to !== "team"),
+      assignee: named.includes("assignee"),
+      team: named.includes("team"),
+    });
     const told = await notify(sql, recipients, "rule", { ticketId, data: { rule: effect.rule.name } }, now);
     notified.push(told.flatMap((e) => (e.type === "notification.created" ? [e.data.userId] : [])));
     events.push(...told);
   }
   return { notified, events };
-}
-
-/**
- * The people a notify action names (the ticket's assignee, its team's members, or people by id) who may
- * see the ticket: a notification names its number and subject, so it is no way around the policy.
- */
-async function recipientsOf(sql: Sql, ticketId: string, to: readonly string[], facts: RuleFacts): Promise<string[]> {
-  const named = to.filter((r) => r !== "assignee" && r !== "team");
-  const { values, param } = sqlParams([named, to.includes("assignee") ? facts.assigneeId : null, to.includes("team") ? facts.teamId : null, ticketId]);
-  const people = await sql.query<AuthUserRow & { requesterId: string }>(
-    `SELECT ${AUTH_USER_COLUMNS}, (SELECT t."requesterId" FROM "Ticket" t WHERE t."id" = $4) AS "requesterId" FROM "User" u
-      WHERE (u."id" = ANY($1::text[]) OR u."id" = $2 OR u."id" IN (SELECT m."userId" FROM "TeamMember" m WHERE m."teamId" = $3))
-        AND u."deactivatedAt" IS NULL AND ${usersHoldingSql("tickets.internal", param)}`,
-    values,
-  );
-  const ticket = { teamId: facts.teamId, assigneeId: facts.assigneeId };
-  return people.filter((person) => can(person, "tickets.internal", { ...ticket, requesterId: person.requesterId })).map((person) => person.id);
 }
 
 /** Did a run change the ticket's own values (rather than only add notes or notifications)? */

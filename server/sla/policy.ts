@@ -11,11 +11,18 @@ export type CustomerTier = "key" | "growth" | "standard";
 export type Channel = "portal" | "email" | "api" | "agent";
 
 /**
+ * Whom a level tells: the assignee; the ticket's team, while nobody is assigned (someone there should
+ * take it); the supervisors (staff holding sla.escalations).
+ */
+export const ESCALATION_RECIPIENTS = ["assignee", "team", "supervisors"] as const;
+export type EscalationRecipient = (typeof ESCALATION_RECIPIENTS)[number];
+
+/**
  * What a policy does when a level falls due for a run of one of its targets: tell people, raise
  * the priority (never lower it), hand the ticket to a team or an agent, add tags.
  */
 export type EscalationLevel = EscalationMoment & {
-  notify: ("assignee" | "supervisors")[];
+  notify: EscalationRecipient[];
   raisePriorityTo: Priority | null;
   assignTeamId: string | null;
   assignAgentId: string | null;

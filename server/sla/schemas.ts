@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { isTimeZone } from "../../app/utils/format.ts";
 import { minutesOf, WEEKDAYS, type BusinessCalendar } from "./calendar.ts";
-import { levelOrder } from "./policy.ts";
+import { ESCALATION_RECIPIENTS, levelOrder } from "./policy.ts";
 
 const WallTimeSchema = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, "validation.openPeriod");
 
@@ -125,7 +125,9 @@ const EscalationLevelSchema = z
     {
       on: z.enum(["at_risk", "breached"], { error: "validation.escalationOn" }),
       afterMinutes: z.number({ error: "validation.minutes" }).int("validation.minutes").min(0, "validation.minutes").max(525_600, "validation.minutes").default(0),
-      notify: z.array(z.enum(["assignee", "supervisors"], { error: "validation.notify" }), { error: "validation.notify" }).max(2, "validation.notify").transform((v) => [...new Set(v)]).default([]),
+      notify: z
+        .array(z.enum(ESCALATION_RECIPIENTS, { error: "validation.notify" }), { error: "validation.notify" })
+        .max(ESCALATION_RECIPIENTS.length, "validation.notify").transform((v) => [...new Set(v)]).default([]),
       raisePriorityTo: z.enum(["low", "normal", "high", "urgent"], { error: "validation.priority" }).nullable().default(null),
       assignTeamId: z.uuid({ error: "validation.team" }).nullable().default(null),
       assignAgentId: z.uuid({ error: "validation.assignee" }).nullable().default(null),

@@ -255,12 +255,14 @@ describe("SLA warnings in the demo", () => {
   const minutes = (m: number) => new Date(now.getTime() + m * 60_000);
   const fire = (at: Date) => fireDue((work) => inSqlTransaction(t.db, work), emit, at);
   const warnings = () =>
-    t.db.notification.findMany({ where: { kind: "sla_warning" }, include: { ticket: { select: { assigneeId: true, slaTargets: true } } } });
+    t.db.notification.findMany({ where: { kind: "sla_warning" }, include: { ticket: { select: { assigneeId: true, teamId: true, slaTargets: true } } } });
+  const membersOf = async (teamId: string | null) =>
+    (await t.db.teamMember.findMany({ where: { teamId: teamId ?? "", user: { deactivatedAt: null } }, select: { userId: true } })).map((m) => m.userId).sort();
 
-  test("every policy warns the assignee when a target is at risk, before it is missed", async () => {
+  test("every policy warns the assignee (or, while nobody is assigned, the team) when a target is at risk, before it is missed", async () => {
     useTestRuntime(t.url);
     const policies = await t.db.slaPolicy.findMany();
-    for (const p of policies) expect(p.escalations, p.name).toEqual([expect.objectContaining({ on: "at_risk", notify: ["assignee"] })]);
+    for (const p of policies) expect(p.escalations, p.name).toEqual([expect.objectContaining({ on: "at_risk", notify: ["assignee", "team"] })]);
 
     // Starting up: the warnings in the demo's history were given then; nobody is warned of them again.
     await fire(now);
@@ -288,13 +290,29 @@ describe("SLA warnings in the demo", () => {
     await fire(minutes(110));
     expect((await warnings()).filter((n) => n.ticketId === filed.id)).toHaveLength(1);
 
-    // The demo's own tickets going at risk in the day after warn their assignees, and nobody else,
-    // as the warning is recorded (not later: a target at risk before the demo began is not warned of at its breach).
+    // Nobody takes another one: its team is warned instead, each member once, so that someone there takes it.
+    const untaken = await createTicket(
+      t.db,
+      liWei,
+      { type: "complaint", category: "technical", subject: "Export button greyed out", description: "Called in, written up.", requesterEmail: "customer@demo.helpdesk" },
+      "agent",
+      minutes(200),
+    );
+    expect(untaken.assigneeId).toBeNull();
+    await fire(minutes(200 + 45));
+    const team = await membersOf(untaken.teamId);
+    expect(team.length).toBeGreaterThan(1);
+    expect((await warnings()).filter((n) => n.ticketId === untaken.id).map((n) => n.userId).sort()).toEqual(team);
+
+    // The demo's own tickets going at risk in the day after warn their assignees (or, unassigned, their
+    // teams), and nobody else, as the warning is recorded (not later: a target at risk before the demo
+    // began is not warned of at its breach).
     await fire(minutes(24 * 60));
     const all = await warnings();
     expect(all.length).toBeGreaterThan(1);
     for (const n of all) {
-      expect(n.userId, `notification about ${n.ticketId}`).toBe(n.ticket?.assigneeId);
+      if (n.ticket?.assigneeId) expect(n.userId, `notification about ${n.ticketId}`).toBe(n.ticket.assigneeId);
+      else expect(await membersOf(n.ticket?.teamId ?? null), `notification about ${n.ticketId}`).toContain(n.userId);
       const run = n.ticket!.slaTargets.find((r) => r.target === (n.data as { target: string }).target);
       expect(run?.warnedAt, `notification about ${n.ticketId}`).toEqual(n.createdAt);
     }
