@@ -181,11 +181,11 @@ export async function writeRuleRows(
       notified.push([]);
       continue;
     }
-    const named = effect.notify;
+    const to = effect.notify;
     const recipients = await staffWhoMaySee(sql, { id: ticketId, teamId: effect.after.teamId, assigneeId: effect.after.assigneeId }, {
-      userIds: named.filter((to) => to !== "assignee" && to !== "team"),
-      assignee: named.includes("assignee"),
-      team: named.includes("team"),
+      userIds: to.filter((r) => r !== "assignee" && r !== "team"),
+      assignee: to.includes("assignee"),
+      team: to.includes("team"),
     });
     const told = await notify(sql, recipients, "rule", { ticketId, data: { rule: effect.rule.name } }, now);
     notified.push(told.flatMap((e) => (e.type === "notification.created" ? [e.data.userId] : [])));

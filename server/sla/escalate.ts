@@ -1,7 +1,8 @@
 // What an SLA escalation level does when it falls due for a run of a target
 // (recorded once per run and level by targets.ts recordDue): notify the
-// assignee, the ticket's team while nobody is assigned, and the supervisors, raise the priority (never lower it), hand the
-// ticket to a team or an agent, add tags. The ticket's changes are made as
+// assignee, the ticket's team while nobody is assigned, and the supervisors,
+// raise the priority (never lower it), hand the ticket to a team or an agent,
+// add tags. The ticket's changes are made as
 // one system change per ticket, each event carrying the policy and level that
 // caused it; the ticket's timeline shows a ticket.sla_escalated entry for it.
 import { sqlParams, type Sql } from "../db/sql.ts";
@@ -72,14 +73,10 @@ export async function escalate(sql: Sql, escalations: readonly Escalation[], now
         ticket.tags = [...ticket.tags, ...added];
         changed.tagsAdded = added;
       }
-      // Told after the changes: a level that hands the ticket to someone tells its new assignee.
-      // The team only while nobody has the ticket: then someone there should take it.
-      const team = level.notify.includes("team") && ticket.assigneeId === null ? await staffWhoMaySee(sql, ticket, { team: true }) : [];
-      const recipients = [
-        ...(level.notify.includes("assignee") && ticket.assigneeId ? [ticket.assigneeId] : []),
-        ...team,
-        ...(level.notify.includes("supervisors") ? supervisors : []),
-      ];
+      // Told after the changes: a level that hands the ticket to someone tells its new assignee (or
+      // team). The team only while nobody has the ticket: then someone there should take it.
+      const named = { assignee: level.notify.includes("assignee"), team: level.notify.includes("team") && ticket.assigneeId === null };
+      const recipients = [...(await staffWhoMaySee(sql, ticket, named)), ...(level.notify.includes("supervisors") ? supervisors : [])];
       const kind = level.on === "at_risk" ? "sla_warning" : level.afterMinutes === 0 ? "sla_breach" : "sla_escalation";
       const notified = await notify(
         sql,
