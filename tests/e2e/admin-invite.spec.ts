@@ -3,7 +3,7 @@
 // newcomer joins by the one-time link, signs in with the password they chose
 // and goes online; from then on the team's new tickets alternate between the
 // two online members, and the ticket's timeline says why it came to them.
-import { expect, test, signIn, apiToken, watchErrors, solveTickets } from "./support.ts";
+import { expect, test, signIn, apiToken, watchErrors, solveTickets, scriptsRunning, afterAction } from "./support.ts";
 
 test("an invited agent joins a round-robin team, goes online and gets every other new ticket, and the timeline says why", async ({ browser, request }) => {
   const run = Date.now().toString(36);
@@ -91,7 +91,8 @@ test("an invited agent joins a round-robin team, goes online and gets every othe
 
   // Not ready yet, Nina sets herself away: a ticket filed now goes to Lukas, the only member online.
   const availability = nina.getByLabel("Your availability");
-  await Promise.all([nina.waitForResponse((r) => r.url().includes("/availability") && r.ok()), availability.selectOption("away")]);
+  await scriptsRunning(nina);
+  await afterAction(nina, "/availability", () => availability.selectOption("away"));
   await nina.getByTestId("views").getByRole("link", { name: /My tickets/ }).click();
   await expect(nina).toHaveURL(/view=mine/);
   await expect(nina.getByRole("heading", { level: 1 })).toContainText("My tickets");
@@ -112,7 +113,7 @@ test("an invited agent joins a round-robin team, goes online and gets every othe
   await expect(lukasQueue.locator(`[data-ticket="${first.number}"]`)).toContainText("Lukas Meyer");
 
   // Now she goes online; the next four tickets alternate, her first (she has waited longest for a turn).
-  await Promise.all([nina.waitForResponse((r) => r.url().includes("/availability") && r.ok()), availability.selectOption("online")]);
+  await afterAction(nina, "/availability", () => availability.selectOption("online"));
   await expect(availability).toHaveValue("online");
   const next = [];
   for (let i = 2; i <= 5; i++) next.push(await file(`Return ${run} #${i}`));

@@ -68,6 +68,15 @@ export async function scriptsRunning(page: Page): Promise<void> {
   await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
 }
 
+/**
+ * Runs a step and waits until the route action it posts (e.g. "/availability") has answered.
+ * Only the POST counts: the route's own script, fetched on first use, has the same name in its URL.
+ */
+export async function afterAction(page: Page, path: string, step: () => Promise<unknown>): Promise<void> {
+  const answered = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === `${path}.data` && r.ok());
+  await Promise.all([answered, step()]);
+}
+
 /** An API token for a demo account. */
 export async function apiToken(request: APIRequestContext, email: string): Promise<string> {
   const res = await request.post("/api/v1/auth/token", { data: { email, password: DEMO_PASSWORD } });

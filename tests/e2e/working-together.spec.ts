@@ -2,7 +2,7 @@
 // there and typing, live, and the one who sends second is warned of the
 // first one's reply instead of sending blindly; an @mention in a note
 // reaches the colleague's bell at once.
-import { expect, test, signIn, fileTicket, scriptsRunning } from "./support.ts";
+import { expect, test, signIn, fileTicket, scriptsRunning, afterAction } from "./support.ts";
 
 test("two agents see each other viewing and typing, and the second sender gets the conflict warning", async ({ browser, request }) => {
   const number = await fileTicket(request, { type: "inquiry", category: "technical", subject: "VPN drops every hour", description: "The VPN client disconnects on the hour, every hour." });
@@ -130,7 +130,7 @@ test("an agent sets themselves away in the header, and a colleague sees it when 
   await scriptsRunning(maria);
   const picker = maria.getByTestId("availability");
   await expect(picker).toHaveValue("online");
-  await Promise.all([maria.waitForResponse((r) => r.url().includes("/availability") && r.ok()), picker.selectOption("away")]);
+  await afterAction(maria, "/availability", () => picker.selectOption("away"));
   await maria.reload();
   await expect(maria.getByTestId("availability")).toHaveValue("away");
 
@@ -138,7 +138,7 @@ test("an agent sets themselves away in the header, and a colleague sees it when 
   await helen.goto(`/agent/tickets/${number}`);
   await expect(helen.getByTestId("properties").getByLabel("Assignee").locator("option", { hasText: "Maria Santos · Away" })).toHaveCount(1);
 
-  await Promise.all([maria.waitForResponse((r) => r.url().includes("/availability") && r.ok()), maria.getByTestId("availability").selectOption("online")]);
+  await afterAction(maria, "/availability", () => maria.getByTestId("availability").selectOption("online"));
   await maria.context().close();
   await helen.context().close();
 });
