@@ -270,13 +270,10 @@ describe("SLA warnings in the demo", () => {
 
     // Li Wei takes a key account's complaint: an hour to the first response, at risk after 45 minutes.
     const liWei = (await loadAuthUser(t.db, (await t.db.user.findUniqueOrThrow({ where: { email: "agent@demo.helpdesk" } })).id)) as AuthUser;
-    const filed = await createTicket(
-      t.db,
-      liWei,
-      { type: "complaint", category: "technical", subject: "Dashboard blank since the update", description: "Called in, written up.", requesterEmail: "customer@demo.helpdesk" },
-      "agent",
-      minutes(60),
-    );
+    // A complaint the key-account customer phoned in, written up by Li Wei.
+    const phonedIn = (subject: string, at: Date) =>
+      createTicket(t.db, liWei, { type: "complaint", category: "technical", subject, description: "Called in, written up.", requesterEmail: "customer@demo.helpdesk" }, "agent", at);
+    const filed = await phonedIn("Dashboard blank since the update", minutes(60));
     expect(filed.slaTargets.find((r) => r.target === "first_response")).toMatchObject({ dueAt: minutes(120), atRiskAt: minutes(105) });
     await updateTicket(t.db, liWei, filed.number, { assigneeId: liWei.id }, minutes(61));
 
@@ -291,13 +288,7 @@ describe("SLA warnings in the demo", () => {
     expect((await warnings()).filter((n) => n.ticketId === filed.id)).toHaveLength(1);
 
     // Nobody takes another one: its team is warned instead, each member once, so that someone there takes it.
-    const untaken = await createTicket(
-      t.db,
-      liWei,
-      { type: "complaint", category: "technical", subject: "Export button greyed out", description: "Called in, written up.", requesterEmail: "customer@demo.helpdesk" },
-      "agent",
-      minutes(200),
-    );
+    const untaken = await phonedIn("Export button greyed out", minutes(200));
     expect(untaken.assigneeId).toBeNull();
     await fire(minutes(200 + 45));
     const team = await membersOf(untaken.teamId);
